@@ -1,0 +1,511 @@
+import { ConfigurationError } from '../errors/configuration-error.js';
+import { InvalidQueryError } from '../errors/invalid-query-error.js';
+import { OrderBridgeError } from '../errors/orderbridge-error.js';
+import { type Order, parseOrderKey, providerIdSchema } from '../model/order.js';
+import type { Warning } from '../model/warning.js';
+import {
+  guard,
+  isAbortError,
+  type PaginateOptions,
+  type PositionedPage,
+  WarningCollector,
+  walkPages,
+} from '../pagination/pages.js';
+import {
+  type CallOptions,
+  type OrderProvider,
+  type ProviderCapabilities,
+  SPECIFICATION_VERSION,
+} from '../provider/order-provider.js';
+import {
+  compareSortValues,
+  compareText,
+  orderComparator,
+  sortValueOf,
+} from '../query/order-match.js';
+import {
+  type OrderQuery,
+  type OrderQueryInput,
+  parseOrderQuery,
+  type SortField,
+  sortOf,
+} from '../query/order-query.js';
+import {
+  type CompositeCursorState,
+  cursorBinding,
+  decodeCompositeCursor,
+  encodeCompositeCursor,
+  type ProviderPosition,
+} from './composite-cursor.js';
+
+/** What to do when one provider fails during a merged call. */
+export type ProviderErrorMode = 'fail' | 'partial';
+
+/** Settings of `createOrderClient`. */
+export interface OrderClientSettings {
+  /** The providers to merge; ids must be unique. */
+  providers: readonly OrderProvider[];
+  /**
+   * `fail` (default): a provider error fails the call with that typed error (it names the
+   * provider). `partial`: the call returns the other providers' orders plus a per-provider error list.
+   */
+  onProviderError?: ProviderErrorMode;
+  /** Page size of `list` when the query names none (default 50). */
+  defaultLimit?: number;
+}
+
+/** Options of one client call. */
+export interface ClientCallOptions extends CallOptions {
+  /** Only these provider ids (default: all). */
+  providers?: readonly string[] | undefined;
+  /** Overrides the client's `onProviderError` for this call. */
+  onProviderError?: ProviderErrorMode | undefined;
+}
+
+/** A provider that failed during a merged call. */
+export interface ProviderFailure {
+  provider: string;
+  error: OrderBridgeError;
+}
+
+/** One merged page. */
+export interface OrderListResult {
+  /** Orders from every provider, in the query's sort order (ties by key). */
+  orders: Order[];
+  /** Opaque cursor that resumes exactly after the last order, or null at the end. */
+  nextCursor: string | null;
+  /** Distinct warnings from every provider. */
+  warnings: Warning[];
+  /** Providers that failed (only in `partial` mode); their orders are missing from this page. */
+  errors: ProviderFailure[];
+}
+
+/** The merged stream of `iterate`, which also reports warnings, failures and its resume cursor. */
+export interface OrderIteration extends AsyncIterable<Order> {
+  /** Distinct warnings so far. */
+  readonly warnings: readonly Warning[];
+  /** Providers that failed so far (only in `partial` mode). */
+  readonly errors: readonly ProviderFailure[];
+  /**
+   * A composite cursor that resumes after the last order yielded (pass it as `query.cursor` to
+   * `list` or `iterate`); null when everything was yielded. Use it for checkpoints.
+   */
+  cursor(): string | null;
+}
+
+/** A configured provider, as `providers()` lists it. */
+export interface ProviderInfo {
+  id: string;
+  specificationVersion: string;
+  capabilities: ProviderCapabilities;
+}
+
+/** One canonical view of orders across providers. */
+export interface OrderClient {
+  /**
+   * One page merged across providers, in the query's sort order, with one opaque cursor.
+   * @throws InvalidQueryError for a bad query or a cursor from another query; in `fail` mode, the
+   * first provider error.
+   */
+  list(query?: OrderQueryInput, options?: ClientCallOptions): Promise<OrderListResult>;
+  /** Every matching order merged across providers, streamed; pages load ahead in the background. */
+  iterate(query?: OrderQueryInput, options?: ClientCallOptions & PaginateOptions): OrderIteration;
+  /**
+   * One order by key (`flexportal:ord_123`).
+   * @throws InvalidQueryError for a malformed key or an unknown provider; NotFoundError.
+   */
+  get(key: string, options?: CallOptions): Promise<Order>;
+  /** The configured providers and their capabilities. */
+  providers(): ProviderInfo[];
+}
+
+/**
+ * Creates the multi-provider client.
+ * @throws ConfigurationError when no provider is given, ids repeat or a provider implements another port version.
+ */
+export function createOrderClient(settings: OrderClientSettings): OrderClient {
+  const providers = validateProviders(settings.providers);
+  const byId = new Map(providers.map((provider) => [provider.id, provider]));
+  const defaultMode = settings.onProviderError ?? 'fail';
+  const defaultLimit = settings.defaultLimit ?? 50;
+
+  const select = (ids: readonly string[] | undefined): OrderProvider[] => {
+    if (!ids || ids.length === 0) return providers;
+    const unknown = ids.filter((id) => !byId.has(id));
+    if (unknown.length > 0) {
+      throw new InvalidQueryError({
+        issues: [
+          {
+            field: 'providers',
+            message: `unknown provider${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `"${id}"`).join(', ')}; configured: ${[...byId.keys()].join(', ')}`,
+          },
+        ],
+      });
+    }
+    return [...new Set(ids)].map((id) => byId.get(id)!);
+  };
+
+  return {
+    async list(input = {}, options = {}) {
+      const query = parseOrderQuery(input);
+      const limit = query.limit ?? defaultLimit;
+      const merge = new Merge(
+        select(options.providers),
+        query,
+        options,
+        options.onProviderError ?? defaultMode,
+        {
+          prefetch: false,
+          concurrency: 1,
+          pageSize: limit,
+        },
+      );
+      try {
+        const orders: Order[] = [];
+        while (orders.length < limit) {
+          const next = await merge.next();
+          if (!next) break;
+          orders.push(next);
+        }
+        return {
+          orders,
+          nextCursor: merge.cursorNow(),
+          warnings: [...merge.warnings.list],
+          errors: [...merge.errors],
+        };
+      } finally {
+        await merge.close();
+      }
+    },
+
+    iterate(input = {}, options = {}) {
+      const query = parseOrderQuery(input);
+      const merge = new Merge(
+        select(options.providers),
+        query,
+        options,
+        options.onProviderError ?? defaultMode,
+        {
+          prefetch: options.prefetch ?? true,
+          concurrency: options.concurrency ?? 4,
+          pageSize: query.limit,
+          onWarning: options.onWarning,
+        },
+      );
+      return {
+        get warnings() {
+          return merge.warnings.list;
+        },
+        get errors() {
+          return merge.errors;
+        },
+        cursor: () => merge.cursorNow(),
+        async *[Symbol.asyncIterator]() {
+          try {
+            for (;;) {
+              const next = await merge.next();
+              if (!next) return;
+              yield next;
+            }
+          } finally {
+            await merge.close();
+          }
+        },
+      };
+    },
+
+    async get(key, options = {}) {
+      const parsed = parseOrderKey(key);
+      if (!parsed) {
+        throw new InvalidQueryError({
+          issues: [
+            {
+              field: 'key',
+              message: `"${key}" is not an order key; use <provider>:<id>, e.g. flexportal:ord_123`,
+            },
+          ],
+        });
+      }
+      const provider = byId.get(parsed.provider);
+      if (!provider) {
+        throw new InvalidQueryError({
+          issues: [
+            {
+              field: 'key',
+              message: `provider "${parsed.provider}" is not configured; configured: ${[...byId.keys()].join(', ')}`,
+            },
+          ],
+        });
+      }
+      return guard(provider, () => provider.getOrder(parsed.id, options));
+    },
+
+    providers() {
+      return providers.map((provider) => ({
+        id: provider.id,
+        specificationVersion: provider.specificationVersion,
+        capabilities: provider.capabilities,
+      }));
+    },
+  };
+}
+
+function validateProviders(providers: readonly OrderProvider[] | undefined): OrderProvider[] {
+  if (!providers || providers.length === 0) {
+    throw new ConfigurationError({
+      setting: 'providers',
+      message: 'createOrderClient needs at least one provider',
+    });
+  }
+  const seen = new Set<string>();
+  for (const provider of providers) {
+    if (provider.specificationVersion !== SPECIFICATION_VERSION) {
+      throw new ConfigurationError({
+        setting: 'providers',
+        provider: provider.id,
+        message: `provider "${provider.id}" implements port ${String(provider.specificationVersion)}; this client supports ${SPECIFICATION_VERSION}`,
+      });
+    }
+    if (!providerIdSchema.safeParse(provider.id).success) {
+      throw new ConfigurationError({
+        setting: 'providers',
+        message: `provider id "${provider.id}" is invalid: use lower-case letters, digits, "-" or "_"`,
+      });
+    }
+    if (seen.has(provider.id)) {
+      throw new ConfigurationError({
+        setting: 'providers',
+        provider: provider.id,
+        message: `two providers share the id "${provider.id}"; give one of them another id (the "id" setting)`,
+      });
+    }
+    seen.add(provider.id);
+  }
+  return [...providers];
+}
+
+interface MergeOptions {
+  prefetch: boolean;
+  concurrency: number;
+  pageSize: number | undefined;
+  onWarning?: ((warning: Warning) => void) | undefined;
+}
+
+/**
+ * A k-way merge of every provider's page stream in the canonical order (sort field, then key),
+ * which knows at each moment where every provider stands so it can emit an exact resume cursor.
+ */
+class Merge {
+  readonly warnings: WarningCollector;
+  readonly errors: ProviderFailure[] = [];
+  private readonly streams: ProviderStream[];
+  private readonly compare: (left: Order, right: Order) => number;
+  private readonly binding: string;
+
+  constructor(
+    providers: readonly OrderProvider[],
+    query: OrderQuery,
+    options: CallOptions,
+    private readonly mode: ProviderErrorMode,
+    mergeOptions: MergeOptions,
+  ) {
+    this.warnings = new WarningCollector(mergeOptions.onWarning);
+    this.compare = orderComparator(query);
+    const ids = providers.map((provider) => provider.id);
+    this.binding = cursorBinding(query, ids);
+    const state: CompositeCursorState | undefined = query.cursor
+      ? decodeCompositeCursor(query.cursor, this.binding, ids)
+      : undefined;
+    const { cursor: _cursor, ...baseQuery } = query;
+    const providerQuery: OrderQuery = {
+      ...baseQuery,
+      ...(mergeOptions.pageSize ? { limit: mergeOptions.pageSize } : {}),
+    };
+    this.streams = providers.map(
+      (provider) =>
+        new ProviderStream(
+          provider,
+          providerQuery,
+          sortOf(query),
+          state?.positions.get(provider.id),
+          {
+            ...options,
+            prefetch: mergeOptions.prefetch,
+            concurrency: mergeOptions.concurrency,
+          },
+          this.warnings,
+        ),
+    );
+  }
+
+  /** The next order in merged order, or undefined when every provider is exhausted. */
+  async next(): Promise<Order | undefined> {
+    await this.fillHeads();
+    let best: ProviderStream | undefined;
+    for (const stream of this.streams) {
+      const head = stream.peek();
+      if (head === undefined) continue;
+      if (!best || this.compare(head, best.peek()!) < 0) best = stream;
+    }
+    return best?.take();
+  }
+
+  /** The cursor after everything returned so far; loads nothing. */
+  cursorNow(): string | null {
+    const positions = new Map<string, ProviderPosition | 'done'>();
+    let isFinished = true;
+    for (const stream of this.streams) {
+      const position = stream.position();
+      positions.set(stream.provider.id, position);
+      if (position !== 'done') isFinished = false;
+    }
+    return isFinished ? null : encodeCompositeCursor(this.binding, { positions });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.streams.map((stream) => stream.close()));
+  }
+
+  private async fillHeads(): Promise<void> {
+    const needing = this.streams.filter((stream) => stream.needsPage());
+    if (needing.length === 0) return;
+    const results = await Promise.allSettled(needing.map((stream) => stream.load()));
+    for (const [index, result] of results.entries()) {
+      if (result.status === 'fulfilled') continue;
+      const stream = needing[index]!;
+      const error = result.reason;
+      if (
+        this.mode === 'fail' ||
+        InvalidQueryError.isInstance(error) ||
+        isAbortError(error) ||
+        !OrderBridgeError.isInstance(error)
+      ) {
+        throw error;
+      }
+      stream.fail();
+      this.errors.push({ provider: stream.provider.id, error });
+    }
+  }
+}
+
+/** One provider's page stream inside a merge, with its position. */
+class ProviderStream {
+  private iterator: AsyncIterator<PositionedPage> | undefined;
+  private buffer: Order[] | undefined;
+  private index = 0;
+  private pageCursor: string | null;
+  private nextCursor: string | null = null;
+  private lastKey: string | null;
+  private lastValue: ProviderPosition['lastValue'];
+  private isDone: boolean;
+  private hasFailed = false;
+  private pendingSkip: number;
+
+  constructor(
+    readonly provider: OrderProvider,
+    private readonly query: OrderQuery,
+    private readonly sort: { field: SortField; direction: 'asc' | 'desc' },
+    start: ProviderPosition | 'done' | undefined,
+    private readonly options: PaginateOptions,
+    private readonly warnings: WarningCollector,
+  ) {
+    this.isDone = start === 'done';
+    const position = start === 'done' || start === undefined ? undefined : start;
+    this.pageCursor = position?.pageCursor ?? null;
+    this.pendingSkip = position?.consumed ?? 0;
+    this.lastKey = position?.lastKey ?? null;
+    this.lastValue = position?.lastValue ?? null;
+  }
+
+  /** True when the next order is not buffered and more may come. */
+  needsPage(): boolean {
+    if (this.isDone || this.hasFailed) return false;
+    return this.buffer === undefined || this.index >= this.buffer.length;
+  }
+
+  /** Loads pages until an order is buffered or the provider is exhausted. */
+  async load(): Promise<void> {
+    while (this.needsPage()) {
+      if (this.buffer !== undefined && this.nextCursor === null) {
+        this.isDone = true;
+        return;
+      }
+      this.iterator ??= walkPages(
+        this.provider,
+        this.pageCursor === null ? this.query : { ...this.query, cursor: this.pageCursor },
+        this.options,
+        this.warnings,
+      )[Symbol.asyncIterator]();
+      const step = await this.iterator.next();
+      if (step.done) {
+        this.isDone = true;
+        return;
+      }
+      const { page, cursor } = step.value;
+      this.buffer = page.orders;
+      this.pageCursor = cursor;
+      this.nextCursor = page.nextCursor;
+      this.index = this.pendingSkip > 0 ? this.realign(page.orders) : 0;
+      this.pendingSkip = 0;
+    }
+  }
+
+  peek(): Order | undefined {
+    if (this.hasFailed || this.buffer === undefined) return undefined;
+    return this.buffer[this.index];
+  }
+
+  take(): Order {
+    const order = this.buffer![this.index]!;
+    this.index += 1;
+    this.lastKey = order.key;
+    this.lastValue = sortValueOf(order, this.sort.field);
+    return order;
+  }
+
+  fail(): void {
+    this.hasFailed = true;
+  }
+
+  position(): ProviderPosition | 'done' {
+    if (this.isDone) return 'done';
+    const base = { lastKey: this.lastKey, lastValue: this.lastValue };
+    if (this.buffer === undefined)
+      return { ...base, pageCursor: this.pageCursor, consumed: this.pendingSkip };
+    if (this.index < this.buffer.length)
+      return { ...base, pageCursor: this.pageCursor, consumed: this.index };
+    if (this.nextCursor === null) return 'done';
+    return { ...base, pageCursor: this.nextCursor, consumed: 0 };
+  }
+
+  async close(): Promise<void> {
+    await this.iterator?.return?.();
+  }
+
+  /**
+   * Where to continue in a re-fetched page: after the order the cursor recorded. The page may have
+   * changed since (orders inserted or removed), so the recorded count is checked against the
+   * recorded key, then the key is searched, and as a last resort the sort position decides.
+   */
+  private realign(orders: readonly Order[]): number {
+    const expected = this.pendingSkip;
+    if (this.lastKey === null) return Math.min(expected, orders.length);
+    if (orders[expected - 1]?.key === this.lastKey) return expected;
+    const found = orders.findIndex((order) => order.key === this.lastKey);
+    if (found !== -1) return found + 1;
+    const sign = this.sort.direction === 'asc' ? 1 : -1;
+    let skip = 0;
+    while (skip < orders.length) {
+      const order = orders[skip]!;
+      const byValue = compareSortValues(
+        this.sort.field,
+        sortValueOf(order, this.sort.field),
+        this.lastValue,
+      );
+      const position = sign * (byValue !== 0 ? byValue : compareText(order.key, this.lastKey));
+      if (position > 0) break;
+      skip += 1;
+    }
+    return skip;
+  }
+}

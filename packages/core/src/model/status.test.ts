@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { defineStatusMap, mapStatus } from './status.js';
+
+const map = defineStatusMap('ff', [
+  {
+    code: 5,
+    label: 'Capturerequired',
+    status: 'processing',
+    paymentStatus: 'requires_capture',
+    fulfillmentStatus: null,
+  },
+  {
+    code: 7,
+    label: 'Completed',
+    status: 'completed',
+    paymentStatus: 'paid',
+    fulfillmentStatus: null,
+  },
+]);
+const partialMap = defineStatusMap('fp', [
+  { code: 'confirmed', label: 'confirmed', status: 'processing', fulfillmentStatus: 'unfulfilled' },
+]);
+
+describe('mapStatus', () => {
+  it('maps a documented value in every dimension and keeps the raw value', () => {
+    expect(mapStatus(map, { code: 5, label: 'CAPTUREREQUIRED' })).toEqual({
+      status: 'processing',
+      paymentStatus: 'requires_capture',
+      fulfillmentStatus: null,
+      providerStatus: { code: 5, label: 'CAPTUREREQUIRED' },
+      warning: undefined,
+    });
+  });
+
+  it('compares labels case-insensitively', () => {
+    expect(mapStatus(map, { code: 'COMPLETED' }).status).toBe('completed');
+    expect(mapStatus(map, { code: 99, label: 'capturerequired' }).status).toBe('processing');
+  });
+
+  it('maps an unknown value to unknown with a warning instead of throwing', () => {
+    const mapped = mapStatus(map, { code: 8, label: 'Chargeback' }, 'ff:1');
+    expect(mapped.status).toBe('unknown');
+    expect(mapped.paymentStatus).toBe('unknown');
+    expect(mapped.fulfillmentStatus).toBe('unknown');
+    expect(mapped.providerStatus).toEqual({ code: 8, label: 'Chargeback' });
+    expect(mapped.warning).toMatchObject({
+      code: 'unknown-status',
+      provider: 'ff',
+      orderKey: 'ff:1',
+    });
+    expect(mapped.warning?.message).toContain('8');
+  });
+
+  it('leaves dimensions another field decides undefined, even for unknown values', () => {
+    expect(mapStatus(partialMap, { code: 'confirmed' }).paymentStatus).toBeUndefined();
+    expect(mapStatus(partialMap, { code: 'archived' }).paymentStatus).toBeUndefined();
+    expect(mapStatus(partialMap, { code: 'archived' }).fulfillmentStatus).toBe('unknown');
+  });
+
+  it('refuses a map that lists a code twice', () => {
+    expect(() =>
+      defineStatusMap('x', [
+        { code: 'a', label: 'A', status: 'pending' },
+        { code: 'A', label: 'B', status: 'pending' },
+      ]),
+    ).toThrow(/twice/);
+  });
+});

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import type { Warning } from './warning.js';
+
+/** Lifecycle statuses of the canonical order, in lifecycle order. */
+export const ORDER_STATUSES = [
+  'draft',
+  'pending',
+  'on_hold',
+  'processing',
+  'completed',
+  'cancelled',
+  'failed',
+  'returned',
+  'unknown',
+] as const;
+/** Payment statuses of the canonical order. */
+export const PAYMENT_STATUSES = [
+  'pending',
+  'requires_capture',
+  'paid',
+  'failed',
+  'refunded',
+  'unknown',
+] as const;
+/** Fulfilment statuses of the canonical order. */
+export const FULFILLMENT_STATUSES = [
+  'unfulfilled',
+  'partially_fulfilled',
+  'fulfilled',
+  'returned',
+  'unknown',
+] as const;
+
+/** Canonical lifecycle status. */
+export const orderStatusSchema = z.enum(ORDER_STATUSES);
+/** Canonical payment status. */
+export const paymentStatusSchema = z.enum(PAYMENT_STATUSES);
+/** Canonical fulfilment status. */
+export const fulfillmentStatusSchema = z.enum(FULFILLMENT_STATUSES);
+
+/** Canonical lifecycle status. */
+export type OrderStatus = z.infer<typeof orderStatusSchema>;
+/** Canonical payment status. */
+export type PaymentStatus = z.infer<typeof paymentStatusSchema>;
+/** Canonical fulfilment status. */
+export type FulfillmentStatus = z.infer<typeof fulfillmentStatusSchema>;
+
+/** The three status dimensions a query can filter on. */
+export type StatusDimension = 'status' | 'paymentStatus' | 'fulfillmentStatus';
+
+/**
+ * What one raw provider status means canonically. A dimension left out (`undefined`) is not
+ * determined by this raw value (FlexPortal's payment status comes from `payment.status`);
+ * `null` means the provider has no such notion for this status.
+ */
+export interface StatusMapping {
+  /** Canonical lifecycle status. */
+  status: OrderStatus;
+  /** Canonical payment status; `undefined` when another field decides it. */
+  paymentStatus?: PaymentStatus | null;
+  /** Canonical fulfilment status; `undefined` when another field decides it. */
+  fulfillmentStatus?: FulfillmentStatus | null;
+}
+
+/** One documented raw value of a provider's status field and its canonical meaning. */
+export interface StatusMapEntry extends StatusMapping {
+  /** The raw value as the provider sends it (`'confirmed'`, `5`). */
+  code: string | number;
+  /** The provider's documented label (`'Capturerequired'`); compared case-insensitively. */
+  label: string;
+}
+
+/** A provider's status table, as data, so a test can prove it total over the documented values. */
+export interface StatusMap {
+  /** Provider id the table belongs to. */
+  readonly provider: string;
+  /** Every documented raw value. */
+  readonly entries: readonly StatusMapEntry[];
+}
+
+/** The raw status as the provider sent it: never lost. */
+export interface ProviderStatus {
+  /** Raw code (`'partial'`, `7`). */
+  code: string | number;
+  /** Raw label when the provider sends one (`'CAPTUREREQUIRED'`), else null. */
+  label: string | null;
+}
+
+/** Result of mapping a raw status. */
+export interface MappedStatus {
+  status: OrderStatus;
+  paymentStatus: PaymentStatus | null | undefined;
+  fulfillmentStatus: FulfillmentStatus | null | undefined;
+  providerStatus: ProviderStatus;
+  /** Set when the raw value is not in the map: the order is kept with status `unknown`. */
+  warning: Warning | undefined;
+}
+
+/** Builds a status map and checks it has no duplicate codes. */
+export function defineStatusMap(provider: string, entries: readonly StatusMapEntry[]): StatusMap {
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const key = String(entry.code).toLowerCase();
+    if (seen.has(key)) throw new Error(`status map for ${provider} lists ${entry.code} twice`);
+    seen.add(key);
+  }
+  return { provider, entries };
+}
+
+/** Finds the entry for a raw code or label, case-insensitively (FlexFactor sends `CAPTUREREQUIRED`). */
+export function findStatusEntry(map: StatusMap, raw: string | number): StatusMapEntry | undefined {
+  const needle = String(raw).trim().toLowerCase();
+  return map.entries.find(
+    (entry) => String(entry.code).toLowerCase() === needle || entry.label.toLowerCase() === needle,
+  );
+}
+
+/**
+ * Maps a raw status to the canonical dimensions. An unknown value never throws and never drops the
+ * order: it maps to `unknown` (in every dimension the map decides), keeps the raw value, and
+ * returns a warning.
+ */
+export function mapStatus(
+  map: StatusMap,
+  raw: { code: string | number; label?: string | null },
+  orderKey?: string,
+): MappedStatus {
+  const providerStatus: ProviderStatus = { code: raw.code, label: raw.label ?? null };
+  const entry =
+    findStatusEntry(map, raw.code) ?? (raw.label ? findStatusEntry(map, raw.label) : undefined);
+  if (entry) {
+    return {
+      status: entry.status,
+      paymentStatus: entry.paymentStatus,
+      fulfillmentStatus: entry.fulfillmentStatus,
+      providerStatus,
+      warning: undefined,
+    };
+  }
+  const decides = (dimension: 'paymentStatus' | 'fulfillmentStatus') =>
+    map.entries.some((candidate) => candidate[dimension] !== undefined);
+  return {
+    status: 'unknown',
+    paymentStatus: decides('paymentStatus') ? 'unknown' : undefined,
+    fulfillmentStatus: decides('fulfillmentStatus') ? 'unknown' : undefined,
+    providerStatus,
+    warning: {
+      code: 'unknown-status',
+      provider: map.provider,
+      message: `${map.provider} sent status ${JSON.stringify(raw.code)}${raw.label ? ` (${raw.label})` : ''}, which is not in its status map; mapped to "unknown"`,
+      ...(orderKey ? { orderKey } : {}),
+    },
+  };
+}

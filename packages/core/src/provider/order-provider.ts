@@ -1,0 +1,93 @@
+import type { Order } from '../model/order.js';
+import type { StatusMap } from '../model/status.js';
+import type { Warning } from '../model/warning.js';
+import type { FilterField, OrderQuery, SortField } from '../query/order-query.js';
+
+/** Version of the provider port this package defines. */
+export const SPECIFICATION_VERSION = 'v1';
+
+/**
+ * What a provider's API does itself. Core plans every query against this: what is listed is sent
+ * to the provider, the rest is done locally and reported as a warning.
+ */
+export interface ProviderCapabilities {
+  /**
+   * Filters the provider's API applies. A status dimension listed here is pushed down through the
+   * provider's status map (core works out the raw values).
+   */
+  readonly filters: readonly FilterField[];
+  /** How many raw status values one request can filter by. */
+  readonly statusFilterValues: 'none' | 'one' | 'many';
+  /** Sort fields the API can order by, in both directions. A query sorted otherwise is refused. */
+  readonly sorts: readonly SortField[];
+  /** Page size used when a query names none. */
+  readonly defaultPageSize: number;
+  /** Largest page the API serves; larger `limit`s are reduced, with a warning. */
+  readonly maxPageSize: number;
+  /** Whether pages can be fetched by number (then `cursorForPage` exists and pages load in parallel). */
+  readonly pageNumbers: boolean;
+  /** Whether pages report the total number of matching orders. */
+  readonly totalCount: boolean;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborts the call; an aborted call is never retried and rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /** Include the provider's wire object as `order.raw`. */
+  includeRaw?: boolean | undefined;
+  /**
+   * Fail on the first record that does not match the provider's schema, instead of reporting it as
+   * an `invalid-record` warning and delivering the rest.
+   */
+  strict?: boolean | undefined;
+}
+
+/** One page of a listing. */
+export interface OrderPage {
+  /** The orders of this page, in the query's sort order. May be empty while `nextCursor` is set. */
+  orders: Order[];
+  /** Opaque cursor of the next page, or null at the end. */
+  nextCursor: string | null;
+  /** Total number of orders the listing would return, when the provider reports it. */
+  totalCount?: number | undefined;
+  /** For page-number providers: the number of this page (1-based) and how many pages there are. */
+  pageNumber?: number | undefined;
+  pageCount?: number | undefined;
+  /** What the caller should know: emulated filters, unknown statuses, rejected records. */
+  warnings: Warning[];
+}
+
+/**
+ * The port every order provider implements (version `v1`). `listOrders` answers any canonical
+ * query exactly, one page at a time, or refuses it with `InvalidQueryError`; `getOrder` throws
+ * `NotFoundError` for an id the provider does not know.
+ */
+export interface OrderProvider {
+  /** Port version; core refuses providers written against another version. */
+  readonly specificationVersion: typeof SPECIFICATION_VERSION;
+  /** Provider id (`flexportal`); overridable so two accounts of one provider can coexist. */
+  readonly id: string;
+  /** What the provider's API does itself. */
+  readonly capabilities: ProviderCapabilities;
+  /** Raw status → canonical statuses, as data. */
+  readonly statusMap: StatusMap;
+  /**
+   * One page of orders matching the query, in its sort order.
+   * @throws InvalidQueryError when the query cannot be answered correctly; a `ProviderApiError`,
+   * `ProviderResponseError` or `TransportError` when the provider fails.
+   */
+  listOrders(query: OrderQuery, options?: CallOptions): Promise<OrderPage>;
+  /**
+   * One order by the provider's own id.
+   * @throws NotFoundError when the provider does not know the id.
+   */
+  getOrder(id: string, options?: CallOptions): Promise<Order>;
+  /**
+   * For page-number providers: the cursor of page `pageNumber` of the listing whose first page
+   * returned `firstPage` (with the same pinned bounds). Lets core fetch pages in parallel.
+   */
+  cursorForPage?(firstPage: OrderPage, pageNumber: number): string;
+  /** Verifies credentials and reachability with the cheapest possible request. */
+  checkConnection?(options?: CallOptions): Promise<void>;
+}

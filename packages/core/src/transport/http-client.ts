@@ -1,0 +1,489 @@
+import ky, {
+  HTTPError,
+  isForceRetryError,
+  isHTTPError,
+  isNetworkError,
+  isTimeoutError,
+  type KyResponse,
+} from 'ky';
+import {
+  errorFromProviderResponse,
+  type ProviderErrorDescription,
+} from '../errors/error-from-status.js';
+import { OrderBridgeError } from '../errors/orderbridge-error.js';
+import { ProviderResponseError } from '../errors/provider-response-error.js';
+import { redactHeaders, redactSecrets } from '../errors/redact.js';
+import { TimeoutError } from '../errors/timeout-error.js';
+import { TransportError } from '../errors/transport-error.js';
+import { CORE_VERSION } from '../version.js';
+import { RateLimiter, type RateLimitSettings } from './rate-limiter.js';
+import { parseRetryAfter } from './retry-after.js';
+
+/** Retry policy: exponential backoff with full jitter, capped; server hints honoured. */
+export interface RetrySettings {
+  /** Retries after the first attempt (default 3). */
+  maxRetries?: number;
+  /** First backoff step in ms; doubles each retry (default 300). */
+  baseDelayMs?: number;
+  /** Upper bound of one backoff delay in ms (default 10,000). */
+  maxDelayMs?: number;
+  /**
+   * Longest `Retry-After` the client will sleep for, in ms (default 60,000). A longer one fails at
+   * once with `RateLimitError.retryAfterMs`, so the caller decides whether to wait.
+   */
+  maxRetryAfterMs?: number;
+}
+
+/** A request about to be sent (credentials masked). */
+export interface RequestEvent {
+  provider: string;
+  method: string;
+  url: string;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  attempt: number;
+  headers: Record<string, string>;
+}
+
+/** A response received (any status). */
+export interface ResponseEvent {
+  provider: string;
+  method: string;
+  url: string;
+  attempt: number;
+  status: number;
+  durationMs: number;
+  requestId: string | undefined;
+}
+
+/** A retry about to happen. */
+export interface RetryEvent {
+  provider: string;
+  method: string;
+  url: string;
+  /** The attempt that is about to start (2 = first retry). */
+  attempt: number;
+  /** Why: `HTTP 503`, `network error`, `timeout`, `malformed body`. */
+  reason: string;
+}
+
+/** A call that failed for good, with the typed, secret-free error it throws. */
+export interface ErrorEvent {
+  provider: string;
+  method: string;
+  url: string;
+  error: OrderBridgeError;
+}
+
+/** Observation points for logs and metrics. Hooks must not throw; they see no secrets. */
+export interface TransportHooks {
+  onRequest?(event: RequestEvent): void;
+  onResponse?(event: ResponseEvent): void;
+  onRetry?(event: RetryEvent): void;
+  onError?(event: ErrorEvent): void;
+}
+
+/** Settings a provider factory accepts and hands to the transport. */
+export interface TransportOptions {
+  /** Custom `fetch` (the test seam; also for proxies). */
+  fetch?: typeof globalThis.fetch | undefined;
+  /** Per-attempt timeout in ms (default 30,000). */
+  timeoutMs?: number | undefined;
+  /** Deadline for a whole call including retries and waits, in ms (default 120,000). */
+  deadlineMs?: number | undefined;
+  /** Retry policy, or `false` for none. */
+  retry?: RetrySettings | false | undefined;
+  /** Client-side request budget. */
+  rateLimit?: RateLimitSettings | undefined;
+  /** Logging and metrics hooks. */
+  hooks?: TransportHooks | undefined;
+}
+
+/** Everything the transport needs from the provider using it. */
+export interface HttpClientSettings extends TransportOptions {
+  /** Provider id, for errors and hook events. */
+  provider: string;
+  /** Base URL requests are resolved under (`https://api-eu.flexportal.io`, `.../v1/`). */
+  baseUrl: string;
+  /** Product token for the User-Agent, e.g. `@orderbridge/flexportal/0.1.0`. */
+  userAgent: string;
+  /** Headers for every request (credentials); may be async (a token fetch). */
+  headers?: (() => Record<string, string> | Promise<Record<string, string>>) | undefined;
+  /** Reads the provider's error body (message, code, details) for typed errors. */
+  describeError?: ((body: unknown, status: number) => ProviderErrorDescription) | undefined;
+}
+
+/** Options of one request. */
+export interface HttpRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path relative to the base URL (`v1/orders`, `orders/123`). */
+  path: string;
+  searchParams?: URLSearchParams | Record<string, string | number | boolean | undefined>;
+  json?: unknown;
+  /** Extra headers for this request. */
+  headers?: Record<string, string>;
+  /**
+   * Whether repeating the request is safe. GET, PUT and DELETE are; set it for a POST that is
+   * (a token request). Non-idempotent requests are never retried.
+   */
+  idempotent?: boolean;
+  /** Include the credential headers (default true). */
+  authenticated?: boolean;
+  signal?: AbortSignal | undefined;
+  /** Short description for messages, e.g. `GET /v1/orders`. */
+  operation?: string;
+}
+
+/** A successful response with its JSON body parsed. */
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  requestId: string | undefined;
+  /** Parsed JSON (undefined for an empty body). */
+  body: unknown;
+}
+
+/** The one HTTP client every provider uses. */
+export interface HttpClient {
+  /**
+   * Sends a request with the retry, timeout and rate-limit policy and parses the JSON response.
+   * @throws a `ProviderApiError` subclass for an error status, `ProviderResponseError` for a body
+   * that is not JSON, `TimeoutError` / `TransportError` when no response arrived; an aborted call
+   * rejects with the signal's reason and is never retried.
+   */
+  request(request: HttpRequest): Promise<HttpResponse>;
+}
+
+const REQUEST_ID_HEADERS = [
+  'x-request-id',
+  'request-id',
+  'apigw-requestid',
+  'x-amzn-requestid',
+  'x-correlation-id',
+];
+const RETRY_STATUS_CODES = [408, 429, 500, 502, 503, 504];
+const MALFORMED_BODY = 'MALFORMED_BODY';
+
+/** Finds the provider's request id among the usual response headers. */
+export function requestIdFrom(headers: Headers): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/** Creates the HTTP client a provider uses for every call. */
+export function createHttpClient(settings: HttpClientSettings): HttpClient {
+  const provider = settings.provider;
+  const retry = settings.retry === false ? { maxRetries: 0 } : (settings.retry ?? {});
+  const maxRetries = retry.maxRetries ?? 3;
+  const baseDelayMs = retry.baseDelayMs ?? 300;
+  const maxDelayMs = retry.maxDelayMs ?? 10_000;
+  const maxRetryAfterMs = retry.maxRetryAfterMs ?? 60_000;
+  const timeoutMs = settings.timeoutMs ?? 30_000;
+  const deadlineMs = settings.deadlineMs ?? 120_000;
+  const limiter = settings.rateLimit
+    ? new RateLimiter(settings.rateLimit.requestsPerMinute)
+    : undefined;
+  const baseFetch = settings.fetch ?? globalThis.fetch;
+  const hooks = settings.hooks ?? {};
+  const userAgent = `${settings.userAgent} @orderbridge/core/${CORE_VERSION} node/${process.versions.node}`;
+  const parsedBodies = new WeakMap<Response, unknown>();
+
+  async function request(call: HttpRequest): Promise<HttpResponse> {
+    const method = call.method ?? 'GET';
+    const idempotent = call.idempotent ?? method !== 'POST';
+    const operation = call.operation ?? `${method} ${call.path}`;
+    let attempt = 0;
+    let url = '';
+    const started = Date.now();
+
+    // Runs once per attempt (ky calls fetch for each retry): the rate limit and the hooks.
+    const attemptFetch = async (
+      input: Request | URL | string,
+      init?: RequestInit,
+    ): Promise<Response> => {
+      attempt += 1;
+      const outgoing = input instanceof Request ? input : new Request(input, init);
+      url = redactSecrets(outgoing.url);
+      await limiter?.acquire(outgoing.signal);
+      safely(() =>
+        hooks.onRequest?.({
+          provider,
+          method,
+          url,
+          attempt,
+          headers: redactHeaders(outgoing.headers),
+        }),
+      );
+      const sentAt = performance.now();
+      const response = await baseFetch(outgoing);
+      safely(() =>
+        hooks.onResponse?.({
+          provider,
+          method,
+          url,
+          attempt,
+          status: response.status,
+          durationMs: performance.now() - sentAt,
+          requestId: requestIdFrom(response.headers),
+        }),
+      );
+      return response;
+    };
+
+    const credentialHeaders =
+      call.authenticated === false ? {} : ((await settings.headers?.()) ?? {});
+    try {
+      const response = await ky(call.path, {
+        prefix: settings.baseUrl,
+        method,
+        searchParams: call.searchParams,
+        json: call.json,
+        headers: {
+          accept: 'application/json',
+          'user-agent': userAgent,
+          ...credentialHeaders,
+          ...call.headers,
+        },
+        signal: call.signal,
+        fetch: attemptFetch,
+        timeout: timeoutMs,
+        totalTimeout: deadlineMs,
+        throwHttpErrors: true,
+        retry: {
+          limit: maxRetries,
+          methods: idempotent ? [method.toLowerCase()] : [],
+          statusCodes: RETRY_STATUS_CODES,
+          afterStatusCodes: [429, 503],
+          maxRetryAfter: maxRetryAfterMs,
+          backoffLimit: maxDelayMs,
+          delay: (retryCount) => baseDelayMs * 2 ** (retryCount - 1),
+          jitter: true,
+          retryOnTimeout: true,
+          shouldRetry: ({ error }) => {
+            // A server asking for a longer wait than we accept: fail now with retryAfterMs.
+            if (
+              isHTTPError(error) &&
+              (error.response.status === 429 || error.response.status === 503)
+            ) {
+              const wait = parseRetryAfter(error.response.headers.get('retry-after'));
+              if (wait !== undefined && wait > maxRetryAfterMs) return false;
+            }
+            return undefined;
+          },
+        },
+        hooks: {
+          beforeRetry: [
+            ({ error }) => {
+              safely(() =>
+                hooks.onRetry?.({
+                  provider,
+                  method,
+                  url,
+                  attempt: attempt + 1,
+                  reason: describeRetryReason(error),
+                }),
+              );
+            },
+          ],
+          afterResponse: [
+            async ({ response }) => {
+              if (!response.ok) return undefined;
+              // Read and parse the body inside the retry loop, so a truncated or malformed body is
+              // retried like a network error (the request is idempotent, the read is not charged twice).
+              let text: string;
+              try {
+                text = await response.text();
+              } catch (error) {
+                return idempotent
+                  ? ky.retry({ code: MALFORMED_BODY, cause: asError(error) })
+                  : undefined;
+              }
+              let body: unknown;
+              try {
+                body = text.trim() === '' ? undefined : JSON.parse(text);
+              } catch (error) {
+                if (idempotent) return ky.retry({ code: MALFORMED_BODY, cause: asError(error) });
+                throw malformedBody(provider, operation, response, error);
+              }
+              const replacement = new Response(text, {
+                status: response.status,
+                statusText: response.statusText,
+                headers: response.headers,
+              });
+              parsedBodies.set(replacement, body);
+              return replacement;
+            },
+          ],
+        },
+      });
+      return {
+        status: response.status,
+        headers: response.headers,
+        requestId: requestIdFrom(response.headers),
+        body: parsedBodies.has(response) ? parsedBodies.get(response) : await parseBody(response),
+      };
+    } catch (error) {
+      if (call.signal?.aborted) throw call.signal.reason;
+      const typed = await toTypedError(error, {
+        provider,
+        operation,
+        started,
+        deadlineMs,
+        timeoutMs,
+        settings,
+      });
+      safely(() => hooks.onError?.({ provider, method, url, error: typed }));
+      throw typed;
+    }
+
+    async function parseBody(response: KyResponse): Promise<unknown> {
+      const text = await response.text();
+      if (text.trim() === '') return undefined;
+      try {
+        return JSON.parse(text);
+      } catch (error) {
+        throw malformedBody(provider, operation, response, error);
+      }
+    }
+  }
+
+  return { request };
+}
+
+async function toTypedError(
+  error: unknown,
+  context: {
+    provider: string;
+    operation: string;
+    started: number;
+    deadlineMs: number;
+    timeoutMs: number;
+    settings: HttpClientSettings;
+  },
+): Promise<OrderBridgeError> {
+  const { provider, operation } = context;
+  if (OrderBridgeError.isInstance(error)) return error;
+  if (error instanceof HTTPError || isHTTPError(error)) {
+    const response = error.response;
+    const body = await readErrorBody(error);
+    const description = context.settings.describeError?.(body, response.status) ?? {};
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    return errorFromProviderResponse({
+      ...description,
+      provider,
+      status: response.status,
+      operation,
+      retryAfterMs,
+      requestId: description.requestId ?? requestIdFrom(response.headers),
+    });
+  }
+  if (isTimeoutError(error) || (error instanceof Error && error.name === 'TimeoutError')) {
+    const elapsed = Date.now() - context.started;
+    const scope = elapsed >= context.deadlineMs - 5 ? 'deadline' : 'attempt';
+    const limit = scope === 'deadline' ? context.deadlineMs : context.timeoutMs;
+    return new TimeoutError({
+      provider,
+      request: operation,
+      scope,
+      timeoutMs: limit,
+      message:
+        scope === 'deadline'
+          ? `${provider} ${operation} did not complete within its ${limit} ms deadline (retries included)`
+          : `${provider} ${operation} timed out after ${limit} ms with no response`,
+    });
+  }
+  if (isForceRetryError(error)) {
+    // Retries spent on bodies that could not be read.
+    const cause = error.cause;
+    return new ProviderResponseError({
+      provider,
+      isRetryable: true,
+      issues: [
+        {
+          path: '(body)',
+          message: cause instanceof Error ? redactSecrets(cause.message) : 'unreadable body',
+        },
+      ],
+      message: `${provider} ${operation} returned a body that is truncated or not valid JSON (${cause instanceof Error ? redactSecrets(cause.message) : 'unreadable'})`,
+      cause,
+    });
+  }
+  if (isNetworkError(error) || error instanceof TypeError) {
+    const detail = networkDetail(error);
+    return new TransportError({
+      provider,
+      request: operation,
+      message: `${provider} ${operation} failed before a response arrived: ${detail}`,
+      cause: error,
+    });
+  }
+  return new OrderBridgeError({
+    provider,
+    message: `${provider} ${operation} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+    cause: error,
+  });
+}
+
+async function readErrorBody(error: HTTPError): Promise<unknown> {
+  if (error.data !== undefined) return error.data;
+  try {
+    const text = await error.response.text();
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+function malformedBody(
+  provider: string,
+  operation: string,
+  response: Response,
+  error: unknown,
+): ProviderResponseError {
+  return new ProviderResponseError({
+    provider,
+    status: response.status,
+    requestId: requestIdFrom(response.headers),
+    issues: [
+      { path: '(body)', message: error instanceof Error ? error.message : 'not valid JSON' },
+    ],
+    message: `${provider} ${operation} returned a body that is not valid JSON`,
+    isRetryable: true,
+  });
+}
+
+function describeRetryReason(error: unknown): string {
+  if (isHTTPError(error)) return `HTTP ${error.response.status}`;
+  if (isTimeoutError(error)) return 'timeout';
+  if (isForceRetryError(error)) return 'malformed body';
+  return 'network error';
+}
+
+function networkDetail(error: unknown): string {
+  let current: unknown = error;
+  const parts: string[] = [];
+  while (current instanceof Error && parts.length < 4) {
+    const code = (current as { code?: unknown }).code;
+    parts.push(typeof code === 'string' ? `${current.message} (${code})` : current.message);
+    current = current.cause;
+  }
+  return redactSecrets(parts.join(': ') || 'network error');
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function safely(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // A logging hook must never break a request.
+  }
+}
