@@ -17,11 +17,17 @@ export interface ProviderPosition {
 /** Decoded composite cursor: one position per provider, `done` for a provider with nothing left. */
 export interface CompositeCursorState {
   positions: Map<string, ProviderPosition | 'done'>;
+  /**
+   * Provider page size the listing started with (0: each provider's default). Kept for the whole
+   * walk: a recorded offset only means something inside a page of the same size.
+   */
+  pageSize: number;
 }
 
 interface Encoded {
   v: 1;
   q: string;
+  s: number;
   p: Record<string, [string | null, number, string | null, SortValue] | 0>;
 }
 
@@ -37,7 +43,7 @@ export function cursorBinding(query: OrderQuery, providerIds: readonly string[])
 
 /** Encodes the merged listing's position as an opaque string (base64url JSON). */
 export function encodeCompositeCursor(binding: string, state: CompositeCursorState): string {
-  const encoded: Encoded = { v: 1, q: binding, p: {} };
+  const encoded: Encoded = { v: 1, q: binding, s: state.pageSize, p: {} };
   for (const [provider, position] of state.positions) {
     encoded.p[provider] =
       position === 'done'
@@ -81,7 +87,7 @@ export function decodeCompositeCursor(
         : { pageCursor: entry[0], consumed: entry[1], lastKey: entry[2], lastValue: entry[3] },
     );
   }
-  return { positions };
+  return { positions, pageSize: decoded.s };
 }
 
 function isEncoded(value: unknown): value is Encoded {

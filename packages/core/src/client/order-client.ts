@@ -301,6 +301,7 @@ class Merge {
   private readonly streams: ProviderStream[];
   private readonly compare: (left: Order, right: Order) => number;
   private readonly binding: string;
+  private readonly pageSize: number;
 
   constructor(
     providers: readonly OrderProvider[],
@@ -316,16 +317,13 @@ class Merge {
     const state: CompositeCursorState | undefined = query.cursor
       ? decodeCompositeCursor(query.cursor, this.binding, ids)
       : undefined;
-    const { cursor: _cursor, ...baseQuery } = query;
-    const providerQuery: OrderQuery = {
-      ...baseQuery,
-      ...(mergeOptions.pageSize ? { limit: mergeOptions.pageSize } : {}),
-    };
+    const { cursor: _cursor, limit: _limit, ...baseQuery } = query;
+    this.pageSize = state ? state.pageSize : (mergeOptions.pageSize ?? 0);
     this.streams = providers.map(
       (provider) =>
         new ProviderStream(
           provider,
-          providerQuery,
+          this.providerQuery(baseQuery, provider),
           sortOf(query),
           state?.positions.get(provider.id),
           {
@@ -336,6 +334,12 @@ class Merge {
           this.warnings,
         ),
     );
+  }
+
+  /** The query one provider receives: its pages are the listing's page size, within its maximum. */
+  private providerQuery(baseQuery: OrderQuery, provider: OrderProvider): OrderQuery {
+    if (this.pageSize === 0) return baseQuery;
+    return { ...baseQuery, limit: Math.min(this.pageSize, provider.capabilities.maxPageSize) };
   }
 
   /** The next order in merged order, or undefined when every provider is exhausted. */
@@ -359,7 +363,9 @@ class Merge {
       positions.set(stream.provider.id, position);
       if (position !== 'done') isFinished = false;
     }
-    return isFinished ? null : encodeCompositeCursor(this.binding, { positions });
+    return isFinished
+      ? null
+      : encodeCompositeCursor(this.binding, { positions, pageSize: this.pageSize });
   }
 
   async close(): Promise<void> {
@@ -400,6 +406,8 @@ class ProviderStream {
   private isDone: boolean;
   private hasFailed = false;
   private pendingSkip: number;
+  /** True until the first page of a resumed stream is loaded and realigned. */
+  private isResuming: boolean;
 
   constructor(
     readonly provider: OrderProvider,
@@ -415,6 +423,7 @@ class ProviderStream {
     this.pendingSkip = position?.consumed ?? 0;
     this.lastKey = position?.lastKey ?? null;
     this.lastValue = position?.lastValue ?? null;
+    this.isResuming = position !== undefined;
   }
 
   /** True when the next order is not buffered and more may come. */
@@ -445,7 +454,8 @@ class ProviderStream {
       this.buffer = page.orders;
       this.pageCursor = cursor;
       this.nextCursor = page.nextCursor;
-      this.index = this.pendingSkip > 0 ? this.realign(page.orders) : 0;
+      this.index = this.isResuming ? this.realign(page.orders) : 0;
+      this.isResuming = false;
       this.pendingSkip = 0;
     }
   }
@@ -490,7 +500,7 @@ class ProviderStream {
   private realign(orders: readonly Order[]): number {
     const expected = this.pendingSkip;
     if (this.lastKey === null) return Math.min(expected, orders.length);
-    if (orders[expected - 1]?.key === this.lastKey) return expected;
+    if (expected > 0 && orders[expected - 1]?.key === this.lastKey) return expected;
     const found = orders.findIndex((order) => order.key === this.lastKey);
     if (found !== -1) return found + 1;
     const sign = this.sort.direction === 'asc' ? 1 : -1;

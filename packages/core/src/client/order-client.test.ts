@@ -1,0 +1,270 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../errors/configuration-error.js';
+import { InvalidQueryError } from '../errors/invalid-query-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { ProviderUnavailableError } from '../errors/provider-unavailable-error.js';
+import type { Order } from '../model/order.js';
+import { collect } from '../pagination/pages.js';
+import { orderComparator } from '../query/order-match.js';
+import type { SortDirection, SortField } from '../query/order-query.js';
+import { createArrayProvider, makeOrder } from '../test-support/array-provider.js';
+import { createOrderClient, type OrderClient } from './order-client.js';
+
+async function walkList(client: OrderClient, query: Record<string, unknown>, limits: () => number) {
+  const seen: Order[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 10_000; page++) {
+    const result = await client.list({ ...query, limit: limits(), ...(cursor ? { cursor } : {}) });
+    seen.push(...result.orders);
+    if (result.nextCursor === null) return seen;
+    cursor = result.nextCursor;
+  }
+  throw new Error('list never ended');
+}
+
+const currencies = ['USD', 'JPY', 'KWD'] as const;
+const orderArbitrary = (provider: string) =>
+  fc
+    .record({
+      id: fc.stringMatching(/^[a-z0-9]{1,6}$/),
+      day: fc.integer({ min: 1, max: 5 }), // few distinct timestamps: plenty of ties
+      amount: fc.integer({ min: 0, max: 2000 }),
+      currency: fc.constantFrom(...currencies),
+    })
+    .map(({ id, day, amount, currency }) =>
+      makeOrder(provider, id, {
+        createdAt: `2025-01-0${day}T00:00:00.000Z`,
+        updatedAt: day % 2 === 0 ? `2025-02-0${day}T00:00:00.000Z` : null,
+        totals: {
+          subtotal: null,
+          tax: null,
+          refunded: null,
+          total: { amountMinor: amount, currency },
+        },
+      }),
+    );
+const datasetArbitrary = fc.integer({ min: 1, max: 4 }).chain((count) =>
+  fc.tuple(
+    ...Array.from({ length: count }, (_, index) =>
+      fc.uniqueArray(orderArbitrary(`p${index}`), {
+        maxLength: 40,
+        selector: (order) => order.id,
+      }),
+    ),
+  ),
+);
+
+describe('createOrderClient list (property)', () => {
+  it('walking list through the composite cursor returns exactly the union, in order, once', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        datasetArbitrary,
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 4, maxLength: 4 }),
+        fc.constantFrom<SortField>('createdAt', 'updatedAt', 'id', 'total'),
+        fc.constantFrom<SortDirection>('asc', 'desc'),
+        fc.integer({ min: 1, max: 20 }),
+        async (datasets, pageSizes, field, direction, limit) => {
+          const providers = datasets.map((orders, index) =>
+            createArrayProvider(`p${index}`, orders, {
+              maxPageSize: pageSizes[index]!,
+              defaultPageSize: pageSizes[index]!,
+            }),
+          );
+          const client = createOrderClient({ providers });
+          const sort = { field, direction };
+          const seen = await walkList(client, { sort }, () => limit);
+          const expected = datasets.flat().sort(orderComparator(sort));
+          expect(seen.map((order) => order.key)).toEqual(expected.map((order) => order.key));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('also holds when the page size changes between calls', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        datasetArbitrary,
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 30 }),
+        async (datasets, limits) => {
+          const providers = datasets.map((orders, index) =>
+            createArrayProvider(`p${index}`, orders, { maxPageSize: 3 }),
+          );
+          let call = 0;
+          const seen = await walkList(
+            createOrderClient({ providers }),
+            {},
+            () => limits[call++ % limits.length]!,
+          );
+          const expected = datasets
+            .flat()
+            .sort(orderComparator({ field: 'createdAt', direction: 'desc' }));
+          expect(seen.map((order) => order.key)).toEqual(expected.map((order) => order.key));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+const small = (provider: string, count: number) =>
+  Array.from({ length: count }, (_, index) =>
+    makeOrder(provider, `${provider}-${String(index).padStart(2, '0')}`, {
+      createdAt: new Date(Date.UTC(2025, 0, 1, index)).toISOString(),
+    }),
+  );
+
+describe('createOrderClient', () => {
+  it('rejects a cursor reused with a different query', async () => {
+    const client = createOrderClient({ providers: [createArrayProvider('a', small('a', 10))] });
+    const first = await client.list({ limit: 3 });
+    expect(first.nextCursor).not.toBeNull();
+    await expect(
+      client.list({ limit: 3, cursor: first.nextCursor!, customerId: 'c1' }),
+    ).rejects.toThrow(/different query/);
+    await expect(client.list({ cursor: 'garbage!' })).rejects.toThrow(InvalidQueryError);
+    const same = await client.list({ limit: 3, cursor: first.nextCursor! });
+    expect(same.orders).toHaveLength(3);
+  });
+
+  it('rejects a cursor used with another provider selection', async () => {
+    const client = createOrderClient({
+      providers: [createArrayProvider('a', small('a', 5)), createArrayProvider('b', small('b', 5))],
+    });
+    const first = await client.list({ limit: 2 });
+    await expect(
+      client.list({ limit: 2, cursor: first.nextCursor! }, { providers: ['a'] }),
+    ).rejects.toThrow(/different query/);
+  });
+
+  it('resumes exactly after the last order when a page shifted under the cursor', async () => {
+    const data = small('a', 12);
+    const client = createOrderClient({
+      providers: [createArrayProvider('a', data, { maxPageSize: 5 })],
+    });
+    const first = await client.list({ limit: 3, sort: { field: 'createdAt', direction: 'asc' } });
+    // Two orders inserted before the cursor's position shift the provider's offset pages.
+    data.unshift(makeOrder('a', 'early-1', { createdAt: '2024-01-01T00:00:00.000Z' }));
+    data.unshift(makeOrder('a', 'early-2', { createdAt: '2024-01-02T00:00:00.000Z' }));
+    const rest: Order[] = [];
+    let cursor = first.nextCursor;
+    while (cursor) {
+      const page = await client.list({
+        limit: 4,
+        sort: { field: 'createdAt', direction: 'asc' },
+        cursor,
+      });
+      rest.push(...page.orders);
+      cursor = page.nextCursor;
+    }
+    const keys = [...first.orders, ...rest].map((order) => order.id);
+    expect(keys).toEqual(small('a', 12).map((order) => order.id));
+  });
+
+  it('fails by default with the failing provider named', async () => {
+    const client = createOrderClient({
+      providers: [
+        createArrayProvider('good', small('good', 3)),
+        createArrayProvider('bad', small('bad', 3), {
+          fail: () =>
+            new ProviderUnavailableError({
+              provider: 'bad',
+              status: 503,
+              message: 'bad is down (HTTP 503)',
+            }),
+        }),
+      ],
+    });
+    const error = await client.list().catch((caught) => caught);
+    expect(ProviderUnavailableError.isInstance(error)).toBe(true);
+    expect(error.provider).toBe('bad');
+  });
+
+  it('returns the others plus a per-provider error in partial mode, and retries it next page', async () => {
+    let failing = true;
+    const client = createOrderClient({
+      onProviderError: 'partial',
+      providers: [
+        createArrayProvider('good', small('good', 4)),
+        createArrayProvider('flaky', small('flaky', 4), {
+          fail: () =>
+            failing
+              ? new ProviderUnavailableError({ provider: 'flaky', status: 503, message: 'down' })
+              : undefined,
+        }),
+      ],
+    });
+    const first = await client.list({ limit: 3 });
+    expect(first.orders.map((order) => order.provider)).toEqual(['good', 'good', 'good']);
+    expect(first.errors).toEqual([
+      { provider: 'flaky', error: expect.objectContaining({ provider: 'flaky' }) },
+    ]);
+    failing = false;
+    const second = await client.list({ limit: 10, cursor: first.nextCursor! });
+    expect(second.errors).toEqual([]);
+    expect(second.orders.filter((order) => order.provider === 'flaky')).toHaveLength(4);
+    expect(second.orders.filter((order) => order.provider === 'good')).toHaveLength(1);
+  });
+
+  it('iterate streams the merged union and its cursor resumes a list walk', async () => {
+    const providers = [
+      createArrayProvider('a', small('a', 9)),
+      createArrayProvider('b', small('b', 7)),
+    ];
+    const client = createOrderClient({ providers });
+    const all = await collect(client.iterate({ limit: 4 }), { max: 100 });
+    const expected = [...small('a', 9), ...small('b', 7)].sort(
+      orderComparator({ field: 'createdAt', direction: 'desc' }),
+    );
+    expect(all.map((order) => order.key)).toEqual(expected.map((order) => order.key));
+
+    const iteration = client.iterate({ limit: 4 });
+    const head: Order[] = [];
+    for await (const order of iteration) {
+      head.push(order);
+      if (head.length === 6) break;
+    }
+    const checkpoint = iteration.cursor();
+    expect(checkpoint).not.toBeNull();
+    const tail = await collect(client.iterate({ limit: 4, cursor: checkpoint! }), { max: 100 });
+    expect([...head, ...tail].map((order) => order.key)).toEqual(
+      expected.map((order) => order.key),
+    );
+  });
+
+  it('gets one order by key and explains bad keys', async () => {
+    const client = createOrderClient({ providers: [createArrayProvider('a', small('a', 3))] });
+    expect((await client.get('a:a-01')).id).toBe('a-01');
+    await expect(client.get('a:missing')).rejects.toSatisfy((error) =>
+      NotFoundError.isInstance(error),
+    );
+    await expect(client.get('nocolon')).rejects.toThrow(/not an order key/);
+    await expect(client.get('zzz:1')).rejects.toThrow(
+      /provider "zzz" is not configured; configured: a/,
+    );
+  });
+
+  it('lists providers and validates the configuration', () => {
+    const client = createOrderClient({ providers: [createArrayProvider('a', [])] });
+    expect(client.providers()).toEqual([
+      expect.objectContaining({ id: 'a', specificationVersion: 'v1' }),
+    ]);
+    expect(() => createOrderClient({ providers: [] })).toThrow(ConfigurationError);
+    expect(() =>
+      createOrderClient({
+        providers: [createArrayProvider('a', []), createArrayProvider('a', [])],
+      }),
+    ).toThrow(/share the id "a"/);
+    expect(() =>
+      createOrderClient({
+        providers: [{ ...createArrayProvider('a', []), specificationVersion: 'v0' as 'v1' }],
+      }),
+    ).toThrow(/port v0/);
+  });
+
+  it('refuses to list from an unknown provider selection', async () => {
+    const client = createOrderClient({ providers: [createArrayProvider('a', [])] });
+    await expect(client.list({}, { providers: ['b'] })).rejects.toThrow(/unknown provider "b"/);
+  });
+});
