@@ -58,7 +58,11 @@ export function matchesQuery(order: Order, query: OrderQuery): boolean {
   );
 }
 
-/** The canonical search: a case-insensitive substring of id, reference, customer or merchant names. */
+/**
+ * The canonical search: a case-insensitive substring of the order id, reference, customer name,
+ * email or company, or merchant name. (Store names are left out: FlexFactor's `query` does not
+ * match them, and a search pushed down must mean the same as one done locally.)
+ */
 export function matchesSearch(order: Order, search: string): boolean {
   const needle = search.toLowerCase();
   const haystack = [
@@ -68,7 +72,6 @@ export function matchesSearch(order: Order, search: string): boolean {
     order.customer?.email,
     order.customer?.company,
     order.merchant?.name,
-    order.merchant?.storeName,
   ];
   return haystack.some(
     (value) => typeof value === 'string' && value.toLowerCase().includes(needle),

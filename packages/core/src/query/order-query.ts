@@ -56,7 +56,7 @@ const text = (max: number) =>
 /**
  * The one canonical query every provider answers. Status filters match any of the listed values;
  * `createdFrom` and `createdTo` are inclusive UTC bounds; `search` is a case-insensitive substring
- * of the order id, reference, customer name, email or company, or merchant or store name.
+ * of the order id, reference, customer name, email or company, or merchant name.
  */
 export const orderQuerySchema = z
   .strictObject({
