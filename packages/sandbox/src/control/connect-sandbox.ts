@@ -1,0 +1,178 @@
+import type { FaultSettings, ProviderName } from '../faults/provider-faults.js';
+import type { FlexFactorRow } from '../flexfactor/flexfactor-schema.js';
+import type { FlexFactorOrderInput } from '../flexfactor/flexfactor-store.js';
+import type { FlexPortalOrder } from '../flexportal/flexportal-schema.js';
+import type { FlexPortalOrderInput } from '../flexportal/flexportal-store.js';
+import type { SandboxStats } from '../stats/sandbox-stats.js';
+import type { SandboxConnectionSettings } from './connection-settings.js';
+
+/** A control-endpoint call failed (non-2xx other than a 404 on a lookup). */
+export class SandboxControlError extends Error {
+  /** HTTP status of the control response. */
+  readonly status: number;
+
+  /**
+   * @param status HTTP status
+   * @param message what failed, with the endpoint's message
+   */
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = 'SandboxControlError';
+    this.status = status;
+  }
+}
+
+/** Order mutation over HTTP, for one provider. Fields set to undefined are removed. */
+export interface RemoteOrderStore<TOrder, TInput> {
+  /** Number of orders. */
+  count(): Promise<number>;
+  /** The stored order, or undefined. */
+  get(id: string): Promise<TOrder | undefined>;
+  /** Inserts one order (generated, with the given fields applied). */
+  insert(order?: TInput): Promise<TOrder>;
+  /** Inserts `count` generated orders, each with the given fields applied. */
+  insertMany(count: number, order?: TInput): Promise<TOrder[]>;
+  /** Shallow-merges a patch; undefined when the order does not exist. */
+  update(id: string, patch: TInput): Promise<TOrder | undefined>;
+  /** Deletes an order; false when it did not exist. */
+  delete(id: string): Promise<boolean>;
+}
+
+/** A typed client of a sandbox's `/_sandbox` control endpoint (a sandbox in another process). */
+export interface SandboxClient {
+  /** The sandbox URL. */
+  readonly url: string;
+  /** Connection settings. */
+  settings(): Promise<SandboxConnectionSettings>;
+  /** Fault control. */
+  readonly faults: {
+    /** Replaces a provider's faults. */
+    set(provider: ProviderName, settings: FaultSettings): Promise<void>;
+    /** Clears one provider's faults, or both. */
+    clear(provider?: ProviderName): Promise<void>;
+    /** The current faults. */
+    current(): Promise<Record<ProviderName, FaultSettings>>;
+  };
+  /** FlexPortal orders of the default tenant; `tenant(id)` for another one. */
+  readonly flexportal: RemoteOrderStore<FlexPortalOrder, FlexPortalOrderInput> & {
+    /** The same operations on another tenant. */
+    tenant(tenantId: string): RemoteOrderStore<FlexPortalOrder, FlexPortalOrderInput>;
+  };
+  /** FlexFactor orders and tokens. */
+  readonly flexfactor: RemoteOrderStore<FlexFactorRow, FlexFactorOrderInput> & {
+    /** Every issued token becomes invalid now. */
+    expireTokens(): Promise<void>;
+    /** Lifetime of tokens issued from now on. */
+    setTokenTtl(ms: number): Promise<void>;
+  };
+  /** Counters. */
+  stats(): Promise<SandboxStats>;
+  /** Zeroes the counters. */
+  resetStats(): Promise<void>;
+}
+
+/** JSON has no undefined: fields to remove travel as `$unset`. */
+function encodeFields(fields: object | undefined): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  const unset: string[] = [];
+  for (const [key, value] of Object.entries(fields ?? {})) {
+    if (value === undefined) unset.push(key);
+    else result[key] = value;
+  }
+  if (unset.length > 0) result.$unset = unset;
+  return result;
+}
+
+/**
+ * Connects to a sandbox started elsewhere (`orderbridge-sandbox`, or `startSandbox` in another
+ * process) through its control endpoint.
+ * @param url the sandbox URL, e.g. `http://127.0.0.1:4010`
+ */
+export function connectSandbox(url: string): SandboxClient {
+  const base = url.replace(/\/+$/, '');
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    allowNotFound = false,
+  ): Promise<{ status: number; json: unknown }> => {
+    const response = await fetch(`${base}/_sandbox${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const json: unknown = text === '' ? undefined : JSON.parse(text);
+    if (response.ok || (allowNotFound && response.status === 404)) {
+      return { status: response.status, json };
+    }
+    const message = (json as { error?: { message?: string } } | undefined)?.error?.message ?? text;
+    throw new SandboxControlError(
+      response.status,
+      `Sandbox control ${method} ${path} failed with ${response.status}: ${message}`,
+    );
+  };
+  const remoteStore = <TOrder, TInput extends object>(
+    provider: ProviderName,
+    tenantId?: string,
+  ): RemoteOrderStore<TOrder, TInput> => {
+    const query = tenantId ? `?tenantId=${encodeURIComponent(tenantId)}` : '';
+    const orderPath = (id: string) => `/${provider}/orders/${encodeURIComponent(id)}${query}`;
+    return {
+      count: async () =>
+        ((await call('GET', `/${provider}/count${query}`)).json as { count: number }).count,
+      get: async (id) => {
+        const { status, json } = await call('GET', orderPath(id), undefined, true);
+        return status === 404 ? undefined : (json as TOrder);
+      },
+      insert: async (order) => {
+        const { json } = await call('POST', `/${provider}/orders${query}`, encodeFields(order));
+        return (json as { orders: TOrder[] }).orders[0] as TOrder;
+      },
+      insertMany: async (count, order) => {
+        const { json } = await call('POST', `/${provider}/orders${query}`, {
+          count,
+          ...(order ? { order: encodeFields(order) } : {}),
+        });
+        return (json as { orders: TOrder[] }).orders;
+      },
+      update: async (id, patch) => {
+        const { status, json } = await call('PATCH', orderPath(id), encodeFields(patch), true);
+        return status === 404 ? undefined : (json as TOrder);
+      },
+      delete: async (id) => (await call('DELETE', orderPath(id), undefined, true)).status !== 404,
+    };
+  };
+  return {
+    url: base,
+    settings: async () => (await call('GET', '')).json as SandboxConnectionSettings,
+    faults: {
+      set: async (provider, settings) => {
+        await call('PUT', `/faults/${provider}`, settings);
+      },
+      clear: async (provider) => {
+        await call('DELETE', provider ? `/faults/${provider}` : '/faults');
+      },
+      current: async () =>
+        (await call('GET', '/faults')).json as Record<ProviderName, FaultSettings>,
+    },
+    flexportal: {
+      ...remoteStore<FlexPortalOrder, FlexPortalOrderInput>('flexportal'),
+      tenant: (tenantId) =>
+        remoteStore<FlexPortalOrder, FlexPortalOrderInput>('flexportal', tenantId),
+    },
+    flexfactor: {
+      ...remoteStore<FlexFactorRow, FlexFactorOrderInput>('flexfactor'),
+      expireTokens: async () => {
+        await call('POST', '/flexfactor/tokens/expire');
+      },
+      setTokenTtl: async (ms) => {
+        await call('POST', '/flexfactor/tokens/ttl', { ms });
+      },
+    },
+    stats: async () => (await call('GET', '/stats')).json as SandboxStats,
+    resetStats: async () => {
+      await call('POST', '/stats/reset');
+    },
+  };
+}

@@ -1,0 +1,207 @@
+import { z } from 'zod';
+
+/*
+ * The sandbox's own reading of the FlexFactor wire format: the response example of seed 002 (the
+ * authority for rows and the page object), provider-apis.md §2.3 (token), §2.4 (envelope), §2.6
+ * (single order) and §2.8 (error shapes). Strict objects: a test fails when the generator emits a
+ * key the documents do not show.
+ */
+
+/** Order status codes and their documented names (seed 002 `orderStatuses`, §2.7). */
+export const FLEXFACTOR_ORDER_STATUSES = {
+  '0': 'Draft',
+  '1': 'Onhold',
+  '2': 'Cancelled',
+  '3': 'Problem',
+  '4': 'Processing',
+  '5': 'Capturerequired',
+  '6': 'Returned',
+  '7': 'Completed',
+} as const;
+
+/** A FlexFactor status code, 0..7. */
+export type FlexFactorStatusCode = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+/** The documented name of a status code, e.g. 7 → "Completed". */
+export function flexFactorStatusName(code: number): string | undefined {
+  return (FLEXFACTOR_ORDER_STATUSES as Record<string, string>)[String(code)];
+}
+
+/** ISO 8601 UTC with exactly six fraction digits, as `createdOn` in seed 002. */
+const microsTimestamp = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/, 'ISO timestamp with microseconds and Z');
+
+/** One row of `orders.rows` with every field of the seed example, in the same order. */
+export const flexFactorRowSchema = z.strictObject({
+  id: z.string(),
+  isGhostMode: z.boolean(),
+  payerName: z.string(),
+  merchantName: z.string(),
+  merchantId: z.string(),
+  referenceNumber: z.string(),
+  storeName: z.string(),
+  storeId: z.string(),
+  status: z.int().min(0).max(7),
+  statusName: z.string(),
+  amount: z.number().min(0),
+  formattedAmount: z.string(),
+  currencyCode: z.string().length(3),
+  currencySymbol: z.string(),
+  createdOn: microsTimestamp,
+  orderPlacedDate: microsTimestamp,
+  expiryDate: microsTimestamp.nullable(),
+  payoutStatus: z.string().nullable(),
+  refundsAmount: z.number().min(0),
+  descriptor: z.string(),
+  paymentInstrumentToken: z.string(),
+  isMIT: z.boolean(),
+  siteId: z.string(),
+});
+
+/** A FlexFactor list row on the wire. */
+export type FlexFactorRow = z.infer<typeof flexFactorRowSchema>;
+
+/** The row keys in the seed's order (responses keep this order). */
+export const FLEXFACTOR_ROW_KEYS = Object.keys(
+  flexFactorRowSchema.shape,
+) as (keyof FlexFactorRow)[];
+
+/** The `orders` page object (seed 002; field names of X.PagedList, §2.5). */
+export const flexFactorPageSchema = z.strictObject({
+  firstItemOnPage: z.int(),
+  hasNextPage: z.boolean(),
+  hasPreviousPage: z.boolean(),
+  isFirstPage: z.boolean(),
+  isLastPage: z.boolean(),
+  lastItemOnPage: z.int(),
+  pageCount: z.int(),
+  pageNumber: z.int(),
+  pageSize: z.int(),
+  totalItemCount: z.int(),
+  rows: z.array(flexFactorRowSchema),
+});
+
+/** The common response envelope (§2.4). */
+export const flexFactorEnvelopeShape = {
+  success: z.boolean(),
+  result: z.string().nullable(),
+  status: z.string().nullable(),
+  statusCode: z.string().nullable(),
+  errors: z
+    .array(
+      z.strictObject({
+        item1: z.string(),
+        item2: z.string(),
+        item3: z.string(),
+        item4: z.boolean(),
+      }),
+    )
+    .nullable(),
+  customProperties: z.record(z.string(), z.string()).nullable(),
+};
+
+/** `GET /v1/orders` response, exactly the seed's envelope. */
+export const flexFactorOrderListSchema = z.strictObject({
+  orders: flexFactorPageSchema,
+  orderStatuses: z.record(z.string(), z.string()),
+  ...flexFactorEnvelopeShape,
+});
+
+/** A FlexFactor list response on the wire. */
+export type FlexFactorOrderList = z.infer<typeof flexFactorOrderListSchema>;
+
+/**
+ * The address objects of `GET /v1/orders/{id}`. FF-GET lists "Country, city, postal code, …" and
+ * no sub-field names, so these names are the sandbox's choice.
+ */
+export const flexFactorAddressSchema = z.strictObject({
+  addressLine1: z.string(),
+  addressLine2: z.string().nullable(),
+  city: z.string(),
+  state: z.string().nullable(),
+  postalCode: z.string().nullable(),
+  country: z.string(),
+  countryCode: z.string().length(2),
+});
+
+/** A FlexFactor address on the wire. */
+export type FlexFactorAddress = z.infer<typeof flexFactorAddressSchema>;
+
+/**
+ * `GET /v1/orders/{id}` (§2.6): the documented fields (list cut off after `currencySymbol`), then
+ * every row field not already listed. `statusName` is upper case here (AM remote test).
+ */
+export const flexFactorOrderDetailSchema = z.strictObject({
+  id: z.string(),
+  correlationId: z.string(),
+  referenceNumber: z.string(),
+  status: z.int().min(0).max(7),
+  statusName: z.string(),
+  orderPlacedDate: microsTimestamp,
+  expiryDate: microsTimestamp.nullable(),
+  billingAddress: flexFactorAddressSchema,
+  shippingAddress: flexFactorAddressSchema.nullable(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.email(),
+  phone: z.string(),
+  secondaryEmail: z.string(),
+  currencyCode: z.string().length(3),
+  currencySymbol: z.string(),
+  isGhostMode: z.boolean(),
+  payerName: z.string(),
+  merchantName: z.string(),
+  merchantId: z.string(),
+  storeName: z.string(),
+  storeId: z.string(),
+  amount: z.number().min(0),
+  formattedAmount: z.string(),
+  createdOn: microsTimestamp,
+  payoutStatus: z.string().nullable(),
+  refundsAmount: z.number().min(0),
+  descriptor: z.string(),
+  paymentInstrumentToken: z.string(),
+  isMIT: z.boolean(),
+  siteId: z.string(),
+});
+
+/** A FlexFactor single order on the wire. */
+export type FlexFactorOrderDetail = z.infer<typeof flexFactorOrderDetailSchema>;
+
+/** `POST /v1/oauth2/token` success (§2.3, the recorded response's keys in order). */
+export const flexFactorTokenResponseSchema = z.strictObject({
+  accessToken: z.string().regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'JWT-shaped'),
+  refreshToken: z.string(),
+  expires: z.int(),
+  id: z.string(),
+  session: z.null(),
+  daysToEnforceMFA: z.null(),
+  skipAvailable: z.null(),
+  ...flexFactorEnvelopeShape,
+});
+
+/** A FlexFactor token response on the wire. */
+export type FlexFactorTokenResponse = z.infer<typeof flexFactorTokenResponseSchema>;
+
+/** ASP.NET ProblemDetails (§2.8 shape 1; FF-ERR). */
+export const flexFactorProblemSchema = z.strictObject({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  traceId: z.string(),
+  errors: z.record(z.string(), z.array(z.string())).optional(),
+});
+
+/** A FlexFactor ProblemDetails body. */
+export type FlexFactorProblem = z.infer<typeof flexFactorProblemSchema>;
+
+/** The envelope failure (§2.8 shape 2): `success:false`, `status:"FAILED"`, tuple `errors`. */
+export const flexFactorEnvelopeFailureSchema = z.strictObject({
+  ...flexFactorEnvelopeShape,
+  success: z.literal(false),
+  status: z.literal('FAILED'),
+});
+
+/** A FlexFactor envelope failure body. */
+export type FlexFactorEnvelopeFailure = z.infer<typeof flexFactorEnvelopeFailureSchema>;

@@ -1,0 +1,210 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { InjectedFault, ProviderFaults, ProviderName } from '../faults/provider-faults.js';
+import {
+  classifyFlexFactorRoute,
+  type FlexFactorApi,
+  flexFactorErrorForStatus,
+} from '../flexfactor/flexfactor-routes.js';
+import {
+  classifyFlexPortalRoute,
+  type FlexPortalApi,
+  flexPortalErrorForStatus,
+} from '../flexportal/flexportal-routes.js';
+import type { StatsRecorder } from '../stats/sandbox-stats.js';
+import { jsonResponse, type SandboxRequest, type SandboxResponse } from './sandbox-http.js';
+
+/** Everything the server dispatches to. */
+export interface SandboxServerParts {
+  /** The FlexPortal API. */
+  readonly flexportal: FlexPortalApi;
+  /** The FlexFactor API. */
+  readonly flexfactor: FlexFactorApi;
+  /** Fault state per provider. */
+  readonly faults: Readonly<Record<ProviderName, ProviderFaults>>;
+  /** Counters. */
+  readonly stats: StatsRecorder;
+  /** The `/_sandbox` control endpoint. */
+  readonly control: (request: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>;
+}
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * One `node:http` server for both simulators: `/flexportal/...` and `/flexfactor/...` (prefixes
+ * stripped before the provider sees the path) plus `/_sandbox/...`. Faults are applied here, around
+ * the provider handlers, so handlers stay pure request → response functions.
+ */
+export function createSandboxServer(parts: SandboxServerParts): Server {
+  const server = createServer((request, response) => {
+    handle(parts, request, response).catch((error: unknown) => {
+      if (!response.headersSent) {
+        write(
+          response,
+          jsonResponse(500, {
+            error: {
+              code: 'SANDBOX_ERROR',
+              message: `The sandbox failed to answer: ${error instanceof Error ? error.message : String(error)}`,
+            },
+          }),
+        );
+      } else {
+        response.destroy();
+      }
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  return server;
+}
+
+async function handle(
+  parts: SandboxServerParts,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+): Promise<void> {
+  const url = new URL(incoming.url ?? '/', 'http://sandbox.invalid');
+  const method = (incoming.method ?? 'GET').toUpperCase();
+  const body = await readBody(incoming);
+  if (body === undefined) {
+    write(
+      outgoing,
+      jsonResponse(413, { error: { code: 'PAYLOAD_TOO_LARGE', message: 'Body over 10 MB' } }),
+    );
+    return;
+  }
+  const provider = providerOf(url.pathname);
+  if (!provider) {
+    if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
+      parts.stats.control();
+      const request: SandboxRequest = {
+        method,
+        path: url.pathname,
+        query: url.searchParams,
+        headers: incoming.headers,
+        body,
+      };
+      write(outgoing, await parts.control(request));
+      return;
+    }
+    write(
+      outgoing,
+      jsonResponse(404, {
+        error: {
+          code: 'NOT_FOUND',
+          message: `No route for ${url.pathname}; the sandbox serves /flexportal/v1/..., /flexfactor/v1/... and /_sandbox`,
+        },
+      }),
+    );
+    return;
+  }
+  const request: SandboxRequest = {
+    method,
+    path: url.pathname.slice(provider.length + 1),
+    query: url.searchParams,
+    headers: incoming.headers,
+    body,
+  };
+  const route =
+    provider === 'flexportal'
+      ? classifyFlexPortalRoute(method, request.path)
+      : classifyFlexFactorRoute(method, request.path);
+  const { stats } = parts;
+  const faults = parts.faults[provider];
+  stats.request(provider, route);
+
+  const delay = faults.delayMs();
+  if (delay > 0) await sleep(delay);
+
+  const api = provider === 'flexportal' ? parts.flexportal : parts.flexfactor;
+  const errorFor = provider === 'flexportal' ? flexPortalErrorForStatus : flexFactorErrorForStatus;
+  const retryAfter = faults.overRateLimit();
+  if (retryAfter !== undefined) {
+    // §1.3: a limited request gets 429 with a Retry-After header (seconds).
+    const limited = api.decorate(errorFor(429, String(retryAfter)));
+    stats.response(provider, limited.status);
+    write(outgoing, limited);
+    return;
+  }
+
+  const fault: InjectedFault | undefined = faults.take(
+    route === 'listOrders' || route === 'getOrder',
+  );
+  if (fault?.kind === 'reset') {
+    stats.fault(provider, 'reset');
+    incoming.socket.destroy();
+    return;
+  }
+  let answer: SandboxResponse;
+  if (fault?.kind === 'fail') {
+    stats.fault(provider, 'failed');
+    answer = api.decorate(errorFor(fault.status, fault.retryAfter));
+  } else {
+    answer = api.handle(request);
+  }
+  if (route === 'token' && answer.status === 200 && fault === undefined) stats.tokenIssued();
+  if (fault?.kind === 'truncate') {
+    stats.fault(provider, 'truncated');
+    stats.response(provider, answer.status);
+    writeTruncated(outgoing, answer);
+    return;
+  }
+  if (fault?.kind === 'malformed') {
+    stats.fault(provider, 'malformed');
+    answer = malformed(answer);
+  }
+  stats.response(provider, answer.status);
+  write(outgoing, answer);
+}
+
+function providerOf(path: string): ProviderName | undefined {
+  if (path.startsWith('/flexportal/')) return 'flexportal';
+  if (path.startsWith('/flexfactor/')) return 'flexfactor';
+  return undefined;
+}
+
+function readBody(incoming: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    incoming.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    incoming.on('end', () =>
+      resolve(tooLarge ? undefined : Buffer.concat(chunks).toString('utf8')),
+    );
+    incoming.on('error', reject);
+  });
+}
+
+function write(outgoing: ServerResponse, answer: SandboxResponse): void {
+  const body = Buffer.from(answer.body, 'utf8');
+  outgoing.writeHead(answer.status, { ...answer.headers, 'content-length': String(body.length) });
+  outgoing.end(body);
+}
+
+/** Full Content-Length, half of the body, then the connection is destroyed. */
+function writeTruncated(outgoing: ServerResponse, answer: SandboxResponse): void {
+  const body = Buffer.from(answer.body, 'utf8');
+  outgoing.writeHead(answer.status, { ...answer.headers, 'content-length': String(body.length) });
+  outgoing.flushHeaders();
+  outgoing.write(body.subarray(0, Math.floor(body.length / 2)), () => {
+    outgoing.socket?.destroy();
+  });
+}
+
+/**
+ * 200 with a JSON content type and a body that is not JSON: a prefix of the real body followed by
+ * `}{`, which no JSON parser accepts (a complete value may not be followed by more text, and an
+ * incomplete one cannot continue with `}{`).
+ */
+function malformed(answer: SandboxResponse): SandboxResponse {
+  const prefix = answer.body.slice(0, Math.floor(answer.body.length * 0.6));
+  return {
+    status: 200,
+    headers: { ...answer.headers, 'content-type': 'application/json; charset=utf-8' },
+    body: `${prefix}}{`,
+  };
+}
