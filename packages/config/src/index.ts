@@ -1,0 +1,23 @@
+export {
+  entriesWithIds,
+  type LoadedConfigFile,
+  loadConfigFile,
+  parseConfig,
+  providersConfigSchema,
+} from './config-file.js';
+export { type CreateProviderOptions, createProvider, resolveSecret } from './create-provider.js';
+export { PROVIDER_ENVIRONMENT, providerEntriesFromEnvironment } from './environment.js';
+export {
+  entryId,
+  type FlexFactorEntry,
+  type FlexPortalEntry,
+  flexFactorEntrySchema,
+  flexPortalEntrySchema,
+  type ModuleEntry,
+  moduleEntrySchema,
+  type ProviderEntry,
+  providerEntrySchema,
+  type SecretValue,
+  secretValueSchema,
+} from './provider-entry.js';
+export { sandboxProviderEntries } from './sandbox-entries.js';
