@@ -289,9 +289,12 @@ export class FlexFactorGenerator {
    */
   orderId(slot: number): string {
     const prefix = toHex(this.ids.forward(slot), 12);
-    const tail = new SeededRandom(this.key, STREAM_ID_TAIL, slot).chars('0123456789abcdef', 18);
-    const variant = '89ab'[Number.parseInt(tail[0] as string, 16) & 3];
-    return `${prefix.slice(0, 8)}-${prefix.slice(8, 12)}-4${tail.slice(1, 4)}-${variant}${tail.slice(4, 7)}-${tail.slice(7, 18)}${tail[0]}`;
+    const a = hash32(this.key, STREAM_ID_TAIL, slot, 1);
+    const b = hash32(this.key, STREAM_ID_TAIL, slot, 2);
+    const c = hash32(this.key, STREAM_ID_TAIL, slot, 3);
+    const version = toHex(a & 0xfff, 3);
+    const variant = toHex(0x8000 | ((a >>> 12) & 0x3fff), 4);
+    return `${prefix.slice(0, 8)}-${prefix.slice(8, 12)}-4${version}-${variant}-${toHex(b, 8)}${toHex(c & 0xffff, 4)}`;
   }
 
   /** The slot a generated id belongs to (undefined for ids of another form). */
