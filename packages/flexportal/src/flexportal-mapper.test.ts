@@ -1,0 +1,329 @@
+import { orderSchema, ProviderResponseError } from '@orderbridge/core';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { fullOrder, minimalOrder } from './__fixtures__/flexportal-payloads.js';
+import {
+  type FlexPortalOrderExtensions,
+  flexPortalExtensionsOf,
+  mapFlexPortalOrder,
+} from './flexportal-mapper.js';
+
+const context = { provider: 'flexportal' };
+const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
+
+function mapped(record: unknown, options: { includeRaw?: boolean } = {}) {
+  return mapFlexPortalOrder(record, { ...context, ...options });
+}
+
+/** The issues of the validation error a record throws, as `path: message` lines. */
+function violationsOf(record: unknown): string[] {
+  try {
+    mapped(record);
+  } catch (error) {
+    if (error instanceof z.ZodError)
+      return error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    if (ProviderResponseError.isInstance(error))
+      return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
+    throw error;
+  }
+  throw new Error('expected the record to be rejected');
+}
+
+describe('mapFlexPortalOrder', () => {
+  it('maps every field of a complete order', () => {
+    const { value: order, warnings } = mapped(fullOrder());
+    expect(warnings).toEqual([]);
+    const { extensions, ...canonical } = order;
+    expect(canonical).toEqual({
+      provider: 'flexportal',
+      id: 'ord_7Qm2xk',
+      key: 'flexportal:ord_7Qm2xk',
+      status: 'processing',
+      paymentStatus: 'paid',
+      fulfillmentStatus: 'partially_fulfilled',
+      providerStatus: { code: 'partial', label: null },
+      type: 'upgrade',
+      reference: null,
+      customer: {
+        id: 'cust_91ab',
+        email: 'ops@example.org',
+        name: 'Lena Vos',
+        company: 'Example BV',
+      },
+      merchant: null,
+      items: [
+        {
+          sku: 'LAPTOP-14-A',
+          name: 'Laptop 14 (grade A)',
+          quantity: 2,
+          unitPrice: eur(3950),
+          termMonths: 24,
+          fulfillment: { status: 'partially_fulfilled', done: 1 },
+          listPrice: eur(129900),
+          listPriceSource: 'variant',
+          acquisitionCost: eur(90010),
+          acquisitionCostSource: 'manual',
+        },
+        {
+          sku: 'DOCK-USB-C',
+          name: 'USB-C dock',
+          quantity: 1,
+          unitPrice: eur(499),
+          termMonths: 12,
+          fulfillment: { status: 'unfulfilled', done: 0 },
+          listPrice: null,
+          listPriceSource: 'unknown',
+          acquisitionCost: null,
+          acquisitionCostSource: 'unknown',
+        },
+      ],
+      totals: { subtotal: eur(8399), tax: eur(1764), total: eur(10163), refunded: null },
+      fulfillment: { total: 3, done: 1 },
+      // +01:00 converted to UTC; microseconds kept.
+      createdAt: '2025-03-01T09:12:00.000Z',
+      updatedAt: '2025-03-02T10:00:00.123456Z',
+      placedAt: null,
+    });
+    expect(extensions).toEqual({
+      flexportal: {
+        tenantId: 'bu_42',
+        rentalIds: ['sub_a1'],
+        customFields: { purchaseOrderNumber: 'PO-1', costCenter: 42 },
+        billingAddress: {
+          contactName: 'Lena Vos',
+          streetAddress: 'Keizersgracht 1',
+          city: 'Amsterdam',
+          country: 'Netherlands',
+          postalCode: '1015 AA',
+          company: 'Example BV',
+          buildingInfo: '2nd floor',
+          locality: 'Grachtengordel',
+          adminArea: 'Noord-Holland',
+        },
+        shippingAddress: {
+          contactName: 'Lena Vos',
+          streetAddress: 'Keizersgracht 1',
+          city: 'Amsterdam',
+          country: 'Netherlands',
+          postalCode: null,
+          company: null,
+          buildingInfo: null,
+          locality: null,
+          adminArea: null,
+        },
+        payment: {
+          status: 'paid',
+          method: 'stripe',
+          transactionId: 'pi_fake_123',
+          paidAmount: eur(10163),
+          manuallyMarked: false,
+        },
+        customer: { phone: '+31 20 000 0000', customerType: 'business' },
+        createdBy: 'api',
+        notes: 'Deliver to reception.',
+        trackingNumber: 'TRACK-0001',
+        shippedAt: '2025-03-03',
+        billingGroupId: 'bg_7',
+        extensionDetails: null,
+        upgradeDetails: {
+          previousDevice: 'Laptop 13',
+          previousSerialNumber: 'SN-0001',
+          previousMonthlyAmount: eur(2990),
+          previousRentalId: 'sub_old',
+          upgradeReason: 'faster machine',
+        },
+        items: [
+          {
+            sku: 'LAPTOP-14-A',
+            productId: 'prod_1',
+            variantId: 'var_1',
+            productImageUrl: 'https://images.example.org/laptop-14.png',
+            listPriceOverride: eur(124999),
+            acquisitionCostOverride: eur(88000),
+            usedListPriceAsAcquisition: false,
+            rentalIds: ['sub_a1'],
+            rentalStatus: 'partial',
+          },
+          {
+            sku: 'DOCK-USB-C',
+            productId: null,
+            variantId: null,
+            productImageUrl: null,
+            listPriceOverride: null,
+            acquisitionCostOverride: null,
+            usedListPriceAsAcquisition: false,
+            rentalIds: [],
+            rentalStatus: 'pending',
+          },
+        ],
+      } satisfies FlexPortalOrderExtensions,
+    });
+    expect(order.raw).toBeUndefined();
+  });
+
+  it('produces orders that satisfy the canonical schema', () => {
+    expect(orderSchema.safeParse(mapped(fullOrder()).value).success).toBe(true);
+    expect(orderSchema.safeParse(mapped(minimalOrder()).value).success).toBe(true);
+  });
+
+  it('maps an order with only the required fields, applying the documented defaults', () => {
+    const { value: order, warnings } = mapped(minimalOrder());
+    expect(warnings).toEqual([]);
+    expect(order.paymentStatus).toBeNull(); // no payment object
+    expect(order.totals.tax).toEqual({ amountMinor: 0, currency: 'USD' }); // taxAmount default 0
+    expect(order.customer?.company).toBeNull();
+    const extensions = flexPortalExtensionsOf(order);
+    expect(extensions?.payment).toBeNull();
+    expect(extensions?.customFields).toBeNull();
+    expect(extensions?.customer).toEqual({ phone: null, customerType: 'individual' });
+    expect(extensions?.shippingAddress.postalCode).toBeNull();
+  });
+
+  it('accepts the documented edge values: postalCode null, customFields null', () => {
+    const record = fullOrder();
+    record.customFields = null;
+    (record.billingAddress as Record<string, unknown>).postalCode = null;
+    const extensions = flexPortalExtensionsOf(mapped(record).value);
+    expect(extensions?.customFields).toBeNull();
+    expect(extensions?.billingAddress.postalCode).toBeNull();
+  });
+
+  it('ignores fields the documents do not list, at every level', () => {
+    const record = fullOrder();
+    record.loyaltyTier = 'gold';
+    (record.customer as Record<string, unknown>).middleName = 'X';
+    (record.items as Array<Record<string, unknown>>)[0]!.warehouse = 'AMS-1';
+    (record.totals as Record<string, unknown>).discount = 5;
+    const { value: order, warnings } = mapped(record);
+    expect(warnings).toEqual([]);
+    expect(order).toEqual(mapped(fullOrder()).value);
+  });
+
+  it('keeps an order with an undocumented status as unknown, with a warning', () => {
+    const { value: order, warnings } = mapped(minimalOrder({ status: 'on_hold' }));
+    expect(order.status).toBe('unknown');
+    expect(order.fulfillmentStatus).toBe('unknown');
+    expect(order.providerStatus).toEqual({ code: 'on_hold', label: null });
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        code: 'unknown-status',
+        provider: 'flexportal',
+        orderKey: 'flexportal:ord_min1',
+      }),
+    ]);
+  });
+
+  it('decides the payment status from payment.status', () => {
+    const paymentStatus = (status: unknown) =>
+      mapped(minimalOrder({ payment: status === undefined ? {} : { status } })).value.paymentStatus;
+    expect(paymentStatus('pending')).toBe('pending');
+    expect(paymentStatus('paid')).toBe('paid');
+    expect(paymentStatus('failed')).toBe('failed');
+    expect(paymentStatus(undefined)).toBeNull();
+    const unknown = mapped(minimalOrder({ payment: { status: 'refunded' } }));
+    expect(unknown.value.paymentStatus).toBe('unknown');
+    expect(unknown.warnings).toEqual([
+      expect.objectContaining({ code: 'unknown-status', field: 'paymentStatus' }),
+    ]);
+  });
+
+  it('reports an undocumented rentalStatus as an unknown line fulfilment, with a warning', () => {
+    const record = minimalOrder();
+    (record.items as Array<Record<string, unknown>>)[0]!.rentalStatus = 'lost';
+    const { value: order, warnings } = mapped(record);
+    expect(order.items[0]?.fulfillment).toEqual({ status: 'unknown', done: 0 });
+    expect(warnings[0]?.message).toContain('items[0].rentalStatus "lost"');
+  });
+
+  it('converts money exactly with the currency exponent (JPY 0, KWD 3)', () => {
+    const yen = mapped(
+      minimalOrder({ totals: { subtotal: 1200, total: 1320, taxAmount: 120, currency: 'JPY' } }),
+    ).value;
+    expect(yen.totals.total).toEqual({ amountMinor: 1320, currency: 'JPY' });
+    expect(yen.items[0]?.unitPrice).toEqual({ amountMinor: 19, currency: 'JPY' });
+    const dinar = mapped(
+      minimalOrder({ totals: { subtotal: 1.25, total: 1.375, taxAmount: 0.125, currency: 'kwd' } }),
+    ).value;
+    expect(dinar.totals).toEqual({
+      subtotal: { amountMinor: 1250, currency: 'KWD' },
+      tax: { amountMinor: 125, currency: 'KWD' },
+      total: { amountMinor: 1375, currency: 'KWD' },
+      refunded: null,
+    });
+  });
+
+  it('accepts amounts sent as numeric strings', () => {
+    const record = minimalOrder({
+      totals: { subtotal: '45.65', total: '45.65', currency: 'USD', totalDevices: 1 },
+    });
+    (record.items as Array<Record<string, unknown>>)[0]!.unitPrice = '45.65';
+    const order = mapped(record).value;
+    expect(order.totals.total).toEqual({ amountMinor: 4565, currency: 'USD' });
+    expect(order.items[0]?.unitPrice).toEqual({ amountMinor: 4565, currency: 'USD' });
+  });
+
+  it('rejects an amount that cannot be represented exactly, naming its path', () => {
+    const record = minimalOrder({
+      totals: { subtotal: 19, total: 0.30000000000000004, currency: 'USD' },
+    });
+    expect(violationsOf(record)).toEqual([
+      expect.stringMatching(/^totals\.total: .*more than 2 fraction digits/),
+    ]);
+    const yen = minimalOrder({ totals: { subtotal: 19.5, total: 19, currency: 'JPY' } });
+    expect(violationsOf(yen)).toEqual([expect.stringMatching(/^totals\.subtotal: /)]);
+    const text = minimalOrder({ totals: { subtotal: 'free', total: 19, currency: 'USD' } });
+    expect(violationsOf(text)).toEqual([
+      expect.stringMatching(/^totals\.subtotal: .*not a decimal/),
+    ]);
+  });
+
+  it('rejects a record missing a required field or with a wrong type, naming the path', () => {
+    const noCustomer = minimalOrder();
+    delete noCustomer.customer;
+    expect(violationsOf(noCustomer)).toEqual([expect.stringMatching(/^customer: /)]);
+    const badQuantity = minimalOrder();
+    (badQuantity.items as Array<Record<string, unknown>>)[0]!.quantity = '2';
+    expect(violationsOf(badQuantity)).toEqual([expect.stringMatching(/^items\.0\.quantity: /)]);
+    expect(violationsOf(minimalOrder({ createdAt: 'yesterday' }))).toEqual([
+      expect.stringMatching(/^createdAt: .*ISO 8601/),
+    ]);
+    expect(
+      violationsOf(minimalOrder({ totals: { subtotal: 1, total: 1, currency: 'EURO' } })),
+    ).toEqual([expect.stringMatching(/^totals\.currency: /)]);
+  });
+
+  it('keeps the wire object only when asked', () => {
+    const record = fullOrder();
+    expect(mapped(record, { includeRaw: true }).value.raw).toBe(record);
+    expect('raw' in mapped(record).value).toBe(false);
+  });
+
+  it('files extensions under the provider id it was created with', () => {
+    const order = mapFlexPortalOrder(minimalOrder(), { provider: 'flexportal-us' }).value;
+    expect(order.key).toBe('flexportal-us:ord_min1');
+    expect(Object.keys(order.extensions)).toEqual(['flexportal-us']);
+    expect(flexPortalExtensionsOf(order)?.tenantId).toBe('bu_42');
+  });
+
+  it('maps extension details of an extension order', () => {
+    const order = mapped(
+      minimalOrder({
+        orderType: 'extension',
+        extensionDetails: {
+          originalOrderId: 'ord_prev',
+          extensionMonths: 6,
+          previousEndDate: '2025-06-01',
+          newEndDate: '2025-12-01',
+        },
+      }),
+    ).value;
+    expect(order.type).toBe('extension');
+    expect(flexPortalExtensionsOf(order)?.extensionDetails).toEqual({
+      originalOrderId: 'ord_prev',
+      extensionMonths: 6,
+      previousEndDate: '2025-06-01',
+      newEndDate: '2025-12-01',
+      reason: null,
+    });
+  });
+});
