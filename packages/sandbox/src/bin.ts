@@ -86,17 +86,18 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox(options).catch((error: unknown) =>
     fail(error instanceof Error ? error.message : String(error)),
   );
-  process.stdout.write(
-    values.json ? `${JSON.stringify(sandbox.settings())}\n` : formatConnectionSettings(sandbox),
-  );
   const stop = (): void => {
     sandbox.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
+  // Handlers first: whoever reads the settings line may signal us right away.
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  process.stdout.write(
+    values.json ? `${JSON.stringify(sandbox.settings())}\n` : formatConnectionSettings(sandbox),
+  );
 }
 
 await main();
