@@ -128,7 +128,7 @@ export async function checkUnknownStatusEndToEnd(
     const listed = listing.orders.find((order) => order.key === target.key);
     if (!listed) {
       throw new ConformanceError({
-        finding: `the listing left out order ${target.key} ${situation}`,
+        finding: `the listing left out the order ${situation}`,
         promise,
       });
     }
