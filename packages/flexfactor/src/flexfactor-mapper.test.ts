@@ -1,0 +1,309 @@
+import { orderSchema, type Warning } from '@orderbridge/core';
+import { describe, expect, it } from 'vitest';
+import { flexFactorOrderListResponseSchema } from './flexfactor-api.js';
+import {
+  type FlexFactorRecordResult,
+  readFlexFactorOrderDetail,
+  readFlexFactorRow,
+} from './flexfactor-mapper.js';
+import { flexFactorStatusMap } from './flexfactor-status-map.js';
+import { readFixture } from './test-support/read-fixture.js';
+
+const context = { provider: 'flexfactor', statusMap: flexFactorStatusMap };
+
+function seedRows(): unknown[] {
+  const response = flexFactorOrderListResponseSchema.parse(
+    readFixture('seed-002-list-response.json'),
+  );
+  return response.orders.rows;
+}
+
+function mapped(result: FlexFactorRecordResult) {
+  if (!result.ok) throw new Error(`record rejected: ${JSON.stringify(result.issues)}`);
+  return result;
+}
+
+function row(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...(seedRows()[0] as Record<string, unknown>), ...overrides };
+}
+
+describe('the seed response example (shared/seeds/002)', () => {
+  it('parses: page object, two rows, envelope', () => {
+    const response = flexFactorOrderListResponseSchema.parse(
+      readFixture('seed-002-list-response.json'),
+    );
+    expect(response.success).toBe(true);
+    expect(response.orders).toMatchObject({
+      pageCount: 1,
+      pageNumber: 1,
+      pageSize: 10,
+      totalItemCount: 2,
+    });
+    expect(response.orders.rows).toHaveLength(2);
+    expect(response.orderStatuses?.['5']).toBe('Capturerequired');
+  });
+
+  it('maps the first row to the exact canonical order, field by field', () => {
+    const [first] = seedRows();
+    const { order, warnings } = mapped(readFlexFactorRow(first, 'orders.rows[0]', context));
+    expect(warnings).toEqual([]);
+    expect(order).toEqual({
+      provider: 'flexfactor',
+      id: '12345678-abcd-1234-efgh-ijklmnopqrst',
+      key: 'flexfactor:12345678-abcd-1234-efgh-ijklmnopqrst',
+      status: 'completed',
+      paymentStatus: 'paid',
+      fulfillmentStatus: null,
+      providerStatus: { code: 7, label: 'completed' },
+      type: null,
+      reference: 'ref1234567890',
+      customer: { id: null, email: null, name: 'John Appleseed', company: null },
+      merchant: {
+        id: 'abcd-efgh-ijkl-mnop-qrstuvwx1234',
+        name: 'GenericStore',
+        storeId: 'store123',
+        storeName: 'Example Store',
+      },
+      items: [],
+      totals: {
+        subtotal: null,
+        tax: null,
+        total: { amountMinor: 4565, currency: 'USD' },
+        refunded: { amountMinor: 0, currency: 'USD' },
+      },
+      fulfillment: null,
+      createdAt: '2024-03-06T10:09:18.437947Z',
+      updatedAt: null,
+      placedAt: '2024-03-06T10:09:25.337202Z',
+      extensions: {
+        flexfactor: {
+          isGhostMode: false,
+          isMIT: false,
+          siteId: 'site1234567',
+          descriptor: 'product-description',
+          payoutStatus: null,
+          expiryDate: null,
+          paymentInstrumentToken: 'token12345678901234567890',
+          formattedAmount: '$45.65',
+          currencySymbol: '$',
+        },
+      },
+    });
+    expect(orderSchema.safeParse(order).success).toBe(true);
+  });
+
+  it('maps the second row to the exact canonical order, field by field', () => {
+    const [, second] = seedRows();
+    const { order } = mapped(readFlexFactorRow(second, 'orders.rows[1]', context));
+    expect(order).toEqual({
+      provider: 'flexfactor',
+      id: 'abcdef12-3456-7890-abcd-efghijklmnop',
+      key: 'flexfactor:abcdef12-3456-7890-abcd-efghijklmnop',
+      status: 'completed',
+      paymentStatus: 'paid',
+      fulfillmentStatus: null,
+      providerStatus: { code: 7, label: 'completed' },
+      type: null,
+      reference: 'ref0987654321',
+      customer: { id: null, email: null, name: 'Jane Doe', company: null },
+      merchant: {
+        id: 'abcd-efgh-ijkl-mnop-qrstuvwx1234',
+        name: 'GenericStore',
+        storeId: 'store123',
+        storeName: 'Example Store',
+      },
+      items: [],
+      totals: {
+        subtotal: null,
+        tax: null,
+        // `"amount": 3` is 3.00 USD.
+        total: { amountMinor: 300, currency: 'USD' },
+        refunded: { amountMinor: 0, currency: 'USD' },
+      },
+      fulfillment: null,
+      createdAt: '2024-03-06T09:43:07.387804Z',
+      updatedAt: null,
+      placedAt: '2024-03-06T09:43:24.254865Z',
+      extensions: {
+        flexfactor: {
+          isGhostMode: false,
+          isMIT: false,
+          siteId: 'site1234567',
+          descriptor: 'product-description',
+          payoutStatus: null,
+          expiryDate: null,
+          paymentInstrumentToken: 'token12345678901234567890',
+          formattedAmount: '$3',
+          currencySymbol: '$',
+        },
+      },
+    });
+    expect(orderSchema.safeParse(order).success).toBe(true);
+  });
+
+  it('keeps the wire row as raw only when asked', () => {
+    const [first] = seedRows();
+    expect(mapped(readFlexFactorRow(first, '', context)).order.raw).toBeUndefined();
+    const withRaw = mapped(readFlexFactorRow(first, '', { ...context, includeRaw: true }));
+    expect(withRaw.order.raw).toBe(first);
+  });
+});
+
+describe('money', () => {
+  it.each([
+    [{ amount: 1200, currencyCode: 'JPY', refundsAmount: 200 }, 1200, 200, 'JPY'],
+    [{ amount: 1.25, currencyCode: 'KWD', refundsAmount: 0.005 }, 1250, 5, 'KWD'],
+    [{ amount: '45.65', currencyCode: 'USD', refundsAmount: '10.1' }, 4565, 1010, 'USD'],
+    [{ amount: 0.1, currencyCode: 'usd', refundsAmount: 0 }, 10, 0, 'USD'],
+  ])('converts %j exactly', (fields, total, refunded, currency) => {
+    const { order } = mapped(readFlexFactorRow(row(fields), '', context));
+    expect(order.totals.total).toEqual({ amountMinor: total, currency });
+    expect(order.totals.refunded).toEqual({ amountMinor: refunded, currency });
+  });
+
+  it('maps an absent refundsAmount to null (unknown), and 0 to zero', () => {
+    const absent = row();
+    delete absent.refundsAmount;
+    expect(mapped(readFlexFactorRow(absent, '', context)).order.totals.refunded).toBeNull();
+    expect(
+      mapped(readFlexFactorRow(row({ refundsAmount: 0 }), '', context)).order.totals.refunded,
+    ).toEqual({ amountMinor: 0, currency: 'USD' });
+  });
+
+  it.each([
+    [{ amount: 1.5, currencyCode: 'JPY' }, 'orders.rows[3].amount', 'fraction digit'],
+    [{ amount: 'lots' }, 'orders.rows[3].amount', ''],
+    [{ amount: null }, 'orders.rows[3].amount', ''],
+    [{ currencyCode: 'US' }, 'orders.rows[3].currencyCode', 'ISO 4217'],
+    [{ refundsAmount: 0.001 }, 'orders.rows[3].refundsAmount', 'fraction digit'],
+  ])('rejects %j with the JSON path of the field', (fields, path, message) => {
+    const result = readFlexFactorRow(row(fields), 'orders.rows[3]', context);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.recordId).toBe('12345678-abcd-1234-efgh-ijklmnopqrst');
+    expect(result.issues[0]?.path).toBe(path);
+    expect(result.issues[0]?.message).toContain(message);
+  });
+});
+
+describe('timestamps', () => {
+  it('keeps microseconds and reads a zone-less value as UTC', () => {
+    const { order } = mapped(
+      readFlexFactorRow(
+        row({ createdOn: '2024-03-06T10:09:18.4379470', orderPlacedDate: null }),
+        '',
+        context,
+      ),
+    );
+    expect(order.createdAt).toBe('2024-03-06T10:09:18.437947Z');
+    expect(order.placedAt).toBeNull();
+  });
+
+  it('converts an offset to UTC', () => {
+    const { order } = mapped(
+      readFlexFactorRow(row({ createdOn: '2024-03-06T12:09:18.437947+02:00' }), '', context),
+    );
+    expect(order.createdAt).toBe('2024-03-06T10:09:18.437947Z');
+  });
+
+  it('rejects an unreadable createdOn and a missing id with their paths', () => {
+    const bad = readFlexFactorRow(row({ createdOn: 'yesterday' }), 'orders.rows[0]', context);
+    expect(bad.ok ? [] : bad.issues.map((issue) => issue.path)).toEqual([
+      'orders.rows[0].createdOn',
+    ]);
+    const noId = row();
+    delete noId.id;
+    const missing = readFlexFactorRow(noId, 'orders.rows[1]', context);
+    expect(missing.ok).toBe(false);
+    if (!missing.ok) {
+      expect(missing.recordId).toBeUndefined();
+      expect(missing.issues[0]?.path).toBe('orders.rows[1].id');
+    }
+  });
+
+  it('reports a row that is not an object', () => {
+    const result = readFlexFactorRow('oops', 'orders.rows[2]', context);
+    expect(result.ok ? [] : result.issues.map((issue) => issue.path)).toEqual(['orders.rows[2]']);
+  });
+});
+
+describe('statuses on rows', () => {
+  it('maps by code first, then by label, case-insensitively', () => {
+    const byCode = mapped(readFlexFactorRow(row({ status: 5, statusName: 'x' }), '', context));
+    expect(byCode.order.status).toBe('processing');
+    expect(byCode.order.paymentStatus).toBe('requires_capture');
+    const byLabel = mapped(
+      readFlexFactorRow(row({ status: 'CAPTUREREQUIRED', statusName: null }), '', context),
+    );
+    expect(byLabel.order.paymentStatus).toBe('requires_capture');
+  });
+
+  it('keeps an unknown status as unknown with a warning, never dropping the order', () => {
+    const result = mapped(
+      readFlexFactorRow(row({ status: 8, statusName: 'Chargeback' }), '', context),
+    );
+    expect(result.order.status).toBe('unknown');
+    expect(result.order.paymentStatus).toBe('unknown');
+    expect(result.order.providerStatus).toEqual({ code: 8, label: 'Chargeback' });
+    expect(result.warnings).toEqual<Warning[]>([
+      expect.objectContaining({
+        code: 'unknown-status',
+        provider: 'flexfactor',
+        orderKey: 'flexfactor:12345678-abcd-1234-efgh-ijklmnopqrst',
+      }),
+    ]);
+  });
+});
+
+describe('the single order (GET /v1/orders/{id})', () => {
+  it('agrees with the list mapping on every canonical field and keeps the rest in extensions', () => {
+    const detail = mapped(readFlexFactorOrderDetail(readFixture('order-detail.json'), context));
+    const listed = mapped(
+      readFlexFactorRow(
+        row({
+          status: 5,
+          statusName: 'capturerequired',
+          expiryDate: '2024-03-13T10:09:25.337202Z',
+        }),
+        '',
+        context,
+      ),
+    );
+    const {
+      extensions: detailExtensions,
+      providerStatus: detailStatus,
+      ...detailRest
+    } = detail.order;
+    const { extensions: listExtensions, providerStatus: listStatus, ...listRest } = listed.order;
+    expect(detailRest).toEqual(listRest);
+    expect(detailStatus).toEqual({ code: 5, label: 'CAPTUREREQUIRED' });
+    expect(listStatus).toEqual({ code: 5, label: 'capturerequired' });
+    expect(detailExtensions.flexfactor).toEqual({
+      ...listExtensions.flexfactor,
+      correlationId: 'corr-0000-1111',
+      firstName: 'John',
+      lastName: 'Appleseed',
+      email: 'john.appleseed@example.com',
+      secondaryEmail: '',
+      phone: '+10000000000',
+      billingAddress: { country: 'US', city: 'Springfield', postalCode: '00000' },
+      shippingAddress: null,
+    });
+    expect(orderSchema.safeParse(detail.order).success).toBe(true);
+  });
+
+  it('names the customer from first and last name when payerName is absent', () => {
+    const body = readFixture('order-detail.json') as Record<string, unknown>;
+    delete body.payerName;
+    expect(mapped(readFlexFactorOrderDetail(body, context)).order.customer?.name).toBe(
+      'John Appleseed',
+    );
+  });
+
+  it('rejects a single order without amount', () => {
+    const body = readFixture('order-detail.json') as Record<string, unknown>;
+    delete body.amount;
+    const result = readFlexFactorOrderDetail(body, context);
+    expect(result.ok ? [] : result.issues.map((issue) => issue.path)).toEqual(['amount']);
+  });
+});

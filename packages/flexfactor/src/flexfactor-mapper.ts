@@ -1,0 +1,244 @@
+import {
+  formatPath,
+  type Money,
+  MoneyConversionError,
+  mapStatus,
+  moneyFromDecimal,
+  normalizeTimestamp,
+  type Order,
+  orderKey,
+  type ResponseIssue,
+  type StatusMap,
+  TimestampError,
+  type Warning,
+} from '@orderbridge/core';
+import type { z } from 'zod';
+import {
+  type FlexFactorOrderDetail,
+  type FlexFactorOrderRow,
+  flexFactorOrderDetailSchema,
+  flexFactorOrderRowSchema,
+} from './flexfactor-api.js';
+
+/** Key under `order.extensions` that holds FlexFactor's own fields. */
+export const FLEXFACTOR_EXTENSION_KEY = 'flexfactor';
+
+/**
+ * FlexFactor fields with no canonical home, under `order.extensions.flexfactor`, as the provider
+ * sent them. The single-order fields are present only on orders read with `getOrder`.
+ */
+export interface FlexFactorOrderExtensions {
+  /** Whether the order ran in FlexFactor's ghost (shadow) mode. */
+  isGhostMode: boolean | null;
+  /** Whether the payment was merchant-initiated. */
+  isMIT: boolean | null;
+  /** The merchant site the order came from. */
+  siteId: string | null;
+  /** Billing descriptor / product description. */
+  descriptor: string | null;
+  /** Payout state, when FlexFactor reports one. */
+  payoutStatus: string | number | null;
+  /** When an unpaid order expires, as sent (ISO 8601), or null. */
+  expiryDate: string | null;
+  /** FlexFactor's token of the payment instrument (not a credential of this API). */
+  paymentInstrumentToken: string | null;
+  /** The amount formatted by FlexFactor, e.g. `$45.65`. */
+  formattedAmount: string | null;
+  /** Currency symbol, e.g. `$`. */
+  currencySymbol: string | null;
+  /** Single order only: id linking related transactions. */
+  correlationId?: string | null;
+  /** Single order only: the payer's first name. */
+  firstName?: string | null;
+  /** Single order only: the payer's last name. */
+  lastName?: string | null;
+  /** Single order only: the payer's email. */
+  email?: string | null;
+  /** Single order only: a second email address (may be empty). */
+  secondaryEmail?: string | null;
+  /** Single order only: the payer's phone number. */
+  phone?: string | null;
+  /** Single order only: billing address, verbatim (its sub-fields are not documented). */
+  billingAddress?: Record<string, unknown> | null;
+  /** Single order only: shipping address, verbatim, or null. */
+  shippingAddress?: Record<string, unknown> | null;
+}
+
+/** What the mapper needs to know about the provider instance. */
+export interface FlexFactorMapContext {
+  /** Provider id (prefix of order keys). */
+  provider: string;
+  /** Status table under that id. */
+  statusMap: StatusMap;
+  /** Whether to keep the wire object as `order.raw`. */
+  includeRaw?: boolean | undefined;
+}
+
+/** One record read from the wire: a canonical order, or why it could not be read. */
+export type FlexFactorRecordResult =
+  | { ok: true; order: Order; warnings: Warning[] }
+  | { ok: false; recordId: string | undefined; issues: ResponseIssue[] };
+
+/**
+ * Validates one list row (`orders.rows[n]`) and maps it to a canonical order. Never throws: a row
+ * that does not match the documented format is returned with its issues, each with the JSON path
+ * `path` + field (e.g. `orders.rows[3].amount`).
+ */
+export function readFlexFactorRow(
+  raw: unknown,
+  path: string,
+  context: FlexFactorMapContext,
+): FlexFactorRecordResult {
+  const parsed = flexFactorOrderRowSchema.safeParse(raw);
+  if (!parsed.success) return invalid(raw, path, parsed.error);
+  return mapRecord(parsed.data, raw, path, context, listExtensions(parsed.data));
+}
+
+/**
+ * Validates the body of `GET /v1/orders/{id}` and maps it like a list row, so both agree on every
+ * canonical field; the fields only the single order has go under `extensions.flexfactor`.
+ */
+export function readFlexFactorOrderDetail(
+  raw: unknown,
+  context: FlexFactorMapContext,
+): FlexFactorRecordResult {
+  const parsed = flexFactorOrderDetailSchema.safeParse(raw);
+  if (!parsed.success) return invalid(raw, '', parsed.error);
+  const detail = parsed.data;
+  return mapRecord(detail, raw, '', context, detailExtensions(detail));
+}
+
+function mapRecord(
+  row: FlexFactorOrderRow | FlexFactorOrderDetail,
+  raw: unknown,
+  path: string,
+  context: FlexFactorMapContext,
+  extensions: FlexFactorOrderExtensions,
+): FlexFactorRecordResult {
+  const issues: ResponseIssue[] = [];
+  const at = (field: string) => (path ? `${path}.${field}` : field);
+  const money = (field: 'amount' | 'refundsAmount', value: number | string): Money | null => {
+    try {
+      return moneyFromDecimal(value, row.currencyCode);
+    } catch (error) {
+      issues.push({ path: at(field), message: describe(error) });
+      return null;
+    }
+  };
+  const timestamp = (field: 'createdOn' | 'orderPlacedDate', value: string): string | null => {
+    try {
+      return normalizeTimestamp(value);
+    } catch (error) {
+      issues.push({ path: at(field), message: describe(error) });
+      return null;
+    }
+  };
+
+  const total = money('amount', row.amount);
+  const refunded =
+    row.refundsAmount === null || row.refundsAmount === undefined
+      ? null
+      : money('refundsAmount', row.refundsAmount);
+  const createdAt = timestamp('createdOn', row.createdOn);
+  const placedAt = row.orderPlacedDate ? timestamp('orderPlacedDate', row.orderPlacedDate) : null;
+  if (issues.length > 0 || total === null || createdAt === null) {
+    return { ok: false, recordId: row.id, issues };
+  }
+
+  const key = orderKey(context.provider, row.id);
+  const status = mapStatus(
+    context.statusMap,
+    { code: row.status, label: row.statusName ?? null },
+    key,
+  );
+  const order: Order = {
+    provider: context.provider,
+    id: row.id,
+    key,
+    status: status.status,
+    paymentStatus: status.paymentStatus ?? null,
+    fulfillmentStatus: status.fulfillmentStatus ?? null,
+    providerStatus: status.providerStatus,
+    type: null,
+    reference: row.referenceNumber ?? null,
+    customer: { id: null, email: null, name: customerName(row), company: null },
+    merchant: {
+      id: row.merchantId ?? null,
+      name: row.merchantName ?? null,
+      storeId: row.storeId ?? null,
+      storeName: row.storeName ?? null,
+    },
+    items: [],
+    totals: { subtotal: null, tax: null, total, refunded },
+    fulfillment: null,
+    createdAt,
+    updatedAt: null,
+    placedAt,
+    extensions: { [FLEXFACTOR_EXTENSION_KEY]: { ...extensions } },
+  };
+  if (context.includeRaw) order.raw = raw;
+  return { ok: true, order, warnings: status.warning ? [status.warning] : [] };
+}
+
+/**
+ * The payer's name: `payerName` (list and single order); the single order's first and last name
+ * only when `payerName` is absent.
+ */
+function customerName(row: FlexFactorOrderRow | FlexFactorOrderDetail): string | null {
+  if (row.payerName) return row.payerName;
+  if ('firstName' in row || 'lastName' in row) {
+    const detail = row as FlexFactorOrderDetail;
+    const name = [detail.firstName, detail.lastName].filter(Boolean).join(' ');
+    if (name) return name;
+  }
+  return row.payerName ?? null;
+}
+
+function listExtensions(row: FlexFactorOrderRow): FlexFactorOrderExtensions {
+  return {
+    isGhostMode: row.isGhostMode ?? null,
+    isMIT: row.isMIT ?? null,
+    siteId: row.siteId ?? null,
+    descriptor: row.descriptor ?? null,
+    payoutStatus: row.payoutStatus ?? null,
+    expiryDate: row.expiryDate ?? null,
+    paymentInstrumentToken: row.paymentInstrumentToken ?? null,
+    formattedAmount: row.formattedAmount ?? null,
+    currencySymbol: row.currencySymbol ?? null,
+  };
+}
+
+function detailExtensions(detail: FlexFactorOrderDetail): FlexFactorOrderExtensions {
+  return {
+    ...listExtensions(detail),
+    correlationId: detail.correlationId ?? null,
+    firstName: detail.firstName ?? null,
+    lastName: detail.lastName ?? null,
+    email: detail.email ?? null,
+    secondaryEmail: detail.secondaryEmail ?? null,
+    phone: detail.phone ?? null,
+    billingAddress: detail.billingAddress ?? null,
+    shippingAddress: detail.shippingAddress ?? null,
+  };
+}
+
+function invalid(raw: unknown, path: string, error: z.ZodError): FlexFactorRecordResult {
+  const issues = error.issues.map((issue) => {
+    const inner = formatPath(issue.path);
+    return {
+      path: path && inner ? `${path}.${inner}` : path || inner || '(record)',
+      message: issue.message,
+    };
+  });
+  const id =
+    typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string'
+      ? (raw as { id: string }).id
+      : undefined;
+  return { ok: false, recordId: id, issues };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof MoneyConversionError || error instanceof TimestampError)
+    return error.message;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,724 @@
+import {
+  AuthenticationError,
+  type CallOptions,
+  ConfigurationError,
+  compareText,
+  compareTimestamps,
+  createHttpClient,
+  errorFromProviderResponse,
+  formatPath,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  InvalidQueryError,
+  MAX_LIMIT,
+  type Order,
+  type OrderPage,
+  type OrderProvider,
+  type OrderQuery,
+  type ProviderCapabilities,
+  ProviderResponseError,
+  planQuery,
+  providerIdSchema,
+  type QueryPlan,
+  type RateLimitSettings,
+  type RetrySettings,
+  readPackageVersion,
+  registerSecret,
+  type SortField,
+  SPECIFICATION_VERSION,
+  type StatusMap,
+  type TransportHooks,
+  type Warning,
+} from '@orderbridge/core';
+import {
+  FLEXFACTOR_BASE_URLS,
+  type FlexFactorEnvironment,
+  type FlexFactorOrderPage,
+  flexFactorOrderListResponseSchema,
+} from './flexfactor-api.js';
+import {
+  decodeFlexFactorCursor,
+  encodeFlexFactorCursor,
+  type FlexFactorCursorState,
+  type FlexFactorPosition,
+  positionOf,
+  queryBinding,
+  sortsBefore,
+} from './flexfactor-cursor.js';
+import {
+  describeFlexFactorError,
+  kindOfEnvelopeFailure,
+  readEnvelopeFailure,
+} from './flexfactor-error.js';
+import { readFlexFactorOrderDetail, readFlexFactorRow } from './flexfactor-mapper.js';
+import { createFlexFactorStatusMap } from './flexfactor-status-map.js';
+import { FlexFactorTokenManager } from './flexfactor-token.js';
+
+/** Settings of `createFlexFactor`. Every field is optional; secrets may come from the environment. */
+export interface FlexFactorSettings {
+  /** Public app key (Merchant Portal → Developers → Api Keys). Default: `FLEXFACTOR_APP_KEY`. */
+  appKey?: string | undefined;
+  /** App secret. Default: `FLEXFACTOR_APP_SECRET`. Never logged, never in an error. */
+  appSecret?: string | undefined;
+  /**
+   * `sandbox` (`https://api-sandbox.flex-charge.com/v1/`) or `production`
+   * (`https://api.flex-charge.com/v1/`). Default: `FLEXFACTOR_ENVIRONMENT`, else `production`.
+   */
+  environment?: FlexFactorEnvironment | undefined;
+  /**
+   * API base URL including the version, e.g. `https://api.flex-charge.com/v1/`; overrides
+   * `environment`. Default: `FLEXFACTOR_BASE_URL`, else the environment's URL.
+   */
+  baseUrl?: string | undefined;
+  /** Custom `fetch` (tests, proxies). */
+  fetch?: typeof globalThis.fetch | undefined;
+  /** Per-attempt timeout in ms (default 30,000). */
+  timeout?: number | undefined;
+  /** Deadline of a whole call, retries included, in ms (default 120,000). */
+  deadline?: number | undefined;
+  /** Retry policy for transient failures, or `false` for none. */
+  retry?: RetrySettings | false | undefined;
+  /** Client-side request budget (FlexFactor documents no rate limit). */
+  rateLimit?: RateLimitSettings | undefined;
+  /** Logging and metrics hooks of the transport (they never see credentials). */
+  hooks?: TransportHooks | undefined;
+  /** Provider id, the prefix of order keys (default `flexfactor`); set it to use two accounts. */
+  id?: string | undefined;
+  /**
+   * Largest page requested from FlexFactor (default 500). The API's maximum is not documented
+   * (provider-apis.md Part 3 item 18); lower this if FlexFactor refuses large pages.
+   */
+  pageSize?: number | undefined;
+}
+
+/** The FlexFactor provider: the `OrderProvider` port plus page-number access. */
+export interface FlexFactorProvider extends OrderProvider {
+  /** The cursor of page `pageNumber` of the listing whose first page was `firstPage` (same pin). */
+  cursorForPage(firstPage: OrderPage, pageNumber: number): string;
+  /** Fetches a token and the smallest possible page. @throws AuthenticationError for bad credentials. */
+  checkConnection(options?: CallOptions): Promise<void>;
+}
+
+/** Settings after defaults, environment variables and validation. */
+export interface ResolvedFlexFactorSettings {
+  /** Provider id. */
+  id: string;
+  /** App key. */
+  appKey: string;
+  /** App secret. */
+  appSecret: string;
+  /** Base URL, ending in `/`. */
+  baseUrl: string;
+  /** Largest page size requested. */
+  pageSize: number;
+}
+
+/** Environment variables `createFlexFactor` reads. */
+export const FLEXFACTOR_ENVIRONMENT_VARIABLES = {
+  appKey: 'FLEXFACTOR_APP_KEY',
+  appSecret: 'FLEXFACTOR_APP_SECRET',
+  baseUrl: 'FLEXFACTOR_BASE_URL',
+  environment: 'FLEXFACTOR_ENVIRONMENT',
+} as const;
+
+const DEFAULT_ID = 'flexfactor';
+const DEFAULT_MAX_PAGE_SIZE = 500;
+const DEFAULT_PAGE_SIZE = 100;
+const LIST_OPERATION = 'GET /v1/orders';
+const GET_OPERATION = 'GET /v1/orders/{id}';
+/** How far the client clock may run ahead of FlexFactor's before the pin is taken from its `Date`. */
+const DATE_HEADER_RESOLUTION_MS = 1_000;
+
+/** FlexFactor's `orderBy` value for each canonical sort field it supports (FF-LIST: `createdOn`, `amount`). */
+const ORDER_BY: Partial<Record<SortField, string>> = {
+  createdAt: 'createdOn',
+  total: 'amount',
+  id: 'id',
+};
+
+/**
+ * Resolves settings: explicit values first, then environment variables, then defaults.
+ * @throws ConfigurationError naming the setting and its environment variable when one is missing
+ * or invalid.
+ */
+export function resolveFlexFactorSettings(
+  settings: FlexFactorSettings = {},
+  environment: Readonly<Record<string, string | undefined>> = process.env,
+): ResolvedFlexFactorSettings {
+  const id = settings.id ?? DEFAULT_ID;
+  if (!providerIdSchema.safeParse(id).success) {
+    throw new ConfigurationError({
+      setting: 'id',
+      message: `FlexFactor id "${id}" is invalid: use lower-case letters, digits, "-" or "_" (it prefixes every order key)`,
+    });
+  }
+  const secretSetting = (name: 'appKey' | 'appSecret'): string => {
+    const variable = FLEXFACTOR_ENVIRONMENT_VARIABLES[name];
+    const value = settings[name] ?? environment[variable];
+    if (value === undefined || value.trim() === '') {
+      throw new ConfigurationError({
+        provider: id,
+        setting: name,
+        environmentVariable: variable,
+        message: `FlexFactor ${name} is missing: pass createFlexFactor({ ${name} }) or set ${variable} (Merchant Portal → Developers → Api Keys)`,
+      });
+    }
+    return value.trim();
+  };
+  const appKey = secretSetting('appKey');
+  const appSecret = secretSetting('appSecret');
+
+  const environmentName =
+    settings.environment ??
+    emptyToUndefined(environment[FLEXFACTOR_ENVIRONMENT_VARIABLES.environment]) ??
+    'production';
+  if (!Object.hasOwn(FLEXFACTOR_BASE_URLS, environmentName)) {
+    throw new ConfigurationError({
+      provider: id,
+      setting: 'environment',
+      environmentVariable: FLEXFACTOR_ENVIRONMENT_VARIABLES.environment,
+      message: `FlexFactor environment "${environmentName}" is invalid: use "sandbox" or "production" (setting environment or ${FLEXFACTOR_ENVIRONMENT_VARIABLES.environment})`,
+    });
+  }
+  const rawBaseUrl =
+    settings.baseUrl ??
+    emptyToUndefined(environment[FLEXFACTOR_ENVIRONMENT_VARIABLES.baseUrl]) ??
+    FLEXFACTOR_BASE_URLS[environmentName as FlexFactorEnvironment];
+  const baseUrl = validateBaseUrl(rawBaseUrl, id);
+
+  const pageSize = settings.pageSize ?? DEFAULT_MAX_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_LIMIT) {
+    throw new ConfigurationError({
+      provider: id,
+      setting: 'pageSize',
+      message: `FlexFactor pageSize ${pageSize} is invalid: use a whole number from 1 to ${MAX_LIMIT}`,
+    });
+  }
+  for (const name of ['timeout', 'deadline'] as const) {
+    const value = settings[name];
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new ConfigurationError({
+        provider: id,
+        setting: name,
+        message: `FlexFactor ${name} ${value} is invalid: use a positive number of milliseconds`,
+      });
+    }
+  }
+  return { id, appKey, appSecret, baseUrl, pageSize };
+}
+
+/**
+ * Creates the FlexFactor provider. Settings are resolved now, so a missing secret fails here, not
+ * at the first call.
+ * @throws ConfigurationError when a setting is missing or invalid.
+ */
+export function createFlexFactor(settings: FlexFactorSettings = {}): FlexFactorProvider {
+  const resolved = resolveFlexFactorSettings(settings);
+  // The app key is the public client id (FF-TOKEN); the secret and every token are credentials.
+  registerSecret(resolved.appSecret);
+  const provider = resolved.id;
+  const statusMap = createFlexFactorStatusMap(provider);
+  const capabilities: ProviderCapabilities = {
+    // FF-LIST: `query` (search), `status` (Int32 array), `from`/`to` (UTC), `mid` (merchant id).
+    filters: ['status', 'createdFrom', 'createdTo', 'merchantId', 'search'],
+    statusFilterValues: 'many',
+    sorts: ['createdAt', 'total', 'id'],
+    defaultPageSize: Math.min(DEFAULT_PAGE_SIZE, resolved.pageSize),
+    maxPageSize: resolved.pageSize,
+    pageNumbers: true,
+    totalCount: true,
+  };
+  const http = createHttpClient({
+    provider,
+    baseUrl: resolved.baseUrl,
+    userAgent: `@orderbridge/flexfactor/${readPackageVersion(import.meta.url)}`,
+    fetch: settings.fetch,
+    timeoutMs: settings.timeout,
+    deadlineMs: settings.deadline,
+    retry: settings.retry,
+    rateLimit: settings.rateLimit,
+    hooks: settings.hooks,
+    describeError: describeFlexFactorError,
+  });
+  const tokens = new FlexFactorTokenManager({
+    provider,
+    http,
+    appKey: resolved.appKey,
+    appSecret: resolved.appSecret,
+  });
+  const listing = new FlexFactorListing({ provider, statusMap, capabilities, http, tokens });
+
+  return {
+    specificationVersion: SPECIFICATION_VERSION,
+    id: provider,
+    capabilities,
+    statusMap,
+    listOrders: (query, options) => listing.list(query, options ?? {}),
+    getOrder: (orderId, options) => listing.get(orderId, options ?? {}),
+    cursorForPage: (firstPage, pageNumber) => listing.cursorForPage(firstPage, pageNumber),
+    checkConnection: (options) => listing.checkConnection(options ?? {}),
+  };
+}
+
+interface ListingContext {
+  provider: string;
+  statusMap: StatusMap;
+  capabilities: ProviderCapabilities;
+  http: HttpClient;
+  tokens: FlexFactorTokenManager;
+}
+
+/** One fetched and validated list page with its valid orders in listing order. */
+interface FetchedPage {
+  page: FlexFactorOrderPage;
+  headers: Headers;
+  orders: Order[];
+  warnings: Warning[];
+}
+
+/** The listing and look-up logic behind the provider object. */
+class FlexFactorListing {
+  constructor(private readonly context: ListingContext) {}
+
+  async list(query: OrderQuery, options: CallOptions): Promise<OrderPage> {
+    const { provider, capabilities, statusMap } = this.context;
+    const plan = planQuery(query, { provider, capabilities, statusMap });
+    const binding = queryBinding(query);
+    const cursor = query.cursor
+      ? decodeFlexFactorCursor(query.cursor, { provider, binding })
+      : undefined;
+    const warnings: Warning[] = [...plan.warnings];
+    if (plan.isEmpty) {
+      // No raw status can match (e.g. fulfillmentStatus "fulfilled"): nothing to ask FlexFactor.
+      return {
+        orders: [],
+        nextCursor: null,
+        totalCount: 0,
+        pageNumber: 1,
+        pageCount: 0,
+        warnings,
+      };
+    }
+    return cursor
+      ? this.laterPage(plan, cursor, options, warnings)
+      : this.firstPage(plan, binding, options, warnings);
+  }
+
+  /**
+   * The first page pins the walk's upper time bound: the client clock (or `createdTo`, if
+   * earlier) is sent as `to`, and every later page sends the same `to`, so orders created during
+   * the walk never enter it and cannot shift pages. The response's `Date` header guards against a
+   * client clock running ahead of FlexFactor's: then the pin is taken from FlexFactor's clock and
+   * the page fetched again.
+   */
+  private async firstPage(
+    plan: QueryPlan,
+    binding: string,
+    options: CallOptions,
+    warnings: Warning[],
+  ): Promise<OrderPage> {
+    const query = plan.query;
+    const clientNow = new Date().toISOString();
+    let pin = earliest(query.createdTo, clientNow);
+    let fetched = await this.fetchPage(plan, { page: 1, size: plan.pageSize, to: pin }, options);
+    const serverTime = Date.parse(fetched.headers.get('date') ?? '');
+    if (
+      !Number.isNaN(serverTime) &&
+      compareTimestamps(pin, new Date(serverTime + DATE_HEADER_RESOLUTION_MS).toISOString()) > 0
+    ) {
+      const serverPin = new Date(serverTime).toISOString();
+      warnings.push({
+        code: 'other',
+        provider: this.context.provider,
+        message: `the local clock is ahead of ${this.context.provider}'s (${clientNow} vs ${serverPin}); the listing is pinned to ${this.context.provider}'s time`,
+      });
+      pin = serverPin;
+      fetched = await this.fetchPage(plan, { page: 1, size: plan.pageSize, to: pin }, options);
+    }
+    const size = servedSize(fetched.page, plan.pageSize);
+    return this.deliver(plan, fetched, fetched.orders, warnings, {
+      v: 1,
+      page: 1,
+      size,
+      to: pin,
+      total: fetched.page.totalItemCount,
+      fp: binding,
+    });
+  }
+
+  /**
+   * A page after the first. While the total stays what the walk saw, the page is delivered as is
+   * (minus anything at or before the last order delivered). A changed total means orders were
+   * deleted or back-dated ones inserted before the position: the walk realigns on the last order
+   * delivered.
+   */
+  private async laterPage(
+    plan: QueryPlan,
+    cursor: FlexFactorCursorState,
+    options: CallOptions,
+    warnings: Warning[],
+  ): Promise<OrderPage> {
+    const target = { page: cursor.page, size: cursor.size, to: cursor.to };
+    const fetched = await this.fetchPage(plan, target, options);
+    const last = cursor.last;
+    if (!last || fetched.page.totalItemCount === cursor.total) {
+      const orders = last ? afterPosition(fetched.orders, last, plan, false) : fetched.orders;
+      return this.deliver(plan, fetched, orders, warnings, cursor);
+    }
+    return this.realign(plan, cursor, last, fetched, options, warnings);
+  }
+
+  /**
+   * Finds the last delivered order again after the listing shifted. With `d` orders deleted before
+   * the position it moved back by `d` rows, so the page that now holds it is fetched; if that page
+   * starts after it (the estimate was short, or it was deleted itself), the walk steps back one
+   * more page. Rows up to the last delivered order are skipped; the walk continues after it.
+   */
+  private async realign(
+    plan: QueryPlan,
+    cursor: FlexFactorCursorState,
+    last: FlexFactorPosition,
+    fetched: FetchedPage,
+    options: CallOptions,
+    warnings: Warning[],
+  ): Promise<OrderPage> {
+    const size = cursor.size;
+    const removed = Math.max(0, cursor.total - fetched.page.totalItemCount);
+    // 0-based index the last delivered order had, minus the rows removed before it.
+    const lastIndex = (cursor.page - 1) * size - 1 - removed;
+    let pageNumber = removed > 0 ? Math.max(1, Math.floor(lastIndex / size) + 1) : cursor.page;
+    let current =
+      pageNumber === cursor.page
+        ? fetched
+        : await this.fetchPage(plan, { page: pageNumber, size, to: cursor.to }, options);
+    for (;;) {
+      const found = current.orders.findIndex((order) => order.id === last.id);
+      const first = current.orders[0];
+      const startsAfter =
+        found === -1 &&
+        first !== undefined &&
+        !sortsBefore(first, last, plan.sort) &&
+        !tiesBefore(first, last, plan);
+      if (!startsAfter || pageNumber === 1) break;
+      pageNumber -= 1;
+      current = await this.fetchPage(plan, { page: pageNumber, size, to: cursor.to }, options);
+    }
+    const orders = afterPosition(current.orders, last, plan, true);
+    return this.deliver(plan, current, orders, warnings, {
+      ...cursor,
+      page: pageNumber,
+      total: current.page.totalItemCount,
+    });
+  }
+
+  /**
+   * Builds the page: local filters (core's plan re-applies every filter, plus the pin), and the
+   * cursor of the next page carrying the position of the last row taken from the listing.
+   */
+  private deliver(
+    plan: QueryPlan,
+    fetched: FetchedPage,
+    listed: Order[],
+    warnings: Warning[],
+    state: FlexFactorCursorState,
+  ): OrderPage {
+    const pinned = listed.filter((order) => compareTimestamps(order.createdAt, state.to) <= 0);
+    const { orders } = plan.finishPage(pinned);
+    const lastListed = listed.at(-1);
+    const pageCount = fetched.page.pageCount;
+    const hasNext = state.page < pageCount;
+    const next: FlexFactorCursorState = {
+      ...state,
+      page: state.page + 1,
+      last: lastListed ? positionOf(lastListed, plan.sort.field) : state.last,
+    };
+    return {
+      orders,
+      nextCursor: hasNext ? encodeFlexFactorCursor(withoutUndefined(next)) : null,
+      totalCount: fetched.page.totalItemCount,
+      pageNumber: state.page,
+      pageCount,
+      warnings: [...warnings, ...fetched.warnings],
+    };
+  }
+
+  /** `GET /v1/orders` for one page, validated; rows are read one by one. */
+  private async fetchPage(
+    plan: QueryPlan,
+    target: { page: number; size: number; to: string },
+    options: CallOptions,
+  ): Promise<FetchedPage> {
+    const { provider, statusMap } = this.context;
+    const query = plan.query;
+    const searchParams = new URLSearchParams();
+    // FF-LIST parameter names; `query` not `queryString` (Part 3 item 16).
+    if (plan.pushedFilters.has('search') && query.search) searchParams.set('query', query.search);
+    // An Int32 array: ASP.NET binds repeated keys, `status=1&status=7` (Part 3 item 17).
+    for (const code of plan.statusCodes ?? []) searchParams.append('status', String(code));
+    if (plan.pushedFilters.has('createdFrom') && query.createdFrom)
+      searchParams.set('from', query.createdFrom);
+    searchParams.set('to', target.to);
+    if (plan.pushedFilters.has('merchantId') && query.merchantId)
+      searchParams.set('mid', query.merchantId);
+    // Sent explicitly: the defaults of orderBy and sort are not documented (FF-LIST).
+    searchParams.set('orderBy', ORDER_BY[plan.sort.field] ?? 'createdOn');
+    searchParams.set('sort', plan.sort.direction);
+    searchParams.set('pageSize', String(target.size));
+    // 1-based, as X.PagedList (whose field names the response uses) counts (Part 3 item 18).
+    searchParams.set('pageNumber', String(target.page));
+
+    const response = await this.send(
+      { path: 'orders', searchParams, operation: LIST_OPERATION },
+      options,
+    );
+    const parsed = flexFactorOrderListResponseSchema.safeParse(response.body);
+    if (!parsed.success) {
+      throw new ProviderResponseError({
+        provider,
+        status: response.status,
+        requestId: response.requestId,
+        issues: parsed.error.issues.map((issue) => ({
+          path: formatPath(issue.path) || '(body)',
+          message: issue.message,
+        })),
+        message: `${provider} ${LIST_OPERATION} returned a page that does not match the documented format (${describeIssue(parsed.error.issues[0])})`,
+      });
+    }
+    const page = parsed.data.orders;
+    const orders: Order[] = [];
+    const warnings: Warning[] = [];
+    page.rows.forEach((raw, index) => {
+      const path = `orders.rows[${index}]`;
+      const record = readFlexFactorRow(raw, path, {
+        provider,
+        statusMap,
+        includeRaw: options.includeRaw,
+      });
+      if (record.ok) {
+        orders.push(record.order);
+        warnings.push(...record.warnings);
+        return;
+      }
+      const summary = record.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+      if (options.strict) {
+        throw new ProviderResponseError({
+          provider,
+          status: response.status,
+          requestId: response.requestId,
+          issues: record.issues,
+          message: `${provider} ${LIST_OPERATION} returned an order that does not match the documented format (${summary})`,
+        });
+      }
+      warnings.push({
+        code: 'invalid-record',
+        provider,
+        ...(record.recordId ? { recordId: record.recordId } : {}),
+        issues: record.issues,
+        message: `${provider} sent an order${record.recordId ? ` (${record.recordId})` : ''} that does not match the documented format, so it was left out: ${summary}`,
+      });
+    });
+    return { page, headers: response.headers, orders, warnings };
+  }
+
+  async get(orderId: string, options: CallOptions): Promise<Order> {
+    const { provider, statusMap } = this.context;
+    if (typeof orderId !== 'string' || orderId.trim() === '') {
+      throw new InvalidQueryError({
+        provider,
+        issues: [{ field: 'id', message: 'must be a non-empty FlexFactor order id' }],
+      });
+    }
+    const response = await this.send(
+      { path: `orders/${encodeURIComponent(orderId)}`, operation: GET_OPERATION },
+      options,
+    );
+    const record = readFlexFactorOrderDetail(response.body, {
+      provider,
+      statusMap,
+      includeRaw: options.includeRaw,
+    });
+    if (!record.ok) {
+      throw new ProviderResponseError({
+        provider,
+        status: response.status,
+        requestId: response.requestId,
+        issues: record.issues,
+        message: `${provider} ${GET_OPERATION} returned an order that does not match the documented format (${record.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')})`,
+      });
+    }
+    return record.order;
+  }
+
+  cursorForPage(firstPage: OrderPage, pageNumber: number): string {
+    if (firstPage.nextCursor === null) {
+      throw new RangeError('cursorForPage needs the first page of a listing that has more pages');
+    }
+    if (!Number.isInteger(pageNumber) || pageNumber < 1) {
+      throw new RangeError(`page number ${pageNumber} is invalid: use a whole number from 1`);
+    }
+    const state = decodeFlexFactorCursor(firstPage.nextCursor, {
+      provider: this.context.provider,
+      binding: readBinding(firstPage.nextCursor),
+    });
+    const { last: _last, ...pinned } = state;
+    return encodeFlexFactorCursor({ ...pinned, page: pageNumber });
+  }
+
+  async checkConnection(options: CallOptions): Promise<void> {
+    const searchParams = new URLSearchParams({ pageSize: '1', pageNumber: '1' });
+    await this.send({ path: 'orders', searchParams, operation: LIST_OPERATION }, options);
+  }
+
+  /**
+   * Sends a data request with the bearer token. A 401 means the token expired or was revoked
+   * early (FF-TOKEN: "reuse the token until a request returns 401"): that token is dropped, a new
+   * one fetched once, and the request retried once; a second 401 is final. The token goes in the
+   * request's own headers so the 401 handler knows exactly which token FlexFactor refused: calls
+   * that fail with the same stale token then cause one renewal between them, not one each.
+   */
+  private async send(request: HttpRequest, options: CallOptions): Promise<HttpResponse> {
+    const { tokens } = this.context;
+    const token = await tokens.accessToken(options.signal);
+    try {
+      return await this.sendWith(request, token, options);
+    } catch (error) {
+      if (!AuthenticationError.isInstance(error)) throw error;
+      tokens.invalidate(token);
+    }
+    const renewed = await tokens.accessToken(options.signal);
+    try {
+      return await this.sendWith(request, renewed, options);
+    } catch (error) {
+      if (!AuthenticationError.isInstance(error)) throw error;
+      throw new AuthenticationError({
+        provider: this.context.provider,
+        status: error.status,
+        requestId: error.requestId,
+        providerCode: error.providerCode,
+        details: error.details,
+        cause: error,
+        message: `${this.context.provider} ${request.operation ?? request.path} refused a freshly issued access token${error.status !== undefined ? ` (HTTP ${error.status})` : ''}; check that the app key may read orders in this environment`,
+      });
+    }
+  }
+
+  private async sendWith(
+    request: HttpRequest,
+    token: string,
+    options: CallOptions,
+  ): Promise<HttpResponse> {
+    const response = await this.context.http.request({
+      ...request,
+      // The bearer token is this request's credential (see `send`); the transport masks the
+      // Authorization header in every hook and error, and the token is a registered secret.
+      authenticated: false,
+      headers: { ...request.headers, authorization: `Bearer ${token}` },
+      signal: options.signal,
+    });
+    // The envelope can report a failure with HTTP 200 (§2.4, §2.8 shape 2).
+    const failure = readEnvelopeFailure(response.body);
+    if (failure) {
+      const { codeStatus: _codeStatus, ...description } = failure;
+      throw errorFromProviderResponse({
+        ...description,
+        kind: kindOfEnvelopeFailure(failure, response.status),
+        provider: this.context.provider,
+        status: response.status,
+        operation: request.operation,
+        requestId: response.requestId,
+      });
+    }
+    return response;
+  }
+}
+
+/**
+ * The orders of a page that come after the last delivered order: everything after it when it is on
+ * the page, never anything that sorts strictly before it. After a shift (`realigned`) ties with
+ * it are ordered by id, as the canonical order does (FlexFactor documents no tie-break).
+ */
+function afterPosition(
+  orders: Order[],
+  last: FlexFactorPosition,
+  plan: QueryPlan,
+  realigned: boolean,
+): Order[] {
+  const found = orders.findIndex((order) => order.id === last.id);
+  const rest = found === -1 ? orders : orders.slice(found + 1);
+  return rest.filter(
+    (order) =>
+      order.id !== last.id &&
+      !sortsBefore(order, last, plan.sort) &&
+      !(realigned && found === -1 && tiesBefore(order, last, plan)),
+  );
+}
+
+/** Whether `order` has the same sort value as `last` and an id at or before it (canonical tie-break). */
+function tiesBefore(order: Order, last: FlexFactorPosition, plan: QueryPlan): boolean {
+  const position = positionOf(order, plan.sort.field);
+  if (JSON.stringify(position.value) !== JSON.stringify(last.value)) return false;
+  const comparison = compareText(order.id, last.id);
+  return plan.sort.direction === 'asc' ? comparison <= 0 : comparison >= 0;
+}
+
+function servedSize(page: FlexFactorOrderPage, requested: number): number {
+  // A server that caps the page size reports the size it used; page numbers follow that size.
+  return page.pageSize > 0 && page.pageSize < requested ? page.pageSize : requested;
+}
+
+function earliest(bound: string | undefined, now: string): string {
+  if (bound === undefined) return now;
+  return compareTimestamps(bound, now) <= 0 ? bound : now;
+}
+
+function readBinding(cursor: string): string {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      fp?: unknown;
+    };
+    return typeof decoded.fp === 'string' ? decoded.fp : '';
+  } catch {
+    return '';
+  }
+}
+
+function withoutUndefined(state: FlexFactorCursorState): FlexFactorCursorState {
+  if (state.last !== undefined) return state;
+  const { last: _last, ...rest } = state;
+  return rest;
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function describeIssue(issue: { path: PropertyKey[]; message: string } | undefined): string {
+  if (!issue) return 'unknown issue';
+  return `${formatPath(issue.path) || '(body)'}: ${issue.message}`;
+}
+
+function validateBaseUrl(value: string, provider: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError({
+      provider,
+      setting: 'baseUrl',
+      environmentVariable: FLEXFACTOR_ENVIRONMENT_VARIABLES.baseUrl,
+      message: `FlexFactor baseUrl "${value}" is not an absolute URL: use e.g. https://api.flex-charge.com/v1/`,
+    });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigurationError({
+      provider,
+      setting: 'baseUrl',
+      environmentVariable: FLEXFACTOR_ENVIRONMENT_VARIABLES.baseUrl,
+      message: `FlexFactor baseUrl "${value}" must use http or https`,
+    });
+  }
+  // Paths are relative (`oauth2/token`, `orders`): without the trailing slash they would resolve
+  // next to `/v1` instead of under it.
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
