@@ -138,6 +138,12 @@ const PAYER_NAMES_SORTED: readonly string[] = [
   ...new Set(FIRST_NAMES.flatMap((first) => LAST_NAMES.map((last) => `${first} ${last}`))),
 ].sort();
 const PAYER_NAME_RANK = new Map(PAYER_NAMES_SORTED.map((name, rank) => [name, rank]));
+/** Rank of each (first, last) combination, indexed first * LAST_NAMES.length + last. */
+const PAYER_COMBO_RANK = Int32Array.from(
+  FIRST_NAMES.flatMap((first) =>
+    LAST_NAMES.map((last) => PAYER_NAME_RANK.get(`${first} ${last}`) as number),
+  ),
+);
 
 /** Rank of a payer name among generated names (undefined for other names). */
 export function payerNameRank(name: unknown): number | undefined {
@@ -268,6 +274,11 @@ export class FlexFactorGenerator {
     return typeof merchantId === 'string' ? this.merchantIndex.get(merchantId) : undefined;
   }
 
+  /** Alphabetical rank of merchant `index`'s name (the sort surrogate), without a lookup by name. */
+  merchantRank(index: number): number {
+    return this.merchantNameRank.get(this.merchants[index]?.merchantName ?? '') ?? Number.NaN;
+  }
+
   /** Alphabetical rank of a merchant name among the merchants (the sort surrogate). */
   merchantNameRankOf(name: unknown): number | undefined {
     return typeof name === 'string' ? this.merchantNameRank.get(name) : undefined;
@@ -329,6 +340,14 @@ export class FlexFactorGenerator {
     return `${FIRST_NAMES[draw % FIRST_NAMES.length]} ${LAST_NAMES[(draw >>> 12) % LAST_NAMES.length]}`;
   }
 
+  /** The sorted-name rank of a payer's name, without building the string (start-up hot path). */
+  payerRank(payer: number): number {
+    const draw = hash32(this.key, STREAM_PAYER, payer);
+    return PAYER_COMBO_RANK[
+      (draw % FIRST_NAMES.length) * LAST_NAMES.length + ((draw >>> 12) % LAST_NAMES.length)
+    ] as number;
+  }
+
   /** Fills `out` with the numbers of generated slot `slot` (no allocation). */
   core(
     slot: number,
@@ -341,7 +360,7 @@ export class FlexFactorGenerator {
     out.merchant = merchant;
     out.store = random.int(0, stores.length - 1);
     out.payer = Math.min(this.payerCount - 1, Math.floor(this.payerCount * random.next() ** 1.3));
-    out.payerRank = PAYER_NAME_RANK.get(this.payerName(out.payer)) ?? 0;
+    out.payerRank = this.payerRank(out.payer);
     let status = random.weighted(STATUS_WEIGHTS);
     if (hints?.status !== undefined) status = hints.status;
     out.status = status;

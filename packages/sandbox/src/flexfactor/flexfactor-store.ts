@@ -124,6 +124,10 @@ export class FlexFactorData {
   constructor(readonly generator: FlexFactorGenerator) {
     const scratch = emptyFlexFactorCore();
     const seedRows = generator.seedRowCount;
+    const merchantRanks = generator.merchants.map((_, index) => generator.merchantRank(index));
+    const merchantExponents = generator.merchants.map(
+      (merchant) => CURRENCIES[merchant.currency]?.exponent ?? 2,
+    );
     const fillFromObject: TableSource['fillFromObject'] = (slot, object, columns) => {
       const id = typeof object.id === 'string' ? object.id : undefined;
       (columns.id as Float64Array)[slot] =
@@ -150,8 +154,7 @@ export class FlexFactorData {
           return;
         }
         const core = generator.core(slot, scratch);
-        const merchant = generator.merchants[core.merchant];
-        const exponent = CURRENCIES[merchant?.currency ?? 'USD']?.exponent ?? 2;
+        const exponent = merchantExponents[core.merchant] ?? 2;
         (columns.id as Float64Array)[slot] = generator.slotIdSurrogate(slot);
         (columns.createdOn as Float64Array)[slot] = core.createdOnUs;
         (columns.placed as Float64Array)[slot] = core.placedUs;
@@ -159,8 +162,7 @@ export class FlexFactorData {
           exponent === 0 ? core.amountMinor : core.amountMinor / 10 ** exponent;
         (columns.status as Float64Array)[slot] = core.status;
         (columns.payer as Float64Array)[slot] = core.payerRank;
-        (columns.merchantName as Float64Array)[slot] =
-          generator.merchantNameRankOf(merchant?.merchantName) ?? Number.NaN;
+        (columns.merchantName as Float64Array)[slot] = merchantRanks[core.merchant] ?? Number.NaN;
         (columns.merchant as Float64Array)[slot] = core.merchant;
         (columns.reference as Float64Array)[slot] = core.reference;
       },
@@ -191,6 +193,8 @@ export class FlexFactorData {
       reference: { column: 'reference', text: text('referenceNumber') },
     });
     this.table = table;
+    // The default sort (createdOn desc) is ready before the first request.
+    table.index('createdOn');
   }
 
   /** A string field of a slot, from the stored row or rebuilt from the columns. */

@@ -180,6 +180,8 @@ export class FlexPortalTenant {
       total: { column: 'total' },
     });
     this.table = table;
+    // The default sort (createdAt desc) is ready before the first request.
+    table.index('createdAt');
   }
 
   private idOf(object: WireObject): string | undefined {

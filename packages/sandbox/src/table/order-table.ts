@@ -247,7 +247,12 @@ export class OrderTable {
       for (let slot = 0; slot < this.slotCount; slot++) {
         if (this.alive[slot] === 1) live[position++] = slot;
       }
-      index = new SortedIndex(this.comparator(sortKey), live);
+      const spec = this.spec(sortKey);
+      const keys = {
+        primary: this.columns[spec.column] as Float64Array,
+        tieBreak: this.columns.id as Float64Array,
+      };
+      index = new SortedIndex(this.comparator(sortKey), live, keys);
       this.indexes.set(sortKey, index);
     }
     return index;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SortedIndex } from './sorted-index.js';
+import { SortedIndex, sortByNumericKeys } from './sorted-index.js';
 
 describe('SortedIndex', () => {
   it('sorts, inserts and removes under a total order', () => {
@@ -21,5 +21,29 @@ describe('SortedIndex', () => {
     const index = new SortedIndex(compare, new Int32Array(0));
     for (let slot = 99; slot >= 0; slot--) index.insert(slot);
     expect([...index.view()]).toEqual(Array.from({ length: 100 }, (_, slot) => slot));
+  });
+});
+
+describe('sortByNumericKeys', () => {
+  it('orders like the comparator it replaces, and declines NaN keys', () => {
+    const size = 5000;
+    const primary = new Float64Array(size);
+    const tieBreak = new Float64Array(size);
+    for (let slot = 0; slot < size; slot++) {
+      primary[slot] = (slot * 7919) % 13; // many ties
+      tieBreak[slot] = (slot * 104729) % 100003; // distinct
+    }
+    const slots = Int32Array.from({ length: size }, (_, slot) => size - 1 - slot);
+    const expected = [...slots].sort(
+      (a, b) =>
+        (primary[a] as number) - (primary[b] as number) ||
+        (tieBreak[a] as number) - (tieBreak[b] as number),
+    );
+    expect(sortByNumericKeys(slots, primary, tieBreak)).toBe(true);
+    expect([...slots]).toEqual(expected);
+    primary[3] = Number.NaN;
+    const untouched = Int32Array.from([3, 2, 1]);
+    expect(sortByNumericKeys(untouched, primary, tieBreak)).toBe(false);
+    expect([...untouched]).toEqual([3, 2, 1]);
   });
 });
