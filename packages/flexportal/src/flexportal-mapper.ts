@@ -29,15 +29,23 @@ import type { MappedRecord } from './map-records.js';
 
 /** A FlexPortal postal address, as kept under `extensions.flexportal`. */
 export type FlexPortalAddress = {
+  /** Addressee. */
   contactName: string;
+  /** Street and number. */
   streetAddress: string;
+  /** City. */
   city: string;
+  /** Country, as FlexPortal sends it (a name or a code). */
   country: string;
   /** The only nullable address field in the OpenAPI. */
   postalCode: string | null;
+  /** Company at the address, if any. */
   company: string | null;
+  /** Floor, suite or building, if any. */
   buildingInfo: string | null;
+  /** District or neighbourhood, if any. */
   locality: string | null;
+  /** State, province or region, if any. */
   adminArea: string | null;
 };
 
@@ -47,7 +55,9 @@ export type FlexPortalPayment = {
   status: string | null;
   /** `stripe` or `manual`. */
   method: string | null;
+  /** The payment processor's transaction id, if any. */
   transactionId: string | null;
+  /** Amount paid, in the order's currency, if recorded. */
   paidAmount: Money | null;
   /** Whether someone marked the order paid by hand (default false). */
   manuallyMarked: boolean;
@@ -55,9 +65,13 @@ export type FlexPortalPayment = {
 
 /** Detail of one order line that has no canonical home; `items[i]` matches `order.items[i]`. */
 export type FlexPortalItemExtensions = {
+  /** The line's SKU (repeated to make the alignment with `order.items` checkable). */
   sku: string;
+  /** Catalog product id, if any. */
   productId: string | null;
+  /** Catalog variant id, if any. */
   variantId: string | null;
+  /** Product image URL, if any. */
   productImageUrl: string | null;
   /** Manual overrides of list price and acquisition cost, when set. */
   listPriceOverride: Money | null;
@@ -72,19 +86,29 @@ export type FlexPortalItemExtensions = {
 
 /** An `extension` order's link to the order it extends. */
 export type FlexPortalExtensionDetails = {
+  /** The order being extended. */
   originalOrderId: string;
+  /** Months added (a whole number above 0). */
   extensionMonths: number;
+  /** End date before the extension, as sent. */
   previousEndDate: string;
+  /** End date after the extension, as sent. */
   newEndDate: string;
+  /** Why, if given. */
   reason: string | null;
 };
 
 /** An `upgrade` order's link to the device it replaces. */
 export type FlexPortalUpgradeDetails = {
+  /** The device being replaced. */
   previousDevice: string;
+  /** Its serial number. */
   previousSerialNumber: string;
+  /** Its monthly price, in the order's currency. */
   previousMonthlyAmount: Money;
+  /** The subscription (rental) of the replaced device. */
   previousRentalId: string;
+  /** Why, if given. */
   upgradeReason: string | null;
 };
 
@@ -96,7 +120,9 @@ export type FlexPortalOrderExtensions = {
   rentalIds: string[];
   /** Free-form custom fields, or null when FlexPortal sent none. */
   customFields: Record<string, unknown> | null;
+  /** Billing address. */
   billingAddress: FlexPortalAddress;
+  /** Shipping address (FlexPortal uses the billing address when none was given). */
   shippingAddress: FlexPortalAddress;
   /** Payment record, or null when the order has none. */
   payment: FlexPortalPayment | null;
@@ -104,12 +130,17 @@ export type FlexPortalOrderExtensions = {
   customer: { phone: string | null; customerType: string };
   /** Who created the order (a user id, or `api`). */
   createdBy: string;
+  /** Free-text notes (at most 5,000 characters). */
   notes: string | null;
+  /** Shipment tracking number, if shipped. */
   trackingNumber: string | null;
   /** As sent (the docs give no format). */
   shippedAt: string | null;
+  /** Billing group the order is invoiced with, if any. */
   billingGroupId: string | null;
+  /** On `extension` orders: what is extended. */
   extensionDetails: FlexPortalExtensionDetails | null;
+  /** On `upgrade` orders: what is replaced. */
   upgradeDetails: FlexPortalUpgradeDetails | null;
   /** Per-line detail, index-aligned with `order.items`. */
   items: FlexPortalItemExtensions[];

@@ -187,6 +187,11 @@ describe('resolveFlexPortalSettings', () => {
     const unknown = configurationErrorOf({ ...credentials, prefixUrl: 'x' } as FlexPortalSettings);
     expect(unknown.setting).toBe('prefixUrl');
     expect(unknown.message).toContain('does not know the setting "prefixUrl"');
+    const nested = configurationErrorOf({
+      ...credentials,
+      retry: { limit: 3 } as FlexPortalSettings['retry'],
+    });
+    expect(nested.setting).toBe('retry.limit');
     expect(configurationErrorOf({ ...credentials, timeout: -1 }).setting).toBe('timeout');
     const rate = configurationErrorOf({ ...credentials, rateLimit: { requestsPerMinute: 0 } });
     expect(rate.setting).toBe('rateLimit.requestsPerMinute');
@@ -596,6 +601,12 @@ describe('checkConnection', () => {
     await provider.checkConnection();
     expect(fetch.requests[0]?.url.pathname).toBe('/v1/orders');
     expect(fetch.requests[0]?.url.searchParams.get('limit')).toBe('1');
+  });
+
+  it('fails with ProviderResponseError when the base URL does not answer like FlexPortal', async () => {
+    const { provider } = providerWith(() => ({ body: { status: 'ok' } }));
+    const error = await failure(() => provider.checkConnection());
+    expect(ProviderResponseError.isInstance(error)).toBe(true);
   });
 
   it('fails with AuthenticationError for a bad key', async () => {

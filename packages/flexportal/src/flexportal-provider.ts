@@ -5,6 +5,7 @@ import {
   defineStatusMap,
   formatPath,
   type HttpClient,
+  type HttpResponse,
   InvalidQueryError,
   type Order,
   type OrderPage,
@@ -26,7 +27,7 @@ import {
   type TransportHooks,
 } from '@orderbridge/core';
 import { z } from 'zod';
-import { flexPortalOrderListSchema } from './flexportal-api.js';
+import { type FlexPortalWireOrderList, flexPortalOrderListSchema } from './flexportal-api.js';
 import { describeFlexPortalError } from './flexportal-error.js';
 import { mapFlexPortalOrder } from './flexportal-mapper.js';
 import { flexPortalStatusMap } from './flexportal-status-map.js';
@@ -126,9 +127,13 @@ const PACKAGE_VERSION = readPackageVersion(import.meta.url);
 
 /** Settings after environment fallbacks, validated. */
 export interface ResolvedFlexPortalSettings {
+  /** Provider id. */
   id: string;
+  /** The API key (registered as a secret by `createFlexPortal`). */
   apiKey: string;
+  /** The Business Unit ID sent as `Tenant-ID`. */
   tenantId: string;
+  /** Base URL without a trailing slash; request paths start with `v1/`. */
   baseUrl: string;
 }
 
@@ -174,15 +179,21 @@ export function resolveFlexPortalSettings(
   const shape = settingsShape.safeParse(settings ?? {});
   if (!shape.success) {
     const issue = shape.error.issues[0]!;
+    const parent = formatPath(issue.path);
     const setting =
-      issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : formatPath(issue.path);
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => (parent ? `${parent}.${key}` : key)).join(', ')
+        : parent;
     throw new ConfigurationError({
       provider: 'flexportal',
       setting,
       ...environmentVariableOf(setting),
       message:
         issue.code === 'unrecognized_keys'
-          ? `createFlexPortal() does not know the setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}; see FlexPortalSettings`
+          ? `createFlexPortal() does not know the setting${issue.keys.length > 1 ? 's' : ''} ${setting
+              .split(', ')
+              .map((key) => `"${key}"`)
+              .join(', ')}; see FlexPortalSettings`
           : `FlexPortal setting "${setting}" is invalid: ${issue.message}`,
     });
   }
@@ -282,18 +293,7 @@ export function createFlexPortal(settings: FlexPortalSettings = {}): FlexPortalP
       signal: options.signal,
       operation,
     });
-    const envelope = flexPortalOrderListSchema.safeParse(response.body);
-    if (!envelope.success) {
-      const issues = recordIssues(envelope.error) ?? [];
-      throw new ProviderResponseError({
-        provider,
-        issues,
-        status: response.status,
-        requestId: response.requestId,
-        message: `${provider} ${operation} returned a page that does not match the documented envelope: ${issues.map((issue) => `${issue.path || '(body)'}: ${issue.message}`).join('; ')}`,
-      });
-    }
-    const page = envelope.data;
+    const page = checkEnvelope(response, operation);
     const mapped = mapRecords(page.orders, {
       provider,
       path: 'orders',
@@ -351,11 +351,28 @@ export function createFlexPortal(settings: FlexPortalSettings = {}): FlexPortalP
   }
 
   async function checkConnection(options: CallOptions = {}): Promise<void> {
-    await http.request({
+    const operation = 'GET /v1/orders';
+    const response = await http.request({
       path: 'v1/orders',
       searchParams: { limit: '1' },
       signal: options.signal,
-      operation: 'GET /v1/orders',
+      operation,
+    });
+    // A base URL that reaches something other than FlexPortal answers 200 too, but not this shape.
+    checkEnvelope(response, operation);
+  }
+
+  /** @throws ProviderResponseError when the body is not the documented list envelope. */
+  function checkEnvelope(response: HttpResponse, operation: string): FlexPortalWireOrderList {
+    const envelope = flexPortalOrderListSchema.safeParse(response.body);
+    if (envelope.success) return envelope.data;
+    const issues = recordIssues(envelope.error) ?? [];
+    throw new ProviderResponseError({
+      provider,
+      issues,
+      status: response.status,
+      requestId: response.requestId,
+      message: `${provider} ${operation} returned a page that does not match the documented envelope: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
     });
   }
 
