@@ -1,0 +1,136 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { toQueryIssues } from '@orderbridge/core';
+import type { Context } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import { createApiKeyIndex } from './auth/api-key.js';
+import { authenticate } from './auth/authenticate.js';
+import { createCursorSigner } from './cursor/cursor-signer.js';
+import { respondWithProblem } from './http/problem.js';
+import { describeIssues, fieldErrorsOf, problemFromError } from './http/problem-from-error.js';
+import { requestIdFrom } from './http/request-id.js';
+import type { ServiceEnv } from './http/service-env.js';
+import { createLogger, type ServiceLogger } from './observability/logger.js';
+import { createServiceMetrics, type ServiceMetrics } from './observability/metrics.js';
+import type { ReadinessMonitor } from './observability/readiness.js';
+import { createKeyRateLimiter, type KeyRateLimiter } from './rate-limit/key-rate-limiter.js';
+import { registerDocsRoutes } from './routes/docs-routes.js';
+import { registerOperationsRoutes } from './routes/operations-routes.js';
+import { registerOrderRoutes } from './routes/order-routes.js';
+import { registerProviderRoutes } from './routes/provider-routes.js';
+import { createTenant, type Tenant, type TenantDefinition } from './tenancy/tenant.js';
+import { SERVICE_VERSION } from './version.js';
+
+/** Everything `createApp` needs. Only `tenants` and `cursorSecret` are required. */
+export interface AppOptions {
+  /** The tenants with their key hashes and ready-made providers. */
+  tenants: readonly TenantDefinition[];
+  /** Secret that signs cursors (at least 32 bytes); every instance must share it. */
+  cursorSecret: string | Uint8Array;
+  /** Mask customer emails and payment instrument tokens for tenants that do not say (default false). */
+  redact?: boolean | undefined;
+  /** Logger (default: a silent one). */
+  logger?: ServiceLogger | undefined;
+  /** Metrics (default: a fresh registry). Pass the one whose transport hooks the providers use. */
+  metrics?: ServiceMetrics | undefined;
+  /** Provider checks behind `/readyz` (default: none, always ready). */
+  readiness?: ReadinessMonitor | undefined;
+  /** Per-key request budgets (default: in-memory token buckets). */
+  rateLimiter?: KeyRateLimiter | undefined;
+  /** Clock, for relative times such as `createdFrom=7d` (default `Date.now`). */
+  now?: (() => number) | undefined;
+}
+
+/** The service's Hono app (an `OpenAPIHono`): call `app.fetch` or `app.request` on it. */
+export type OrderBridgeApp = OpenAPIHono<ServiceEnv>;
+
+/**
+ * Creates the HTTP app: authentication, rate limits, the `/v1` API, OpenAPI document and reference
+ * page, health, readiness and metrics. Creates one order client per tenant.
+ * @throws ConfigurationError when a tenant's providers are invalid (none, or repeated ids).
+ * @throws RangeError when the cursor secret is shorter than 32 bytes.
+ */
+export function createApp(options: AppOptions): OrderBridgeApp {
+  const logger = options.logger ?? createLogger({ level: 'silent' });
+  const metrics = options.metrics ?? createServiceMetrics({ defaultMetrics: false });
+  const signer = createCursorSigner(options.cursorSecret);
+  const tenants = new Map<string, Tenant>();
+  for (const definition of options.tenants) {
+    tenants.set(definition.id, createTenant(definition, { redact: options.redact ?? false }));
+  }
+  const keys = createApiKeyIndex(options.tenants);
+
+  const app: OrderBridgeApp = new OpenAPIHono<ServiceEnv>({
+    // Validation failures of parameters become invalid-query problems naming each parameter.
+    defaultHook: (result, context) => {
+      if (result.success) return;
+      const errors = fieldErrorsOf(toQueryIssues(result.error)).map((error) =>
+        error.message === 'is not a query field'
+          ? { field: error.field, message: 'is not a parameter of this operation' }
+          : error,
+      );
+      return respondWithProblem(context as Context<ServiceEnv>, 'invalid-query', {
+        detail: describeIssues(errors),
+        errors,
+      });
+    },
+  });
+
+  app.use('*', async (context, next) => {
+    const started = performance.now();
+    const requestId = requestIdFrom(context.req.header('x-request-id'));
+    context.set('requestId', requestId);
+    await next();
+    context.res.headers.set('x-request-id', requestId);
+    const status = context.res.status;
+    const route = routeLabel(context);
+    const seconds = (performance.now() - started) / 1000;
+    metrics.observeRequest({ route, method: context.req.method, status }, seconds);
+    const tenant = context.get('tenant') as Tenant | undefined;
+    logger.info(
+      {
+        requestId,
+        method: context.req.method,
+        route,
+        status,
+        durationMs: Math.round(seconds * 10_000) / 10,
+        ...(tenant ? { tenant: tenant.id, apiKeyId: context.get('apiKeyId') } : {}),
+      },
+      'request',
+    );
+  });
+
+  app.onError((error, context) => {
+    const { name, init, headers, isInternal } = problemFromError(error);
+    const requestId = context.get('requestId');
+    if (isInternal) logger.error({ requestId, err: error }, 'request failed');
+    else logger.warn({ requestId, error: error.message }, 'request failed');
+    return respondWithProblem(context, name, init, headers);
+  });
+
+  app.notFound((context) =>
+    respondWithProblem(context, 'not-found', {
+      detail: `There is no ${context.req.method} ${context.req.path}; see /openapi.json.`,
+    }),
+  );
+
+  app.use(
+    '/v1/*',
+    authenticate({
+      keys,
+      tenants,
+      rateLimiter: options.rateLimiter ?? createKeyRateLimiter(),
+    }),
+  );
+  registerOrderRoutes(app, { signer, now: options.now ?? Date.now, logger });
+  registerProviderRoutes(app);
+  registerOperationsRoutes(app, { metrics, readiness: options.readiness });
+  registerDocsRoutes(app, SERVICE_VERSION);
+  return app;
+}
+
+/** The matched route template (`/v1/orders/{key}`), never the raw path; `unmatched` for 404s. */
+function routeLabel(context: Context<ServiceEnv>): string {
+  const routes = matchedRoutes(context).filter((route) => route.method !== 'ALL');
+  const path = routes.at(-1)?.path;
+  return path === undefined ? 'unmatched' : path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}

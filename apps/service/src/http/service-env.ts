@@ -1,0 +1,16 @@
+import type { Tenant } from '../tenancy/tenant.js';
+
+/** Per-request values the middleware chain sets for the handlers. */
+export interface ServiceVariables {
+  /** The request id (incoming `X-Request-Id` when sane, else a new UUID). */
+  requestId: string;
+  /** The authenticated tenant; set by the auth middleware on `/v1/*`. */
+  tenant: Tenant;
+  /** Id of the API key that authenticated the request (never the key itself). */
+  apiKeyId: string;
+}
+
+/** The Hono environment of the service's app. */
+export interface ServiceEnv {
+  Variables: ServiceVariables;
+}

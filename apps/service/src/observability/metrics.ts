@@ -1,0 +1,77 @@
+import { OrderBridgeError, ProviderApiError, type TransportHooks } from '@orderbridge/core';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+/** The service's Prometheus metrics, in their own registry. */
+export interface ServiceMetrics {
+  /** The registry `/metrics` renders. */
+  readonly registry: Registry;
+  /** Transport hooks that count upstream requests, retries and errors by provider. */
+  readonly transportHooks: TransportHooks;
+  /** Records one finished HTTP request; `route` is the route template, never the raw path. */
+  observeRequest(labels: { route: string; method: string; status: number }, seconds: number): void;
+  /** The Prometheus text exposition of every metric. */
+  render(): Promise<string>;
+}
+
+/** Creates the metrics, including Node's default process metrics, in a fresh registry. */
+export function createServiceMetrics(options: { defaultMetrics?: boolean } = {}): ServiceMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'orderbridge_http_requests_total',
+    help: 'HTTP requests served, by route template, method and status code.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'orderbridge_http_request_duration_seconds',
+    help: 'Time to serve an HTTP request, by route template and method.',
+    labelNames: ['route', 'method'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const upstreamRequests = new Counter({
+    name: 'orderbridge_upstream_requests_total',
+    help: 'Requests sent to providers that got a response, by provider id and response status.',
+    labelNames: ['provider', 'status'] as const,
+    registers: [registry],
+  });
+  const upstreamRetries = new Counter({
+    name: 'orderbridge_upstream_retries_total',
+    help: 'Retries of provider requests, by provider id.',
+    labelNames: ['provider'] as const,
+    registers: [registry],
+  });
+  const upstreamErrors = new Counter({
+    name: 'orderbridge_upstream_errors_total',
+    help: 'Provider calls that failed for good, by provider id and error kind.',
+    labelNames: ['provider', 'kind'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    transportHooks: {
+      onResponse(event) {
+        upstreamRequests.inc({ provider: event.provider, status: String(event.status) });
+      },
+      onRetry(event) {
+        upstreamRetries.inc({ provider: event.provider });
+      },
+      onError(event) {
+        upstreamErrors.inc({ provider: event.provider, kind: errorKind(event.error) });
+      },
+    },
+    observeRequest(labels, seconds) {
+      requests.inc({ route: labels.route, method: labels.method, status: String(labels.status) });
+      duration.observe({ route: labels.route, method: labels.method }, seconds);
+    },
+    render: () => registry.metrics(),
+  };
+}
+
+/** A low-cardinality label for an error: the provider's error kind, or the error's code. */
+export function errorKind(error: unknown): string {
+  if (ProviderApiError.isInstance(error)) return error.kind;
+  if (OrderBridgeError.isInstance(error)) return error.code;
+  return 'unknown';
+}

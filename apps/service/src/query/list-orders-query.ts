@@ -1,0 +1,189 @@
+import { z } from '@hono/zod-openapi';
+import {
+  DEFAULT_SORT,
+  FULFILLMENT_STATUSES,
+  MAX_LIMIT,
+  ORDER_STATUSES,
+  type OrderQueryInput,
+  PAYMENT_STATUSES,
+  SORT_FIELDS,
+} from '@orderbridge/core';
+import { resolveRelativeTime } from './relative-time.js';
+
+/** Page size when a request names none. */
+export const DEFAULT_LIMIT = 50;
+
+const once = (message = 'must be given at most once') =>
+  z.string({
+    error: (issue) => (Array.isArray(issue.input) ? message : 'must be a string'),
+  });
+
+/** `a,b` and repeated parameters (`?x=a&x=b`) both become `['a', 'b']`; empty items are kept for core to reject. */
+function toList(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  const values = Array.isArray(value) ? value : [value];
+  return values.flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]));
+}
+
+const list = (description: string, values?: readonly string[]) =>
+  z.preprocess(toList, z.array(z.string()).optional()).openapi({
+    description,
+    param: { style: 'form', explode: true },
+    ...(values ? { items: { type: 'string', enum: [...values] } } : {}),
+  });
+
+const BOOLEAN_TEXT: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
+const booleanParameter = (description: string) =>
+  once()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined) return undefined;
+      const parsed = BOOLEAN_TEXT[value.toLowerCase()];
+      if (parsed === undefined) {
+        context.addIssue({ code: 'custom', message: 'must be true or false' });
+        return z.NEVER;
+      }
+      return parsed;
+    })
+    .openapi({ type: 'boolean', description, default: false });
+
+const timestampParameter = (description: string) =>
+  once()
+    .optional()
+    .openapi({
+      description,
+      examples: ['2025-03-01', '2025-03-01T12:00:00Z', '7d', '12h'],
+    });
+
+const textParameter = (description: string) =>
+  once().optional().openapi({ description, maxLength: 256 });
+
+/**
+ * The query string of `GET /v1/orders`: the canonical `OrderQuery` fields under the same names as
+ * the CLI flags, plus `provider`, `partial` and `includeRaw`. This schema only reads the HTTP shape
+ * (lists, once-only values, booleans); `parseOrderQuery` in core does the canonical validation, so
+ * the service, the CLI and the library accept exactly the same queries.
+ */
+export const listOrdersQuerySchema = z
+  .strictObject({
+    status: list(
+      'Lifecycle statuses to include (any of). Repeat the parameter or separate values with commas.',
+      ORDER_STATUSES,
+    ),
+    paymentStatus: list(
+      'Payment statuses to include (any of). Repeat the parameter or separate values with commas.',
+      PAYMENT_STATUSES,
+    ),
+    fulfillmentStatus: list(
+      'Fulfilment statuses to include (any of). Repeat the parameter or separate values with commas.',
+      FULFILLMENT_STATUSES,
+    ),
+    createdFrom: timestampParameter(
+      'Inclusive lower bound on `createdAt`: an ISO 8601 date or date-time (no zone means UTC), or a duration before now such as `30m`, `12h`, `7d`, `2w`.',
+    ),
+    createdTo: timestampParameter(
+      'Inclusive upper bound on `createdAt`, in the same forms as `createdFrom`.',
+    ),
+    customerId: textParameter("The provider's customer id."),
+    merchantId: textParameter("The provider's merchant id."),
+    search: textParameter(
+      'Case-insensitive substring of the order id, reference, customer name, email or company, or merchant name.',
+    ),
+    sort: once()
+      .optional()
+      .openapi({
+        description: `Sort order as \`field:direction\` (direction \`asc\` or \`desc\`, default \`asc\`); fields: ${SORT_FIELDS.join(', ')}. Default \`${DEFAULT_SORT.field}:${DEFAULT_SORT.direction}\`. Ties are broken by order key.`,
+        example: 'createdAt:desc',
+        pattern: `^(${SORT_FIELDS.join('|')})(:(asc|desc))?$`,
+      }),
+    limit: once()
+      .optional()
+      .openapi({
+        type: 'integer',
+        minimum: 1,
+        maximum: MAX_LIMIT,
+        default: DEFAULT_LIMIT,
+        description: `Orders per page, 1 to ${MAX_LIMIT}.`,
+      }),
+    cursor: once().optional().openapi({
+      description:
+        'The `nextCursor` of the previous page (signed; valid only for the same query and API key tenant).',
+    }),
+    provider: list(
+      "Restrict the listing to some of the tenant's provider ids (see `GET /v1/providers`).",
+    ),
+    partial: booleanParameter(
+      'When a provider fails, answer 200 with the other providers’ orders and an `errors` entry per failed provider, instead of failing the request.',
+    ),
+    includeRaw: booleanParameter("Include each provider's wire object as `order.raw`."),
+  })
+  .openapi('ListOrdersQuery');
+
+/** The query string of `GET /v1/orders/{key}`. */
+export const getOrderQuerySchema = z
+  .strictObject({
+    includeRaw: booleanParameter("Include the provider's wire object as `raw`."),
+  })
+  .openapi('GetOrderQuery');
+
+/** The parsed query string of `GET /v1/orders`. */
+export type ListOrdersParameters = z.output<typeof listOrdersQuerySchema>;
+
+/** What the route hands to core: the canonical query and the per-call options. */
+export interface ListOrdersRequest {
+  /** The canonical query, before core's validation (core's `parseOrderQuery` runs in `list`). */
+  query: OrderQueryInput;
+  /** Provider ids to restrict to, if any. */
+  providers: string[] | undefined;
+  /** Whether a provider failure yields a partial answer. */
+  isPartial: boolean;
+  /** Whether orders carry `raw`. */
+  includeRaw: boolean;
+}
+
+/**
+ * Turns the parsed parameters into core's query input: relative times become timestamps, `sort`
+ * becomes `{ field, direction }`, `limit` a number (core rejects anything that is not a whole
+ * number in range). The cursor is passed as given; the caller verifies its signature first.
+ */
+export function toListOrdersRequest(
+  parameters: ListOrdersParameters,
+  now: () => number = Date.now,
+): ListOrdersRequest {
+  const query: Record<string, unknown> = {};
+  if (parameters.status !== undefined) query.status = parameters.status;
+  if (parameters.paymentStatus !== undefined) query.paymentStatus = parameters.paymentStatus;
+  if (parameters.fulfillmentStatus !== undefined) {
+    query.fulfillmentStatus = parameters.fulfillmentStatus;
+  }
+  if (parameters.createdFrom !== undefined) {
+    query.createdFrom = resolveRelativeTime(parameters.createdFrom, now);
+  }
+  if (parameters.createdTo !== undefined) {
+    query.createdTo = resolveRelativeTime(parameters.createdTo, now);
+  }
+  if (parameters.customerId !== undefined) query.customerId = parameters.customerId;
+  if (parameters.merchantId !== undefined) query.merchantId = parameters.merchantId;
+  if (parameters.search !== undefined) query.search = parameters.search;
+  if (parameters.sort !== undefined) query.sort = parseSort(parameters.sort);
+  query.limit = parameters.limit === undefined ? DEFAULT_LIMIT : parseInteger(parameters.limit);
+  if (parameters.cursor !== undefined) query.cursor = parameters.cursor;
+  return {
+    query: query as OrderQueryInput,
+    providers: parameters.provider,
+    isPartial: parameters.partial ?? false,
+    includeRaw: parameters.includeRaw ?? false,
+  };
+}
+
+/** `createdAt:desc` → `{ field, direction }`; a missing direction is `asc`. Core validates both. */
+function parseSort(text: string): { field: string; direction: string } {
+  const separator = text.indexOf(':');
+  if (separator === -1) return { field: text, direction: 'asc' };
+  return { field: text.slice(0, separator), direction: text.slice(separator + 1) };
+}
+
+/** A decimal integer, or NaN (which core reports as "must be a whole number"). */
+function parseInteger(text: string): number {
+  return /^[+-]?\d{1,15}$/.test(text.trim()) ? Number(text) : Number.NaN;
+}

@@ -1,0 +1,47 @@
+/** The outcome of taking one request from a key's budget. */
+export type RateLimitDecision =
+  | { isAllowed: true; remaining: number }
+  | { isAllowed: false; retryAfterSeconds: number };
+
+/** Per-key request budgets. */
+export interface KeyRateLimiter {
+  /** Takes one request from the key's budget of `requestsPerMinute`. */
+  take(key: string, requestsPerMinute: number): RateLimitDecision;
+}
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+/**
+ * In-memory token buckets, one per API key: a bucket holds up to `requestsPerMinute` tokens (the
+ * burst) and refills continuously at `requestsPerMinute / 60` per second.
+ *
+ * This is the only state the service keeps between requests. With several instances behind a load
+ * balancer each instance enforces the limit on its own share of the traffic; to enforce one limit
+ * across instances, move these buckets to a shared store (e.g. Redis with an atomic script).
+ */
+export function createKeyRateLimiter(options: { now?: () => number } = {}): KeyRateLimiter {
+  const now = options.now ?? Date.now;
+  const buckets = new Map<string, Bucket>();
+  return {
+    take(key, requestsPerMinute) {
+      const time = now();
+      const perMs = requestsPerMinute / 60_000;
+      const bucket = buckets.get(key) ?? { tokens: requestsPerMinute, updatedAt: time };
+      bucket.tokens = Math.min(
+        requestsPerMinute,
+        bucket.tokens + Math.max(0, time - bucket.updatedAt) * perMs,
+      );
+      bucket.updatedAt = time;
+      buckets.set(key, bucket);
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return { isAllowed: true, remaining: Math.floor(bucket.tokens) };
+      }
+      const waitMs = (1 - bucket.tokens) / perMs;
+      return { isAllowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    },
+  };
+}

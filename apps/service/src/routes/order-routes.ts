@@ -1,0 +1,212 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import {
+  type ClientCallOptions,
+  type Order,
+  type OrderQueryInput,
+  ProviderApiError,
+  parseOrderKey,
+} from '@orderbridge/core';
+import type { CursorSigner } from '../cursor/cursor-signer.js';
+import { createProblem } from '../http/problem.js';
+import { ProblemError } from '../http/problem-error.js';
+import { problemFromError } from '../http/problem-from-error.js';
+import type { ServiceEnv } from '../http/service-env.js';
+import type { ServiceLogger } from '../observability/logger.js';
+import {
+  getOrderQuerySchema,
+  listOrdersQuerySchema,
+  toListOrdersRequest,
+} from '../query/list-orders-query.js';
+import { redactOrder } from '../redaction/redact-order.js';
+import type { Tenant } from '../tenancy/tenant.js';
+import { AUTHENTICATED_PROBLEMS, documentedProblem } from './problem-responses.js';
+import { orderPageResponseSchema, orderResponseSchema } from './schemas.js';
+
+/** Longest order key accepted in a path. */
+const MAX_KEY_LENGTH = 512;
+
+const listOrdersRoute = createRoute({
+  method: 'get',
+  path: '/v1/orders',
+  operationId: 'listOrders',
+  tags: ['Orders'],
+  summary: 'List orders',
+  description:
+    'One page of the tenant\'s orders, merged across its providers in the requested sort order. Follow `nextCursor` (or the `Link: rel="next"` header) for the next page; a cursor is signed and valid only with the same query and a key of the same tenant. Unknown parameters are rejected.',
+  security: [{ bearerAuth: [] }],
+  request: { query: listOrdersQuerySchema },
+  responses: {
+    200: {
+      description:
+        'One page. With `partial=true`, `errors` lists providers that failed and whose orders are missing.',
+      headers: z.object({
+        Link: z.string().optional().openapi({
+          description: '`<...&cursor=...>; rel="next"` when more orders remain.',
+        }),
+        'X-Request-Id': z.string().openapi({ description: 'The request id.' }),
+      }),
+      content: { 'application/json': { schema: orderPageResponseSchema } },
+    },
+    ...AUTHENTICATED_PROBLEMS,
+  },
+});
+
+const keyParameter = z.object({
+  key: z
+    .string()
+    .min(3)
+    .max(MAX_KEY_LENGTH)
+    .openapi({
+      param: { name: 'key', in: 'path' },
+      description: 'The order key, `<provider>:<id>` (e.g. `flexportal:ord_123`).',
+      example: 'flexportal:ord_123',
+    }),
+});
+
+const getOrderRoute = createRoute({
+  method: 'get',
+  path: '/v1/orders/{key}',
+  operationId: 'getOrder',
+  tags: ['Orders'],
+  summary: 'Get an order',
+  description:
+    "One order by its key. An order of a provider the tenant does not have, or one the tenant's provider account cannot see, is 404.",
+  security: [{ bearerAuth: [] }],
+  request: { params: keyParameter, query: getOrderQuerySchema },
+  responses: {
+    200: {
+      description: 'The order.',
+      content: { 'application/json': { schema: orderResponseSchema } },
+    },
+    404: documentedProblem('No such order for this tenant (`not-found`).'),
+    ...AUTHENTICATED_PROBLEMS,
+  },
+});
+
+/** What the order routes need from the app. */
+export interface OrderRouteDependencies {
+  /** Signs and verifies composite cursors. */
+  signer: CursorSigner;
+  /** Clock for relative times. */
+  now: () => number;
+  /** For per-provider failures of partial answers. */
+  logger: ServiceLogger;
+}
+
+/** Registers `GET /v1/orders` and `GET /v1/orders/{key}`. */
+export function registerOrderRoutes(
+  app: OpenAPIHono<ServiceEnv>,
+  dependencies: OrderRouteDependencies,
+): void {
+  app.openapi(listOrdersRoute, async (context) => {
+    const tenant = context.get('tenant');
+    const request = toListOrdersRequest(context.req.valid('query'), dependencies.now);
+    let query: OrderQueryInput = request.query;
+    if (query.cursor !== undefined) {
+      const cursor = dependencies.signer.verify(tenant.id, query.cursor);
+      if (cursor === undefined) {
+        throw new ProblemError('invalid-cursor', {
+          detail:
+            'The cursor is not one this service issued for this tenant (forged, altered or truncated); use the nextCursor of a previous page unchanged.',
+          errors: [{ field: 'cursor', message: 'has an invalid signature' }],
+        });
+      }
+      query = { ...query, cursor };
+    }
+    const options: ClientCallOptions = {
+      onProviderError: request.isPartial ? 'partial' : 'fail',
+      includeRaw: request.includeRaw,
+      signal: context.req.raw.signal,
+      ...(request.providers !== undefined ? { providers: request.providers } : {}),
+    };
+    const result = await tenant.client.list(query, options);
+    const nextCursor =
+      result.nextCursor === null ? null : dependencies.signer.sign(tenant.id, result.nextCursor);
+    const body: Record<string, unknown> = {
+      orders: present(tenant, result.orders),
+      nextCursor,
+      warnings: result.warnings,
+    };
+    if (request.isPartial) {
+      body.errors = result.errors.map((failure) => {
+        const { name, init } = problemFromError(failure.error);
+        const problem = createProblem(name, init);
+        dependencies.logger.warn(
+          {
+            requestId: context.get('requestId'),
+            tenant: tenant.id,
+            provider: failure.provider,
+            error: failure.error.message,
+          },
+          'provider failed; answering with partial results',
+        );
+        return {
+          provider: failure.provider,
+          type: problem.type,
+          title: problem.title,
+          detail: problem.detail,
+          status: problem.status,
+          ...(problem.kind !== undefined ? { kind: problem.kind } : {}),
+          ...(problem.providerStatus !== undefined
+            ? { providerStatus: problem.providerStatus }
+            : {}),
+          ...(problem.providerRequestId !== undefined
+            ? { providerRequestId: problem.providerRequestId }
+            : {}),
+        };
+      });
+    }
+    if (nextCursor !== null) {
+      context.header('link', `<${nextPageUrl(context.req.url, nextCursor)}>; rel="next"`);
+    }
+    return context.json(body as z.infer<typeof orderPageResponseSchema>, 200);
+  });
+
+  app.openapi(getOrderRoute, async (context) => {
+    const tenant = context.get('tenant');
+    const { key } = context.req.valid('param');
+    const parsed = parseOrderKey(key);
+    if (!parsed) {
+      throw new ProblemError('invalid-query', {
+        detail: `"${key}" is not an order key; use <provider>:<id>, e.g. flexportal:ord_123`,
+        errors: [{ field: 'key', message: 'must be <provider>:<id>' }],
+      });
+    }
+    const notFound = () =>
+      new ProblemError('not-found', { detail: `No order ${key} for this API key.` });
+    // Another tenant's provider, or one nobody has: 404 either way, so existence does not leak.
+    if (!tenant.providers.some((provider) => provider.id === parsed.provider)) throw notFound();
+    try {
+      const order = await tenant.client.get(key, {
+        signal: context.req.raw.signal,
+        includeRaw: context.req.valid('query').includeRaw ?? false,
+      });
+      return context.json(present(tenant, [order])[0] as z.infer<typeof orderResponseSchema>, 200);
+    } catch (error) {
+      // A provider that cannot parse the id (400) or does not know it (404) both mean: no such order.
+      if (
+        ProviderApiError.isInstance(error) &&
+        (error.kind === 'not_found' || error.kind === 'bad_request')
+      ) {
+        throw notFound();
+      }
+      throw error;
+    }
+  });
+}
+
+function present(tenant: Tenant, orders: Order[]): Order[] {
+  return tenant.redact ? orders.map(redactOrder) : orders;
+}
+
+/**
+ * The next page's URL: the same path and parameters with the new cursor. Relative, so a spoofed
+ * `Host` header cannot point clients elsewhere.
+ */
+function nextPageUrl(requestUrl: string, cursor: string): string {
+  const url = new URL(requestUrl);
+  const parameters = new URLSearchParams(url.search);
+  parameters.delete('cursor');
+  parameters.append('cursor', cursor);
+  return `${url.pathname}?${parameters.toString()}`;
+}

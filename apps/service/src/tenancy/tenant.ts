@@ -1,0 +1,47 @@
+import { createOrderClient, type OrderClient, type OrderProvider } from '@orderbridge/core';
+import type { ApiKeyRecord } from '../auth/api-key.js';
+
+/** Requests per minute a key may make when its tenant sets no limit. */
+export const DEFAULT_REQUESTS_PER_MINUTE = 600;
+
+/** A tenant as the app is given it: its keys (as hashes) and its ready-made providers. */
+export interface TenantDefinition {
+  /** Tenant id; appears in logs and metrics, never in another tenant's responses. */
+  id: string;
+  /** The tenant's API keys, stored only as SHA-256 hashes. */
+  apiKeys: readonly ApiKeyRecord[];
+  /** The tenant's providers, created once at start with the tenant's own credentials. */
+  providers: readonly OrderProvider[];
+  /** Per-key request budget (default 600 requests per minute). */
+  rateLimit?: { requestsPerMinute: number } | undefined;
+  /** Mask customer emails and payment instrument tokens in this tenant's responses. */
+  redact?: boolean | undefined;
+}
+
+/** A tenant at run time: its one multi-provider client and its settings. */
+export interface Tenant {
+  /** Tenant id. */
+  id: string;
+  /** The tenant's providers, in configuration order. */
+  providers: readonly OrderProvider[];
+  /** One client over all of the tenant's providers, created once. */
+  client: OrderClient;
+  /** Requests per minute each of the tenant's keys may make. */
+  requestsPerMinute: number;
+  /** Whether responses mask customer emails and payment instrument tokens. */
+  redact: boolean;
+}
+
+/**
+ * Builds the run-time tenant: one order client over its providers.
+ * @throws ConfigurationError when the tenant has no provider or two share an id.
+ */
+export function createTenant(definition: TenantDefinition, options: { redact: boolean }): Tenant {
+  return {
+    id: definition.id,
+    providers: definition.providers,
+    client: createOrderClient({ providers: definition.providers }),
+    requestsPerMinute: definition.rateLimit?.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
+    redact: definition.redact ?? options.redact,
+  };
+}

@@ -1,0 +1,57 @@
+import type { OrderProvider } from '@orderbridge/core';
+import { type AppOptions, createApp } from '../app.js';
+import { hashApiKey } from '../auth/api-key.js';
+import { createMemoryProvider, makeOrders } from './memory-provider.js';
+
+/** Obviously fake keys for the test tenants. */
+export const KEYS = {
+  acme: 'obk_test_acme_key_0000000000000000000000000',
+  globex: 'obk_test_globex_key_000000000000000000000000',
+  limited: 'obk_test_limited_key_00000000000000000000000',
+} as const;
+
+/** A fake 32-byte cursor secret. */
+export const CURSOR_SECRET = 'test-cursor-secret-0123456789abcdef';
+
+/** Builds an app with three tenants: acme (alpha + beta), globex (alpha, other data), limited. */
+export function createTestApp(
+  overrides: Partial<AppOptions> & {
+    acmeProviders?: OrderProvider[];
+    limitedRequestsPerMinute?: number;
+  } = {},
+) {
+  const acmeProviders = overrides.acmeProviders ?? [
+    createMemoryProvider('alpha', makeOrders('alpha', 23)),
+    createMemoryProvider('beta', makeOrders('beta', 17)),
+  ];
+  const globexProviders = [createMemoryProvider('alpha', makeOrders('alpha', 40).slice(30))];
+  const app = createApp({
+    cursorSecret: CURSOR_SECRET,
+    ...overrides,
+    tenants: overrides.tenants ?? [
+      {
+        id: 'acme',
+        apiKeys: [{ id: 'acme-ci', sha256: hashApiKey(KEYS.acme) }],
+        providers: acmeProviders,
+      },
+      {
+        id: 'globex',
+        apiKeys: [{ id: 'globex-ci', sha256: hashApiKey(KEYS.globex) }],
+        providers: globexProviders,
+      },
+      {
+        id: 'limited',
+        apiKeys: [{ id: 'limited-ci', sha256: hashApiKey(KEYS.limited) }],
+        providers: [createMemoryProvider('alpha', makeOrders('alpha', 3))],
+        rateLimit: { requestsPerMinute: overrides.limitedRequestsPerMinute ?? 2 },
+      },
+    ],
+  });
+  const get = (
+    path: string,
+    key: string | undefined = KEYS.acme,
+    headers: Record<string, string> = {},
+  ) =>
+    app.request(path, { headers: key ? { authorization: `Bearer ${key}`, ...headers } : headers });
+  return { app, get, acmeProviders };
+}
