@@ -397,6 +397,8 @@ export function createFlexPortal(settings: FlexPortalSettings = {}): FlexPortalP
  */
 function listParameters(plan: QueryPlan): Record<string, string | undefined> {
   const { query } = plan;
+  // With `statusFilterValues: 'one'` core hands over at most one code. Sending none would still be
+  // correct: `finishPage` re-checks every filter locally.
   const status =
     plan.statusCodes && plan.statusCodes.length === 1 ? String(plan.statusCodes[0]) : undefined;
   return {
