@@ -1,4 +1,5 @@
 import {
+  findStatusEntry,
   formatPath,
   type Money,
   MoneyConversionError,
@@ -24,8 +25,10 @@ import {
 export const FLEXFACTOR_EXTENSION_KEY = 'flexfactor';
 
 /**
- * FlexFactor fields with no canonical home, under `order.extensions.flexfactor`, as the provider
- * sent them. The single-order fields are present only on orders read with `getOrder`.
+ * FlexFactor fields of a list row with no canonical home, under `order.extensions.flexfactor`, as
+ * the provider sent them. Orders read with `getOrder` carry the same fields, so an order looks the
+ * same however it was read; what only the single order has (email, names, phone, addresses,
+ * correlation id) is in `order.raw` when the call asks for `includeRaw`.
  */
 export interface FlexFactorOrderExtensions {
   /** Whether the order ran in FlexFactor's ghost (shadow) mode. */
@@ -46,22 +49,6 @@ export interface FlexFactorOrderExtensions {
   formattedAmount: string | null;
   /** Currency symbol, e.g. `$`. */
   currencySymbol: string | null;
-  /** Single order only: id linking related transactions. */
-  correlationId?: string | null;
-  /** Single order only: the payer's first name. */
-  firstName?: string | null;
-  /** Single order only: the payer's last name. */
-  lastName?: string | null;
-  /** Single order only: the payer's email. */
-  email?: string | null;
-  /** Single order only: a second email address (may be empty). */
-  secondaryEmail?: string | null;
-  /** Single order only: the payer's phone number. */
-  phone?: string | null;
-  /** Single order only: billing address, verbatim (its sub-fields are not documented). */
-  billingAddress?: Record<string, unknown> | null;
-  /** Single order only: shipping address, verbatim, or null. */
-  shippingAddress?: Record<string, unknown> | null;
 }
 
 /** What the mapper needs to know about the provider instance. */
@@ -95,8 +82,9 @@ export function readFlexFactorRow(
 }
 
 /**
- * Validates the body of `GET /v1/orders/{id}` and maps it like a list row, so both agree on every
- * canonical field; the fields only the single order has go under `extensions.flexfactor`.
+ * Validates the body of `GET /v1/orders/{id}` and maps it exactly like a list row, so the order
+ * equals the listed one. The single order's own fields (email, names, phone, addresses) are left
+ * to `raw`: the listing cannot provide them, and one order must not differ by how it was read.
  */
 export function readFlexFactorOrderDetail(
   raw: unknown,
@@ -105,7 +93,7 @@ export function readFlexFactorOrderDetail(
   const parsed = flexFactorOrderDetailSchema.safeParse(raw);
   if (!parsed.success) return invalid(raw, '', parsed.error);
   const detail = parsed.data;
-  return mapRecord(detail, raw, '', context, detailExtensions(detail));
+  return mapRecord(detail, raw, '', context, listExtensions(detail));
 }
 
 function mapRecord(
@@ -151,6 +139,14 @@ function mapRecord(
     { code: row.status, label: row.statusName ?? null },
     key,
   );
+  // The label is FlexFactor's own name for the code (its `orderStatuses` table: 7 → "Completed"),
+  // not the endpoint's spelling: the list sends "completed" (seed 002), the single order
+  // "CAPTUREREQUIRED" (AM, Part 3 item 25), and one order must read the same from both. An
+  // undocumented status keeps its label as sent; the exact text is always in `raw`.
+  const entry =
+    findStatusEntry(context.statusMap, row.status) ??
+    (row.statusName ? findStatusEntry(context.statusMap, row.statusName) : undefined);
+  const providerStatus = entry ? { code: row.status, label: entry.label } : status.providerStatus;
   const order: Order = {
     provider: context.provider,
     id: row.id,
@@ -158,7 +154,7 @@ function mapRecord(
     status: status.status,
     paymentStatus: status.paymentStatus ?? null,
     fulfillmentStatus: status.fulfillmentStatus ?? null,
-    providerStatus: status.providerStatus,
+    providerStatus,
     type: null,
     reference: row.referenceNumber ?? null,
     customer: { id: null, email: null, name: customerName(row), company: null },
@@ -205,20 +201,6 @@ function listExtensions(row: FlexFactorOrderRow): FlexFactorOrderExtensions {
     paymentInstrumentToken: row.paymentInstrumentToken ?? null,
     formattedAmount: row.formattedAmount ?? null,
     currencySymbol: row.currencySymbol ?? null,
-  };
-}
-
-function detailExtensions(detail: FlexFactorOrderDetail): FlexFactorOrderExtensions {
-  return {
-    ...listExtensions(detail),
-    correlationId: detail.correlationId ?? null,
-    firstName: detail.firstName ?? null,
-    lastName: detail.lastName ?? null,
-    email: detail.email ?? null,
-    secondaryEmail: detail.secondaryEmail ?? null,
-    phone: detail.phone ?? null,
-    billingAddress: detail.billingAddress ?? null,
-    shippingAddress: detail.shippingAddress ?? null,
   };
 }
 

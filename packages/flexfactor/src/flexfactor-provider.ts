@@ -707,7 +707,7 @@ function validateBaseUrl(value: string, provider: string): string {
       provider,
       setting: 'baseUrl',
       environmentVariable: FLEXFACTOR_ENVIRONMENT_VARIABLES.baseUrl,
-      message: `FlexFactor baseUrl "${value}" is not an absolute URL: use e.g. https://api.flex-charge.com/v1/`,
+      message: `FlexFactor baseUrl "${value}" (setting baseUrl or ${FLEXFACTOR_ENVIRONMENT_VARIABLES.baseUrl}) is not an absolute URL: use e.g. https://api.flex-charge.com/v1/`,
     });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -715,7 +715,7 @@ function validateBaseUrl(value: string, provider: string): string {
       provider,
       setting: 'baseUrl',
       environmentVariable: FLEXFACTOR_ENVIRONMENT_VARIABLES.baseUrl,
-      message: `FlexFactor baseUrl "${value}" must use http or https`,
+      message: `FlexFactor baseUrl "${value}" (setting baseUrl or ${FLEXFACTOR_ENVIRONMENT_VARIABLES.baseUrl}) must use http or https`,
     });
   }
   // Paths are relative (`oauth2/token`, `orders`): without the trailing slash they would resolve

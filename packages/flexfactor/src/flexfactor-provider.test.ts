@@ -1,0 +1,385 @@
+import {
+  AuthenticationError,
+  ConfigurationError,
+  InvalidQueryError,
+  NotFoundError,
+  type OrderQueryInput,
+  ProviderApiError,
+  ProviderResponseError,
+  parseOrderQuery,
+} from '@orderbridge/core';
+import { describe, expect, it } from 'vitest';
+import {
+  createFlexFactor,
+  type FlexFactorSettings,
+  resolveFlexFactorSettings,
+} from './flexfactor-provider.js';
+import { fakeFetch, json, type SeenRequest, tokenBody } from './test-support/fake-fetch.js';
+import { readFixture } from './test-support/read-fixture.js';
+
+const SECRET = 'fake-app-secret-for-unit-tests';
+const seed = readFixture('seed-002-list-response.json') as {
+  orders: { rows: Record<string, unknown>[] };
+};
+
+function listBody(
+  rows: unknown[],
+  page: { pageNumber?: number; pageSize?: number; total?: number } = {},
+) {
+  const pageSize = page.pageSize ?? 10;
+  const total = page.total ?? rows.length;
+  const pageNumber = page.pageNumber ?? 1;
+  const pageCount = Math.ceil(total / pageSize);
+  return {
+    orders: {
+      firstItemOnPage: (pageNumber - 1) * pageSize + 1,
+      hasNextPage: pageNumber < pageCount,
+      hasPreviousPage: pageNumber > 1,
+      isFirstPage: pageNumber === 1,
+      isLastPage: pageNumber >= pageCount,
+      lastItemOnPage: (pageNumber - 1) * pageSize + rows.length,
+      pageCount,
+      pageNumber,
+      pageSize,
+      totalItemCount: total,
+      rows,
+    },
+    orderStatuses: {},
+    success: true,
+    result: null,
+    status: null,
+    statusCode: null,
+    errors: [],
+    customProperties: {},
+  };
+}
+
+/** A provider over a fake FlexFactor: tokens are issued, data requests answered by `onData`. */
+function fakeProvider(
+  onData: (request: SeenRequest) => Response | Promise<Response>,
+  settings: FlexFactorSettings = {},
+) {
+  const fake = fakeFetch((request) =>
+    request.url.pathname.endsWith('/oauth2/token')
+      ? json(200, tokenBody('fake-access-token'))
+      : onData(request),
+  );
+  const provider = createFlexFactor({
+    appKey: 'fake-app-key',
+    appSecret: SECRET,
+    baseUrl: 'https://flexfactor.test/v1',
+    fetch: fake.fetch,
+    retry: false,
+    ...settings,
+  });
+  return {
+    provider,
+    fake,
+    data: () => fake.requests.filter((r) => !r.url.pathname.endsWith('/token')),
+  };
+}
+
+const list = (input: OrderQueryInput = {}) => parseOrderQuery(input);
+
+describe('resolveFlexFactorSettings', () => {
+  const env = { FLEXFACTOR_APP_KEY: 'env-key', FLEXFACTOR_APP_SECRET: 'env-secret' };
+
+  it('reads secrets from the environment and defaults to production', () => {
+    expect(resolveFlexFactorSettings({}, env)).toEqual({
+      id: 'flexfactor',
+      appKey: 'env-key',
+      appSecret: 'env-secret',
+      baseUrl: 'https://api.flex-charge.com/v1/',
+      pageSize: 500,
+    });
+  });
+
+  it('prefers explicit settings over the environment', () => {
+    expect(
+      resolveFlexFactorSettings({ appKey: 'k', appSecret: 's', id: 'ff-eu', pageSize: 50 }, env),
+    ).toMatchObject({ id: 'ff-eu', appKey: 'k', appSecret: 's', pageSize: 50 });
+  });
+
+  it('picks the environment URL, from the setting or FLEXFACTOR_ENVIRONMENT', () => {
+    expect(resolveFlexFactorSettings({ environment: 'sandbox' }, env).baseUrl).toBe(
+      'https://api-sandbox.flex-charge.com/v1/',
+    );
+    expect(
+      resolveFlexFactorSettings({}, { ...env, FLEXFACTOR_ENVIRONMENT: 'sandbox' }).baseUrl,
+    ).toBe('https://api-sandbox.flex-charge.com/v1/');
+    expect(
+      resolveFlexFactorSettings(
+        { environment: 'production' },
+        {
+          ...env,
+          FLEXFACTOR_ENVIRONMENT: 'sandbox',
+        },
+      ).baseUrl,
+    ).toBe('https://api.flex-charge.com/v1/');
+  });
+
+  it('lets baseUrl (setting, then FLEXFACTOR_BASE_URL) override the environment, with a trailing slash', () => {
+    expect(
+      resolveFlexFactorSettings(
+        { environment: 'sandbox' },
+        { ...env, FLEXFACTOR_BASE_URL: 'http://127.0.0.1:9/flexfactor/v1' },
+      ).baseUrl,
+    ).toBe('http://127.0.0.1:9/flexfactor/v1/');
+    expect(
+      resolveFlexFactorSettings(
+        { baseUrl: 'http://localhost:1/v1/' },
+        { ...env, FLEXFACTOR_BASE_URL: 'http://127.0.0.1:9/v1' },
+      ).baseUrl,
+    ).toBe('http://localhost:1/v1/');
+  });
+
+  it.each([
+    [{}, {}, 'appKey', 'FLEXFACTOR_APP_KEY'],
+    [{}, { FLEXFACTOR_APP_KEY: 'k' }, 'appSecret', 'FLEXFACTOR_APP_SECRET'],
+    [{ appSecret: '  ' }, env, 'appSecret', 'FLEXFACTOR_APP_SECRET'],
+    [{ environment: 'staging' }, env, 'environment', 'FLEXFACTOR_ENVIRONMENT'],
+    [{}, { ...env, FLEXFACTOR_ENVIRONMENT: 'prod' }, 'environment', 'FLEXFACTOR_ENVIRONMENT'],
+    [{ baseUrl: 'api.flex-charge.com/v1' }, env, 'baseUrl', 'FLEXFACTOR_BASE_URL'],
+    [{ baseUrl: 'ftp://example.com/v1/' }, env, 'baseUrl', 'FLEXFACTOR_BASE_URL'],
+  ])('fails on %j with env %j naming %s and %s', (settings, environment, setting, variable) => {
+    let thrown: unknown;
+    try {
+      resolveFlexFactorSettings(settings as FlexFactorSettings, environment);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(ConfigurationError.isInstance(thrown)).toBe(true);
+    const error = thrown as ConfigurationError;
+    expect(error.setting).toBe(setting);
+    expect(error.environmentVariable).toBe(variable);
+    expect(error.message).toContain(setting);
+    expect(error.message).toContain(variable);
+  });
+
+  it.each([
+    [{ id: 'Flex Factor' }, 'id'],
+    [{ pageSize: 0 }, 'pageSize'],
+    [{ pageSize: 2.5 }, 'pageSize'],
+    [{ timeout: -1 }, 'timeout'],
+  ])('rejects %j', (settings, setting) => {
+    expect(() => resolveFlexFactorSettings(settings, env)).toThrow(ConfigurationError);
+    expect(() => resolveFlexFactorSettings(settings, env)).toThrow(setting);
+  });
+});
+
+describe('createFlexFactor', () => {
+  it('declares port v1, its capabilities and the status map under its id', () => {
+    const { provider } = fakeProvider(() => json(200, listBody([])), { id: 'flexfactor-eu' });
+    expect(provider.specificationVersion).toBe('v1');
+    expect(provider.id).toBe('flexfactor-eu');
+    expect(provider.statusMap.provider).toBe('flexfactor-eu');
+    expect(provider.capabilities).toEqual({
+      filters: ['status', 'createdFrom', 'createdTo', 'merchantId', 'search'],
+      statusFilterValues: 'many',
+      sorts: ['createdAt', 'total', 'id'],
+      defaultPageSize: 100,
+      maxPageSize: 500,
+      pageNumbers: true,
+      totalCount: true,
+    });
+  });
+
+  it('sends every query parameter FlexFactor documents, with a bearer token', async () => {
+    const { provider, data } = fakeProvider(() => json(200, listBody([])));
+    await provider.listOrders(
+      list({
+        status: ['processing', 'completed'],
+        createdFrom: '2024-03-01T00:00:00Z',
+        createdTo: '2024-03-31T23:59:59Z',
+        merchantId: 'mid-1',
+        search: 'Appleseed',
+        sort: { field: 'total', direction: 'asc' },
+        limit: 25,
+      }),
+    );
+    const [request] = data();
+    expect(request?.url.pathname).toBe('/v1/orders');
+    expect(request?.headers.get('authorization')).toBe('Bearer fake-access-token');
+    const params = request?.url.searchParams;
+    expect(params?.getAll('status')).toEqual(['4', '5', '7']);
+    expect(params?.get('from')).toBe('2024-03-01T00:00:00.000Z');
+    expect(params?.get('to')).toBe('2024-03-31T23:59:59.000Z');
+    expect(params?.get('mid')).toBe('mid-1');
+    expect(params?.get('query')).toBe('Appleseed');
+    expect(params?.get('orderBy')).toBe('amount');
+    expect(params?.get('sort')).toBe('asc');
+    expect(params?.get('pageSize')).toBe('25');
+    expect(params?.get('pageNumber')).toBe('1');
+    expect(request?.headers.get('user-agent')).toMatch(/^@orderbridge\/flexfactor\/\d/);
+  });
+
+  it.each([
+    ['createdAt', 'createdOn'],
+    ['id', 'id'],
+  ] as const)('sorts by %s with orderBy=%s, newest first by default', async (field, orderBy) => {
+    const { provider, data } = fakeProvider(() => json(200, listBody([])));
+    await provider.listOrders(list({ sort: { field, direction: 'desc' } }));
+    await provider.listOrders(list());
+    expect(data()[0]?.url.searchParams.get('orderBy')).toBe(orderBy);
+    expect(data()[1]?.url.searchParams.get('orderBy')).toBe('createdOn');
+    expect(data()[1]?.url.searchParams.get('sort')).toBe('desc');
+    expect(data()[1]?.url.searchParams.get('pageSize')).toBe('100');
+  });
+
+  it('pins the first page to the current time when no createdTo is given', async () => {
+    const { provider, data } = fakeProvider(() => json(200, listBody([])));
+    const before = new Date().toISOString();
+    await provider.listOrders(list());
+    const to = data()[0]?.url.searchParams.get('to') ?? '';
+    expect(to >= before && to <= new Date().toISOString()).toBe(true);
+  });
+
+  it('refuses an unsupported sort and sends nothing for an impossible status filter', async () => {
+    const { provider, fake } = fakeProvider(() => json(200, listBody([])));
+    await expect(
+      provider.listOrders(list({ sort: { field: 'updatedAt', direction: 'asc' } })),
+    ).rejects.toThrow(InvalidQueryError);
+    const empty = await provider.listOrders(list({ fulfillmentStatus: ['fulfilled'] }));
+    expect(empty).toMatchObject({ orders: [], nextCursor: null, totalCount: 0 });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('emulates customerId locally, with a warning', async () => {
+    const { provider } = fakeProvider(() => json(200, listBody(seed.orders.rows)));
+    const page = await provider.listOrders(list({ customerId: 'c-1' }));
+    expect(page.orders).toEqual([]);
+    expect(page.warnings).toContainEqual(
+      expect.objectContaining({ code: 'filter-emulated', field: 'customerId' }),
+    );
+  });
+
+  it('maps the seed page, reporting page number, count and total', async () => {
+    const { provider } = fakeProvider(() => json(200, readFixture('seed-002-list-response.json')));
+    const page = await provider.listOrders(list());
+    expect(page.orders.map((order) => order.totals.total.amountMinor)).toEqual([4565, 300]);
+    expect(page).toMatchObject({ nextCursor: null, totalCount: 2, pageNumber: 1, pageCount: 1 });
+  });
+
+  it('treats success:false with HTTP 200 as an error with the provider message', async () => {
+    const { provider } = fakeProvider(() =>
+      json(200, {
+        success: false,
+        status: 'FAILED',
+        errors: [{ item1: 'Merchant is suspended', item2: '403002', item3: 'x', item4: false }],
+      }),
+    );
+    const error = await provider.listOrders(list()).catch((caught: unknown) => caught);
+    expect(ProviderApiError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ kind: 'permission', status: 200, providerCode: '403002' });
+    expect((error as Error).message).toContain('Merchant is suspended');
+  });
+
+  it('treats a non-empty errors array as an error even with success:true', async () => {
+    const { provider } = fakeProvider(() =>
+      json(200, { ...listBody([]), errors: [{ item1: 'Invalid status', item2: '400010' }] }),
+    );
+    await expect(provider.listOrders(list())).rejects.toMatchObject({
+      kind: 'bad_request',
+      providerCode: '400010',
+    });
+  });
+
+  it('rejects a page without its page object with the JSON path', async () => {
+    const { provider } = fakeProvider(() => {
+      const body = listBody([]);
+      const { totalItemCount: _total, ...orders } = body.orders;
+      return json(200, { ...body, orders });
+    });
+    const error = await provider.listOrders(list()).catch((caught: unknown) => caught);
+    expect(ProviderResponseError.isInstance(error)).toBe(true);
+    expect((error as ProviderResponseError).path).toBe('orders.totalItemCount');
+  });
+
+  it('leaves out a bad row with an invalid-record warning, or throws in strict mode', async () => {
+    const rows = [seed.orders.rows[0], { ...seed.orders.rows[1], amount: 'n/a' }];
+    const { provider } = fakeProvider(() => json(200, listBody(rows)));
+    const page = await provider.listOrders(list());
+    expect(page.orders.map((order) => order.id)).toEqual([seed.orders.rows[0]?.id]);
+    expect(page.warnings).toContainEqual(
+      expect.objectContaining({
+        code: 'invalid-record',
+        provider: 'flexfactor',
+        recordId: 'abcdef12-3456-7890-abcd-efghijklmnop',
+        issues: [{ path: 'orders.rows[1].amount', message: expect.any(String) }],
+      }),
+    );
+    const strict = await provider.listOrders(list(), { strict: true }).catch((caught) => caught);
+    expect(ProviderResponseError.isInstance(strict)).toBe(true);
+    expect((strict as ProviderResponseError).path).toBe('orders.rows[1].amount');
+  });
+
+  it('pins to FlexFactor time when the local clock runs ahead, and says so', async () => {
+    const serverNow = Date.now() - 3_600_000;
+    const { provider, data } = fakeProvider(() =>
+      json(200, listBody([]), { date: new Date(serverNow).toUTCString() }),
+    );
+    const page = await provider.listOrders(list());
+    expect(data()).toHaveLength(2);
+    const pinned = data()[1]?.url.searchParams.get('to') ?? '';
+    expect(Math.abs(Date.parse(pinned) - serverNow)).toBeLessThan(1_000);
+    expect(page.warnings).toContainEqual(expect.objectContaining({ code: 'other' }));
+  });
+
+  it('retries a data call once with a new token after a 401, and fails on the second', async () => {
+    let listCalls = 0;
+    const { provider, fake } = fakeProvider(() => {
+      listCalls += 1;
+      return new Response(null, { status: 401 });
+    });
+    const error = await provider.listOrders(list()).catch((caught: unknown) => caught);
+    expect(AuthenticationError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('refused a freshly issued access token');
+    expect(listCalls).toBe(2);
+    expect(fake.to('/oauth2/token')).toHaveLength(2);
+  });
+
+  it('getOrder: maps the single order, 404 → NotFoundError with the provider message', async () => {
+    const { provider, data } = fakeProvider((request) =>
+      request.url.pathname.endsWith('/missing')
+        ? json(404, readFixture('error-envelope-failure.json'))
+        : json(200, readFixture('order-detail.json')),
+    );
+    const order = await provider.getOrder('12345678-abcd-1234-efgh-ijklmnopqrst');
+    expect(order.key).toBe('flexfactor:12345678-abcd-1234-efgh-ijklmnopqrst');
+    expect(data()[0]?.url.pathname).toBe('/v1/orders/12345678-abcd-1234-efgh-ijklmnopqrst');
+    const missing = await provider.getOrder('missing').catch((caught: unknown) => caught);
+    expect(NotFoundError.isInstance(missing)).toBe(true);
+    expect((missing as Error).message).toContain('not found');
+    expect((missing as NotFoundError).providerCode).toBe('404001');
+    await expect(provider.getOrder('')).rejects.toThrow(InvalidQueryError);
+  });
+
+  it('makes page cursors that keep the pin and the size and drop the position', async () => {
+    const rows = seed.orders.rows;
+    const { provider, data } = fakeProvider(() =>
+      json(200, listBody(rows, { pageSize: 2, total: 6 })),
+    );
+    const first = await provider.listOrders(list({ limit: 2 }));
+    expect(first).toMatchObject({ pageNumber: 1, pageCount: 3, totalCount: 6 });
+    const third = provider.cursorForPage(first, 3);
+    await provider.listOrders(list({ limit: 50, cursor: third }));
+    const [firstRequest, thirdRequest] = data();
+    expect(thirdRequest?.url.searchParams.get('pageNumber')).toBe('3');
+    expect(thirdRequest?.url.searchParams.get('pageSize')).toBe('2');
+    expect(thirdRequest?.url.searchParams.get('to')).toBe(firstRequest?.url.searchParams.get('to'));
+    await expect(
+      provider.listOrders(list({ status: ['completed'], cursor: third })),
+    ).rejects.toThrow(InvalidQueryError);
+  });
+
+  it('never puts the secret or the token in an error', async () => {
+    const { provider } = fakeProvider(() =>
+      json(500, { title: `echo ${SECRET} Bearer fake-access-token`, status: 500 }),
+    );
+    const error = await provider.listOrders(list()).catch((caught: unknown) => caught);
+    for (const text of [(error as Error).message, JSON.stringify(error)]) {
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toContain('fake-access-token');
+    }
+  });
+});
