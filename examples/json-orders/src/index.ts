@@ -13,6 +13,7 @@ export {
   type MappedAcmeOrder,
   mapAcmeOrder,
 } from './acme-mapper.js';
+export { acmeSettingsSchema, createProvider, createProvider as default } from './acme-module.js';
 export {
   ACME_API_KEY_VARIABLE,
   ACME_CAPABILITIES,
