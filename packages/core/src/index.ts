@@ -11,6 +11,13 @@ export {
 } from './client/order-client.js';
 export * from './errors/index.js';
 export {
+  joinPath,
+  type MappedRecord,
+  type MapRecordsOptions,
+  mapRecords,
+  recordIssues,
+} from './mapping/map-records.js';
+export {
   addMoney,
   compareMoneyValue,
   currencyCodeSchema,

@@ -1,5 +1,6 @@
 import {
   type FulfillmentStatus,
+  type MappedRecord,
   type Money,
   MoneyConversionError,
   mapStatus,
@@ -25,7 +26,6 @@ import {
   flexPortalRentalStatusMap,
   flexPortalStatusMap,
 } from './flexportal-status-map.js';
-import type { MappedRecord } from './map-records.js';
 
 /** A FlexPortal postal address, as kept under `extensions.flexportal`. */
 export type FlexPortalAddress = {

@@ -344,7 +344,7 @@ describe('listOrders: what is done locally', () => {
       expect.objectContaining({
         code: 'filter-emulated',
         field: 'status',
-        message: expect.stringContaining('matches 2 raw values'),
+        message: expect.stringContaining('matches the raw values "confirmed", "partial"'),
       }),
     );
     expect(result.nextCursor).toBe('ord_on_hold');

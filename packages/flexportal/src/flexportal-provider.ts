@@ -7,6 +7,7 @@ import {
   type HttpClient,
   type HttpResponse,
   InvalidQueryError,
+  mapRecords,
   type Order,
   type OrderPage,
   type OrderProvider,
@@ -20,6 +21,7 @@ import {
   type RateLimitSettings,
   type RetrySettings,
   readPackageVersion,
+  recordIssues,
   registerSecret,
   type SortField,
   SPECIFICATION_VERSION,
@@ -31,7 +33,6 @@ import { type FlexPortalWireOrderList, flexPortalOrderListSchema } from './flexp
 import { describeFlexPortalError } from './flexportal-error.js';
 import { mapFlexPortalOrder } from './flexportal-mapper.js';
 import { flexPortalStatusMap } from './flexportal-status-map.js';
-import { mapRecords, recordIssues } from './map-records.js';
 
 /** FlexPortal's data regions; `test` is the sandbox host listed only in the quickstart (FP-QS). */
 export type FlexPortalRegion = 'eu' | 'us' | 'qatar' | 'test';

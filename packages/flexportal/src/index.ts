@@ -39,4 +39,3 @@ export {
   flexPortalRentalStatusMap,
   flexPortalStatusMap,
 } from './flexportal-status-map.js';
-export type { MappedRecord } from './map-records.js';

@@ -53,7 +53,7 @@ describe('planQuery', () => {
       field: 'status',
       provider: 'portal',
     });
-    expect(result.warnings[0]?.message).toMatch(/2 raw values/);
+    expect(result.warnings[0]?.message).toMatch(/raw values "confirmed", "partial"/);
   });
 
   it('pushes several values when the API takes many', () => {

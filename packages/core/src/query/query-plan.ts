@@ -206,11 +206,9 @@ function planStatuses(query: OrderQuery, context: PlanContext): StatusPlan {
   if (candidates.length === statusMap.entries.length)
     return { codes: undefined, isEmpty: false, emulated, reasons };
   if (candidates.length > 1 && capabilities.statusFilterValues === 'one') {
+    const values = candidates.map((entry) => JSON.stringify(entry.code)).join(', ');
     for (const dimension of decided) {
-      reasons.set(
-        dimension,
-        `it matches ${candidates.length} raw values and the API filters by one`,
-      );
+      reasons.set(dimension, `it matches the raw values ${values} and the API filters by one`);
     }
     return { codes: undefined, isEmpty: false, emulated: [...emulated, ...decided], reasons };
   }

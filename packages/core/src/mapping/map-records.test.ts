@@ -1,6 +1,6 @@
-import { ProviderResponseError } from '@orderbridge/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { ProviderResponseError } from '../errors/provider-response-error.js';
 import { joinPath, mapRecords } from './map-records.js';
 
 const recordSchema = z.object({ id: z.string(), amount: z.number() });

@@ -1,10 +1,7 @@
-import {
-  formatPath,
-  ProviderResponseError,
-  type ResponseIssue,
-  type Warning,
-} from '@orderbridge/core';
 import { z } from 'zod';
+import { ProviderResponseError, type ResponseIssue } from '../errors/provider-response-error.js';
+import type { Warning } from '../model/warning.js';
+import { formatPath } from '../query/order-query.js';
 
 /** A record mapped to its canonical form, with what the caller should know about it. */
 export interface MappedRecord<T> {
@@ -41,7 +38,7 @@ export interface MapRecordsOptions<T> {
  * Validates and maps each record of a page on its own. A record that does not match the schema is
  * not delivered: it becomes an `invalid-record` warning naming its id and the JSON path of each
  * violation (`orders[3].totals.total`), and the rest of the page is delivered. With `strict`, the
- * first bad record fails the call instead. (Shared shape for every provider; a candidate for core.)
+ * first bad record fails the call instead. Every provider maps its pages through this one loop.
  * @throws ProviderResponseError in strict mode, with the issues of the first bad record.
  */
 export function mapRecords<T>(
