@@ -206,6 +206,12 @@ describe('createFlexPortal', () => {
     );
   });
 
+  it('reads fallbacks from the env setting, and from nowhere when it is empty', () => {
+    const fakeEnv = { FLEXPORTAL_API_KEY: 'fp_test_env_key_123', FLEXPORTAL_TENANT_ID: 'bu_env' };
+    expect(createFlexPortal({ env: fakeEnv }).tenantId).toBe('bu_env');
+    expect(() => createFlexPortal({ env: {} })).toThrow(/API key is missing/);
+  });
+
   it('exposes the port, its capabilities and its configuration', () => {
     const { provider } = providerWith(() => ({ body: listPage([]) }), { id: 'flexportal-eu' });
     expect(provider.specificationVersion).toBe('v1');

@@ -75,6 +75,11 @@ export interface FlexPortalSettings {
   hooks?: TransportHooks | undefined;
   /** Provider id (default `flexportal`); set it so two FlexPortal accounts can coexist. */
   id?: string | undefined;
+  /**
+   * Where the environment fallbacks are read from (default `process.env`). Pass `{}` to turn them
+   * off, e.g. in a multi-tenant service where one tenant must never pick up another's credentials.
+   */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 /** The FlexPortal provider: the OrderBridge port plus what it was configured with. */
@@ -167,6 +172,7 @@ const settingsShape = z.strictObject({
     .optional(),
   hooks: z.record(z.string(), z.unknown()).optional(),
   id: z.string().optional(),
+  env: z.record(z.string(), z.string().optional()).optional(),
 });
 
 /**
@@ -258,7 +264,7 @@ export function resolveFlexPortalSettings(
  * environment variable).
  */
 export function createFlexPortal(settings: FlexPortalSettings = {}): FlexPortalProvider {
-  const resolved = resolveFlexPortalSettings(settings);
+  const resolved = resolveFlexPortalSettings(settings, settings.env ?? process.env);
   const { id: provider, apiKey, tenantId, baseUrl } = resolved;
   registerSecret(apiKey);
   const statusMap: StatusMap =
