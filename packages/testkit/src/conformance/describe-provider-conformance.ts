@@ -47,10 +47,11 @@ export function describeProviderConformance(options: ConformanceOptions): void {
     return current;
   };
   const documented = options.documentedStatuses;
-  type TestContext = { skip: (note?: string) => never };
+  // Each test gets the set-up context and vitest's `skip(note)`: a test the provider cannot run is
+  // skipped at run time (capabilities are known only after setup) with the reason as its note.
   const test = (
     name: string,
-    body: (context: ConformanceContext, skip: TestContext['skip']) => Promise<void>,
+    body: (context: ConformanceContext, skip: (note: string) => never) => Promise<void>,
   ) => it(name, ({ skip }) => body(ready(), skip), timeout);
   const noFaults = (context: ConformanceContext) =>
     `${context.provider.id} gives no fault injection (ConformanceContext.faults)`;
