@@ -7,7 +7,7 @@ import {
   minorToDecimal,
 } from '../money/currencies.js';
 import { IndexPermutation, toHex } from '../random/index-permutation.js';
-import { cumulative, hash32, hashString, SeededRandom } from '../random/seeded-random.js';
+import { cumulative, hash32, hashString, mix32, SeededRandom } from '../random/seeded-random.js';
 import { formatIsoMicros } from '../time/iso-time.js';
 import {
   type FlexFactorAddress,
@@ -300,9 +300,9 @@ export class FlexFactorGenerator {
    */
   orderId(slot: number): string {
     const prefix = toHex(this.ids.forward(slot), 12);
-    const a = hash32(this.key, STREAM_ID_TAIL, slot, 1);
-    const b = hash32(this.key, STREAM_ID_TAIL, slot, 2);
-    const c = hash32(this.key, STREAM_ID_TAIL, slot, 3);
+    const a = hash32(this.key, STREAM_ID_TAIL, slot);
+    const b = mix32(a + 0x9e3779b9);
+    const c = mix32(b + 0x9e3779b9);
     const version = toHex(a & 0xfff, 3);
     const variant = toHex(0x8000 | ((a >>> 12) & 0x3fff), 4);
     return `${prefix.slice(0, 8)}-${prefix.slice(8, 12)}-4${version}-${variant}-${toHex(b, 8)}${toHex(c & 0xffff, 4)}`;

@@ -310,7 +310,7 @@ export class FlexFactorData {
     const merchantMatches = generator.merchants.map((merchant) =>
       merchant.merchantName.toLowerCase().includes(term),
     );
-    const couldBeReference = /^[ref0-9]+$/.test(term);
+    const referenceMatches = referenceMatcher(term);
     const couldBeId = /^[0-9a-f-]+$/.test(term);
     const seedRows = generator.seedRowCount;
     return (slot) => {
@@ -329,10 +329,7 @@ export class FlexFactorData {
       }
       if (payer) return true;
       if (merchantMatches[columns.merchant?.[slot] ?? -1]) return true;
-      if (couldBeReference) {
-        const reference = `ref${String(columns.reference?.[slot] ?? 0).padStart(10, '0')}`;
-        if (reference.includes(term)) return true;
-      }
+      if (referenceMatches?.(columns.reference?.[slot] ?? 0)) return true;
       return couldBeId && generator.orderId(slot).includes(term);
     };
   }
@@ -391,6 +388,32 @@ export function createFlexFactorStore(data: FlexFactorData): FlexFactorStore {
       table.remove(slot);
       return true;
     },
+  };
+}
+
+/**
+ * Whether a generated reference (`ref` + 10 digits, kept as its number) contains a lower-case term,
+ * decided with arithmetic instead of building a million strings. Undefined when no such reference
+ * can contain the term.
+ */
+export function referenceMatcher(term: string): ((reference: number) => boolean) | undefined {
+  const anchored = /^(?:ref|ef|f)(\d{0,10})$/.exec(term);
+  if (term === 'r' || term === 're') return () => true;
+  if (anchored) {
+    const digits = anchored[1] as string;
+    if (digits === '') return () => true;
+    const scale = 10 ** (10 - digits.length);
+    const wanted = Number(digits);
+    return (reference) => Math.floor(reference / scale) === wanted;
+  }
+  if (!/^\d{1,10}$/.test(term)) return undefined;
+  const width = 10 ** term.length;
+  const wanted = Number(term);
+  return (reference) => {
+    for (let shift = 10 - term.length; shift >= 0; shift--) {
+      if (Math.floor(reference / 10 ** shift) % width === wanted) return true;
+    }
+    return false;
   };
 }
 

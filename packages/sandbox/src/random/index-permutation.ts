@@ -1,4 +1,4 @@
-import { hash32 } from './seeded-random.js';
+import { hash32, mix32 } from './seeded-random.js';
 
 /**
  * A keyed bijection on the integers [0, domain): a four-round Feistel network on two halves of at
@@ -10,6 +10,7 @@ export class IndexPermutation {
   private readonly halfBits: number;
   private readonly halfSize: number;
   private readonly mask: number;
+  private readonly roundKeys: Uint32Array;
 
   /**
    * @param key seeds the round functions (different keys give unrelated permutations)
@@ -17,7 +18,7 @@ export class IndexPermutation {
    * @throws RangeError when the domain is not a positive integer of at most 2^52
    */
   constructor(
-    private readonly key: number,
+    key: number,
     readonly domain: number,
   ) {
     if (!Number.isInteger(domain) || domain < 1 || domain > 2 ** 52) {
@@ -28,6 +29,7 @@ export class IndexPermutation {
     this.halfBits = Math.max(1, Math.ceil(Math.log2(domain) / 2));
     this.halfSize = 2 ** this.halfBits;
     this.mask = this.halfSize - 1;
+    this.roundKeys = Uint32Array.from([0, 1, 2, 3], (round) => hash32(key, round));
   }
 
   /** Maps a value in [0, domain) to its image, also in [0, domain). */
@@ -49,7 +51,7 @@ export class IndexPermutation {
   }
 
   private round(round: number, half: number): number {
-    return hash32(this.key, round, half) & this.mask;
+    return mix32(Math.imul(half, 0x9e3779b1) ^ (this.roundKeys[round] as number)) & this.mask;
   }
 
   private encryptOnce(value: number): number {
@@ -103,7 +105,20 @@ export function fromBase36(text: string): number | undefined {
   return value;
 }
 
-/** Fixed-width lower-case hexadecimal rendering (order-preserving like {@link toBase36}). */
+const HEX_PAIRS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/**
+ * Fixed-width lower-case hexadecimal rendering (order-preserving like {@link toBase36}) of a
+ * non-negative integer below 2^52. Built from a byte table: `Number#toString(16)` on values above
+ * 2^31 was the hot spot of id generation.
+ */
 export function toHex(value: number, width: number): string {
-  return Math.floor(value).toString(16).padStart(width, '0');
+  let remaining = Math.floor(value);
+  let result = '';
+  while (remaining > 0 || result.length < width) {
+    const byte = remaining % 256;
+    result = (HEX_PAIRS[byte] as string) + result;
+    remaining = Math.floor(remaining / 256);
+  }
+  return result.length > width ? result.slice(result.length - width) : result;
 }
