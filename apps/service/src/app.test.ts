@@ -1,14 +1,522 @@
+import {
+  NotFoundError,
+  type Order,
+  ProviderApiError,
+  ProviderUnavailableError,
+  RateLimitError,
+  TimeoutError,
+} from '@orderbridge/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createTestApp, KEYS } from './test-support/test-app.js';
+import { hashApiKey } from './auth/api-key.js';
+import { PROBLEM_BASE } from './http/problem.js';
+import { createServiceMetrics } from './observability/metrics.js';
+import { createMemoryProvider, makeOrders } from './test-support/memory-provider.js';
+import { CURSOR_SECRET, createTestApp, KEYS } from './test-support/test-app.js';
 
-describe('createApp smoke', () => {
-  it('lists orders', async () => {
+interface Page {
+  orders: Order[];
+  nextCursor: string | null;
+  warnings: unknown[];
+  errors?: Array<Record<string, unknown>>;
+}
+
+async function expectProblem(response: Response, status: number, name: string) {
+  const body = (await response.json()) as Record<string, unknown>;
+  expect(response.status, JSON.stringify(body)).toBe(status);
+  expect(response.headers.get('content-type')).toBe('application/problem+json');
+  expect(body.type).toBe(`${PROBLEM_BASE}${name}`);
+  expect(body.status).toBe(status);
+  expect(typeof body.title).toBe('string');
+  expect(typeof body.detail).toBe('string');
+  expect(body.requestId).toBe(response.headers.get('x-request-id'));
+  expect(JSON.stringify(body)).not.toMatch(/at .*\.(ts|js):\d+/);
+  return body;
+}
+
+async function walk(get: (path: string) => Promise<Response>, query: string): Promise<string[]> {
+  const keys: string[] = [];
+  let path: string | undefined = `/v1/orders?${query}`;
+  for (let page = 0; path && page < 100; page++) {
+    const response = await get(path);
+    const body = (await response.json()) as Page;
+    expect(response.status, JSON.stringify(body)).toBe(200);
+    keys.push(...body.orders.map((order) => order.key));
+    const link = response.headers.get('link');
+    if (body.nextCursor === null) {
+      expect(link).toBeNull();
+      path = undefined;
+    } else {
+      const match = /^<([^>]+)>; rel="next"$/.exec(link ?? '');
+      expect(match, link ?? 'no Link header').not.toBeNull();
+      const next = new URL(match![1]!, 'http://x');
+      expect(next.searchParams.get('cursor')).toBe(body.nextCursor);
+      path = `${next.pathname}${next.search}`;
+    }
+  }
+  return keys;
+}
+
+describe('authentication', () => {
+  const { get } = createTestApp();
+
+  it('answers 401 problem+json with a Bearer challenge for a missing, malformed or unknown key', async () => {
+    const cases: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Basic dXNlcjpwYXNz' },
+      { authorization: 'Bearer' },
+      { authorization: `Bearer ${KEYS.acme} extra` },
+      { authorization: 'Bearer obk_unknown_key_1234567890' },
+    ];
+    for (const headers of cases) {
+      const response = await get('/v1/orders', null, headers);
+      await expectProblem(response, 401, 'unauthorized');
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);
+    }
+  });
+
+  it('checks the key before looking at the query', async () => {
+    await expectProblem(await get('/v1/orders?limit=abc', null), 401, 'unauthorized');
+  });
+
+  it('does not need a key for health, readiness, metrics and docs', async () => {
+    for (const path of ['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs']) {
+      expect((await get(path, null)).status, path).toBe(200);
+    }
+  });
+});
+
+describe('GET /v1/orders', () => {
+  it('merges the tenant providers newest first, one page per call', async () => {
     const { get } = createTestApp();
     const response = await get('/v1/orders?limit=5');
-    const body = await response.json();
-    expect(response.status, JSON.stringify(body)).toBe(200);
-    expect(body.orders).toHaveLength(5);
-    expect(response.headers.get('link')).toContain('rel="next"');
-    void KEYS;
+    const body = (await response.json()) as Page;
+    expect(response.status).toBe(200);
+    expect(body.orders.map((order) => order.createdAt)).toEqual(
+      [...body.orders.map((order) => order.createdAt)].sort().reverse(),
+    );
+    expect(body.orders[0]!.key).toBe('alpha:al_0022');
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('walks every page through signed cursors with no duplicate and no gap', async () => {
+    const { get } = createTestApp();
+    const expected = [...makeOrders('alpha', 23), ...makeOrders('beta', 17)]
+      .sort(
+        (left, right) =>
+          left.createdAt.localeCompare(right.createdAt) || left.key.localeCompare(right.key),
+      )
+      .map((order) => order.key);
+    for (const limit of [1, 7, 40, 1000]) {
+      expect(await walk(get, `limit=${limit}&sort=createdAt:asc`)).toEqual(expected);
+    }
+  });
+
+  it('filters by status, provider and dates and sorts by total', async () => {
+    const { get } = createTestApp();
+    const completed = await walk(get, 'status=completed&provider=beta&limit=3');
+    expect(completed).toHaveLength(8);
+    expect(completed.every((key) => key.startsWith('beta:'))).toBe(true);
+    const both = await walk(get, 'status=completed&status=pending&provider=alpha,beta');
+    expect(both).toHaveLength(40);
+    const january = await walk(get, 'createdFrom=2025-01-10&createdTo=2025-01-12T23:59:59Z');
+    expect(january).toHaveLength(6);
+    const byTotal = (await (await get('/v1/orders?sort=total:desc&limit=2')).json()) as Page;
+    expect(byTotal.orders.map((order) => order.totals.total.amountMinor)).toEqual([2300, 2200]);
+  });
+
+  it('reads relative times against the clock', async () => {
+    const { get } = createTestApp({ now: () => Date.parse('2025-01-20T00:00:00Z') });
+    const recent = await walk(get, 'createdFrom=3d&createdTo=1d&provider=alpha');
+    expect(recent).toEqual(['alpha:al_0018', 'alpha:al_0017', 'alpha:al_0016']);
+  });
+
+  it('reports filters done locally as warnings', async () => {
+    const { get } = createTestApp();
+    const body = (await (await get('/v1/orders?search=al_0001')).json()) as Page;
+    expect(body.orders.map((order) => order.key)).toEqual(['alpha:al_0001']);
+    expect(body.warnings).toContainEqual(
+      expect.objectContaining({ code: 'filter-emulated', field: 'search' }),
+    );
+  });
+
+  it.each([
+    ['bogus=1', 'bogus'],
+    ['limit=0', 'limit'],
+    ['limit=1001', 'limit'],
+    ['limit=abc', 'limit'],
+    ['limit=1&limit=2', 'limit'],
+    ['status=shipped', 'status'],
+    ['status=', 'status'],
+    ['paymentStatus=maybe', 'paymentStatus'],
+    ['fulfillmentStatus=half', 'fulfillmentStatus'],
+    ['sort=price:desc', 'sort'],
+    ['sort=createdAt:up', 'sort'],
+    ['createdFrom=yesterday', 'createdFrom'],
+    ['createdFrom=2025-02-01&createdTo=2025-01-01', 'createdTo'],
+    ['customerId=', 'customerId'],
+    [`search=${'x'.repeat(300)}`, 'search'],
+    ['partial=maybe', 'partial'],
+    ['includeRaw=yes', 'includeRaw'],
+    ['provider=gamma', 'provider'],
+  ])('rejects %s as invalid-query naming %s', async (query, field) => {
+    const { get } = createTestApp();
+    const body = await expectProblem(await get(`/v1/orders?${query}`), 400, 'invalid-query');
+    expect(body.errors).toContainEqual(expect.objectContaining({ field }));
+  });
+
+  it('lists every unknown parameter', async () => {
+    const { get } = createTestApp();
+    const body = await expectProblem(await get('/v1/orders?foo=1&bar=2'), 400, 'invalid-query');
+    expect(body.errors).toEqual([
+      { field: 'foo', message: 'is not a parameter of this operation' },
+      { field: 'bar', message: 'is not a parameter of this operation' },
+    ]);
+  });
+});
+
+describe('signed cursors', () => {
+  async function firstCursor(
+    get: (path: string, key?: string | null) => Promise<Response>,
+    key?: string,
+  ) {
+    const body = (await (await get('/v1/orders?limit=2', key)).json()) as Page;
+    return body.nextCursor!;
+  }
+
+  it('rejects forged, altered, truncated and foreign cursors with invalid-cursor', async () => {
+    const { get } = createTestApp();
+    const cursor = await firstCursor(get);
+    const [payload, signature] = cursor.split('.') as [string, string];
+    const decoded = JSON.parse(
+      Buffer.from(Buffer.from(payload, 'base64url').toString(), 'base64url').toString(),
+    );
+    decoded.s = 1;
+    const forgedPayload = Buffer.from(
+      Buffer.from(JSON.stringify(decoded)).toString('base64url'),
+    ).toString('base64url');
+    const flip = (text: string, index: number) =>
+      text.slice(0, index) + (text[index] === 'A' ? 'B' : 'A') + text.slice(index + 1);
+    const candidates = [
+      `${forgedPayload}.${signature}`,
+      flip(cursor, 3),
+      flip(cursor, cursor.length - 1),
+      cursor.slice(0, -5),
+      payload,
+      Buffer.from(payload, 'base64url').toString(),
+      'not-a-cursor',
+    ];
+    for (const candidate of candidates) {
+      const response = await get(`/v1/orders?limit=2&cursor=${encodeURIComponent(candidate)}`);
+      const body = await expectProblem(response, 400, 'invalid-cursor');
+      expect(body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+    }
+  });
+
+  it("rejects another tenant's cursor", async () => {
+    const { get } = createTestApp();
+    const globexCursor = await firstCursor(get, KEYS.globex);
+    await expectProblem(
+      await get(`/v1/orders?limit=2&cursor=${encodeURIComponent(globexCursor)}`),
+      400,
+      'invalid-cursor',
+    );
+  });
+
+  it('rejects a cursor reused with another query', async () => {
+    const { get } = createTestApp();
+    const cursor = await firstCursor(get);
+    await expectProblem(
+      await get(`/v1/orders?limit=2&status=completed&cursor=${encodeURIComponent(cursor)}`),
+      400,
+      'invalid-cursor',
+    );
+  });
+
+  it('rejects a cursor signed with another secret (another deployment)', async () => {
+    const { get } = createTestApp();
+    const other = createTestApp({ cursorSecret: `${CURSOR_SECRET}-other` });
+    const cursor = await firstCursor(other.get);
+    await expectProblem(
+      await get(`/v1/orders?limit=2&cursor=${encodeURIComponent(cursor)}`),
+      400,
+      'invalid-cursor',
+    );
+  });
+});
+
+describe('GET /v1/orders/{key}', () => {
+  it('returns the order', async () => {
+    const { get } = createTestApp();
+    const response = await get('/v1/orders/beta:be_0003');
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Order).key).toBe('beta:be_0003');
+  });
+
+  it('is 400 for a malformed key and 404 for an unknown provider or id', async () => {
+    const { get } = createTestApp();
+    await expectProblem(await get('/v1/orders/no-colon'), 400, 'invalid-query');
+    await expectProblem(await get('/v1/orders/Alpha:1'), 400, 'invalid-query');
+    await expectProblem(await get('/v1/orders/gamma:1'), 404, 'not-found');
+    await expectProblem(await get('/v1/orders/alpha:al_9999'), 404, 'not-found');
+    await expectProblem(await get('/v1/orders/alpha:al_0001?debug=1'), 400, 'invalid-query');
+  });
+
+  it("never shows another tenant's order", async () => {
+    const { get } = createTestApp();
+    expect((await get('/v1/orders/alpha:al_0035', KEYS.globex)).status).toBe(200);
+    await expectProblem(await get('/v1/orders/alpha:al_0035', KEYS.acme), 404, 'not-found');
+    await expectProblem(await get('/v1/orders/beta:be_0001', KEYS.globex), 404, 'not-found');
+    const globexKeys = await walk((path) => get(path, KEYS.globex), 'limit=4');
+    expect(globexKeys).toHaveLength(10);
+    expect(globexKeys.every((key) => Number(key.slice(-4)) >= 30)).toBe(true);
+  });
+
+  it('maps a provider that cannot read the id (400) to 404', async () => {
+    const provider = createMemoryProvider('alpha', [], {
+      fail: () =>
+        new ProviderApiError({
+          provider: 'alpha',
+          kind: 'bad_request',
+          status: 400,
+          message: 'bad id',
+        }),
+    });
+    const { get } = createTestApp({ acmeProviders: [provider] });
+    await expectProblem(await get('/v1/orders/alpha:%20x'), 404, 'not-found');
+  });
+});
+
+describe('provider failures', () => {
+  const failing = (error: Error) => [
+    createMemoryProvider('alpha', makeOrders('alpha', 5)),
+    createMemoryProvider('beta', makeOrders('beta', 5), { fail: () => error }),
+  ];
+
+  it('fails the request naming the provider by default', async () => {
+    const cases: Array<[Error, number, string, string]> = [
+      [
+        new ProviderUnavailableError({
+          provider: 'beta',
+          status: 503,
+          message: 'beta is down',
+          requestId: 'req-9',
+        }),
+        503,
+        'provider-unavailable',
+        'unavailable',
+      ],
+      [
+        new ProviderApiError({
+          provider: 'beta',
+          kind: 'authentication',
+          status: 401,
+          message: 'beta rejected the credentials',
+        }),
+        502,
+        'provider-error',
+        'authentication',
+      ],
+      [
+        new TimeoutError({
+          provider: 'beta',
+          message: 'beta timed out',
+          timeoutMs: 10,
+          scope: 'deadline',
+        }),
+        504,
+        'provider-unavailable',
+        'timeout',
+      ],
+      [
+        new RateLimitError({
+          provider: 'beta',
+          status: 429,
+          message: 'slow down',
+          retryAfterMs: 2500,
+        }),
+        503,
+        'provider-unavailable',
+        'rate_limited',
+      ],
+    ];
+    for (const [error, status, name, kind] of cases) {
+      const { get } = createTestApp({ acmeProviders: failing(error) });
+      const response = await get('/v1/orders');
+      const body = await expectProblem(response, status, name);
+      expect(body.provider).toBe('beta');
+      expect(body.kind).toBe(kind);
+      if (kind === 'unavailable') expect(body.providerRequestId).toBe('req-9');
+      if (kind === 'rate_limited') expect(response.headers.get('retry-after')).toBe('3');
+    }
+  });
+
+  it('answers 200 with the other providers and an errors entry with partial=true', async () => {
+    const error = new ProviderUnavailableError({
+      provider: 'beta',
+      status: 503,
+      message: 'beta is down',
+    });
+    const { get } = createTestApp({ acmeProviders: failing(error) });
+    const response = await get('/v1/orders?partial=true');
+    const body = (await response.json()) as Page;
+    expect(response.status).toBe(200);
+    expect(body.orders.map((order) => order.provider)).toEqual(Array(5).fill('alpha'));
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        provider: 'beta',
+        type: `${PROBLEM_BASE}provider-unavailable`,
+        status: 503,
+        providerStatus: 503,
+      }),
+    ]);
+  });
+
+  it('hides the details of an unexpected error behind a generic 500', async () => {
+    const provider = createMemoryProvider('alpha', [], {
+      fail: () => new TypeError('secret internals at line 12'),
+    });
+    const { get } = createTestApp({ acmeProviders: [provider] });
+    const body = await expectProblem(await get('/v1/orders'), 500, 'internal');
+    expect(JSON.stringify(body)).not.toContain('secret internals');
+  });
+
+  it('maps NotFoundError from a listing to not-found', async () => {
+    const provider = createMemoryProvider('alpha', [], {
+      fail: () => new NotFoundError({ provider: 'alpha', status: 404, message: 'gone' }),
+    });
+    const { get } = createTestApp({ acmeProviders: [provider] });
+    await expectProblem(await get('/v1/orders'), 404, 'not-found');
+  });
+});
+
+describe('rate limit', () => {
+  it('answers 429 with Retry-After once a key spent its budget', async () => {
+    const { get } = createTestApp({ limitedRequestsPerMinute: 2 });
+    expect((await get('/v1/providers', KEYS.limited)).status).toBe(200);
+    expect((await get('/v1/providers', KEYS.limited)).status).toBe(200);
+    const response = await get('/v1/providers', KEYS.limited);
+    const body = await expectProblem(response, 429, 'rate-limited');
+    expect(response.headers.get('retry-after')).toBe('30');
+    expect(body.retryAfter).toBe(30);
+    expect((await get('/v1/providers', KEYS.acme)).status).toBe(200);
+  });
+});
+
+describe('GET /v1/providers', () => {
+  it("lists only the tenant's providers, without credentials", async () => {
+    const { get } = createTestApp();
+    const body = (await (await get('/v1/providers')).json()) as {
+      providers: Array<{ id: string }>;
+    };
+    expect(body.providers.map((provider) => provider.id)).toEqual(['alpha', 'beta']);
+    const globex = (await (await get('/v1/providers', KEYS.globex)).json()) as typeof body;
+    expect(globex.providers.map((provider) => provider.id)).toEqual(['alpha']);
+  });
+});
+
+describe('request ids, redaction, unknown routes', () => {
+  it('echoes a sane X-Request-Id and replaces anything else', async () => {
+    const { get } = createTestApp();
+    const echoed = await get('/v1/providers', KEYS.acme, { 'x-request-id': 'trace-123.abc' });
+    expect(echoed.headers.get('x-request-id')).toBe('trace-123.abc');
+    const replaced = await get('/v1/providers', KEYS.acme, { 'x-request-id': 'a b\tc' });
+    expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('masks customer emails for a tenant with redaction on', async () => {
+    const { app } = createTestApp({
+      tenants: [
+        {
+          id: 'private',
+          apiKeys: [{ id: 'k', sha256: hashApiKey('private-key-000000') }],
+          providers: [createMemoryProvider('alpha', makeOrders('alpha', 2))],
+          redact: true,
+        },
+      ],
+    });
+    const response = await app.request('/v1/orders', {
+      headers: { authorization: 'Bearer private-key-000000' },
+    });
+    const text = await response.text();
+    expect(text).not.toContain('buyer.');
+    expect(text).toContain('b***@example.com');
+  });
+
+  it('answers unknown paths with a not-found problem', async () => {
+    const { get } = createTestApp();
+    await expectProblem(await get('/v2/orders'), 404, 'not-found');
+    await expectProblem(await get('/nothing', null), 404, 'not-found');
+  });
+});
+
+describe('metrics', () => {
+  it('counts requests by route template and status', async () => {
+    const metrics = createServiceMetrics({ defaultMetrics: false });
+    const { get } = createTestApp({ metrics });
+    await get('/v1/orders/alpha:al_0001');
+    await get('/v1/orders/alpha:al_0002');
+    await get('/v1/orders', null);
+    const text = await (await get('/metrics', null)).text();
+    expect(text).toContain(
+      'orderbridge_http_requests_total{route="/v1/orders/{key}",method="GET",status="200"} 2',
+    );
+    expect(text).toContain(
+      'orderbridge_http_requests_total{route="/v1/orders",method="GET",status="401"} 1',
+    );
+    expect(text).toContain(
+      'orderbridge_http_request_duration_seconds_bucket{le="0.005",route="/v1/orders/{key}",method="GET"}',
+    );
+    expect(text).not.toContain('al_0001');
+  });
+});
+
+describe('random query strings', () => {
+  it('never answer with a 5xx', async () => {
+    const { get } = createTestApp();
+    const names = [
+      'status',
+      'paymentStatus',
+      'fulfillmentStatus',
+      'createdFrom',
+      'createdTo',
+      'customerId',
+      'merchantId',
+      'search',
+      'sort',
+      'limit',
+      'cursor',
+      'provider',
+      'partial',
+      'includeRaw',
+    ];
+    const part = fc.oneof(
+      fc.constantFrom(...names),
+      fc.string(),
+      fc.constantFrom(
+        '%',
+        '%zz',
+        '%E0%A4%A',
+        '%00',
+        '+',
+        '&',
+        '=',
+        ',',
+        '..',
+        'createdAt:desc',
+        '7d',
+        '-1',
+        '1e3',
+        'true',
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(part, part), { maxLength: 6 }), async (pairs) => {
+        const query = pairs.map(([name, value]) => `${name}=${value}`).join('&');
+        const response = await get(`/v1/orders?${query}`);
+        expect(response.status, query).toBeLessThan(500);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

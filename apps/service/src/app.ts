@@ -1,12 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { toQueryIssues } from '@orderbridge/core';
 import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { createApiKeyIndex } from './auth/api-key.js';
 import { authenticate } from './auth/authenticate.js';
 import { createCursorSigner } from './cursor/cursor-signer.js';
 import { respondWithProblem } from './http/problem.js';
-import { describeIssues, fieldErrorsOf, problemFromError } from './http/problem-from-error.js';
+import { describeIssues, fieldErrorsFromZod, problemFromError } from './http/problem-from-error.js';
 import { requestIdFrom } from './http/request-id.js';
 import type { ServiceEnv } from './http/service-env.js';
 import { createLogger, type ServiceLogger } from './observability/logger.js';
@@ -63,11 +62,7 @@ export function createApp(options: AppOptions): OrderBridgeApp {
     // Validation failures of parameters become invalid-query problems naming each parameter.
     defaultHook: (result, context) => {
       if (result.success) return;
-      const errors = fieldErrorsOf(toQueryIssues(result.error)).map((error) =>
-        error.message === 'is not a query field'
-          ? { field: error.field, message: 'is not a parameter of this operation' }
-          : error,
-      );
+      const errors = fieldErrorsFromZod(result.error);
       return respondWithProblem(context as Context<ServiceEnv>, 'invalid-query', {
         detail: describeIssues(errors),
         errors,

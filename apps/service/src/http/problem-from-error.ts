@@ -1,5 +1,6 @@
 import {
   ConfigurationError,
+  formatPath,
   InvalidQueryError,
   NotFoundError,
   OrderBridgeError,
@@ -11,6 +12,7 @@ import {
   TimeoutError,
   TransportError,
 } from '@orderbridge/core';
+import type { ZodError } from 'zod';
 import type { FieldError, ProblemInit, ProblemName } from './problem.js';
 import { ProblemError } from './problem-error.js';
 
@@ -36,6 +38,18 @@ const PARAMETER_NAMES: Record<string, string> = { providers: 'provider' };
 export function parameterOf(field: string): string {
   const head = /^[A-Za-z_][A-Za-z0-9_]*/.exec(field)?.[0] ?? field;
   return PARAMETER_NAMES[head] ?? head;
+}
+
+/**
+ * Converts the zod issues of a parameter schema into field errors; each unknown parameter gets its
+ * own entry.
+ */
+export function fieldErrorsFromZod(error: ZodError): FieldError[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: key, message: 'is not a parameter of this operation' }))
+      : fieldErrorsOf([{ field: formatPath(issue.path) || '(query)', message: issue.message }]),
+  );
 }
 
 /** Converts core's query issues into field errors, one per parameter and message. */

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import {
   customerSchema,
+  fulfillmentStatusSchema,
   merchantSchema,
   moneySchema,
   orderItemSchema,
@@ -16,6 +17,14 @@ import { PROBLEM_BASE, PROBLEM_TYPES } from '../http/problem.js';
 
 type Shape = Record<string, z.ZodType>;
 
+/**
+ * A nullable reference to a named schema. (`.nullable()` on a named schema loses the `null` in the
+ * generated document, so the union is spelled out.)
+ */
+function nullableReference(schema: z.ZodType) {
+  return z.union([schema, z.null()]);
+}
+
 /** Copies an object schema's fields, giving each its description (every field must have one). */
 function described<T extends Shape>(
   shape: T,
@@ -24,8 +33,13 @@ function described<T extends Shape>(
 ) {
   const result: Record<string, z.ZodType> = {};
   for (const [name, schema] of Object.entries(shape)) {
-    const base = replacements[name as keyof T] ?? schema;
-    result[name] = base.openapi({ description: descriptions[name as keyof T] });
+    const replacement = replacements[name as keyof T];
+    const description = descriptions[name as keyof T];
+    // Core's schemas may be created before @hono/zod-openapi extends zod, so they lack `.openapi`;
+    // zod's own `.describe` metadata is read by the generator too.
+    result[name] = replacement
+      ? replacement.openapi({ description })
+      : schema.describe(description);
   }
   return z.object(result as { [K in keyof T]: z.ZodType });
 }
@@ -37,7 +51,7 @@ export const moneyResponseSchema = described(moneySchema.shape, {
   currency: 'ISO 4217 currency code.',
 }).openapi('Money', { description: 'An exact amount of money.' });
 
-const nullableMoney = moneyResponseSchema.nullable();
+const nullableMoney = nullableReference(moneyResponseSchema);
 
 /** A buyer. */
 export const customerResponseSchema = described(customerSchema.shape, {
@@ -71,7 +85,22 @@ export const orderItemResponseSchema = described(
     acquisitionCostSource:
       'Where the acquisition cost came from (`variant`, `manual`, `list_price`, `unknown`).',
   },
-  { unitPrice: nullableMoney, listPrice: nullableMoney, acquisitionCost: nullableMoney },
+  {
+    unitPrice: nullableMoney,
+    listPrice: nullableMoney,
+    acquisitionCost: nullableMoney,
+    fulfillment: z
+      .object({
+        status: fulfillmentStatusSchema.describe('Fulfilment status of the line.'),
+        done: z
+          .number()
+          .int()
+          .nonnegative()
+          .nullable()
+          .openapi({ description: 'Units fulfilled (e.g. subscriptions created), when known.' }),
+      })
+      .nullable(),
+  },
 ).openapi('OrderItem', { description: 'One line of an order.' });
 
 const shape = orderSchema.shape;
@@ -101,8 +130,8 @@ export const orderResponseSchema = described(
     extensions: 'Provider-specific detail with no canonical home, under the provider id.',
   },
   {
-    customer: customerResponseSchema.nullable(),
-    merchant: merchantResponseSchema.nullable(),
+    customer: nullableReference(customerResponseSchema),
+    merchant: nullableReference(merchantResponseSchema),
     items: z.array(orderItemResponseSchema),
     totals: described(
       (shape.totals as unknown as z.ZodObject<Shape>).shape,

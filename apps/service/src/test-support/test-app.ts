@@ -47,11 +47,12 @@ export function createTestApp(
       },
     ],
   });
-  const get = (
+  /** GET with a tenant's key (acme by default); `null` sends no Authorization header. */
+  const get = async (
     path: string,
-    key: string | undefined = KEYS.acme,
+    key: string | null = KEYS.acme,
     headers: Record<string, string> = {},
-  ) =>
+  ): Promise<Response> =>
     app.request(path, { headers: key ? { authorization: `Bearer ${key}`, ...headers } : headers });
   return { app, get, acmeProviders };
 }

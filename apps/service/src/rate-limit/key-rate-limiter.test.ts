@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { createKeyRateLimiter } from './key-rate-limiter.js';
+
+describe('createKeyRateLimiter', () => {
+  it('allows a burst of the per-minute budget, then refuses with the wait in seconds', () => {
+    let now = 0;
+    const limiter = createKeyRateLimiter({ now: () => now });
+    for (let request = 0; request < 60; request++) {
+      expect(limiter.take('k', 60).isAllowed).toBe(true);
+    }
+    expect(limiter.take('k', 60)).toEqual({ isAllowed: false, retryAfterSeconds: 1 });
+    now += 1000;
+    expect(limiter.take('k', 60).isAllowed).toBe(true);
+    expect(limiter.take('k', 60).isAllowed).toBe(false);
+  });
+
+  it('keeps separate budgets per key', () => {
+    const limiter = createKeyRateLimiter({ now: () => 0 });
+    expect(limiter.take('a', 1).isAllowed).toBe(true);
+    expect(limiter.take('a', 1).isAllowed).toBe(false);
+    expect(limiter.take('b', 1).isAllowed).toBe(true);
+  });
+
+  it('says how long until the next token for a slow budget', () => {
+    const limiter = createKeyRateLimiter({ now: () => 0 });
+    limiter.take('k', 2);
+    limiter.take('k', 2);
+    expect(limiter.take('k', 2)).toEqual({ isAllowed: false, retryAfterSeconds: 30 });
+  });
+});
