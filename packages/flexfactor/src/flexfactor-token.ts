@@ -24,6 +24,8 @@ import { kindOfEnvelopeFailure, readEnvelopeFailure } from './flexfactor-error.j
 const DOCUMENTED_LIFETIME_MS = 10 * 60_000;
 /** Renew this long before expiry (or 10% of the lifetime, if shorter) so no call races the expiry. */
 const RENEWAL_MARGIN_MS = 60_000;
+/** Resolution of the HTTP `Date` header. */
+const DATE_RESOLUTION_MS = 1_000;
 const TOKEN_PATH = 'oauth2/token';
 const TOKEN_OPERATION = 'POST /v1/oauth2/token';
 
@@ -187,9 +189,7 @@ export class FlexFactorTokenManager {
       let expiresAt = Number(expires);
       // Epoch seconds instead of milliseconds (before 1973 in ms): tolerate it.
       if (expiresAt < 1e11) expiresAt *= 1000;
-      const serverDate = Date.parse(headers.get('date') ?? '');
-      const serverNow = Number.isNaN(serverDate) ? receivedAt : serverDate;
-      return Math.max(0, expiresAt - serverNow);
+      return Math.max(0, expiresAt - serverNow(headers, receivedAt));
     }
     // NODE's interface names `expiresIn` (no unit given; OAuth2 uses seconds).
     if (typeof expiresIn === 'number' && expiresIn > 0) return expiresIn * 1000;
@@ -222,6 +222,19 @@ export class FlexFactorTokenManager {
       message: `FlexFactor rejected the app key/secret${status !== undefined ? ` (HTTP ${status})` : ''}${said ? `: ${said}` : ''}; check appKey and appSecret (FLEXFACTOR_APP_KEY / FLEXFACTOR_APP_SECRET) and that they belong to this environment (sandbox or production)`,
     });
   }
+}
+
+/**
+ * FlexFactor's clock at the response. The `Date` header has one-second resolution, so it only
+ * replaces the local clock when the two disagree by more than that (a skewed client clock); the
+ * header's second is then read at its middle.
+ */
+function serverNow(headers: Headers, receivedAt: number): number {
+  const serverDate = Date.parse(headers.get('date') ?? '');
+  if (Number.isNaN(serverDate)) return receivedAt;
+  return Math.abs(serverDate - receivedAt) <= 2 * DATE_RESOLUTION_MS
+    ? receivedAt
+    : serverDate + DATE_RESOLUTION_MS / 2;
 }
 
 /**
