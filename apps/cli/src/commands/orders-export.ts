@@ -1,0 +1,427 @@
+import { stat } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { MAX_LIMIT, type OrderQuery, queryFingerprint } from '@orderbridge/core';
+import { Command } from 'commander';
+import { InterruptedError } from '../errors/interrupted-error.js';
+import { UsageError } from '../errors/usage-error.js';
+import {
+  assertResumable,
+  type Checkpoint,
+  EXPORT_FORMATS,
+  type ExportArguments,
+  type ExportFormat,
+  fingerprintArguments,
+  readCheckpoint,
+  writeCheckpoint,
+} from '../export/checkpoint.js';
+import { estimateTotal } from '../export/estimate-total.js';
+import { createExportProgress, type ExportProgress } from '../export/export-progress.js';
+import { createOrderFormatter } from '../output/order-formatter.js';
+import { parseOutputFormat } from '../output/output-format.js';
+import { createFileSink, createStreamSink, type OutputSink } from '../output/output-sink.js';
+import { streamOrders } from '../output/stream-orders.js';
+import { RELATIVE_DATE } from '../query/date-flag.js';
+import { parseIntegerFlag } from '../query/integer-flag.js';
+import { buildOrderQuery } from '../query/query-flags.js';
+import type { ActionFactory } from './action.js';
+import type { CommandContext } from './command-context.js';
+import {
+  addOutputOptions,
+  addQueryOptions,
+  allowsPartial,
+  chooseFields,
+  loadConfig,
+  type OrderFlagValues,
+  openOrderSession,
+  redacts,
+} from './order-options.js';
+import { failureJson, reportPartial } from './provider-failures.js';
+import { assertNoInvalidRecords } from './strict-check.js';
+
+const COMMAND = 'orderbridge orders export';
+
+/** Flags of `orders export`. */
+export interface OrdersExportFlags extends OrderFlagValues {
+  output?: string | undefined;
+  checkpoint?: string | undefined;
+  resume?: boolean | undefined;
+  checkpointEvery?: string | undefined;
+  checkpointInterval?: string | undefined;
+  pageSize?: string | undefined;
+  concurrency?: string | undefined;
+  progress?: boolean | undefined;
+}
+
+/** `orderbridge orders export`. */
+export function createOrdersExportCommand(action: ActionFactory): Command {
+  const command = new Command('export')
+    .description(
+      'Export every matching order, streamed, as NDJSON, CSV or JSON; resumable with a checkpoint.',
+    )
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .option(
+      '--checkpoint <file>',
+      'record progress in this file so an interrupted export can resume (needs --output)',
+    )
+    .option(
+      '--resume',
+      'continue the export the checkpoint describes, without a duplicate or a gap',
+    )
+    .option(
+      '--checkpoint-every <orders>',
+      'save a checkpoint at least every this many orders (default 1000)',
+    )
+    .option('--checkpoint-interval <ms>', 'and at least this often, in milliseconds (default 1000)')
+    .option(
+      '--page-size <n>',
+      `orders per provider request, 1 to ${MAX_LIMIT} (default ${MAX_LIMIT}, capped by each provider)`,
+    )
+    .option(
+      '--concurrency <n>',
+      'pages fetched in parallel from a page-number provider (default 4)',
+    )
+    .option('--no-progress', 'no progress bar (it is shown only when stderr is a terminal)')
+    .option('--allow-partial', 'when a provider fails, export the others and exit 3')
+    .option(
+      '--no-allow-partial',
+      'fail when a provider fails, even if the config file allows partial results',
+    );
+  addQueryOptions(command);
+  addOutputOptions(command, EXPORT_FORMATS);
+  command.addHelpText(
+    'after',
+    `
+Format: --format, else the --output file's extension (.ndjson/.jsonl, .csv, .json), else NDJSON.
+CSV has a stable column set (see the README); money is an exact decimal with its currency in its
+own column. JSON is one array, written element by element.
+
+Checkpoints: with --checkpoint FILE, the export fsyncs the output and atomically rewrites FILE
+every --checkpoint-every orders or --checkpoint-interval ms. After Ctrl-C (exit 130), a crash or
+a network failure, run the same command with --resume: the output is cut back to what the
+checkpoint vouches for and the export continues right after the last order written. A finished
+export keeps its checkpoint, marked complete; --resume on it has nothing to do.
+
+Examples:
+  $ orderbridge orders export --output orders.ndjson
+  $ orderbridge orders export --format csv --created-from 2024-01-01 --output q1.csv
+  $ orderbridge orders export -o all.csv --checkpoint all.checkpoint.json
+  $ orderbridge orders export -o all.csv --checkpoint all.checkpoint.json --resume
+  $ orderbridge orders export --status completed --redact | gzip > completed.ndjson.gz`,
+  );
+  return command.action(
+    action((context, flags: OrdersExportFlags) => runOrdersExport(context, flags)),
+  );
+}
+
+/** Runs `orders export`. */
+export async function runOrdersExport(
+  context: CommandContext,
+  flags: OrdersExportFlags,
+): Promise<void> {
+  const hint = `Run "${COMMAND} --help" for usage.`;
+  if (flags.checkpoint !== undefined && flags.output === undefined) {
+    throw new UsageError(
+      '--checkpoint needs --output FILE: resuming must be able to cut a partly written file.',
+      { hint },
+    );
+  }
+  if (flags.resume && flags.checkpoint === undefined) {
+    throw new UsageError(
+      '--resume needs --checkpoint FILE, the checkpoint the interrupted export wrote.',
+      { hint },
+    );
+  }
+  const checkpointEvery =
+    flags.checkpointEvery === undefined
+      ? 1000
+      : parseIntegerFlag('--checkpoint-every', flags.checkpointEvery, 1, 10_000_000);
+  const checkpointInterval =
+    flags.checkpointInterval === undefined
+      ? 1000
+      : parseIntegerFlag('--checkpoint-interval', flags.checkpointInterval, 0, 86_400_000);
+  const pageSize =
+    flags.pageSize === undefined
+      ? MAX_LIMIT
+      : parseIntegerFlag('--page-size', flags.pageSize, 1, MAX_LIMIT);
+  const concurrency =
+    flags.concurrency === undefined
+      ? 4
+      : parseIntegerFlag('--concurrency', flags.concurrency, 1, 32);
+
+  const config = await loadConfig(context);
+  const output = flags.output === undefined ? undefined : resolve(context.io.cwd, flags.output);
+  const format = exportFormat(flags, output, config.defaults.format);
+  const fields = chooseFields(flags.fields, format);
+  const redact = redacts(flags, config);
+  const includeRaw = flags.includeRaw ?? false;
+  let query = buildOrderQuery(flags, { now: context.io.now, command: COMMAND });
+  const args = exportArguments(query, flags, { format, redact, includeRaw });
+  const checkpointPath =
+    flags.checkpoint === undefined ? undefined : resolve(context.io.cwd, flags.checkpoint);
+
+  // Decide where to start before opening any provider, so a bad --resume fails fast.
+  let resumed: Checkpoint | undefined;
+  if (checkpointPath) {
+    const existing = await readCheckpoint(checkpointPath);
+    if (flags.resume) {
+      if (!existing) {
+        throw new UsageError(`--resume: there is no checkpoint at ${checkpointPath}.`, {
+          hint: 'Run the command without --resume to start the export.',
+        });
+      }
+      assertResumable(existing, { output: output!, arguments: args }, checkpointPath);
+      if (existing.complete) {
+        context.note(
+          `orderbridge: nothing to resume: the export to ${existing.output} is complete (${existing.ordersWritten} orders).`,
+        );
+        return;
+      }
+      const size = await stat(existing.output).then(
+        (stats) => stats.size,
+        () => undefined,
+      );
+      if (size === undefined || size < existing.bytesWritten) {
+        throw new UsageError(
+          `--resume: ${existing.output} ${size === undefined ? 'no longer exists' : `has ${size} bytes, fewer than the ${existing.bytesWritten} the checkpoint vouches for`}; it was changed after the checkpoint.`,
+          { hint: `Delete ${checkpointPath} to start the export over.` },
+        );
+      }
+      resumed = existing;
+      // The stored query, not the re-parsed flags: "7d" must keep the window the export started with.
+      query = existing.query as OrderQuery;
+    } else if (existing && !existing.complete) {
+      throw new UsageError(
+        `--checkpoint: ${checkpointPath} belongs to an unfinished export (${existing.ordersWritten} orders written to ${existing.output}).`,
+        { hint: `Add --resume to continue it, or delete ${checkpointPath} to start over.` },
+      );
+    }
+  }
+
+  const session = await openOrderSession(context, config, {
+    only: flags.provider,
+    allowPartial: allowsPartial(flags, config),
+  });
+  let sink: OutputSink | undefined;
+  let progress: ExportProgress | undefined;
+  const deferredWarnings: Array<() => void> = [];
+  try {
+    const formatter = createOrderFormatter({
+      format,
+      fields,
+      redact,
+      jsonShape: 'array',
+      colors: context.stdoutColors,
+    });
+    const startedAt = resumed?.startedAt ?? context.io.now().toISOString();
+    const ordersBefore = resumed?.ordersWritten ?? 0;
+    const resumeCursor = resumed ? resumed.cursor : undefined;
+    // A resumed export whose cursor is null had written every order; only the ending is missing.
+    const hasMore = !(resumed && resumeCursor === null && resumed.ordersWritten > 0);
+    const iterationQuery: OrderQuery = { ...query, limit: pageSize };
+    if (resumeCursor) iterationQuery.cursor = resumeCursor;
+    else delete iterationQuery.cursor;
+    const iteration = session.client.iterate(iterationQuery, {
+      signal: context.io.interrupt,
+      includeRaw,
+      strict: flags.strict ?? false,
+      concurrency,
+      onWarning: (warning) => {
+        if (progress) deferredWarnings.push(() => context.warn(warning));
+        else context.warn(warning);
+      },
+    });
+    const { cursor: _cursor, limit: _limit, ...storedQuery } = query;
+    const saveCheckpoint = async (state: {
+      ordersWritten: number;
+      cursor: string | null;
+      complete: boolean;
+    }) => {
+      if (!checkpointPath || !sink) return;
+      await sink.sync();
+      await writeCheckpoint(checkpointPath, {
+        version: 1,
+        command: 'orders export',
+        arguments: args,
+        fingerprint: fingerprintArguments(args),
+        query: storedQuery,
+        output: output!,
+        bytesWritten: sink.bytesWritten,
+        ordersWritten: state.ordersWritten,
+        cursor: state.cursor,
+        complete: state.complete,
+        startedAt,
+        updatedAt: context.io.now().toISOString(),
+      });
+    };
+
+    sink = output
+      ? await createFileSink(output, { resumeAt: resumed?.bytesWritten })
+      : createStreamSink(context.io.stdout);
+    if (!resumed) {
+      await sink.write(formatter.header());
+      await saveCheckpoint({ ordersWritten: 0, cursor: iteration.cursor(), complete: false });
+    }
+
+    const showProgress =
+      flags.progress !== false &&
+      !context.global.quiet &&
+      context.io.stderr.isTTY === true &&
+      !(output === undefined && context.io.stdout.isTTY === true);
+    if (showProgress && hasMore) {
+      const total = await estimateTotal(
+        session.providers.map((provider) => provider.instance),
+        query,
+        context.io.interrupt,
+      );
+      progress = createExportProgress({ stream: context.io.stderr, total, start: ordersBefore });
+    }
+
+    let lastCheckpointCount = ordersBefore;
+    let lastCheckpointAt = Date.now();
+    const outcome = hasMore
+      ? await streamOrders({
+          iteration,
+          formatter,
+          sink,
+          signal: context.io.interrupt,
+          writtenBefore: ordersBefore,
+          afterBatch: async (written) => {
+            progress?.update(ordersBefore + written);
+            if (
+              checkpointPath &&
+              (ordersBefore + written - lastCheckpointCount >= checkpointEvery ||
+                Date.now() - lastCheckpointAt >= checkpointInterval)
+            ) {
+              lastCheckpointCount = ordersBefore + written;
+              lastCheckpointAt = Date.now();
+              await saveCheckpoint({
+                ordersWritten: ordersBefore + written,
+                cursor: iteration.cursor(),
+                complete: false,
+              });
+            }
+          },
+        })
+      : {
+          ordersWritten: 0,
+          isFinished: true,
+          isInterrupted: false,
+          error: undefined,
+          isOutputIntact: true,
+        };
+    progress?.stop();
+    for (const print of deferredWarnings) print();
+    const total = ordersBefore + outcome.ordersWritten;
+    const target = output ?? 'stdout';
+    const resumeCommand = `orderbridge ${shellJoin(withResume(context.argv))}`;
+
+    if (outcome.error !== undefined || outcome.isInterrupted) {
+      if (outcome.isOutputIntact) {
+        await saveCheckpoint({ ordersWritten: total, cursor: iteration.cursor(), complete: false });
+      }
+      await sink.close();
+      const saved = checkpointPath && outcome.isOutputIntact;
+      const summary = `${total} orders written to ${target}${saved ? `; checkpoint saved to ${checkpointPath}` : ''}`;
+      const next = saved
+        ? `Resume with: ${resumeCommand}`
+        : checkpointPath
+          ? undefined
+          : 'Without --checkpoint the export cannot be resumed; add --output FILE --checkpoint FILE next time.';
+      if (outcome.isInterrupted) {
+        throw InterruptedError.fromSignal(context.io.interrupt, {
+          message: `interrupted: ${summary}.`,
+          hint: next,
+        });
+      }
+      context.afterError(`orderbridge: export stopped: ${summary}.`);
+      if (next) context.afterError(next);
+      throw outcome.error;
+    }
+
+    if (flags.strict) assertNoInvalidRecords(iteration.warnings);
+    if (iteration.errors.length > 0) {
+      // Partial: the failed providers' remaining orders can still be fetched with --resume, so the
+      // checkpoint stops before the ending (which a resume cuts off and writes again).
+      await saveCheckpoint({ ordersWritten: total, cursor: iteration.cursor(), complete: false });
+      await sink.write(
+        formatter.footer({
+          nextCursor: null,
+          warnings: iteration.warnings,
+          errors: iteration.errors.map(failureJson),
+        }),
+      );
+      await sink.close();
+      reportPartial(context, iteration.errors);
+      if (checkpointPath) context.note(`Retry the failed providers with: ${resumeCommand}`);
+      return;
+    }
+    await sink.write(formatter.footer());
+    await saveCheckpoint({ ordersWritten: total, cursor: null, complete: true });
+    await sink.close();
+    if (output) context.note(`orderbridge: exported ${total} orders to ${output}.`);
+  } catch (error) {
+    progress?.stop();
+    await sink?.close().catch(() => undefined);
+    throw error;
+  } finally {
+    await session.close();
+  }
+}
+
+/** Format: `--format`, else the output file's extension, else the configured default, else NDJSON. */
+function exportFormat(
+  flags: OrdersExportFlags,
+  output: string | undefined,
+  configured: { value: string; source: { kind: string } } | undefined,
+): ExportFormat {
+  if (flags.format !== undefined)
+    return parseOutputFormat(flags.format, '--format', EXPORT_FORMATS) as ExportFormat;
+  const extension = output === undefined ? '' : extname(output).toLowerCase();
+  if (extension === '.csv') return 'csv';
+  if (extension === '.json') return 'json';
+  if (extension === '.ndjson' || extension === '.jsonl') return 'ndjson';
+  if (configured && (EXPORT_FORMATS as readonly string[]).includes(configured.value)) {
+    return configured.value as ExportFormat;
+  }
+  return 'ndjson';
+}
+
+/** The arguments a checkpoint records; relative dates stay as typed so the same command matches. */
+function exportArguments(
+  query: OrderQuery,
+  flags: OrdersExportFlags,
+  options: { format: ExportFormat; redact: boolean; includeRaw: boolean },
+): ExportArguments {
+  const normalized = JSON.parse(queryFingerprint(query)) as Record<string, unknown>;
+  if (flags.createdFrom !== undefined && RELATIVE_DATE.test(flags.createdFrom.trim())) {
+    normalized.createdFrom = `relative ${flags.createdFrom.trim()}`;
+  }
+  if (flags.createdTo !== undefined && RELATIVE_DATE.test(flags.createdTo.trim())) {
+    normalized.createdTo = `relative ${flags.createdTo.trim()}`;
+  }
+  return {
+    query: normalized,
+    providers: [...new Set(flags.provider ?? [])].sort(),
+    format: options.format,
+    fields:
+      flags.fields === undefined
+        ? null
+        : flags.fields
+            .split(',')
+            .map((field) => field.trim())
+            .filter(Boolean),
+    redact: options.redact,
+    includeRaw: options.includeRaw,
+  };
+}
+
+function withResume(argv: readonly string[]): string[] {
+  return argv.includes('--resume') ? [...argv] : [...argv, '--resume'];
+}
+
+/** Quotes arguments for a POSIX shell, so the printed resume command can be pasted as is. */
+function shellJoin(args: readonly string[]): string {
+  return args
+    .map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`))
+    .join(' ');
+}

@@ -1,0 +1,159 @@
+import { MAX_LIMIT } from '@orderbridge/core';
+import { Command } from 'commander';
+import { InterruptedError } from '../errors/interrupted-error.js';
+import { UsageError } from '../errors/usage-error.js';
+import { createOrderFormatter } from '../output/order-formatter.js';
+import { createStreamSink } from '../output/output-sink.js';
+import { streamOrders } from '../output/stream-orders.js';
+import { buildOrderQuery } from '../query/query-flags.js';
+import type { ActionFactory } from './action.js';
+import type { CommandContext } from './command-context.js';
+import {
+  addOutputOptions,
+  addQueryOptions,
+  allowsPartial,
+  chooseFields,
+  chooseFormat,
+  loadConfig,
+  type OrderFlagValues,
+  openOrderSession,
+  redacts,
+} from './order-options.js';
+import { failureJson, reportPartial } from './provider-failures.js';
+import { assertNoInvalidRecords } from './strict-check.js';
+
+const COMMAND = 'orderbridge orders list';
+/** Page size of `orders list` when neither `--limit` nor the config file sets one. */
+export const DEFAULT_LIST_LIMIT = 50;
+
+/** Flags of `orders list`. */
+export interface OrdersListFlags extends OrderFlagValues {
+  all?: boolean | undefined;
+}
+
+/** `orderbridge orders list`. */
+export function createOrdersListCommand(action: ActionFactory): Command {
+  const command = new Command('list')
+    .description('List orders from every configured provider, merged in one sort order.')
+    .option(
+      '--limit <n>',
+      `orders per page, 1 to ${MAX_LIMIT} (default ${DEFAULT_LIST_LIMIT}; with --all, the page size)`,
+    )
+    .option(
+      '--cursor <cursor>',
+      'continue after a previous page (printed on stderr as "next cursor")',
+    )
+    .option('--all', 'follow the cursors to the end, streaming every matching order')
+    .option('--allow-partial', 'when a provider fails, output the others and exit 3')
+    .option(
+      '--no-allow-partial',
+      'fail when a provider fails, even if the config file allows partial results',
+    );
+  addQueryOptions(command);
+  addOutputOptions(command, ['table', 'json', 'ndjson', 'csv']);
+  command.addHelpText(
+    'after',
+    `
+Output: a table on a terminal, NDJSON (one order per line) in a pipe; --format json prints
+{ orders, nextCursor, warnings, errors }. Data goes to stdout; the next cursor, warnings and
+errors go to stderr.
+
+Examples:
+  $ orderbridge orders list
+  $ orderbridge orders list --status processing,on_hold --created-from 7d
+  $ orderbridge orders list --provider flexfactor --sort total:desc --limit 10
+  $ orderbridge orders list --search "acme" --fields key,status,customer.email,totals.total
+  $ orderbridge orders list --cursor <cursor from the previous page>
+  $ orderbridge orders list --all --format csv > orders.csv
+  $ orderbridge orders list --created-from 2024-03-01 --created-to 2024-03-31 --format json | jq '.orders | length'`,
+  );
+  return command.action(action((context, flags: OrdersListFlags) => runOrdersList(context, flags)));
+}
+
+/** Runs `orders list`. */
+export async function runOrdersList(
+  context: CommandContext,
+  flags: OrdersListFlags,
+): Promise<void> {
+  if (flags.all && flags.cursor !== undefined) {
+    throw new UsageError(
+      '--cursor and --all cannot be combined: --all already follows every cursor from the first page.',
+      {
+        hint: `Use --cursor to get one more page, or --all for everything. Run "${COMMAND} --help" for usage.`,
+      },
+    );
+  }
+  const config = await loadConfig(context);
+  const format = chooseFormat(context, config, flags.format, ['table', 'json', 'ndjson', 'csv']);
+  const fields = chooseFields(flags.fields, format);
+  const query = buildOrderQuery(flags, {
+    now: context.io.now,
+    defaultLimit: flags.all ? MAX_LIMIT : (config.defaults.limit?.value ?? DEFAULT_LIST_LIMIT),
+    command: COMMAND,
+  });
+  const session = await openOrderSession(context, config, {
+    only: flags.provider,
+    allowPartial: allowsPartial(flags, config),
+  });
+  try {
+    const formatter = createOrderFormatter({
+      format,
+      fields,
+      redact: redacts(flags, config),
+      jsonShape: 'listing',
+      colors: context.stdoutColors,
+    });
+    const sink = createStreamSink(context.io.stdout);
+    const callOptions = {
+      signal: context.io.interrupt,
+      includeRaw: flags.includeRaw ?? false,
+      strict: flags.strict ?? false,
+    };
+    if (flags.all) {
+      const iteration = session.client.iterate(query, { ...callOptions, onWarning: context.warn });
+      await sink.write(formatter.header());
+      const outcome = await streamOrders({
+        iteration,
+        formatter,
+        sink,
+        signal: context.io.interrupt,
+      });
+      if (outcome.error !== undefined) throw outcome.error;
+      if (outcome.isInterrupted) throw InterruptedError.fromSignal(context.io.interrupt);
+      if (flags.strict) assertNoInvalidRecords(iteration.warnings);
+      await sink.write(
+        formatter.footer({
+          nextCursor: null,
+          warnings: iteration.warnings,
+          errors: iteration.errors.map(failureJson),
+        }),
+      );
+      await sink.close();
+      if (format === 'table' && outcome.ordersWritten === 0) context.note('No orders match.');
+      reportPartial(context, iteration.errors);
+      return;
+    }
+    const result = await session.client.list(query, callOptions);
+    for (const warning of result.warnings) context.warn(warning);
+    if (flags.strict) assertNoInvalidRecords(result.warnings);
+    await sink.write(formatter.header());
+    await sink.write(formatter.orders(result.orders, 0));
+    await sink.write(
+      formatter.footer({
+        nextCursor: result.nextCursor,
+        warnings: result.warnings,
+        errors: result.errors.map(failureJson),
+      }),
+    );
+    await sink.close();
+    if (format === 'table' && result.orders.length === 0) context.note('No orders match.');
+    if (result.nextCursor !== null) {
+      // The cursor is data the user needs for the next page, so it is printed even with --quiet.
+      context.io.stderr.write(`next cursor: ${result.nextCursor}\n`);
+      context.note(context.stderrColors.dim(`(--cursor ${result.nextCursor} for the next page)`));
+    }
+    reportPartial(context, result.errors);
+  } finally {
+    await session.close();
+  }
+}

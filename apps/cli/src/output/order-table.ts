@@ -1,0 +1,172 @@
+import { formatMoney, type Order, toDecimalString } from '@orderbridge/core';
+import Table from 'cli-table3';
+import { cellText } from './cell-text.js';
+import type { Colors } from './color.js';
+import { type FieldPath, readPath } from './order-fields.js';
+
+/** Settings of the human-readable views. */
+export interface TableSettings {
+  /** Colour functions (identity when colour is off). */
+  colors: Colors;
+  /** `--fields`: the columns to show instead of the default ones. */
+  fields?: readonly FieldPath[] | undefined;
+}
+
+const NO_STYLE = { head: [] as string[], border: [] as string[] };
+
+/** The default columns of the order table: key, status, payment, customer, total, created. */
+const DEFAULT_COLUMNS: ReadonlyArray<{
+  name: string;
+  align?: 'right';
+  read: (order: Order, colors: Colors) => string;
+}> = [
+  { name: 'key', read: (order) => order.key },
+  { name: 'status', read: (order, colors) => colorStatus(order.status, colors) },
+  { name: 'payment', read: (order) => order.paymentStatus ?? '' },
+  { name: 'customer', read: (order) => customerLabel(order) },
+  { name: 'total', align: 'right', read: (order) => moneyLabel(order.totals.total) },
+  { name: 'created', read: (order) => shortTimestamp(order.createdAt) },
+];
+
+/** Renders orders as a table for a terminal: default columns, or the `--fields` paths. */
+export function renderOrderTable(orders: readonly Order[], settings: TableSettings): string {
+  const { colors, fields } = settings;
+  if (fields) {
+    const table = new Table({
+      head: fields.map((field) => colors.bold(field.text)),
+      style: NO_STYLE,
+    });
+    for (const order of orders) {
+      table.push(fields.map((field) => cellText(readPath(order, field), 'human')));
+    }
+    return `${table.toString()}\n`;
+  }
+  const table = new Table({
+    head: DEFAULT_COLUMNS.map((column) => colors.bold(column.name)),
+    colAligns: DEFAULT_COLUMNS.map((column) => column.align ?? 'left'),
+    style: NO_STYLE,
+  });
+  for (const order of orders)
+    table.push(DEFAULT_COLUMNS.map((column) => column.read(order, colors)));
+  return `${table.toString()}\n`;
+}
+
+/** Renders one order for `orders get` on a terminal: its fields, then its lines. */
+export function renderOrderDetail(order: Order, settings: TableSettings): string {
+  const { colors, fields } = settings;
+  const details = new Table({ style: NO_STYLE });
+  const add = (name: string, value: string) => details.push({ [colors.bold(name)]: value });
+  if (fields) {
+    for (const field of fields) add(field.text, cellText(readPath(order, field), 'human'));
+    return `${details.toString()}\n`;
+  }
+  add('key', order.key);
+  add('status', colorStatus(order.status, colors));
+  add('payment', order.paymentStatus ?? '—');
+  add('fulfillment', order.fulfillmentStatus ?? '—');
+  add(
+    'provider status',
+    `${order.providerStatus.code}${order.providerStatus.label ? ` (${order.providerStatus.label})` : ''}`,
+  );
+  add('type', order.type ?? '—');
+  add('reference', order.reference ?? '—');
+  add('customer', customerDetail(order));
+  add('merchant', merchantDetail(order));
+  add('total', moneyLabel(order.totals.total));
+  for (const name of ['subtotal', 'tax', 'refunded'] as const) {
+    const money = order.totals[name];
+    if (money) add(name, moneyLabel(money));
+  }
+  if (order.fulfillment)
+    add('fulfilled', `${order.fulfillment.done} of ${order.fulfillment.total}`);
+  add('created', order.createdAt);
+  if (order.updatedAt) add('updated', order.updatedAt);
+  if (order.placedAt) add('placed', order.placedAt);
+  let text = `${details.toString()}\n`;
+  if (order.items.length > 0) {
+    const items = new Table({
+      head: ['sku', 'name', 'qty', 'unit price', 'term', 'fulfilment'].map((name) =>
+        colors.bold(name),
+      ),
+      colAligns: ['left', 'left', 'right', 'right', 'right', 'left'],
+      style: NO_STYLE,
+    });
+    for (const item of order.items) {
+      items.push([
+        item.sku ?? '',
+        item.name ?? '',
+        String(item.quantity),
+        item.unitPrice ? moneyLabel(item.unitPrice) : '',
+        item.termMonths === null ? '' : `${item.termMonths} mo`,
+        item.fulfillment
+          ? `${item.fulfillment.status}${item.fulfillment.done === null ? '' : ` (${item.fulfillment.done})`}`
+          : '',
+      ]);
+    }
+    text += `${items.toString()}\n`;
+  }
+  return text;
+}
+
+function colorStatus(status: Order['status'], colors: Colors): string {
+  switch (status) {
+    case 'completed':
+      return colors.green(status);
+    case 'cancelled':
+    case 'failed':
+    case 'returned':
+      return colors.red(status);
+    case 'pending':
+    case 'on_hold':
+    case 'draft':
+      return colors.yellow(status);
+    case 'unknown':
+      return colors.magenta(status);
+    default:
+      return colors.cyan(status);
+  }
+}
+
+function customerLabel(order: Order): string {
+  const customer = order.customer;
+  if (!customer) return '';
+  return customer.name ?? customer.company ?? customer.email ?? customer.id ?? '';
+}
+
+function customerDetail(order: Order): string {
+  const customer = order.customer;
+  if (!customer) return '—';
+  const parts = [customer.name, customer.company, customer.email && `<${customer.email}>`].filter(
+    (part): part is string => Boolean(part),
+  );
+  if (customer.id) parts.push(`(id ${customer.id})`);
+  return parts.join(' ') || '—';
+}
+
+function merchantDetail(order: Order): string {
+  const merchant = order.merchant;
+  if (!merchant) return '—';
+  const parts = [merchant.name, merchant.id && `(id ${merchant.id})`].filter(
+    (part): part is string => Boolean(part),
+  );
+  if (merchant.storeName || merchant.storeId) {
+    parts.push(
+      `store ${merchant.storeName ?? ''}${merchant.storeId ? ` (id ${merchant.storeId})` : ''}`.trim(),
+    );
+  }
+  return parts.join(' ') || '—';
+}
+
+/** `$45.65`, or the exact decimal and code when the runtime's Intl does not know the currency. */
+function moneyLabel(money: Order['totals']['total']): string {
+  try {
+    return formatMoney(money);
+  } catch {
+    return `${toDecimalString(money)} ${money.currency}`;
+  }
+}
+
+/** `2024-03-01 12:34` (UTC), short enough for a table column. */
+function shortTimestamp(timestamp: string): string {
+  return `${timestamp.slice(0, 10)} ${timestamp.slice(11, 16)}`;
+}

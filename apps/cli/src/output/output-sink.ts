@@ -1,0 +1,97 @@
+import { type FileHandle, open, truncate } from 'node:fs/promises';
+import type { OutputStream } from '../cli-io.js';
+
+/**
+ * Where output text goes, with backpressure: `write` resolves once the text is handed to the OS (a
+ * file) or the stream has room again (stdout), so a slow consumer slows the producer instead of
+ * growing memory. Counts the bytes written, which the export checkpoint records.
+ */
+export interface OutputSink {
+  /** Writes text (UTF-8). */
+  write(text: string): Promise<void>;
+  /** Bytes written since the sink was opened, plus the resumed offset. */
+  readonly bytesWritten: number;
+  /** Makes written bytes durable (fsync for files; nothing for streams). */
+  sync(): Promise<void>;
+  /** Flushes and closes (a stream sink leaves stdout open). */
+  close(): Promise<void>;
+}
+
+/** A sink on stdout (or any writable), honouring `drain`. */
+export function createStreamSink(stream: OutputStream): OutputSink {
+  let bytesWritten = 0;
+  return {
+    get bytesWritten() {
+      return bytesWritten;
+    },
+    async write(text) {
+      if (text === '') return;
+      bytesWritten += Buffer.byteLength(text);
+      if (stream.write(text)) return;
+      await new Promise<void>((resolve, reject) => {
+        const onDrain = () => {
+          stream.removeListener('error', onError);
+          resolve();
+        };
+        const onError = (error: Error) => {
+          stream.removeListener('drain', onDrain);
+          reject(error);
+        };
+        stream.once('drain', onDrain);
+        stream.once('error', onError);
+      });
+    },
+    async sync() {},
+    async close() {
+      await new Promise<void>((resolve) => stream.write('', () => resolve()));
+    },
+  };
+}
+
+/**
+ * A sink on a file. Fresh: created or emptied. Resumed: the file is cut to `resumeAt` bytes (what
+ * the checkpoint vouches for) and appended to.
+ */
+export async function createFileSink(
+  path: string,
+  options: { resumeAt?: number | undefined } = {},
+): Promise<OutputSink> {
+  let handle: FileHandle;
+  let bytesWritten = 0;
+  if (options.resumeAt !== undefined) {
+    await truncate(path, options.resumeAt);
+    handle = await open(path, 'a');
+    bytesWritten = options.resumeAt;
+  } else {
+    handle = await open(path, 'w');
+  }
+  let isClosed = false;
+  return {
+    get bytesWritten() {
+      return bytesWritten;
+    },
+    async write(text) {
+      if (text === '') return;
+      const buffer = Buffer.from(text, 'utf8');
+      let offset = 0;
+      while (offset < buffer.length) {
+        const { bytesWritten: written } = await handle.write(
+          buffer,
+          offset,
+          buffer.length - offset,
+        );
+        offset += written;
+      }
+      bytesWritten += buffer.length;
+    },
+    async sync() {
+      await handle.sync();
+    },
+    async close() {
+      if (isClosed) return;
+      isClosed = true;
+      await handle.sync();
+      await handle.close();
+    },
+  };
+}
