@@ -114,18 +114,19 @@ export function positionOf(order: Order, field: SortField): FlexFactorPosition {
 }
 
 /**
- * Whether `order` sorts strictly before `last` by the sort value alone, in the listing's
- * direction. Ties are not decided: FlexFactor does not document how it orders equal values.
+ * How `order` compares with `last` by the sort value alone, in the listing's direction (negative:
+ * before, 0: equal value). Timestamps and decimal amounts have one order; for ids this assumes
+ * FlexFactor orders them as text, as claiming the `id` sort already does (the docs do not say).
  */
-export function sortsBefore(
+export function compareWithPosition(
   order: Order,
   last: FlexFactorPosition,
   sort: { field: SortField; direction: SortDirection },
-): boolean {
+): number {
   const comparison = compareSortValues(
     sort.field,
     sortValueOf(order, sort.field),
     last.value as SortValue,
   );
-  return sort.direction === 'asc' ? comparison < 0 : comparison > 0;
+  return sort.direction === 'asc' ? comparison : -comparison;
 }

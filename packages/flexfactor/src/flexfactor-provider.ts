@@ -38,13 +38,13 @@ import {
   flexFactorOrderListResponseSchema,
 } from './flexfactor-api.js';
 import {
+  compareWithPosition,
   decodeFlexFactorCursor,
   encodeFlexFactorCursor,
   type FlexFactorCursorState,
   type FlexFactorPosition,
   positionOf,
   queryBinding,
-  sortsBefore,
 } from './flexfactor-cursor.js';
 import {
   describeFlexFactorError,
@@ -395,11 +395,7 @@ class FlexFactorListing {
     for (;;) {
       const found = current.orders.findIndex((order) => order.id === last.id);
       const first = current.orders[0];
-      const startsAfter =
-        found === -1 &&
-        first !== undefined &&
-        !sortsBefore(first, last, plan.sort) &&
-        !tiesBefore(first, last, plan);
+      const startsAfter = found === -1 && first !== undefined && comesAfter(first, last, plan);
       if (!startsAfter || pageNumber === 1) break;
       pageNumber -= 1;
       current = await this.fetchPage(plan, { page: pageNumber, size, to: cursor.to }, options);
@@ -635,8 +631,9 @@ class FlexFactorListing {
 
 /**
  * The orders of a page that come after the last delivered order: everything after it when it is on
- * the page, never anything that sorts strictly before it. After a shift (`realigned`) ties with
- * it are ordered by id, as the canonical order does (FlexFactor documents no tie-break).
+ * the page, and never anything that sorts strictly before it. After a shift (`realigned`) without
+ * the order on the page (it was deleted), ties with it are ordered by id, as the canonical order
+ * and the sandbox do (FlexFactor documents no tie-break).
  */
 function afterPosition(
   orders: Order[],
@@ -646,20 +643,23 @@ function afterPosition(
 ): Order[] {
   const found = orders.findIndex((order) => order.id === last.id);
   const rest = found === -1 ? orders : orders.slice(found + 1);
-  return rest.filter(
-    (order) =>
-      order.id !== last.id &&
-      !sortsBefore(order, last, plan.sort) &&
-      !(realigned && found === -1 && tiesBefore(order, last, plan)),
-  );
+  return rest.filter((order) => {
+    if (order.id === last.id) return false;
+    const comparison = compareWithPosition(order, last, plan.sort);
+    if (comparison !== 0) return comparison > 0;
+    return !(realigned && found === -1) || comesAfter(order, last, plan);
+  });
 }
 
-/** Whether `order` has the same sort value as `last` and an id at or before it (canonical tie-break). */
-function tiesBefore(order: Order, last: FlexFactorPosition, plan: QueryPlan): boolean {
-  const position = positionOf(order, plan.sort.field);
-  if (JSON.stringify(position.value) !== JSON.stringify(last.value)) return false;
-  const comparison = compareText(order.id, last.id);
-  return plan.sort.direction === 'asc' ? comparison <= 0 : comparison >= 0;
+/**
+ * Whether `order` comes after `last` in the listing: by sort value, then (equal values) by id in
+ * the sort direction.
+ */
+function comesAfter(order: Order, last: FlexFactorPosition, plan: QueryPlan): boolean {
+  const comparison = compareWithPosition(order, last, plan.sort);
+  if (comparison !== 0) return comparison > 0;
+  const byId = compareText(order.id, last.id);
+  return plan.sort.direction === 'asc' ? byId > 0 : byId < 0;
 }
 
 function servedSize(page: FlexFactorOrderPage, requested: number): number {

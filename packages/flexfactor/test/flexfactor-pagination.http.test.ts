@@ -108,6 +108,41 @@ describe('FlexFactor pagination (sandbox)', () => {
     expect(new Set(ids(delivered)).size).toBe(delivered.length);
   });
 
+  it.each([
+    { field: 'total', direction: 'asc' },
+    { field: 'total', direction: 'desc' },
+    { field: 'id', direction: 'asc' },
+  ] as const)(
+    'realigns in a listing sorted by $field $direction, with ties across pages',
+    async (sort) => {
+      sandbox = await startFlexFactorSandbox(300);
+      const store = sandbox.flexfactor.store;
+      // 80 orders of exactly 10.00 USD: a run of equal sort values spanning several pages.
+      for (const row of store.list().slice(100, 180)) {
+        store.update(row.id, { amount: 10, currencyCode: 'USD', formattedAmount: '$10.00' });
+      }
+      const provider = sandboxProvider(sandbox);
+      const query = parseOrderQuery({ limit: 20, sort });
+      const original = sortedIds(sandbox, query);
+      const deleted = new Set<string>();
+      const remove = (id: string | undefined) => {
+        if (id && store.delete(id)) deleted.add(id);
+      };
+      const { delivered } = await walkSequentially(provider, query, (pageIndex, sofar) => {
+        const position = sofar.length;
+        // The last order delivered, and others before the position.
+        if (pageIndex === 3 || pageIndex === 5 || pageIndex === 7) {
+          remove(original[position - 1]);
+          remove(original[position - 4]);
+          remove(original[position - 30]);
+        }
+      });
+      const surviving = original.filter((id) => !deleted.has(id));
+      expectEachOnce(delivered, surviving);
+      expect(new Set(ids(delivered)).size).toBe(delivered.length);
+    },
+  );
+
   it('realigns after back-dated inserts before the position: no order twice, none missing', async () => {
     sandbox = await startFlexFactorSandbox(300);
     const store = sandbox.flexfactor.store;
