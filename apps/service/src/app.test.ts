@@ -131,6 +131,16 @@ describe('GET /v1/orders', () => {
     expect(recent).toEqual(['alpha:al_0018', 'alpha:al_0017', 'alpha:al_0016']);
   });
 
+  it('reads values as the CLI does: bare dates, statuses in any case, sort without direction', async () => {
+    const { get } = createTestApp();
+    const days = await walk(get, 'createdFrom=2025-01-10&createdTo=2025-01-12&provider=alpha');
+    expect(days).toEqual(['alpha:al_0011', 'alpha:al_0010', 'alpha:al_0009']);
+    const statuses = await walk(get, 'status=Completed, PENDING&fulfillmentStatus=fulfilled');
+    expect(statuses).toHaveLength(8 + 11);
+    const sorted = (await (await get('/v1/orders?sort=TOTAL&limit=1')).json()) as Page;
+    expect(sorted.orders[0]!.totals.total.amountMinor).toBe(2300);
+  });
+
   it('reports filters done locally as warnings', async () => {
     const { get } = createTestApp();
     const body = (await (await get('/v1/orders?search=al_0001')).json()) as Page;

@@ -8,7 +8,7 @@ import {
   PAYMENT_STATUSES,
   SORT_FIELDS,
 } from '@orderbridge/core';
-import { resolveRelativeTime } from './relative-time.js';
+import { resolveDateParameter } from './date-parameter.js';
 
 /** Page size when a request names none. */
 export const DEFAULT_LIMIT = 50;
@@ -18,11 +18,21 @@ const once = (message = 'must be given at most once') =>
     error: (issue) => (Array.isArray(issue.input) ? message : 'must be a string'),
   });
 
-/** `a,b` and repeated parameters (`?x=a&x=b`) both become `['a', 'b']`; empty items are kept for core to reject. */
+/**
+ * `a,b` and repeated parameters (`?x=a&x=b`) both become `['a', 'b']`, items trimmed, as the CLI's
+ * repeatable flags; empty items are kept for core to reject.
+ */
 function toList(value: unknown): unknown {
   if (value === undefined) return undefined;
   const values = Array.isArray(value) ? value : [value];
-  return values.flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]));
+  return values.flatMap((item) =>
+    typeof item === 'string' ? item.split(',').map((part) => part.trim()) : [item],
+  );
+}
+
+/** Status values as the CLI reads them: case-insensitive, `-` for `_` (`partially-fulfilled`). */
+function normalizeStatuses(values: string[] | undefined): string[] | undefined {
+  return values?.map((value) => value.toLowerCase().replaceAll('-', '_'));
 }
 
 const list = (description: string, values?: readonly string[]) =>
@@ -79,10 +89,10 @@ export const listOrdersQuerySchema = z
       FULFILLMENT_STATUSES,
     ),
     createdFrom: timestampParameter(
-      'Inclusive lower bound on `createdAt`: an ISO 8601 date or date-time (no zone means UTC), or a duration before now such as `30m`, `12h`, `7d`, `2w`.',
+      'Inclusive lower bound on `createdAt`: an ISO 8601 date-time (no zone means UTC), a date (the start of that UTC day), or a time before now: `30m`, `12h`, `7d`, `2w`.',
     ),
     createdTo: timestampParameter(
-      'Inclusive upper bound on `createdAt`, in the same forms as `createdFrom`.',
+      'Inclusive upper bound on `createdAt`, in the same forms as `createdFrom`; a date means the end of that UTC day (23:59:59.999).',
     ),
     customerId: textParameter("The provider's customer id."),
     merchantId: textParameter("The provider's merchant id."),
@@ -92,9 +102,8 @@ export const listOrdersQuerySchema = z
     sort: once()
       .optional()
       .openapi({
-        description: `Sort order as \`field:direction\` (direction \`asc\` or \`desc\`, default \`asc\`); fields: ${SORT_FIELDS.join(', ')}. Default \`${DEFAULT_SORT.field}:${DEFAULT_SORT.direction}\`. Ties are broken by order key.`,
+        description: `Sort order as \`field:direction\` (direction \`asc\` or \`desc\`, default \`desc\`); fields: ${SORT_FIELDS.join(', ')}. Default \`${DEFAULT_SORT.field}:${DEFAULT_SORT.direction}\`. Ties are broken by order key.`,
         example: 'createdAt:desc',
-        pattern: `^(${SORT_FIELDS.join('|')})(:(asc|desc))?$`,
       }),
     limit: once()
       .optional()
@@ -151,16 +160,18 @@ export function toListOrdersRequest(
   now: () => number = Date.now,
 ): ListOrdersRequest {
   const query: Record<string, unknown> = {};
-  if (parameters.status !== undefined) query.status = parameters.status;
-  if (parameters.paymentStatus !== undefined) query.paymentStatus = parameters.paymentStatus;
+  if (parameters.status !== undefined) query.status = normalizeStatuses(parameters.status);
+  if (parameters.paymentStatus !== undefined) {
+    query.paymentStatus = normalizeStatuses(parameters.paymentStatus);
+  }
   if (parameters.fulfillmentStatus !== undefined) {
-    query.fulfillmentStatus = parameters.fulfillmentStatus;
+    query.fulfillmentStatus = normalizeStatuses(parameters.fulfillmentStatus);
   }
   if (parameters.createdFrom !== undefined) {
-    query.createdFrom = resolveRelativeTime(parameters.createdFrom, now);
+    query.createdFrom = resolveDateParameter(parameters.createdFrom, 'from', now);
   }
   if (parameters.createdTo !== undefined) {
-    query.createdTo = resolveRelativeTime(parameters.createdTo, now);
+    query.createdTo = resolveDateParameter(parameters.createdTo, 'to', now);
   }
   if (parameters.customerId !== undefined) query.customerId = parameters.customerId;
   if (parameters.merchantId !== undefined) query.merchantId = parameters.merchantId;
@@ -176,11 +187,17 @@ export function toListOrdersRequest(
   };
 }
 
-/** `createdAt:desc` → `{ field, direction }`; a missing direction is `asc`. Core validates both. */
+/**
+ * `createdAt:desc` → `{ field, direction }` as the CLI reads `--sort`: the field case-insensitive
+ * (`created_at` too), the direction `asc` or `desc`, `desc` when missing. Core validates both.
+ */
 function parseSort(text: string): { field: string; direction: string } {
   const separator = text.indexOf(':');
-  if (separator === -1) return { field: text, direction: 'asc' };
-  return { field: text.slice(0, separator), direction: text.slice(separator + 1) };
+  const rawField = (separator === -1 ? text : text.slice(0, separator)).trim();
+  const rawDirection = separator === -1 ? '' : text.slice(separator + 1).trim();
+  const wanted = rawField.toLowerCase().replaceAll('_', '').replaceAll('-', '');
+  const field = SORT_FIELDS.find((candidate) => candidate.toLowerCase() === wanted) ?? rawField;
+  return { field, direction: rawDirection === '' ? 'desc' : rawDirection.toLowerCase() };
 }
 
 /** A decimal integer, or NaN (which core reports as "must be a whole number"). */
