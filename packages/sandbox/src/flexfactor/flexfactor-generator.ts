@@ -155,9 +155,6 @@ export function payerNameOfRank(rank: number): string | undefined {
   return PAYER_NAMES_SORTED[rank];
 }
 
-/** Number of distinct generated payer names. */
-export const PAYER_NAME_COUNT = PAYER_NAMES_SORTED.length;
-
 /** The numbers one generated order is built from (all the index columns need). */
 export interface FlexFactorOrderCore {
   /** Status code 0..7. */
@@ -470,7 +467,7 @@ export class FlexFactorGenerator {
       // AM's remote test saw the live sandbox answer "CAPTUREREQUIRED" here: upper case (§2.6).
       statusName: (flexFactorStatusName(statusCode) ?? String(row.statusName ?? '')).toUpperCase(),
       orderPlacedDate: row.orderPlacedDate,
-      expiryDate: row.expiryDate ?? null,
+      expiryDate: row.expiryDate,
       billingAddress,
       shippingAddress,
       firstName,

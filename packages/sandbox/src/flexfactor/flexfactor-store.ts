@@ -1,11 +1,12 @@
 import { CURRENCIES } from '../money/currencies.js';
-import { applyPatch } from '../table/apply-patch.js';
+import { isoMicrosOf, numberOf } from '../table/lenient-values.js';
 import {
   OrderTable,
   type SelectQuery,
   type TableSource,
   type WireObject,
 } from '../table/order-table.js';
+import { applyPatch, createTableStore } from '../table/table-store.js';
 import { nowMicros, parseIsoMicros } from '../time/iso-time.js';
 import {
   emptyFlexFactorCore,
@@ -132,8 +133,8 @@ export class FlexFactorData {
       const id = typeof object.id === 'string' ? object.id : undefined;
       (columns.id as Float64Array)[slot] =
         id === undefined ? Number.NaN : generator.orderIdSurrogate(id);
-      (columns.createdOn as Float64Array)[slot] = microsOf(object.createdOn);
-      (columns.placed as Float64Array)[slot] = microsOf(object.orderPlacedDate);
+      (columns.createdOn as Float64Array)[slot] = isoMicrosOf(object.createdOn);
+      (columns.placed as Float64Array)[slot] = isoMicrosOf(object.orderPlacedDate);
       (columns.amount as Float64Array)[slot] = numberOf(object.amount);
       (columns.status as Float64Array)[slot] = numberOf(object.status);
       (columns.payer as Float64Array)[slot] = payerNameRank(object.payerName) ?? Number.NaN;
@@ -198,10 +199,7 @@ export class FlexFactorData {
   }
 
   /** A string field of a slot, from the stored row or rebuilt from the columns. */
-  private textOf(
-    slot: number,
-    field: 'payerName' | 'merchantName' | 'referenceNumber' | string,
-  ): string | null {
+  private textOf(slot: number, field: string): string | null {
     const table = this.table;
     const stored =
       table.hasOverride(slot) || slot < this.generator.seedRowCount
@@ -335,8 +333,7 @@ export class FlexFactorData {
   }
 
   /** Builds the row to insert into a fresh slot. */
-  buildInsert(slot: number, input: FlexFactorOrderInput): WireObject {
-    const given = input as Record<string, unknown>;
+  buildInsert(slot: number, given: Readonly<Record<string, unknown>>): WireObject {
     const createdOnUs =
       (typeof given.createdOn === 'string' ? parseIsoMicros(given.createdOn) : undefined) ??
       nowMicros();
@@ -359,34 +356,12 @@ export class FlexFactorData {
 export function createFlexFactorStore(data: FlexFactorData): FlexFactorStore {
   const table = data.table;
   return {
-    count: () => table.count,
-    list: () => [...table.liveSlots()].map((slot) => table.materializeCopy(slot) as FlexFactorRow),
-    get: (id) => {
-      const slot = table.find(id);
-      return slot === undefined ? undefined : (table.materializeCopy(slot) as FlexFactorRow);
-    },
+    ...createTableStore<FlexFactorRow>(table, (slot, fields) => data.buildInsert(slot, fields)),
     detail: (id) => {
       const slot = table.find(id);
       return slot === undefined
         ? undefined
         : (data.generator.detail(table.materializeCopy(slot)) as FlexFactorOrderDetail);
-    },
-    insert: (order) => {
-      const { object } = table.insert((slot) => data.buildInsert(slot, order ?? {}));
-      return structuredClone(object) as FlexFactorRow;
-    },
-    update: (id, patch) => {
-      const slot = table.find(id);
-      if (slot === undefined) return undefined;
-      const merged = applyPatch(table.materialize(slot), patch as Record<string, unknown>);
-      table.replace(slot, merged);
-      return structuredClone(merged) as FlexFactorRow;
-    },
-    delete: (id) => {
-      const slot = table.find(id);
-      if (slot === undefined) return false;
-      table.remove(slot);
-      return true;
     },
   };
 }
@@ -415,14 +390,4 @@ export function referenceMatcher(term: string): ((reference: number) => boolean)
     }
     return false;
   };
-}
-
-function numberOf(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '') return Number(value);
-  return Number.NaN;
-}
-
-function microsOf(value: unknown): number {
-  return typeof value === 'string' ? (parseIsoMicros(value) ?? Number.NaN) : Number.NaN;
 }

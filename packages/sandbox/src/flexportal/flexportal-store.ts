@@ -1,7 +1,7 @@
 import { COUNTRIES } from '../generation/countries.js';
 import { CURRENCIES, minorToDecimal } from '../money/currencies.js';
 import { hashString } from '../random/seeded-random.js';
-import { applyPatch } from '../table/apply-patch.js';
+import { isoMillisOf, numberOf, recordOf } from '../table/lenient-values.js';
 import {
   type KeysetPosition,
   OrderTable,
@@ -9,6 +9,7 @@ import {
   type TableSource,
   type WireObject,
 } from '../table/order-table.js';
+import { applyPatch, createTableStore, type TableStore } from '../table/table-store.js';
 import { formatIsoMillis, parseIsoMillis } from '../time/iso-time.js';
 import {
   emptyFlexPortalCore,
@@ -118,6 +119,8 @@ export class FlexPortalTenant {
   readonly table: OrderTable;
   /** The tenant's generator. */
   readonly generator: FlexPortalGenerator;
+  /** Reads and lenient writes of the tenant's orders. */
+  readonly store: TableStore<FlexPortalOrder>;
 
   /**
    * @param tenantId the Tenant-ID header value this tenant answers to
@@ -136,12 +139,12 @@ export class FlexPortalTenant {
     const generator = new FlexPortalGenerator(seed, tenantIndex, tenantId, orderCount);
     this.generator = generator;
     const scratch = emptyFlexPortalCore();
+    const exponents = COUNTRIES.map((country) => CURRENCIES[country.currency]?.exponent ?? 2);
     const source: TableSource = {
       columns: COLUMNS,
       baseCount: orderCount,
       fillBase: (slot, columns) => {
         const core = generator.core(slot, scratch);
-        const currency = CURRENCIES[COUNTRIES[core.country]?.currency ?? 'EUR'];
         (columns.id as Float64Array)[slot] = generator.orderIdValue(slot);
         (columns.createdAt as Float64Array)[slot] = core.createdAtMs;
         (columns.updatedAt as Float64Array)[slot] = core.updatedAtMs;
@@ -149,7 +152,7 @@ export class FlexPortalTenant {
           flexPortalStatusRank(FLEXPORTAL_STATUSES[core.status]) ?? Number.NaN;
         (columns.total as Float64Array)[slot] = minorToDecimal(
           core.totalMinor,
-          currency?.exponent ?? 2,
+          exponents[core.country] ?? 2,
         );
         (columns.customer as Float64Array)[slot] = core.customer;
       },
@@ -157,8 +160,8 @@ export class FlexPortalTenant {
         const id = this.idOf(object);
         (columns.id as Float64Array)[slot] =
           id === undefined ? Number.NaN : generator.orderIdSurrogate(id);
-        (columns.createdAt as Float64Array)[slot] = timeOf(object.createdAt);
-        (columns.updatedAt as Float64Array)[slot] = timeOf(object.updatedAt);
+        (columns.createdAt as Float64Array)[slot] = isoMillisOf(object.createdAt);
+        (columns.updatedAt as Float64Array)[slot] = isoMillisOf(object.updatedAt);
         (columns.status as Float64Array)[slot] = flexPortalStatusRank(object.status) ?? Number.NaN;
         (columns.total as Float64Array)[slot] = numberOf(recordOf(object.totals)?.total);
         const customerId = recordOf(object.customer)?.customerId;
@@ -180,6 +183,7 @@ export class FlexPortalTenant {
       total: { column: 'total' },
     });
     this.table = table;
+    this.store = createTableStore(table, (slot, fields) => this.buildInsert(slot, fields));
     // The default sort (createdAt desc) is ready before the first request.
     table.index('createdAt');
   }
@@ -288,8 +292,7 @@ export class FlexPortalTenant {
   }
 
   /** Builds the object to insert into a fresh slot. */
-  buildInsert(slot: number, input: FlexPortalOrderInput): WireObject {
-    const given = input as Record<string, unknown>;
+  buildInsert(slot: number, given: Readonly<Record<string, unknown>>): WireObject {
     const createdAtMs =
       (typeof given.createdAt === 'string' ? parseIsoMillis(given.createdAt) : undefined) ??
       Date.now();
@@ -324,52 +327,11 @@ export function createFlexPortalStore(
   };
   return {
     tenants: () => [...tenants.keys()],
-    count: (tenantId) => tenantOf(tenantId).table.count,
-    list: (tenantId) => {
-      const table = tenantOf(tenantId).table;
-      return [...table.liveSlots()].map((slot) => table.materializeCopy(slot) as FlexPortalOrder);
-    },
-    get: (orderId, tenantId) => {
-      const table = tenantOf(tenantId).table;
-      const slot = table.find(orderId);
-      return slot === undefined ? undefined : (table.materializeCopy(slot) as FlexPortalOrder);
-    },
-    insert: (order, tenantId) => {
-      const tenant = tenantOf(tenantId);
-      const { object } = tenant.table.insert((slot) => tenant.buildInsert(slot, order ?? {}));
-      return structuredClone(object) as FlexPortalOrder;
-    },
-    update: (orderId, patch, tenantId) => {
-      const table = tenantOf(tenantId).table;
-      const slot = table.find(orderId);
-      if (slot === undefined) return undefined;
-      const merged = applyPatch(table.materialize(slot), patch as Record<string, unknown>);
-      table.replace(slot, merged);
-      return structuredClone(merged) as FlexPortalOrder;
-    },
-    delete: (orderId, tenantId) => {
-      const table = tenantOf(tenantId).table;
-      const slot = table.find(orderId);
-      if (slot === undefined) return false;
-      table.remove(slot);
-      return true;
-    },
+    count: (tenantId) => tenantOf(tenantId).store.count(),
+    list: (tenantId) => tenantOf(tenantId).store.list(),
+    get: (orderId, tenantId) => tenantOf(tenantId).store.get(orderId),
+    insert: (order, tenantId) => tenantOf(tenantId).store.insert(order),
+    update: (orderId, patch, tenantId) => tenantOf(tenantId).store.update(orderId, patch),
+    delete: (orderId, tenantId) => tenantOf(tenantId).store.delete(orderId),
   };
-}
-
-function recordOf(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
-/** A sortable number from a lenient value: numbers, numeric strings; NaN otherwise. */
-function numberOf(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '') return Number(value);
-  return Number.NaN;
-}
-
-function timeOf(value: unknown): number {
-  return typeof value === 'string' ? (parseIsoMillis(value) ?? Number.NaN) : Number.NaN;
 }

@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 export interface SandboxRequest {
   /** HTTP method, upper case. */
   readonly method: string;
-  /** Decoded-free path (as sent, without the query string). */
+  /** Path as sent (percent-encoding kept), without the query string. */
   readonly path: string;
   /** Query parameters. */
   readonly query: URLSearchParams;

@@ -23,11 +23,6 @@ export const CURRENCIES: Readonly<Record<string, CurrencyInfo>> = {
   KWD: { code: 'KWD', exponent: 3, symbol: 'KWD' },
 };
 
-/** Looks a currency up by code; undefined for a code the sandbox does not generate. */
-export function currencyInfo(code: string): CurrencyInfo | undefined {
-  return Object.hasOwn(CURRENCIES, code) ? CURRENCIES[code] : undefined;
-}
-
 /**
  * Renders integer minor units as the JSON number the wire carries (4565 USD → 45.65). Dividing an
  * exact integer by a power of ten gives the double nearest the decimal, whose shortest rendering is

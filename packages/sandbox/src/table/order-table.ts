@@ -296,34 +296,32 @@ export class OrderTable {
     );
   }
 
-  /**
-   * Position in ascending `slots` of the first slot strictly after `position` (keyset seek).
-   * For a descending walk, the next item is at (returned index of the first slot ≥ position) − 1:
-   * see {@link seekBefore}.
-   */
+  /** Position in ascending `slots` of the first slot strictly after `position` (keyset seek). */
   seekAfter(slots: Int32Array, sortKey: string, position: KeysetPosition): number {
-    const compare = this.positionComparator(sortKey, position);
-    let low = 0;
-    let high = slots.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (compare(slots[middle] as number) <= 0) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+    return this.firstPositionWhere(slots, sortKey, position, (order) => order > 0);
   }
 
   /** Position in ascending `slots` of the last slot strictly before `position`, or -1. */
   seekBefore(slots: Int32Array, sortKey: string, position: KeysetPosition): number {
+    return this.firstPositionWhere(slots, sortKey, position, (order) => order >= 0) - 1;
+  }
+
+  /** Binary search: the first index whose comparison with `position` satisfies `accept`. */
+  private firstPositionWhere(
+    slots: Int32Array,
+    sortKey: string,
+    position: KeysetPosition,
+    accept: (order: number) => boolean,
+  ): number {
     const compare = this.positionComparator(sortKey, position);
     let low = 0;
     let high = slots.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (compare(slots[middle] as number) < 0) low = middle + 1;
-      else high = middle;
+      if (accept(compare(slots[middle] as number))) high = middle;
+      else low = middle + 1;
     }
-    return low - 1;
+    return low;
   }
 
   /** The keyset position of a slot under a sort field (what a cursor records). */
