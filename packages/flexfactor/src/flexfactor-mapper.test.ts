@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { flexFactorOrderListResponseSchema } from './flexfactor-api.js';
 import {
   type FlexFactorRecordResult,
+  flexFactorExtensionsOf,
   readFlexFactorOrderDetail,
   readFlexFactorRow,
 } from './flexfactor-mapper.js';
@@ -139,6 +140,16 @@ describe('the seed response example (shared/seeds/002)', () => {
       },
     });
     expect(orderSchema.safeParse(order).success).toBe(true);
+  });
+
+  it('files the extensions under the provider id, typed by flexFactorExtensionsOf', () => {
+    const [first] = seedRows();
+    const renamed = mapped(
+      readFlexFactorRow(first, '', { ...context, provider: 'flexfactor-eu' }),
+    ).order;
+    expect(Object.keys(renamed.extensions)).toEqual(['flexfactor-eu']);
+    expect(flexFactorExtensionsOf(renamed)?.siteId).toBe('site1234567');
+    expect(flexFactorExtensionsOf(renamed, 'flexportal')).toBeUndefined();
   });
 
   it('keeps the wire row as raw only when asked', () => {

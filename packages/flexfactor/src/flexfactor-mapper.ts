@@ -21,11 +21,9 @@ import {
   flexFactorOrderRowSchema,
 } from './flexfactor-api.js';
 
-/** Key under `order.extensions` that holds FlexFactor's own fields. */
-export const FLEXFACTOR_EXTENSION_KEY = 'flexfactor';
-
 /**
- * FlexFactor fields of a list row with no canonical home, under `order.extensions.flexfactor`, as
+ * FlexFactor fields of a list row with no canonical home, under `order.extensions.<provider id>`
+ * (`extensions.flexfactor` by default), as
  * the provider sent them. Orders read with `getOrder` carry the same fields, so an order looks the
  * same however it was read; what only the single order has (email, names, phone, addresses,
  * correlation id) is in `order.raw` when the call asks for `includeRaw`.
@@ -49,6 +47,17 @@ export interface FlexFactorOrderExtensions {
   formattedAmount: string | null;
   /** Currency symbol, e.g. `$`. */
   currencySymbol: string | null;
+}
+
+/**
+ * The FlexFactor fields of an order (`order.extensions[provider]`), typed; undefined for an order
+ * of another provider.
+ */
+export function flexFactorExtensionsOf(
+  order: Order,
+  provider = order.provider,
+): FlexFactorOrderExtensions | undefined {
+  return order.extensions[provider] as FlexFactorOrderExtensions | undefined;
 }
 
 /** What the mapper needs to know about the provider instance. */
@@ -170,7 +179,7 @@ function mapRecord(
     createdAt,
     updatedAt: null,
     placedAt,
-    extensions: { [FLEXFACTOR_EXTENSION_KEY]: { ...extensions } },
+    extensions: { [context.provider]: { ...extensions } },
   };
   if (context.includeRaw) order.raw = raw;
   return { ok: true, order, warnings: status.warning ? [status.warning] : [] };

@@ -313,8 +313,11 @@ describe('createFlexFactor', () => {
     expect((strict as ProviderResponseError).path).toBe('orders.rows[1].amount');
   });
 
-  it('pins to FlexFactor time when the local clock runs ahead, and says so', async () => {
-    const serverNow = Date.now() - 3_600_000;
+  it.each([
+    ['ahead', -3_600_000],
+    ['behind', 3_600_000],
+  ])('pins to FlexFactor time when the local clock runs %s, and says so', async (_name, offset) => {
+    const serverNow = Date.now() + offset;
     const { provider, data } = fakeProvider(() =>
       json(200, listBody([]), { date: new Date(serverNow).toUTCString() }),
     );
@@ -323,6 +326,21 @@ describe('createFlexFactor', () => {
     const pinned = data()[1]?.url.searchParams.get('to') ?? '';
     expect(Math.abs(Date.parse(pinned) - serverNow)).toBeLessThan(1_000);
     expect(page.warnings).toContainEqual(expect.objectContaining({ code: 'other' }));
+    // A createdTo earlier than both clocks is the pin either way: no second request.
+    const bounded = fakeProvider(() =>
+      json(200, listBody([]), { date: new Date(serverNow).toUTCString() }),
+    );
+    await bounded.provider.listOrders(list({ createdTo: '2020-01-01T00:00:00Z' }));
+    expect(bounded.data()).toHaveLength(1);
+  });
+
+  it('keeps the local pin when the Date header agrees to the second', async () => {
+    const { provider, data } = fakeProvider(() =>
+      json(200, listBody([]), { date: new Date().toUTCString() }),
+    );
+    const page = await provider.listOrders(list());
+    expect(data()).toHaveLength(1);
+    expect(page.warnings).toEqual([]);
   });
 
   it('retries a data call once with a new token after a 401, and fails on the second', async () => {

@@ -127,7 +127,7 @@ const DEFAULT_MAX_PAGE_SIZE = 500;
 const DEFAULT_PAGE_SIZE = 100;
 const LIST_OPERATION = 'GET /v1/orders';
 const GET_OPERATION = 'GET /v1/orders/{id}';
-/** How far the client clock may run ahead of FlexFactor's before the pin is taken from its `Date`. */
+/** Resolution of the HTTP `Date` header, which tells FlexFactor's clock. */
 const DATE_HEADER_RESOLUTION_MS = 1_000;
 
 /** FlexFactor's `orderBy` value for each canonical sort field it supports (FF-LIST: `createdOn`, `amount`). */
@@ -309,8 +309,9 @@ class FlexFactorListing {
    * The first page pins the walk's upper time bound: the client clock (or `createdTo`, if
    * earlier) is sent as `to`, and every later page sends the same `to`, so orders created during
    * the walk never enter it and cannot shift pages. The response's `Date` header guards against a
-   * client clock running ahead of FlexFactor's: then the pin is taken from FlexFactor's clock and
-   * the page fetched again.
+   * local clock that is off: then the pin is taken from FlexFactor's clock and the page fetched
+   * again (a clock ahead would let orders created during the walk in, one behind would leave out
+   * the latest orders).
    */
   private async firstPage(
     plan: QueryPlan,
@@ -319,19 +320,26 @@ class FlexFactorListing {
     warnings: Warning[],
   ): Promise<OrderPage> {
     const query = plan.query;
-    const clientNow = new Date().toISOString();
-    let pin = earliest(query.createdTo, clientNow);
+    const sentAt = Date.now();
+    let pin = earliest(query.createdTo, new Date(sentAt).toISOString());
     let fetched = await this.fetchPage(plan, { page: 1, size: plan.pageSize, to: pin }, options);
+    const receivedAt = Date.now();
     const serverTime = Date.parse(fetched.headers.get('date') ?? '');
-    if (
+    // FlexFactor's time at the response lies in [Date, Date + 1 s); beyond that (plus a second of
+    // slack) the local clock is off, and the pin is taken from FlexFactor's clock instead.
+    const isSkewed =
       !Number.isNaN(serverTime) &&
-      compareTimestamps(pin, new Date(serverTime + DATE_HEADER_RESOLUTION_MS).toISOString()) > 0
-    ) {
-      const serverPin = new Date(serverTime).toISOString();
+      (sentAt > serverTime + 2 * DATE_HEADER_RESOLUTION_MS ||
+        serverTime > receivedAt + DATE_HEADER_RESOLUTION_MS);
+    const serverPin = isSkewed
+      ? earliest(query.createdTo, new Date(serverTime).toISOString())
+      : pin;
+    if (serverPin !== pin) {
+      const provider = this.context.provider;
       warnings.push({
         code: 'other',
-        provider: this.context.provider,
-        message: `the local clock is ahead of ${this.context.provider}'s (${clientNow} vs ${serverPin}); the listing is pinned to ${this.context.provider}'s time`,
+        provider,
+        message: `the local clock differs from ${provider}'s (${new Date(sentAt).toISOString()} here, ${new Date(serverTime).toISOString()} there); the listing is pinned to ${provider}'s time`,
       });
       pin = serverPin;
       fetched = await this.fetchPage(plan, { page: 1, size: plan.pageSize, to: pin }, options);

@@ -15,10 +15,10 @@ export {
 } from './flexfactor-api.js';
 export { describeFlexFactorError } from './flexfactor-error.js';
 export {
-  FLEXFACTOR_EXTENSION_KEY,
   type FlexFactorMapContext,
   type FlexFactorOrderExtensions,
   type FlexFactorRecordResult,
+  flexFactorExtensionsOf,
   readFlexFactorOrderDetail,
   readFlexFactorRow,
 } from './flexfactor-mapper.js';
