@@ -83,6 +83,7 @@ export class OrderTable {
   private alive: Uint8Array;
   private slotCount: number;
   private liveCount: number;
+  /** Increments on every mutation; selections cached under another version are stale. */
   private dataVersion = 0;
   private readonly overrides = new Map<number, WireObject>();
   /** id → slot for every slot whose current id is not its generated id. */
@@ -114,22 +115,12 @@ export class OrderTable {
     return this.liveCount;
   }
 
-  /** Increments on every mutation; selections computed under another version are stale. */
-  get version(): number {
-    return this.dataVersion;
-  }
-
-  /** Number of slots ever used (live or deleted); slots are never reused. */
-  get slots(): number {
-    return this.slotCount;
-  }
-
   /** True when the slot holds a live order. */
-  isAlive(slot: number): boolean {
+  private isAlive(slot: number): boolean {
     return slot >= 0 && slot < this.slotCount && this.alive[slot] === 1;
   }
 
-  /** True when the slot's order is stored as an object (inserted, updated or a verbatim seed row). */
+  /** True when the slot's order is stored as an object (inserted or updated). */
   hasOverride(slot: number): boolean {
     return this.overrides.has(slot);
   }
@@ -137,11 +128,6 @@ export class OrderTable {
   /** The stored object of an overridden slot. */
   override(slot: number): WireObject | undefined {
     return this.overrides.get(slot);
-  }
-
-  /** Every overridden live slot (inserted or updated orders), in slot order of insertion. */
-  overriddenSlots(): IterableIterator<number> {
-    return this.overrides.keys();
   }
 
   /** The wire object of a live slot: the stored override, or the generated order. */
@@ -227,7 +213,7 @@ export class OrderTable {
   }
 
   /** The comparator of a sort field: its key, then the id, both ascending. */
-  comparator(sortKey: string): SlotComparator {
+  private comparator(sortKey: string): SlotComparator {
     const cached = this.comparators.get(sortKey);
     if (cached) return cached;
     const spec = this.spec(sortKey);
