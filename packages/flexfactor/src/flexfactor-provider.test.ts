@@ -94,6 +94,11 @@ describe('resolveFlexFactorSettings', () => {
     });
   });
 
+  it('reads the environment from the env setting, so {} turns the fallbacks off', () => {
+    expect(resolveFlexFactorSettings({ env }).appKey).toBe('env-key');
+    expect(() => createFlexFactor({ env: {} })).toThrow(/FLEXFACTOR_APP_KEY/);
+  });
+
   it('prefers explicit settings over the environment', () => {
     expect(
       resolveFlexFactorSettings({ appKey: 'k', appSecret: 's', id: 'ff-eu', pageSize: 50 }, env),

@@ -90,6 +90,11 @@ export interface FlexFactorSettings {
    * (provider-apis.md Part 3 item 18); lower this if FlexFactor refuses large pages.
    */
   pageSize?: number | undefined;
+  /**
+   * Where the environment fallbacks are read from (default `process.env`). Pass `{}` to turn them
+   * off, e.g. when settings come from a configuration file.
+   */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 /** The FlexFactor provider: the `OrderProvider` port plus page-number access. */
@@ -144,7 +149,7 @@ const ORDER_BY: Partial<Record<SortField, string>> = {
  */
 export function resolveFlexFactorSettings(
   settings: FlexFactorSettings = {},
-  environment: Readonly<Record<string, string | undefined>> = process.env,
+  environment: Readonly<Record<string, string | undefined>> = settings.env ?? process.env,
 ): ResolvedFlexFactorSettings {
   const id = settings.id ?? DEFAULT_ID;
   if (!providerIdSchema.safeParse(id).success) {
