@@ -40,7 +40,10 @@ export interface LoadedConfigFile<T> {
  * @throws ConfigurationError naming the file, the key and what was expected; or that the file is
  * missing or not JSON.
  */
-export async function loadConfigFile<T extends z.ZodType>(path: string, schema: T): Promise<LoadedConfigFile<z.output<T>>> {
+export async function loadConfigFile<T extends z.ZodType>(
+  path: string,
+  schema: T,
+): Promise<LoadedConfigFile<z.output<T>>> {
   const absolute = resolve(path);
   let text: string;
   try {
@@ -65,14 +68,22 @@ export async function loadConfigFile<T extends z.ZodType>(path: string, schema: 
       message: `configuration file ${absolute} is not valid JSON: ${(error as Error).message}`,
     });
   }
-  return { path: absolute, baseDir: dirname(absolute), config: parseConfig(schema, json, absolute) };
+  return {
+    path: absolute,
+    baseDir: dirname(absolute),
+    config: parseConfig(schema, json, absolute),
+  };
 }
 
 /**
  * Validates configuration content.
  * @throws ConfigurationError listing each bad key (`providers[0].apiKey: must not be empty`).
  */
-export function parseConfig<T extends z.ZodType>(schema: T, value: unknown, source: string): z.output<T> {
+export function parseConfig<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  source: string,
+): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
@@ -89,6 +100,8 @@ export function parseConfig<T extends z.ZodType>(schema: T, value: unknown, sour
 }
 
 /** The providers of a loaded configuration, with their ids. */
-export function entriesWithIds(entries: readonly ProviderEntry[]): Array<{ id: string; entry: ProviderEntry }> {
+export function entriesWithIds(
+  entries: readonly ProviderEntry[],
+): Array<{ id: string; entry: ProviderEntry }> {
   return entries.map((entry) => ({ id: entryId(entry), entry }));
 }

@@ -1,6 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigurationError, type OrderProvider, SPECIFICATION_VERSION, type TransportOptions } from '@orderbridge/core';
+import {
+  ConfigurationError,
+  type OrderProvider,
+  SPECIFICATION_VERSION,
+  type TransportOptions,
+} from '@orderbridge/core';
 import { createFlexFactor } from '@orderbridge/flexfactor';
 import { createFlexPortal } from '@orderbridge/flexportal';
 import { entryId, type ProviderEntry, type SecretValue } from './provider-entry.js';
@@ -20,15 +25,19 @@ export interface CreateProviderOptions {
  * @throws ConfigurationError naming the provider, the setting and the variable when something is
  * missing or invalid, or when a custom module cannot be loaded or does not build a v1 provider.
  */
-export async function createProvider(entry: ProviderEntry, options: CreateProviderOptions = {}): Promise<OrderProvider> {
+export async function createProvider(
+  entry: ProviderEntry,
+  options: CreateProviderOptions = {},
+): Promise<OrderProvider> {
   const env = options.env ?? process.env;
   const id = entryId(entry);
-  const secret = (value: SecretValue | undefined, setting: string) => resolveSecret(value, { env, provider: id, setting });
+  const secret = (value: SecretValue | undefined, setting: string) =>
+    resolveSecret(value, { env, provider: id, setting });
   const transport = options.transport ?? {};
   switch (entry.type) {
     case 'flexportal':
       return createFlexPortal({
-        ...transport,
+        ...providerTransport(transport),
         id,
         apiKey: secret(entry.apiKey, 'apiKey'),
         tenantId: secret(entry.tenantId, 'tenantId'),
@@ -40,7 +49,7 @@ export async function createProvider(entry: ProviderEntry, options: CreateProvid
       });
     case 'flexfactor':
       return createFlexFactor({
-        ...transport,
+        ...providerTransport(transport),
         id,
         appKey: secret(entry.appKey, 'appKey'),
         appSecret: secret(entry.appSecret, 'appSecret'),
@@ -54,6 +63,18 @@ export async function createProvider(entry: ProviderEntry, options: CreateProvid
     case 'module':
       return loadModuleProvider(entry, options.baseDir ?? process.cwd(), env, transport);
   }
+}
+
+/** Core's transport options under the names the built-in providers' settings use. */
+function providerTransport(transport: TransportOptions) {
+  return {
+    fetch: transport.fetch,
+    timeout: transport.timeoutMs,
+    deadline: transport.deadlineMs,
+    retry: transport.retry,
+    rateLimit: transport.rateLimit,
+    hooks: transport.hooks,
+  };
 }
 
 /**
@@ -106,9 +127,13 @@ async function loadModuleProvider(
   }
   const settings: Record<string, unknown> = { ...transport, id: entry.id };
   for (const [key, value] of Object.entries(entry.settings ?? {})) {
-    settings[key] = isSecretReference(value) ? resolveSecret(value, { env, provider: entry.id, setting: `settings.${key}` }) : value;
+    settings[key] = isSecretReference(value)
+      ? resolveSecret(value, { env, provider: entry.id, setting: `settings.${key}` })
+      : value;
   }
-  const provider = (await (factory as (settings: Record<string, unknown>) => unknown)(settings)) as Partial<OrderProvider>;
+  const provider = (await (factory as (settings: Record<string, unknown>) => unknown)(
+    settings,
+  )) as Partial<OrderProvider>;
   if (
     typeof provider !== 'object' ||
     provider === null ||

@@ -2,8 +2,18 @@ import type { ProviderEntry } from './provider-entry.js';
 
 /** Environment variables each built-in provider reads. */
 export const PROVIDER_ENVIRONMENT = {
-  flexportal: ['FLEXPORTAL_API_KEY', 'FLEXPORTAL_TENANT_ID', 'FLEXPORTAL_REGION', 'FLEXPORTAL_BASE_URL'],
-  flexfactor: ['FLEXFACTOR_APP_KEY', 'FLEXFACTOR_APP_SECRET', 'FLEXFACTOR_ENVIRONMENT', 'FLEXFACTOR_BASE_URL'],
+  flexportal: [
+    'FLEXPORTAL_API_KEY',
+    'FLEXPORTAL_TENANT_ID',
+    'FLEXPORTAL_REGION',
+    'FLEXPORTAL_BASE_URL',
+  ],
+  flexfactor: [
+    'FLEXFACTOR_APP_KEY',
+    'FLEXFACTOR_APP_SECRET',
+    'FLEXFACTOR_ENVIRONMENT',
+    'FLEXFACTOR_BASE_URL',
+  ],
 } as const;
 
 /**
@@ -11,7 +21,9 @@ export const PROVIDER_ENVIRONMENT = {
  * FlexFactor when any FLEXFACTOR_* credential is set. A half-configured provider is still returned,
  * so creating it fails with an error that names the missing variable instead of silently skipping it.
  */
-export function providerEntriesFromEnvironment(env: Readonly<Record<string, string | undefined>>): ProviderEntry[] {
+export function providerEntriesFromEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+): ProviderEntry[] {
   const entries: ProviderEntry[] = [];
   const has = (name: string) => env[name] !== undefined && env[name] !== '';
   if (has('FLEXPORTAL_API_KEY') || has('FLEXPORTAL_TENANT_ID')) {

@@ -27,7 +27,9 @@ export const flexPortalEntrySchema = z.strictObject({
   id: providerIdSchema.optional(),
   apiKey: secretValueSchema.optional(),
   tenantId: secretValueSchema.optional(),
-  region: z.enum(['eu', 'us', 'qatar', 'test'], { error: 'must be eu, us, qatar or test' }).optional(),
+  region: z
+    .enum(['eu', 'us', 'qatar', 'test'], { error: 'must be eu, us, qatar or test' })
+    .optional(),
   baseUrl: httpUrl.optional(),
   rateLimit: rateLimit.optional(),
   timeout: timeout.optional(),
@@ -40,7 +42,9 @@ export const flexFactorEntrySchema = z.strictObject({
   id: providerIdSchema.optional(),
   appKey: secretValueSchema.optional(),
   appSecret: secretValueSchema.optional(),
-  environment: z.enum(['sandbox', 'production'], { error: 'must be sandbox or production' }).optional(),
+  environment: z
+    .enum(['sandbox', 'production'], { error: 'must be sandbox or production' })
+    .optional(),
   baseUrl: httpUrl.optional(),
   rateLimit: rateLimit.optional(),
   timeout: timeout.optional(),
@@ -61,10 +65,16 @@ export const moduleEntrySchema = z.strictObject({
 });
 
 /** One configured provider. */
-export const providerEntrySchema = z.discriminatedUnion('type', [flexPortalEntrySchema, flexFactorEntrySchema, moduleEntrySchema], {
-  error: (issue) =>
-    issue.code === 'invalid_union' ? 'must have "type": "flexportal", "flexfactor" or "module"' : undefined,
-});
+export const providerEntrySchema = z.discriminatedUnion(
+  'type',
+  [flexPortalEntrySchema, flexFactorEntrySchema, moduleEntrySchema],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? 'must have "type": "flexportal", "flexfactor" or "module"'
+        : undefined,
+  },
+);
 
 /** One configured provider. */
 export type ProviderEntry = z.infer<typeof providerEntrySchema>;
