@@ -47,9 +47,9 @@ describe('FlexFactor token lifecycle (sandbox)', () => {
     const truth = groundTruth(sandbox);
     const seen: string[] = [];
     let pagesRead = 0;
-    for await (const page of paginate(provider, { limit: 50 }, { concurrency: 1 })) {
-      // paginate yields orders; expire every issued token after each 50 orders.
-      seen.push(page.id);
+    for await (const order of paginate(provider, { limit: 50 }, { concurrency: 1 })) {
+      // Expire every issued token after each page of 50 orders.
+      seen.push(order.id);
       if (seen.length % 50 === 0) {
         pagesRead += 1;
         sandbox.flexfactor.expireTokens();
