@@ -4,5 +4,8 @@ export default defineProject({
   test: {
     name: 'service',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // End-to-end tests start real sandbox and service processes.
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
   },
 });

@@ -1,1 +1,50 @@
-export {};
+/**
+ * `@orderbridge/service`: the OrderBridge HTTP service — REST API with OpenAPI, tenants and API
+ * keys. Use `startServer` to run it, or `createApp` to embed the Hono app.
+ */
+
+export { type AppOptions, createApp, type OrderBridgeApp } from './app.js';
+export {
+  type ApiKeyRecord,
+  createApiKeyIndex,
+  generateApiKey,
+  hashApiKey,
+} from './auth/api-key.js';
+export {
+  createTenantDefinitions,
+  type TenantBuildOptions,
+} from './config/create-tenant-definitions.js';
+export {
+  type CommandLineOptions,
+  type DemoConfig,
+  loadServiceConfig,
+  type ProductionConfig,
+  type ServiceConfig,
+} from './config/service-config.js';
+export { readServiceEnvironment, type ServiceEnvironment } from './config/service-environment.js';
+export {
+  loadTenantsFile,
+  parseTenants,
+  type TenantEntry,
+  type TenantsFile,
+  tenantsFileSchema,
+} from './config/tenants-file.js';
+export { type CursorSigner, createCursorSigner } from './cursor/cursor-signer.js';
+export {
+  type FieldError,
+  PROBLEM_BASE,
+  PROBLEM_TYPES,
+  type Problem,
+  type ProblemName,
+} from './http/problem.js';
+export { createLogger, type LoggerSettings, type ServiceLogger } from './observability/logger.js';
+export { createServiceMetrics, type ServiceMetrics } from './observability/metrics.js';
+export {
+  createReadinessMonitor,
+  type ProviderCheck,
+  type ReadinessMonitor,
+  type ReadinessReport,
+} from './observability/readiness.js';
+export { createKeyRateLimiter, type KeyRateLimiter } from './rate-limit/key-rate-limiter.js';
+export { type RunningServer, type StartServerOptions, startServer } from './server.js';
+export type { TenantDefinition } from './tenancy/tenant.js';

@@ -195,5 +195,7 @@ function providerFields(error: ProviderApiError): ProblemInit & { detail: string
 
 /** One sentence listing each bad parameter. */
 export function describeIssues(errors: readonly FieldError[]): string {
-  return `Invalid query: ${errors.map((error) => `${error.field}: ${error.message}`).join('; ')}`;
+  const describe = (error: FieldError) =>
+    error.message.startsWith(error.field) ? error.message : `${error.field}: ${error.message}`;
+  return `Invalid query: ${errors.map(describe).join('; ')}`;
 }

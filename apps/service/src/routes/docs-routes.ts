@@ -15,8 +15,11 @@ function standaloneBundleUrl(): URL {
   return new URL('./browser/standalone.js', import.meta.resolve('@scalar/api-reference'));
 }
 
-/** The OpenAPI document of the app, with servers and security. */
-export function openApiDocument(app: OpenAPIHono<ServiceEnv>, version: string) {
+/** An OpenAPI 3.1 document as @hono/zod-openapi generates it. */
+type OpenApiDocument = ReturnType<OpenAPIHono<ServiceEnv>['getOpenAPI31Document']>;
+
+/** The OpenAPI document of the app, with its description and tags. */
+function openApiDocument(app: OpenAPIHono<ServiceEnv>, version: string): OpenApiDocument {
   return app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
@@ -43,7 +46,7 @@ export function registerDocsRoutes(app: OpenAPIHono<ServiceEnv>, version: string
     scheme: 'bearer',
     description: 'An API key of a tenant, as `Authorization: Bearer <key>`.',
   });
-  let document: ReturnType<typeof openApiDocument> | undefined;
+  let document: OpenApiDocument | undefined;
   app.get('/openapi.json', (context) => {
     document ??= openApiDocument(app, version);
     return context.json(document);
@@ -59,6 +62,9 @@ export function registerDocsRoutes(app: OpenAPIHono<ServiceEnv>, version: string
     });
   });
 
+  // Browsers ask for it on every page; answer without a 404 problem in the console and the logs.
+  app.get('/favicon.ico', (context) => context.body(null, 204));
+
   app.get(
     '/docs',
     Scalar({
@@ -67,6 +73,12 @@ export function registerDocsRoutes(app: OpenAPIHono<ServiceEnv>, version: string
       cdn: DOCS_SCRIPT_PATH,
       withDefaultFonts: false,
       telemetry: false,
+      // Nothing on the page may call out: no AI agent, MCP or hosted developer tools.
+      showDeveloperTools: 'never',
+      agent: { disabled: true },
+      mcp: { disabled: true },
+      documentDownloadType: 'json',
+      authentication: { preferredSecurityScheme: 'bearerAuth' },
     }),
   );
 }

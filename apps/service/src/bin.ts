@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { sandboxProviderEntries } from '@orderbridge/config';
+import { ConfigurationError } from '@orderbridge/core';
+import { startSandbox } from '@orderbridge/sandbox';
+import { generateApiKey, hashApiKey } from './auth/api-key.js';
+import { type CommandLineOptions, loadServiceConfig } from './config/service-config.js';
+import { parseTenants, type TenantEntry } from './config/tenants-file.js';
+import { createLogger } from './observability/logger.js';
+import { type RunningServer, startServer } from './server.js';
+import { SERVICE_VERSION } from './version.js';
+
+const HELP = `Usage: orderbridge-service [--tenants <file>] [--port <n>] [--host <address>]
+       orderbridge-service new-key [--json]
+       orderbridge-service hash-key < key.txt
+
+Runs the OrderBridge HTTP service. With a tenants file (--tenants or ORDERBRIDGE_TENANTS_FILE)
+it serves those tenants and needs ORDERBRIDGE_CURSOR_SECRET; without one it starts the embedded
+sandbox with a demo tenant and prints a demo API key.
+
+Commands:
+  new-key         print a new random API key and the SHA-256 to put in the tenants file
+  hash-key        read an API key from stdin and print its SHA-256
+
+Options:
+  --tenants <file>   tenants file (JSON)
+  --port <n>         TCP port (default PORT or 8080)
+  --host <address>   interface (default HOST or 127.0.0.1)
+  --help             show this help
+  --version          show the version
+
+Environment: PORT, HOST, LOG_LEVEL, ORDERBRIDGE_TENANTS_FILE, ORDERBRIDGE_CURSOR_SECRET,
+ORDERBRIDGE_REDACT, ORDERBRIDGE_SHUTDOWN_TIMEOUT_MS, ORDERBRIDGE_READINESS_INTERVAL_MS.
+Exit codes: 0 ok (also after SIGTERM/SIGINT), 1 failure at run time, 2 invalid configuration or usage.
+`;
+
+/** Exit code for invalid configuration or usage. */
+const EXIT_USAGE = 2;
+
+function fail(message: string, code = EXIT_USAGE): never {
+  process.stderr.write(`orderbridge-service: ${message}\n`);
+  process.exit(code);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine();
+  } catch (error) {
+    fail(`${error instanceof Error ? error.message : String(error)}\nRun with --help for usage.`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (values.version) {
+    process.stdout.write(`${SERVICE_VERSION}\n`);
+    return;
+  }
+  const command = positionals[0];
+  if (command === 'new-key') {
+    const key = generateApiKey();
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify({ key, sha256: hashApiKey(key) })}\n`
+        : `API key (give it to the client; it is stored nowhere): ${key}\nSHA-256 (put it in the tenants file as "sha256"):     ${hashApiKey(key)}\n`,
+    );
+    return;
+  }
+  if (command === 'hash-key') {
+    const key = (await readStdin()).trim();
+    if (key === '') fail('hash-key reads an API key from stdin, and stdin was empty');
+    process.stdout.write(`${hashApiKey(key)}\n`);
+    return;
+  }
+  if (command !== undefined) fail(`unknown command "${command}"; see --help`);
+  await serveFromConfiguration(values);
+}
+
+function parseCommandLine() {
+  return parseArgs({
+    options: {
+      tenants: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+      version: { type: 'boolean' },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+}
+
+async function serveFromConfiguration(values: {
+  tenants?: string | undefined;
+  port?: string | undefined;
+  host?: string | undefined;
+}): Promise<void> {
+  const options: CommandLineOptions = { tenantsFile: values.tenants, host: values.host };
+  if (values.port !== undefined) {
+    if (!/^\d+$/.test(values.port) || Number(values.port) > 65_535) {
+      fail(`--port must be a whole number from 0 to 65535, got "${values.port}"`);
+    }
+    options.port = Number(values.port);
+  }
+  const config = await loadServiceConfig(process.env, options).catch((error: unknown) => {
+    if (ConfigurationError.isInstance(error)) fail(error.message);
+    throw error;
+  });
+  const logger = createLogger({ level: config.logLevel, redactPersonalData: config.redact });
+  let server: RunningServer;
+  let closeSandbox = async (): Promise<void> => {};
+  try {
+    if (config.mode === 'production') {
+      server = await startServer({
+        tenants: config.tenants,
+        cursorSecret: config.cursorSecret,
+        baseDir: config.baseDir,
+        port: config.port,
+        host: config.host,
+        logger,
+        redact: config.redact,
+        shutdownTimeoutMs: config.shutdownTimeoutMs,
+        readinessIntervalMs: config.readinessIntervalMs,
+      });
+    } else {
+      const sandbox = await startSandbox({ port: 0 });
+      closeSandbox = () => sandbox.close();
+      const demoKey = generateApiKey();
+      const tenants: TenantEntry[] = parseTenants(
+        {
+          tenants: [
+            {
+              id: 'demo',
+              apiKeys: [{ id: 'demo', sha256: hashApiKey(demoKey) }],
+              providers: sandboxProviderEntries(sandbox),
+            },
+          ],
+        },
+        'the demo configuration',
+      );
+      server = await startServer({
+        tenants,
+        // A random secret per process: cursors of one demo process are useless to another.
+        cursorSecret: config.cursorSecret ?? randomBytes(32),
+        env: {},
+        port: config.port,
+        host: config.host,
+        logger,
+        redact: config.redact,
+        shutdownTimeoutMs: config.shutdownTimeoutMs,
+        readinessIntervalMs: config.readinessIntervalMs,
+      });
+      process.stderr.write(
+        [
+          '',
+          `OrderBridge service (demo) listening on ${server.url}`,
+          `  providers     FlexPortal and FlexFactor from the embedded sandbox at ${sandbox.url}`,
+          `  demo API key  ${demoKey}`,
+          `  API reference ${server.url}/docs`,
+          `  try           curl -H "Authorization: Bearer ${demoKey}" "${server.url}/v1/orders?limit=5"`,
+          '',
+          'No tenants file given: this is a demo. See the README for production configuration.',
+          '',
+        ].join('\n'),
+      );
+    }
+  } catch (error) {
+    await closeSandbox();
+    if (ConfigurationError.isInstance(error)) fail(error.message);
+    fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`, 1);
+  }
+
+  let isStopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (isStopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    isStopping = true;
+    logger.info({ signal }, 'signal received');
+    server
+      .close()
+      .then(() => closeSandbox())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`orderbridge-service: unexpected error: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
+
+await main();

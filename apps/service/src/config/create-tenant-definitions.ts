@@ -1,0 +1,124 @@
+import { createProvider, type ProviderEntry, type SecretValue } from '@orderbridge/config';
+import { ConfigurationError, registerSecret, type TransportOptions } from '@orderbridge/core';
+import type { TenantDefinition } from '../tenancy/tenant.js';
+import type { TenantEntry } from './tenants-file.js';
+
+/** Where provider settings come from when tenants are built. */
+export interface TenantBuildOptions {
+  /** The process environment; only variables a tenant's entries name are passed on. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Folder relative module paths resolve against (the tenants file's folder). */
+  baseDir?: string | undefined;
+  /** Transport options every provider gets (hooks for metrics and logs). */
+  transport?: TransportOptions | undefined;
+}
+
+/**
+ * Creates every tenant's providers once, with the tenant's own credentials. Each tenant's providers
+ * see an environment holding only the variables that tenant's entries reference (`{ "env": "NAME" }`),
+ * so a missing credential fails here instead of silently falling back to a provider's default
+ * variable, which may hold another tenant's credentials.
+ * @throws ConfigurationError naming the tenant, the provider, the setting and the variable.
+ */
+export async function createTenantDefinitions(
+  tenants: readonly TenantEntry[],
+  options: TenantBuildOptions,
+): Promise<TenantDefinition[]> {
+  const definitions: TenantDefinition[] = [];
+  for (const tenant of tenants) {
+    const env = restrictedEnvironment(tenant.providers, options.env);
+    registerSecret(...resolvedCredentials(tenant.providers, env));
+    const providers = [];
+    for (const [index, entry] of tenant.providers.entries()) {
+      try {
+        providers.push(
+          await createProvider(entry, {
+            env,
+            ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
+            ...(options.transport !== undefined ? { transport: options.transport } : {}),
+          }),
+        );
+      } catch (error) {
+        if (!ConfigurationError.isInstance(error)) throw error;
+        throw new ConfigurationError({
+          setting: `tenants.${tenant.id}.providers[${index}]`,
+          ...(error.environmentVariable ? { environmentVariable: error.environmentVariable } : {}),
+          ...(error.provider ? { provider: error.provider } : {}),
+          message: `tenant "${tenant.id}", providers[${index}]: ${error.message}`,
+          cause: error,
+        });
+      }
+    }
+    definitions.push({
+      id: tenant.id,
+      apiKeys: tenant.apiKeys,
+      providers,
+      rateLimit: tenant.rateLimit,
+      redact: tenant.redact,
+    });
+  }
+  return definitions;
+}
+
+/** Only the variables the entries reference, with their values from `env`. */
+export function restrictedEnvironment(
+  entries: readonly ProviderEntry[],
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const name of referencedVariables(entries)) {
+    const value = env[name];
+    if (value !== undefined) result[name] = value;
+  }
+  return result;
+}
+
+/** Names of the environment variables the entries reference. */
+export function referencedVariables(entries: readonly ProviderEntry[]): string[] {
+  const names = new Set<string>();
+  for (const value of credentialValues(entries)) {
+    if (typeof value === 'object') names.add(value.env);
+  }
+  for (const entry of entries) {
+    if (entry.type === 'flexportal' && isReference(entry.tenantId)) names.add(entry.tenantId.env);
+  }
+  return [...names];
+}
+
+/** The credential values (inline or resolved from `env`), to be masked in every log line. */
+function resolvedCredentials(
+  entries: readonly ProviderEntry[],
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  return credentialValues(entries).flatMap((value) => {
+    const resolved = typeof value === 'string' ? value : env[value.env];
+    return resolved === undefined ? [] : [resolved];
+  });
+}
+
+/** Credential settings: API keys and app secrets; for modules, every `{ env }` setting. */
+function credentialValues(entries: readonly ProviderEntry[]): SecretValue[] {
+  const values: SecretValue[] = [];
+  for (const entry of entries) {
+    if (entry.type === 'flexportal') {
+      if (entry.apiKey !== undefined) values.push(entry.apiKey);
+    } else if (entry.type === 'flexfactor') {
+      if (entry.appKey !== undefined) values.push(entry.appKey);
+      if (entry.appSecret !== undefined) values.push(entry.appSecret);
+    } else {
+      for (const setting of Object.values(entry.settings ?? {})) {
+        if (isReference(setting)) values.push(setting);
+      }
+    }
+  }
+  return values;
+}
+
+function isReference(value: unknown): value is { env: string } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.keys(value).length === 1 &&
+    typeof (value as { env?: unknown }).env === 'string'
+  );
+}

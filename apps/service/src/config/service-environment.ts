@@ -1,0 +1,80 @@
+import { ConfigurationError } from '@orderbridge/core';
+import { z } from 'zod';
+import { MIN_CURSOR_SECRET_BYTES } from '../cursor/cursor-signer.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const positiveInteger = (name: string, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .refine((value) => value >= 1 && value <= max, `${name} must be between 1 and ${max}`);
+
+/** The environment variables the service reads, validated. Unrelated variables are ignored. */
+export const serviceEnvironmentSchema = z.object({
+  /** TCP port (default 8080; 0 picks a free port). */
+  PORT: z
+    .string()
+    .regex(/^\d+$/, 'PORT must be a whole number')
+    .transform(Number)
+    .refine((port) => port <= 65_535, 'PORT must be at most 65535')
+    .optional(),
+  /** Interface to bind (default 127.0.0.1; 0.0.0.0 for every interface). */
+  HOST: z.string().min(1, 'HOST must not be empty').optional(),
+  /** pino level (default info). */
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+    .optional(),
+  /** Path of the tenants file; without it (and without `--tenants`) the embedded demo runs. */
+  ORDERBRIDGE_TENANTS_FILE: z
+    .string()
+    .min(1, 'ORDERBRIDGE_TENANTS_FILE must not be empty')
+    .optional(),
+  /** Secret that signs cursors; required with a tenants file; at least 32 bytes. */
+  ORDERBRIDGE_CURSOR_SECRET: z
+    .string()
+    .refine(
+      (secret) => Buffer.byteLength(secret, 'utf8') >= MIN_CURSOR_SECRET_BYTES,
+      `ORDERBRIDGE_CURSOR_SECRET must be at least ${MIN_CURSOR_SECRET_BYTES} bytes (e.g. "openssl rand -base64 48")`,
+    )
+    .optional(),
+  /** `true` masks customer emails and payment instrument tokens in responses and logs. */
+  ORDERBRIDGE_REDACT: z
+    .enum(['true', 'false', '1', '0'], { error: 'ORDERBRIDGE_REDACT must be true or false' })
+    .transform((value) => value === 'true' || value === '1')
+    .optional(),
+  /** How long shutdown waits for in-flight requests, in ms (default 10000). */
+  ORDERBRIDGE_SHUTDOWN_TIMEOUT_MS: positiveInteger(
+    'ORDERBRIDGE_SHUTDOWN_TIMEOUT_MS',
+    600_000,
+  ).optional(),
+  /** How often providers are checked for `/readyz`, in ms (default 30000). */
+  ORDERBRIDGE_READINESS_INTERVAL_MS: positiveInteger(
+    'ORDERBRIDGE_READINESS_INTERVAL_MS',
+    86_400_000,
+  ).optional(),
+});
+
+/** The validated environment. */
+export type ServiceEnvironment = z.output<typeof serviceEnvironmentSchema>;
+
+/**
+ * Reads the service's variables from an environment; empty values count as unset.
+ * @throws ConfigurationError listing every invalid variable.
+ */
+export function readServiceEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+): ServiceEnvironment {
+  const relevant: Record<string, string> = {};
+  for (const name of Object.keys(serviceEnvironmentSchema.shape)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') relevant[name] = value;
+  }
+  const result = serviceEnvironmentSchema.safeParse(relevant);
+  if (result.success) return result.data;
+  throw new ConfigurationError({
+    setting: 'environment',
+    message: `invalid environment:\n  - ${result.error.issues.map((issue) => issue.message).join('\n  - ')}`,
+  });
+}

@@ -1,0 +1,108 @@
+import { loadConfigFile, parseConfig, providersConfigSchema } from '@orderbridge/config';
+import { providerIdSchema } from '@orderbridge/core';
+import { z } from 'zod';
+
+/** An API key entry: a name and the SHA-256 of the key (never the key). */
+export const apiKeyEntrySchema = z.strictObject({
+  /** A name for the key, logged instead of the key (`ci`, `dashboard`). */
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"'),
+  /** Lower-case hex SHA-256 of the key, from `orderbridge-service hash-key` or `new-key`. */
+  sha256: z
+    .string()
+    .regex(
+      /^[0-9a-f]{64}$/,
+      'must be the 64 lower-case hex digits of the SHA-256 of the key (run "orderbridge-service hash-key")',
+    ),
+});
+
+/** One tenant: its keys, its providers (with its own credentials) and limits. */
+export const tenantEntrySchema = z.strictObject({
+  /** Tenant id (lower-case letters, digits, "-", "_"); appears in logs and metrics. */
+  id: providerIdSchema,
+  /** The tenant's API keys as hashes; at least one. */
+  apiKeys: z.array(apiKeyEntrySchema).min(1, 'must list at least one key'),
+  /** The tenant's providers; secrets inline or as `{ "env": "NAME" }`. */
+  providers: providersConfigSchema.shape.providers.refine(
+    (entries) => entries.length > 0,
+    'must list at least one provider',
+  ),
+  /** Requests per minute each key may make (default 600). */
+  rateLimit: z
+    .strictObject({
+      requestsPerMinute: z
+        .number()
+        .int('must be a whole number')
+        .min(1, 'must be at least 1')
+        .max(1_000_000, 'must be at most 1000000'),
+    })
+    .optional(),
+  /** Mask customer emails and payment instrument tokens in this tenant's responses. */
+  redact: z.boolean().optional(),
+});
+
+/** The tenants file. */
+export const tenantsFileSchema = z
+  .strictObject({
+    /** Optional JSON schema reference for editors. */
+    $schema: z.string().optional(),
+    tenants: z.array(tenantEntrySchema).min(1, 'must list at least one tenant'),
+  })
+  .superRefine((file, context) => {
+    const tenantIds = new Map<string, number>();
+    const hashes = new Map<string, string>();
+    file.tenants.forEach((tenant, tenantIndex) => {
+      const first = tenantIds.get(tenant.id);
+      if (first !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['tenants', tenantIndex, 'id'],
+          message: `repeats the tenant id "${tenant.id}" of tenants[${first}]`,
+        });
+      }
+      tenantIds.set(tenant.id, tenantIndex);
+      const keyIds = new Set<string>();
+      tenant.apiKeys.forEach((key, keyIndex) => {
+        if (keyIds.has(key.id)) {
+          context.addIssue({
+            code: 'custom',
+            path: ['tenants', tenantIndex, 'apiKeys', keyIndex, 'id'],
+            message: `repeats the key id "${key.id}" within tenant "${tenant.id}"`,
+          });
+        }
+        keyIds.add(key.id);
+        const owner = hashes.get(key.sha256);
+        if (owner !== undefined) {
+          context.addIssue({
+            code: 'custom',
+            path: ['tenants', tenantIndex, 'apiKeys', keyIndex, 'sha256'],
+            message: `is the same key as one of ${owner}: a key belongs to exactly one tenant`,
+          });
+        }
+        hashes.set(key.sha256, `tenant "${tenant.id}"`);
+      });
+    });
+  });
+
+/** The tenants file, validated. */
+export type TenantsFile = z.output<typeof tenantsFileSchema>;
+/** One tenant of the tenants file. */
+export type TenantEntry = z.output<typeof tenantEntrySchema>;
+
+/**
+ * Reads and validates a tenants file.
+ * @throws ConfigurationError naming the file and each bad key (`tenants[0].apiKeys[1].sha256: ...`).
+ */
+export async function loadTenantsFile(
+  path: string,
+): Promise<{ path: string; baseDir: string; tenants: TenantEntry[] }> {
+  const loaded = await loadConfigFile(path, tenantsFileSchema);
+  return { path: loaded.path, baseDir: loaded.baseDir, tenants: loaded.config.tenants };
+}
+
+/**
+ * Validates tenants given as data (the embedded demo builds its tenant in memory).
+ * @throws ConfigurationError naming each bad key.
+ */
+export function parseTenants(value: unknown, source: string): TenantEntry[] {
+  return parseConfig(tenantsFileSchema, value, source).tenants;
+}

@@ -1,0 +1,227 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  runService,
+  type SandboxProcess,
+  startSandboxProcess,
+  startServiceProcess,
+  waitForLine,
+  writeTenantsFile,
+} from './support/processes.js';
+import { E2E_CURSOR_SECRET, E2E_KEYS, e2eTenants } from './support/tenants.js';
+
+let sandbox: SandboxProcess;
+
+beforeAll(async () => {
+  sandbox = await startSandboxProcess(['--orders', '60']);
+}, 30_000);
+
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+describe('graceful shutdown', () => {
+  it('finishes a request in flight after SIGTERM, refuses new connections and exits 0', async () => {
+    const tenants = e2eTenants(sandbox.settings);
+    const service = await startServiceProcess(['--tenants', writeTenantsFile(tenants.file)], {
+      ...tenants.env,
+      ORDERBRIDGE_CURSOR_SECRET: E2E_CURSOR_SECRET,
+    });
+    await sandbox.control.faults.set('flexportal', { latencyMs: 1500 });
+    try {
+      const inFlight = fetch(`${service.url}/v1/orders?provider=flexportal&limit=3`, {
+        headers: { authorization: `Bearer ${E2E_KEYS.tenantA}` },
+      });
+      // Wait until the service has sent the upstream request, then ask it to stop.
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const stats = await sandbox.control.stats();
+        if (stats.flexportal.routes.listOrders > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await sandbox.control.resetStats();
+      service.process.kill('SIGTERM');
+      await waitForLine(service, 'stdout', (line) => line.includes('shutting down'));
+      // A new connection is refused while the one in flight is still being served.
+      await expect(fetch(`${service.url}/healthz`)).rejects.toThrow();
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { orders: unknown[] }).orders).toHaveLength(3);
+      expect(await service.exited).toBe(0);
+      expect(service.stdout.some((line) => line.includes('"shut down"'))).toBe(true);
+    } finally {
+      await sandbox.control.faults.clear();
+      await service.stop('SIGKILL');
+    }
+  }, 30_000);
+});
+
+describe('readiness', () => {
+  it('is 503 naming the provider whose check fails, and the request fails without leaking its key', async () => {
+    const canary = 'fp_canary_wrong_key_0f9e8d7c6b5a';
+    const file = {
+      tenants: [
+        {
+          id: 'broken',
+          apiKeys: [
+            { id: 'k', sha256: createHash('sha256').update(E2E_KEYS.tenantA).digest('hex') },
+          ],
+          providers: [
+            {
+              type: 'flexportal',
+              apiKey: canary,
+              tenantId: 'bu_sandbox_a',
+              baseUrl: sandbox.settings.flexportal.baseUrl,
+            },
+          ],
+        },
+      ],
+    };
+    const service = await startServiceProcess(['--tenants', writeTenantsFile(file)], {
+      ORDERBRIDGE_CURSOR_SECRET: E2E_CURSOR_SECRET,
+      LOG_LEVEL: 'debug',
+    });
+    try {
+      let body: Record<string, unknown> = {};
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const response = await fetch(`${service.url}/readyz`);
+        body = (await response.json()) as Record<string, unknown>;
+        const checks = body.checks as Array<{ status: string }>;
+        if (checks.every((check) => check.status !== 'pending')) {
+          expect(response.status).toBe(503);
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(body.type).toBe('https://orderbridge.dev/problems/not-ready');
+      expect(body.checks).toEqual([
+        expect.objectContaining({ tenant: 'broken', provider: 'flexportal', status: 'failed' }),
+      ]);
+      const failed = await fetch(`${service.url}/v1/orders`, {
+        headers: { authorization: `Bearer ${E2E_KEYS.tenantA}` },
+      });
+      const problem = (await failed.json()) as Record<string, unknown>;
+      expect(failed.status).toBe(502);
+      expect(problem).toMatchObject({
+        provider: 'flexportal',
+        kind: 'authentication',
+        providerStatus: 401,
+      });
+      const output = [
+        ...service.stdout,
+        ...service.stderr,
+        JSON.stringify(body),
+        JSON.stringify(problem),
+      ].join('\n');
+      expect(output).not.toContain(canary);
+    } finally {
+      await service.stop();
+    }
+  }, 30_000);
+});
+
+describe('configuration errors', () => {
+  const validFile = () => e2eTenants(sandbox.settings);
+
+  it('exits 2 naming the file and the key of an invalid tenants file', async () => {
+    const { file } = validFile();
+    const broken = structuredClone(file) as {
+      tenants: Array<{ apiKeys: Array<{ sha256: string }> }>;
+    };
+    broken.tenants[1]!.apiKeys[0]!.sha256 = 'not-a-hash';
+    const path = writeTenantsFile(broken);
+    const result = await runService(['--tenants', path, '--port', '0'], {
+      ORDERBRIDGE_CURSOR_SECRET: E2E_CURSOR_SECRET,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(path);
+    expect(result.stderr).toContain('tenants[1].apiKeys[0].sha256');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 when the cursor secret is missing or short', async () => {
+    const path = writeTenantsFile(validFile().file);
+    const missing = await runService(['--tenants', path, '--port', '0']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('ORDERBRIDGE_CURSOR_SECRET');
+    const short = await runService(['--port', '0'], {
+      ORDERBRIDGE_TENANTS_FILE: path,
+      ORDERBRIDGE_CURSOR_SECRET: 'too-short',
+    });
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('at least 32 bytes');
+  });
+
+  it("exits 2 when a tenant's credential variable is unset, never falling back to the provider's own variable", async () => {
+    const { file, env } = validFile();
+    const result = await runService(['--tenants', writeTenantsFile(file), '--port', '0'], {
+      ORDERBRIDGE_CURSOR_SECRET: E2E_CURSOR_SECRET,
+      TENANT_A_FLEXFACTOR_SECRET: env.TENANT_A_FLEXFACTOR_SECRET,
+      FLEXPORTAL_API_KEY: env.TENANT_A_FLEXPORTAL_KEY,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('tenant "tenant-a"');
+    expect(result.stderr).toContain('TENANT_A_FLEXPORTAL_KEY');
+    const withoutKey = structuredClone(file) as {
+      tenants: Array<{ providers: Array<Record<string, unknown>> }>;
+    };
+    delete withoutKey.tenants[1]!.providers[0]!.apiKey;
+    const fallback = await runService(['--tenants', writeTenantsFile(withoutKey), '--port', '0'], {
+      ...env,
+      ORDERBRIDGE_CURSOR_SECRET: E2E_CURSOR_SECRET,
+      FLEXPORTAL_API_KEY: env.TENANT_A_FLEXPORTAL_KEY,
+    });
+    expect(fallback.code).toBe(2);
+    expect(fallback.stderr).toContain('tenant "tenant-b"');
+    expect(fallback.stderr).not.toContain(env.TENANT_A_FLEXPORTAL_KEY);
+  });
+
+  it('exits 2 for a bad PORT and an unknown option', async () => {
+    const badPort = await runService([], { PORT: 'eighty' });
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toContain('PORT');
+    const unknown = await runService(['--colour']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--colour');
+  });
+});
+
+describe('key commands', () => {
+  it('new-key prints a key and its hash; hash-key hashes stdin', async () => {
+    const created = await runService(['new-key', '--json']);
+    expect(created.code).toBe(0);
+    const { key, sha256 } = JSON.parse(created.stdout) as { key: string; sha256: string };
+    expect(key).toMatch(/^obk_[A-Za-z0-9_-]{43}$/);
+    const hashed = await runService(['hash-key'], {}, `${key}\n`);
+    expect(hashed.code).toBe(0);
+    expect(hashed.stdout.trim()).toBe(sha256);
+    expect(sha256).toBe(createHash('sha256').update(key).digest('hex'));
+    expect((await runService(['hash-key'], {}, '')).code).toBe(2);
+  });
+});
+
+describe('demo mode', () => {
+  it('with no configuration runs the embedded sandbox, prints a demo key and the docs URL, and stops on SIGINT', async () => {
+    const service = await startServiceProcess([], {});
+    try {
+      const banner = await waitForLine(service, 'stderr', (line) => line.includes('demo API key'));
+      const key = /demo API key\s+(\S+)/.exec(banner)![1]!;
+      await waitForLine(service, 'stderr', (line) => line.includes(`${service.url}/docs`));
+      const response = await fetch(`${service.url}/v1/orders?limit=20`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      const body = (await response.json()) as { orders: Array<{ provider: string }> };
+      expect(response.status).toBe(200);
+      expect(body.orders).toHaveLength(20);
+      const providers = (await (
+        await fetch(`${service.url}/v1/providers`, { headers: { authorization: `Bearer ${key}` } })
+      ).json()) as { providers: Array<{ id: string }> };
+      expect(providers.providers.map((provider) => provider.id)).toEqual([
+        'flexportal',
+        'flexfactor',
+      ]);
+      expect(await service.stop('SIGINT')).toBe(0);
+    } finally {
+      await service.stop('SIGKILL');
+    }
+  }, 30_000);
+});
