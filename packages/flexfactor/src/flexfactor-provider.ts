@@ -12,6 +12,7 @@ import {
   type HttpResponse,
   InvalidQueryError,
   MAX_LIMIT,
+  mapRecords,
   type Order,
   type OrderPage,
   type OrderProvider,
@@ -495,37 +496,34 @@ class FlexFactorListing {
       });
     }
     const page = parsed.data.orders;
-    const orders: Order[] = [];
-    const warnings: Warning[] = [];
-    page.rows.forEach((raw, index) => {
-      const path = `orders.rows[${index}]`;
-      const record = readFlexFactorRow(raw, path, {
-        provider,
-        statusMap,
-        includeRaw: options.includeRaw,
-      });
-      if (record.ok) {
-        orders.push(record.order);
-        warnings.push(...record.warnings);
-        return;
-      }
-      const summary = record.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
-      if (options.strict) {
-        throw new ProviderResponseError({
+    // One loop for every provider (core's mapRecords): a row off the documented format is left out
+    // and reported as an invalid-record warning with its JSON path, or fails the call when strict.
+    const { values: orders, warnings } = mapRecords(page.rows, {
+      provider,
+      path: 'orders.rows',
+      operation: LIST_OPERATION,
+      strict: options.strict,
+      status: response.status,
+      requestId: response.requestId,
+      recordId: (raw) => {
+        const id = (raw as { id?: unknown } | null)?.id;
+        return typeof id === 'string' ? id : undefined;
+      },
+      map: (raw) => {
+        const record = readFlexFactorRow(raw, '', {
           provider,
-          status: response.status,
-          requestId: response.requestId,
-          issues: record.issues,
-          message: `${provider} ${LIST_OPERATION} returned an order that does not match the documented format (${summary})`,
+          statusMap,
+          includeRaw: options.includeRaw,
         });
-      }
-      warnings.push({
-        code: 'invalid-record',
-        provider,
-        ...(record.recordId ? { recordId: record.recordId } : {}),
-        issues: record.issues,
-        message: `${provider} sent an order${record.recordId ? ` (${record.recordId})` : ''} that does not match the documented format, so it was left out: ${summary}`,
-      });
+        if (!record.ok) {
+          throw new ProviderResponseError({
+            provider,
+            issues: record.issues,
+            message: 'row off the documented format',
+          });
+        }
+        return { value: record.order, warnings: record.warnings };
+      },
     });
     return { page, headers: response.headers, orders, warnings };
   }
