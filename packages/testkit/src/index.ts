@@ -37,7 +37,11 @@ export {
   checkGetOrderAgreesWithListing,
   checkMissingOrderNotFound,
 } from './conformance/lookup-checks.js';
-export { firstOrderDifference, type OrderDifference } from './conformance/order-difference.js';
+export {
+  firstOrderDifference,
+  firstOrderDisagreement,
+  type OrderDifference,
+} from './conformance/order-difference.js';
 export { checkSortDirections, checkUnsupportedSortRefused } from './conformance/sort-checks.js';
 export {
   checkStatusMapCoversDocumentedStatuses,

@@ -2,11 +2,12 @@ import { NotFoundError, orderSchema } from '@orderbridge/core';
 import { answered, assertTypedError, rejectionOf, walk } from './check-support.js';
 import type { ConformanceContext } from './conformance-context.js';
 import { ConformanceError } from './conformance-error.js';
-import { firstOrderDifference } from './order-difference.js';
+import { firstOrderDisagreement } from './order-difference.js';
 
 /**
- * `getOrder(id)` returns the same order as the listing (deep equality, `raw` ignored), valid
- * against the canonical schema, for a sample spread over the listing (first, last and between).
+ * `getOrder(id)` agrees with the listing — every value the listing sent is the same (`raw` ignored;
+ * fields the listing left empty may be filled in; the raw status label compares case-insensitively)
+ * — and is valid against the canonical schema, for a sample spread over the listing.
  * @throws ConformanceError naming the order and the first differing path.
  */
 export async function checkGetOrderAgreesWithListing(
@@ -33,7 +34,7 @@ export async function checkGetOrderAgreesWithListing(
         promise: 'every order validates against the canonical orderSchema',
       });
     }
-    const difference = firstOrderDifference(fetched, order);
+    const difference = firstOrderDisagreement(fetched, order);
     if (difference) {
       throw new ConformanceError({
         finding: `getOrder(${JSON.stringify(order.id)}) differs from the listed ${order.key} at ${difference.path}: fetched ${difference.left}, listed ${difference.right}`,

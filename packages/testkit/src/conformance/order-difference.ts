@@ -17,11 +17,35 @@ export interface OrderDifference {
 export function firstOrderDifference(left: Order, right: Order): OrderDifference | undefined {
   const { raw: _leftRaw, ...leftRest } = left;
   const { raw: _rightRaw, ...rightRest } = right;
-  return firstDifference(leftRest, rightRest, '');
+  return firstDifference(leftRest, rightRest, '', 'equal');
 }
 
-function firstDifference(left: unknown, right: unknown, path: string): OrderDifference | undefined {
+/**
+ * Where a fetched order contradicts the listed one, or undefined when they agree. A single-order
+ * endpoint may carry more than a listing row (FlexFactor's adds email, names, addresses), so a field
+ * the listing left null or absent may be filled in; every value the listing did send must be the
+ * same. The raw status label is compared case-insensitively (FlexFactor lists `completed` and
+ * returns `COMPLETED` for the same order).
+ */
+export function firstOrderDisagreement(fetched: Order, listed: Order): OrderDifference | undefined {
+  const { raw: _fetchedRaw, ...fetchedRest } = fetched;
+  const { raw: _listedRaw, ...listedRest } = listed;
+  return firstDifference(fetchedRest, listedRest, '', 'agree');
+}
+
+function firstDifference(
+  left: unknown,
+  right: unknown,
+  path: string,
+  mode: 'equal' | 'agree',
+): OrderDifference | undefined {
   if (Object.is(left, right)) return undefined;
+  if (mode === 'agree') {
+    if (right === null || right === undefined) return undefined;
+    if (path === 'providerStatus.label' && typeof left === 'string' && typeof right === 'string') {
+      if (left.toLowerCase() === right.toLowerCase()) return undefined;
+    }
+  }
   const differ = (): OrderDifference => ({
     path: path || '(order)',
     left: show(left),
@@ -36,7 +60,7 @@ function firstDifference(left: unknown, right: unknown, path: string): OrderDiff
       return { path: `${path}.length`, left: String(left.length), right: String(right.length) };
     }
     for (let index = 0; index < left.length; index++) {
-      const difference = firstDifference(left[index], right[index], `${path}[${index}]`);
+      const difference = firstDifference(left[index], right[index], `${path}[${index}]`, mode);
       if (difference) return difference;
     }
     return undefined;
@@ -49,6 +73,7 @@ function firstDifference(left: unknown, right: unknown, path: string): OrderDiff
       leftRecord[key],
       rightRecord[key],
       path ? `${path}.${key}` : key,
+      mode,
     );
     if (difference) return difference;
   }
