@@ -63,5 +63,7 @@ export function authenticate(options: {
     context.header('ratelimit-limit', String(tenant.requestsPerMinute));
     context.header('ratelimit-remaining', String(decision.remaining));
     await next();
+    // Orders carry personal data: no shared cache may keep them.
+    context.res.headers.set('cache-control', 'no-store');
   };
 }

@@ -1,5 +1,12 @@
 import { type OrderProvider, parseOrderQuery, redactSecrets } from '@orderbridge/core';
 
+/** Rejects when the signal aborts. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
 /** The last check of one provider of one tenant. */
 export interface ProviderCheck {
   /** Tenant id. */
@@ -57,8 +64,11 @@ export function createReadinessMonitor(
     const signal = AbortSignal.timeout(timeoutMs);
     let next: ProviderCheck;
     try {
-      if (entry.provider.checkConnection) await entry.provider.checkConnection({ signal });
-      else await entry.provider.listOrders(parseOrderQuery({ limit: 1 }), { signal });
+      const check = entry.provider.checkConnection
+        ? entry.provider.checkConnection({ signal })
+        : entry.provider.listOrders(parseOrderQuery({ limit: 1 }), { signal });
+      // Bounded even for a provider that ignores the signal.
+      await Promise.race([check, aborted(signal)]);
       next = { ...entry.state, status: 'ok', checkedAt: new Date().toISOString() };
       delete next.error;
     } catch (error) {

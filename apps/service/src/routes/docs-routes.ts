@@ -54,7 +54,10 @@ export function registerDocsRoutes(app: OpenAPIHono<ServiceEnv>, version: string
 
   let bundle: Promise<Buffer> | undefined;
   app.get(DOCS_SCRIPT_PATH, async (context) => {
-    bundle ??= readFile(standaloneBundleUrl());
+    bundle ??= readFile(standaloneBundleUrl()).catch((error: unknown) => {
+      bundle = undefined;
+      throw error;
+    });
     const content = await bundle;
     return context.body(new Uint8Array(content), 200, {
       'content-type': 'text/javascript; charset=utf-8',

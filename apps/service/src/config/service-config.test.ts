@@ -1,0 +1,111 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hashApiKey } from '../auth/api-key.js';
+import { restrictedEnvironment } from './create-tenant-definitions.js';
+import { loadServiceConfig } from './service-config.js';
+
+const SECRET = 'a-cursor-secret-of-at-least-32-bytes!!';
+
+function tenantsFile(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'service-config-')), 'tenants.json');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      tenants: [
+        {
+          id: 'acme',
+          apiKeys: [{ id: 'k', sha256: hashApiKey('key') }],
+          providers: [{ type: 'flexportal', apiKey: 'fp_x', tenantId: 'bu' }],
+        },
+      ],
+    }),
+  );
+  return path;
+}
+
+describe('loadServiceConfig', () => {
+  it('runs the demo with no tenants file, with defaults', async () => {
+    expect(await loadServiceConfig({})).toMatchObject({
+      mode: 'demo',
+      port: 8080,
+      host: '127.0.0.1',
+      logLevel: 'info',
+      redact: false,
+      cursorSecret: undefined,
+    });
+  });
+
+  it('reads production settings from the environment; the command line wins', async () => {
+    const path = tenantsFile();
+    const config = await loadServiceConfig(
+      {
+        ORDERBRIDGE_TENANTS_FILE: path,
+        ORDERBRIDGE_CURSOR_SECRET: SECRET,
+        PORT: '9000',
+        HOST: '0.0.0.0',
+        LOG_LEVEL: 'debug',
+        ORDERBRIDGE_REDACT: 'true',
+      },
+      { port: 9100 },
+    );
+    expect(config).toMatchObject({
+      mode: 'production',
+      tenantsFile: path,
+      port: 9100,
+      host: '0.0.0.0',
+      logLevel: 'debug',
+      redact: true,
+      cursorSecret: SECRET,
+    });
+  });
+
+  it('names every invalid variable', async () => {
+    await expect(
+      loadServiceConfig({ PORT: '99999', LOG_LEVEL: 'loud', ORDERBRIDGE_REDACT: 'yes' }),
+    ).rejects.toThrow(
+      /PORT must be at most 65535[\s\S]*LOG_LEVEL must be one of[\s\S]*ORDERBRIDGE_REDACT/,
+    );
+  });
+
+  it('requires a long enough cursor secret with a tenants file', async () => {
+    await expect(loadServiceConfig({}, { tenantsFile: tenantsFile() })).rejects.toThrow(
+      /ORDERBRIDGE_CURSOR_SECRET is not set/,
+    );
+    await expect(
+      loadServiceConfig({ ORDERBRIDGE_CURSOR_SECRET: 'short' }, { tenantsFile: tenantsFile() }),
+    ).rejects.toThrow(/at least 32 bytes/);
+  });
+});
+
+describe('restrictedEnvironment', () => {
+  it('passes on only the variables the entries reference', () => {
+    const env = restrictedEnvironment(
+      [
+        { type: 'flexportal', apiKey: { env: 'ACME_FP_KEY' }, tenantId: { env: 'ACME_FP_TENANT' } },
+        { type: 'flexfactor', appKey: 'inline', appSecret: { env: 'ACME_FF_SECRET' } },
+        {
+          type: 'module',
+          id: 'custom',
+          module: './x.js',
+          settings: { token: { env: 'ACME_TOKEN' }, n: 1 },
+        },
+      ],
+      {
+        ACME_FP_KEY: 'k',
+        ACME_FP_TENANT: 't',
+        ACME_FF_SECRET: 's',
+        ACME_TOKEN: 'tok',
+        FLEXPORTAL_API_KEY: 'other-tenant',
+        PATH: '/bin',
+      },
+    );
+    expect(env).toEqual({
+      ACME_FP_KEY: 'k',
+      ACME_FP_TENANT: 't',
+      ACME_FF_SECRET: 's',
+      ACME_TOKEN: 'tok',
+    });
+  });
+});

@@ -1,0 +1,67 @@
+import { ConfigurationError } from '@orderbridge/core';
+import { describe, expect, it } from 'vitest';
+import { hashApiKey } from '../auth/api-key.js';
+import { parseTenants } from './tenants-file.js';
+
+const provider = { type: 'flexportal', apiKey: { env: 'ACME_FP_KEY' }, tenantId: 'bu_1' };
+const tenant = (id: string, key: string) => ({
+  id,
+  apiKeys: [{ id: 'k', sha256: hashApiKey(key) }],
+  providers: [provider],
+});
+
+function message(value: unknown): string {
+  try {
+    parseTenants(value, 'tenants.json');
+  } catch (error) {
+    expect(ConfigurationError.isInstance(error)).toBe(true);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('parseTenants', () => {
+  it('accepts tenants with hashed keys, providers and limits', () => {
+    const tenants = parseTenants(
+      { tenants: [{ ...tenant('acme', 'a'), rateLimit: { requestsPerMinute: 60 }, redact: true }] },
+      'tenants.json',
+    );
+    expect(tenants[0]).toMatchObject({
+      id: 'acme',
+      rateLimit: { requestsPerMinute: 60 },
+      redact: true,
+    });
+  });
+
+  it('names the file and each bad key', () => {
+    const text = message({
+      tenants: [
+        { ...tenant('Acme', 'a'), apiKeys: [{ id: 'k', sha256: 'plain-text-key' }], extra: 1 },
+        { ...tenant('globex', 'b'), providers: [] },
+      ],
+    });
+    expect(text).toContain('tenants.json');
+    expect(text).toContain('tenants[0].id');
+    expect(text).toContain('tenants[0].apiKeys[0].sha256');
+    expect(text).toContain('"extra"');
+    expect(text).toContain('tenants[1].providers: must list at least one provider');
+  });
+
+  it('refuses repeated tenant ids and a key shared by two tenants', () => {
+    expect(message({ tenants: [tenant('acme', 'a'), tenant('acme', 'b')] })).toContain(
+      'repeats the tenant id "acme"',
+    );
+    expect(message({ tenants: [tenant('acme', 'same'), tenant('globex', 'same')] })).toContain(
+      'a key belongs to exactly one tenant',
+    );
+  });
+
+  it('refuses a base URL that is not http(s)', () => {
+    const text = message({
+      tenants: [
+        { ...tenant('acme', 'a'), providers: [{ ...provider, baseUrl: 'file:///etc/passwd' }] },
+      ],
+    });
+    expect(text).toContain('tenants[0].providers[0].baseUrl');
+  });
+});
