@@ -1,4 +1,5 @@
 import { orderSchema, type Warning } from '@orderbridge/core';
+import { firstOrderDisagreement } from '@orderbridge/testkit';
 import { describe, expect, it } from 'vitest';
 import { flexFactorOrderListResponseSchema } from './flexfactor-api.js';
 import {
@@ -55,7 +56,8 @@ describe('the seed response example (shared/seeds/002)', () => {
       status: 'completed',
       paymentStatus: 'paid',
       fulfillmentStatus: null,
-      providerStatus: { code: 7, label: 'Completed' },
+      // The raw status exactly as sent: the seed's rows spell it "completed".
+      providerStatus: { code: 7, label: 'completed' },
       type: null,
       reference: 'ref1234567890',
       customer: { id: null, email: null, name: 'John Appleseed', company: null },
@@ -103,7 +105,8 @@ describe('the seed response example (shared/seeds/002)', () => {
       status: 'completed',
       paymentStatus: 'paid',
       fulfillmentStatus: null,
-      providerStatus: { code: 7, label: 'Completed' },
+      // The raw status exactly as sent: the seed's rows spell it "completed".
+      providerStatus: { code: 7, label: 'completed' },
       type: null,
       reference: 'ref0987654321',
       customer: { id: null, email: null, name: 'Jane Doe', company: null },
@@ -247,11 +250,8 @@ describe('statuses on rows', () => {
       readFlexFactorRow(row({ status: 'CAPTUREREQUIRED', statusName: null }), '', context),
     );
     expect(byLabel.order.paymentStatus).toBe('requires_capture');
-    // The raw code is kept as sent; the label is FlexFactor's documented name.
-    expect(byLabel.order.providerStatus).toEqual({
-      code: 'CAPTUREREQUIRED',
-      label: 'Capturerequired',
-    });
+    // The raw status is kept exactly as sent.
+    expect(byLabel.order.providerStatus).toEqual({ code: 'CAPTUREREQUIRED', label: null });
   });
 
   it('keeps an unknown status as unknown with a warning, never dropping the order', () => {
@@ -272,7 +272,7 @@ describe('statuses on rows', () => {
 });
 
 describe('the single order (GET /v1/orders/{id})', () => {
-  it('maps to exactly the listed order, although it spells the status in upper case', () => {
+  it('agrees with the listed order, adding its own fields, although it spells the status in upper case', () => {
     const body = readFixture('order-detail.json');
     const detail = mapped(readFlexFactorOrderDetail(body, context));
     const listed = mapped(
@@ -286,12 +286,19 @@ describe('the single order (GET /v1/orders/{id})', () => {
         context,
       ),
     );
-    expect(detail.order).toEqual(listed.order);
-    expect(detail.order.providerStatus).toEqual({ code: 5, label: 'Capturerequired' });
+    const { detail: extra, ...listFields } = flexFactorExtensionsOf(detail.order)!;
+    // Same order, more detail: the email, and the single order's own fields under `detail`.
+    expect({
+      ...detail.order,
+      customer: { ...detail.order.customer, email: null },
+      providerStatus: { ...detail.order.providerStatus, label: 'capturerequired' },
+      extensions: { flexfactor: listFields },
+    }).toEqual(listed.order);
+    expect(firstOrderDisagreement(detail.order, listed.order)).toBeUndefined();
+    expect(detail.order.customer?.email).toBe('john.appleseed@example.com');
+    expect(detail.order.providerStatus).toEqual({ code: 5, label: 'CAPTUREREQUIRED' });
+    expect(extra).toMatchObject({ email: 'john.appleseed@example.com' });
     expect(orderSchema.safeParse(detail.order).success).toBe(true);
-    // The single order's own fields are in raw, on request.
-    const withRaw = mapped(readFlexFactorOrderDetail(body, { ...context, includeRaw: true }));
-    expect(withRaw.order.raw).toMatchObject({ email: 'john.appleseed@example.com' });
   });
 
   it('names the customer from first and last name when payerName is absent', () => {

@@ -1,5 +1,4 @@
 import {
-  findStatusEntry,
   formatPath,
   type Money,
   MoneyConversionError,
@@ -22,11 +21,10 @@ import {
 } from './flexfactor-api.js';
 
 /**
- * FlexFactor fields of a list row with no canonical home, under `order.extensions.<provider id>`
- * (`extensions.flexfactor` by default), as
- * the provider sent them. Orders read with `getOrder` carry the same fields, so an order looks the
- * same however it was read; what only the single order has (email, names, phone, addresses,
- * correlation id) is in `order.raw` when the call asks for `includeRaw`.
+ * FlexFactor fields with no canonical home, under `order.extensions.<provider id>`
+ * (`extensions.flexfactor` by default), as the provider sent them. Listed orders carry the list-row
+ * fields; an order read with `getOrder` carries them too, plus what only the single-order endpoint
+ * sends (`detail`: correlation id, names, email, phone, addresses).
  */
 export interface FlexFactorOrderExtensions {
   /** Whether the order ran in FlexFactor's ghost (shadow) mode. */
@@ -47,6 +45,20 @@ export interface FlexFactorOrderExtensions {
   formattedAmount: string | null;
   /** Currency symbol, e.g. `$`. */
   currencySymbol: string | null;
+  /** Only on orders read with `getOrder`: the single-order endpoint's own fields (FF-GET). */
+  detail?: FlexFactorOrderDetailExtension;
+}
+
+/** What `GET /v1/orders/{id}` adds to a list row (FF-GET; its field list is cut off in the docs). */
+export interface FlexFactorOrderDetailExtension {
+  correlationId: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  secondaryEmail: string | null;
+  phone: string | null;
+  billingAddress: Record<string, unknown> | null;
+  shippingAddress: Record<string, unknown> | null;
 }
 
 /**
@@ -102,7 +114,19 @@ export function readFlexFactorOrderDetail(
   const parsed = flexFactorOrderDetailSchema.safeParse(raw);
   if (!parsed.success) return invalid(raw, '', parsed.error);
   const detail = parsed.data;
-  return mapRecord(detail, raw, '', context, listExtensions(detail));
+  return mapRecord(detail, raw, '', context, {
+    ...listExtensions(detail),
+    detail: {
+      correlationId: detail.correlationId ?? null,
+      firstName: detail.firstName ?? null,
+      lastName: detail.lastName ?? null,
+      email: detail.email ?? null,
+      secondaryEmail: detail.secondaryEmail || null,
+      phone: detail.phone ?? null,
+      billingAddress: detail.billingAddress ?? null,
+      shippingAddress: detail.shippingAddress ?? null,
+    },
+  });
 }
 
 function mapRecord(
@@ -148,14 +172,10 @@ function mapRecord(
     { code: row.status, label: row.statusName ?? null },
     key,
   );
-  // The label is FlexFactor's own name for the code (its `orderStatuses` table: 7 → "Completed"),
-  // not the endpoint's spelling: the list sends "completed" (seed 002), the single order
-  // "CAPTUREREQUIRED" (AM, Part 3 item 25), and one order must read the same from both. An
-  // undocumented status keeps its label as sent; the exact text is always in `raw`.
-  const entry =
-    findStatusEntry(context.statusMap, row.status) ??
-    (row.statusName ? findStatusEntry(context.statusMap, row.statusName) : undefined);
-  const providerStatus = entry ? { code: row.status, label: entry.label } : status.providerStatus;
+  // The raw status is kept exactly as sent (DESIGN: never lost): the list spells the label
+  // "completed" (seed 002) and the single order "CAPTUREREQUIRED" (AM, Part 3 item 25); the code
+  // is what identifies the status, and labels are compared case-insensitively.
+  const providerStatus = status.providerStatus;
   const order: Order = {
     provider: context.provider,
     id: row.id,
@@ -166,7 +186,13 @@ function mapRecord(
     providerStatus,
     type: null,
     reference: row.referenceNumber ?? null,
-    customer: { id: null, email: null, name: customerName(row), company: null },
+    // The single order has the payer's email (FF-GET); a list row does not.
+    customer: {
+      id: null,
+      email: ('email' in row ? row.email : null) ?? null,
+      name: customerName(row),
+      company: null,
+    },
     merchant: {
       id: row.merchantId ?? null,
       name: row.merchantName ?? null,

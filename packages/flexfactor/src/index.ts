@@ -16,6 +16,7 @@ export {
 export { describeFlexFactorError } from './flexfactor-error.js';
 export {
   type FlexFactorMapContext,
+  type FlexFactorOrderDetailExtension,
   type FlexFactorOrderExtensions,
   type FlexFactorRecordResult,
   flexFactorExtensionsOf,
