@@ -12,6 +12,15 @@ import { E2E_CURSOR_SECRET, E2E_KEYS, e2eTenants } from './support/tenants.js';
 
 let sandbox: SandboxProcess;
 
+/** Polls `condition` every 20 ms for up to 10 s. */
+async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('condition not reached within 10 s');
+}
+
 beforeAll(async () => {
   sandbox = await startSandboxProcess(['--orders', '60']);
 }, 30_000);
@@ -27,18 +36,16 @@ describe('graceful shutdown', () => {
       ...tenants.env,
       ORDERBRIDGE_CURSOR_SECRET: E2E_CURSOR_SECRET,
     });
+    // The start-up readiness checks also list orders: let them finish before counting.
+    await waitUntil(async () => (await fetch(`${service.url}/readyz`)).status === 200);
+    await sandbox.control.resetStats();
     await sandbox.control.faults.set('flexportal', { latencyMs: 1500 });
     try {
       const inFlight = fetch(`${service.url}/v1/orders?provider=flexportal&limit=3`, {
         headers: { authorization: `Bearer ${E2E_KEYS.tenantA}` },
       });
-      // Wait until the service has sent the upstream request, then ask it to stop.
-      for (let attempt = 0; attempt < 100; attempt++) {
-        const stats = await sandbox.control.stats();
-        if (stats.flexportal.routes.listOrders > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      await sandbox.control.resetStats();
+      // Stop the service only once its upstream request is in progress.
+      await waitUntil(async () => (await sandbox.control.stats()).flexportal.routes.listOrders > 0);
       service.process.kill('SIGTERM');
       await waitForLine(service, 'stdout', (line) => line.includes('shutting down'));
       // A new connection is refused while the one in flight is still being served.
