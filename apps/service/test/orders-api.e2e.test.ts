@@ -27,6 +27,8 @@ interface Page {
 
 let sandbox: SandboxProcess;
 let service: ServiceProcess;
+let tenantsFile: string;
+let serviceEnv: Record<string, string>;
 let canaries: string[];
 /** Every order tenant A can see, from walking its whole listing once at the largest page size. */
 let allOrdersOfA: Order[];
@@ -91,13 +93,15 @@ beforeAll(async () => {
   sandbox = await startSandboxProcess();
   const tenants = e2eTenants(sandbox.settings);
   canaries = tenants.canaries;
-  service = await startServiceProcess(['--tenants', writeTenantsFile(tenants.file)], {
+  tenantsFile = writeTenantsFile(tenants.file);
+  serviceEnv = {
     ...tenants.env,
     ORDERBRIDGE_CURSOR_SECRET: E2E_CURSOR_SECRET,
     LOG_LEVEL: 'debug',
     // A provider variable in the service's environment must never be used as a fallback.
     FLEXPORTAL_API_KEY: 'fp_must_never_be_used_000000',
-  });
+  };
+  service = await startServiceProcess(['--tenants', tenantsFile], serviceEnv);
   allOrdersOfA = await walk('limit=1000');
 }, 60_000);
 
@@ -168,6 +172,28 @@ describe('pagination', () => {
     expect(keys(await walk('limit=61&sort=total:asc'))).toEqual(
       expected({ sort: { field: 'total', direction: 'asc' } }),
     );
+  });
+
+  it('continues a listing on another instance with the same secret (stateless)', async () => {
+    const second = await startServiceProcess(['--tenants', tenantsFile], serviceEnv);
+    try {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let page = 0; page === 0 || cursor !== null; page++) {
+        const base = page % 2 === 0 ? service.url : second.url;
+        const query = `limit=90${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const response = await fetch(`${base}/v1/orders?${query}`, {
+          headers: { authorization: `Bearer ${E2E_KEYS.tenantA}` },
+        });
+        const body = (await response.json()) as Page;
+        expect(response.status).toBe(200);
+        seen.push(...keys(body.orders));
+        cursor = body.nextCursor;
+      }
+      expect(seen).toEqual(keys(allOrdersOfA));
+    } finally {
+      await second.stop();
+    }
   });
 
   it('rejects forged, altered, truncated and foreign cursors with 400 invalid-cursor', async () => {
