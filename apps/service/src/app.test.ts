@@ -400,6 +400,30 @@ describe('provider failures', () => {
   });
 });
 
+describe('client disconnects', () => {
+  it('answers 499 without an internal error when the client aborts', async () => {
+    const metrics = createServiceMetrics({ defaultMetrics: false });
+    const hanging = {
+      ...createMemoryProvider('alpha', []),
+      listOrders: (_query: unknown, options?: { signal?: AbortSignal }) =>
+        new Promise<never>((_, reject) => {
+          options?.signal?.addEventListener('abort', () => reject(options.signal?.reason));
+        }),
+    };
+    const { app } = createTestApp({ acmeProviders: [hanging], metrics });
+    const controller = new AbortController();
+    const pending = app.request('/v1/orders', {
+      headers: { authorization: `Bearer ${KEYS.acme}` },
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 20);
+    expect((await pending).status).toBe(499);
+    const text = await metrics.render();
+    expect(text).toContain('route="/v1/orders",method="GET",status="499"');
+    expect(text).not.toContain('status="500"');
+  });
+});
+
 describe('rate limit', () => {
   it('answers 429 with Retry-After once a key spent its budget', async () => {
     const { get } = createTestApp({ limitedRequestsPerMinute: 2 });

@@ -95,8 +95,14 @@ export function createApp(options: AppOptions): OrderBridgeApp {
   });
 
   app.onError((error, context) => {
-    const { name, init, headers, isInternal } = problemFromError(error);
     const requestId = context.get('requestId');
+    if (context.req.raw.signal.aborted) {
+      // The client went away and its upstream calls were cancelled: nobody reads this answer, and
+      // it is no failure of the service. 499 (as nginx logs it) keeps it apart in metrics.
+      logger.info({ requestId }, 'client closed the request');
+      return new Response(null, { status: 499 });
+    }
+    const { name, init, headers, isInternal } = problemFromError(error);
     if (isInternal) logger.error({ requestId, err: error }, 'request failed');
     else logger.warn({ requestId, error: error.message }, 'request failed');
     return respondWithProblem(context, name, init, headers);
