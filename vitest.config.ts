@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 // and sets its timeouts. `.ci/run` reads the JSON reporter's counts from this run.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*', 'examples/*', 'bench'],
+    projects: ['packages/*', 'apps/*', 'examples/*', 'tests/*', 'bench'],
   },
 });

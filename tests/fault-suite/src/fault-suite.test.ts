@@ -1,0 +1,8 @@
+import { describeSchemaDrift } from './scenarios/schema-drift.js';
+import { describeTransportFaults } from './scenarios/transport-faults.js';
+
+// One file, so that the scenarios run in a fixed order and the canary sweep runs last, over
+// everything the scenarios collected (vitest runs separate files in separate workers, in no
+// guaranteed order).
+describeTransportFaults();
+describeSchemaDrift();
