@@ -37,7 +37,8 @@ export function processIo(interrupt: AbortSignal): CliIo {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    env: process.env,
+    // A plain copy: process.env is an exotic object some validators (zod's record) refuse.
+    env: { ...process.env },
     cwd: process.cwd(),
     now: () => new Date(),
     interrupt,

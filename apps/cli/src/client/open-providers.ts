@@ -78,12 +78,17 @@ export async function openProviders(
       id: entry.type,
       type: entry.type,
       entry,
-      settings: Object.entries(entry).map(([name, value]) => ({
-        name,
-        value,
-        isSecret: /key|secret/i.test(name),
-        source: { kind: 'sandbox' as const },
-      })),
+      settings: [
+        { name: 'id', value: entry.type, isSecret: false, source: { kind: 'default' as const } },
+        ...Object.entries(entry)
+          .filter(([name]) => name !== 'type')
+          .map(([name, value]) => ({
+            name,
+            value,
+            isSecret: /key|secret/i.test(name),
+            source: { kind: 'sandbox' as const },
+          })),
+      ],
     }));
     // The sandbox's providers must not pick up real credentials as fallbacks.
     env = {};

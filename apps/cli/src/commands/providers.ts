@@ -7,6 +7,7 @@ import { maskSecret } from '../config/mask-secret.js';
 import type { ResolvedConfig, ResolvedSetting } from '../config/resolve-config.js';
 import { describeSource } from '../config/setting-source.js';
 import { describeError, providerErrorLine } from '../errors/describe-error.js';
+import { BORDERLESS } from '../output/order-table.js';
 import { parseOutputFormat } from '../output/output-format.js';
 import type { ActionFactory } from './action.js';
 import type { CommandContext } from './command-context.js';
@@ -16,8 +17,6 @@ import { loadConfig } from './order-options.js';
 export interface ProvidersFlags {
   format?: string | undefined;
 }
-
-const NO_STYLE = { head: [] as string[], border: [] as string[] };
 
 /** `orderbridge providers` and `orderbridge providers check`. */
 export function createProvidersCommand(action: ActionFactory): Command {
@@ -280,8 +279,9 @@ function renderProviders(
   for (const provider of providers) {
     lines.push('', colors.bold(`${provider.id}  (${provider.type})`));
     const table = new Table({
-      head: ['setting', 'value', 'source'].map((name) => colors.dim(name)),
-      style: NO_STYLE,
+      head: ['SETTING', 'VALUE', 'SOURCE'].map((name) => colors.dim(name)),
+      chars: BORDERLESS,
+      style: { head: [], border: [], compact: true, 'padding-left': 2, 'padding-right': 0 },
     });
     for (const setting of provider.settings) {
       table.push([
@@ -290,11 +290,13 @@ function renderProviders(
         setting.source ? describeSource(setting.source) : '',
       ]);
     }
-    lines.push(table.toString());
-    if (provider.instance)
+    lines.push(table.toString().replace(/ +$/gm, ''));
+    if (provider.instance) {
       lines.push(
+        `  ${colors.dim('CAPABILITIES')}`,
         ...describeCapabilities(provider.instance.capabilities).map((line) => `  ${line}`),
       );
+    }
     if (provider.error) lines.push(`  ${colors.red('error')}: ${provider.error.message}`);
   }
   return `${lines.join('\n')}\n`;

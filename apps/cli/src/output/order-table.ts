@@ -12,7 +12,30 @@ export interface TableSettings {
   fields?: readonly FieldPath[] | undefined;
 }
 
-const NO_STYLE = { head: [] as string[], border: [] as string[] };
+/** cli-table3's own colours off (picocolors decides), no row separators. */
+const NO_STYLE = { head: [] as string[], border: [] as string[], compact: true };
+/** Columns separated by two spaces, no box: easy to read, easy to grep, like `kubectl get`. */
+export const BORDERLESS = {
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '',
+  'mid-mid': '',
+  right: '',
+  'right-mid': '',
+  middle: '  ',
+};
+const TABLE_LOOK = {
+  chars: BORDERLESS,
+  style: { ...NO_STYLE, 'padding-left': 0, 'padding-right': 0 },
+};
 
 /** The default columns of the order table: key, status, payment, customer, total, created. */
 const DEFAULT_COLUMNS: ReadonlyArray<{
@@ -39,26 +62,26 @@ export function renderOrderTable(orders: readonly Order[], settings: TableSettin
     for (const order of orders) {
       table.push(fields.map((field) => cellText(readPath(order, field), 'human')));
     }
-    return `${table.toString()}\n`;
+    return tableText(table);
   }
   const table = new Table({
-    head: DEFAULT_COLUMNS.map((column) => colors.bold(column.name)),
+    head: DEFAULT_COLUMNS.map((column) => colors.bold(column.name.toUpperCase())),
     colAligns: DEFAULT_COLUMNS.map((column) => column.align ?? 'left'),
-    style: NO_STYLE,
+    ...TABLE_LOOK,
   });
   for (const order of orders)
     table.push(DEFAULT_COLUMNS.map((column) => column.read(order, colors)));
-  return `${table.toString()}\n`;
+  return tableText(table);
 }
 
 /** Renders one order for `orders get` on a terminal: its fields, then its lines. */
 export function renderOrderDetail(order: Order, settings: TableSettings): string {
   const { colors, fields } = settings;
-  const details = new Table({ style: NO_STYLE });
-  const add = (name: string, value: string) => details.push({ [colors.bold(name)]: value });
+  const details = new Table(TABLE_LOOK);
+  const add = (name: string, value: string) => details.push({ [colors.bold(`${name}:`)]: value });
   if (fields) {
     for (const field of fields) add(field.text, cellText(readPath(order, field), 'human'));
-    return `${details.toString()}\n`;
+    return tableText(details);
   }
   add('key', order.key);
   add('status', colorStatus(order.status, colors));
@@ -82,14 +105,14 @@ export function renderOrderDetail(order: Order, settings: TableSettings): string
   add('created', order.createdAt);
   if (order.updatedAt) add('updated', order.updatedAt);
   if (order.placedAt) add('placed', order.placedAt);
-  let text = `${details.toString()}\n`;
+  let text = tableText(details);
   if (order.items.length > 0) {
     const items = new Table({
-      head: ['sku', 'name', 'qty', 'unit price', 'term', 'fulfilment'].map((name) =>
+      head: ['SKU', 'NAME', 'QTY', 'UNIT PRICE', 'TERM', 'FULFILMENT'].map((name) =>
         colors.bold(name),
       ),
       colAligns: ['left', 'left', 'right', 'right', 'right', 'left'],
-      style: NO_STYLE,
+      ...TABLE_LOOK,
     });
     for (const item of order.items) {
       items.push([
@@ -103,9 +126,18 @@ export function renderOrderDetail(order: Order, settings: TableSettings): string
           : '',
       ]);
     }
-    text += `${items.toString()}\n`;
+    text += `\n${tableText(items)}`;
   }
   return text;
+}
+
+/** The table's text without the padding cli-table3 leaves at line ends. */
+function tableText(table: { toString(): string }): string {
+  return `${table
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')}\n`;
 }
 
 function colorStatus(status: Order['status'], colors: Colors): string {

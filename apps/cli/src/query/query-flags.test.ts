@@ -53,7 +53,11 @@ describe('buildOrderQuery', () => {
     values = collectList('pending', values);
     values = collectList('completed', values);
     expect(values).toEqual(['Pending', 'on-hold', 'pending', 'completed']);
-    expect(buildOrderQuery({ status: values }, context).status).toEqual(['pending', 'on_hold', 'completed']);
+    expect(buildOrderQuery({ status: values }, context).status).toEqual([
+      'pending',
+      'on_hold',
+      'completed',
+    ]);
   });
 
   it('applies the default limit only when --limit is absent', () => {
@@ -63,43 +67,77 @@ describe('buildOrderQuery', () => {
   });
 
   it('defaults the sort direction to desc and accepts snake_case fields', () => {
-    expect(buildOrderQuery({ sort: 'created_at' }, context).sort).toEqual({ field: 'createdAt', direction: 'desc' });
-    expect(buildOrderQuery({ sort: 'updatedAt:ASC' }, context).sort).toEqual({ field: 'updatedAt', direction: 'asc' });
+    expect(buildOrderQuery({ sort: 'created_at' }, context).sort).toEqual({
+      field: 'createdAt',
+      direction: 'desc',
+    });
+    expect(buildOrderQuery({ sort: 'updatedAt:ASC' }, context).sort).toEqual({
+      field: 'updatedAt',
+      direction: 'asc',
+    });
   });
 
   it('rejects a bad status with the allowed values and a suggestion', () => {
-    const message = usageMessage(() => buildOrderQuery({ status: ['shipped', 'compleated'] }, context));
+    const message = usageMessage(() =>
+      buildOrderQuery({ status: ['shipped', 'compleated'] }, context),
+    );
     expect(message).toContain('--status: "shipped" is not a valid value');
-    expect(message).toContain('Allowed: draft, pending, on_hold, processing, completed, cancelled, failed, returned, unknown');
-    expect(usageMessage(() => buildOrderQuery({ status: ['compleated'] }, context))).toContain('did you mean "completed"?');
+    expect(message).toContain(
+      'Allowed: draft, pending, on_hold, processing, completed, cancelled, failed, returned, unknown',
+    );
+    expect(usageMessage(() => buildOrderQuery({ status: ['compleated'] }, context))).toContain(
+      'did you mean "completed"?',
+    );
     expect(usageMessage(() => buildOrderQuery({ paymentStatus: ['payed'] }, context))).toMatch(
       /--payment-status: "payed".*did you mean "paid"/,
     );
-    expect(usageMessage(() => buildOrderQuery({ fulfillmentStatus: [''] }, context))).toContain('--fulfillment-status: empty value');
+    expect(usageMessage(() => buildOrderQuery({ fulfillmentStatus: [''] }, context))).toContain(
+      '--fulfillment-status: empty value',
+    );
   });
 
   it('rejects bad sorts, limits and dates naming the flag', () => {
-    expect(usageMessage(() => buildOrderQuery({ sort: 'amount' }, context))).toContain('--sort: "amount" is not a sort field');
-    expect(usageMessage(() => buildOrderQuery({ sort: 'totl:asc' }, context))).toContain('did you mean "total"?');
-    expect(usageMessage(() => buildOrderQuery({ sort: 'total:up' }, context))).toContain('must be asc or desc');
-    expect(usageMessage(() => buildOrderQuery({ sort: 'a:b:c' }, context))).toContain('field[:direction]');
-    expect(usageMessage(() => buildOrderQuery({ limit: '0' }, context))).toContain('--limit: 0 is out of range (expected 1 to 1000)');
-    expect(usageMessage(() => buildOrderQuery({ limit: '10.5' }, context))).toContain('not a whole number');
-    expect(usageMessage(() => buildOrderQuery({ limit: '5000' }, context))).toContain('out of range');
+    expect(usageMessage(() => buildOrderQuery({ sort: 'amount' }, context))).toContain(
+      '--sort: "amount" is not a sort field',
+    );
+    expect(usageMessage(() => buildOrderQuery({ sort: 'totl:asc' }, context))).toContain(
+      'did you mean "total"?',
+    );
+    expect(usageMessage(() => buildOrderQuery({ sort: 'total:up' }, context))).toContain(
+      'must be asc or desc',
+    );
+    expect(usageMessage(() => buildOrderQuery({ sort: 'a:b:c' }, context))).toContain(
+      'field[:direction]',
+    );
+    expect(usageMessage(() => buildOrderQuery({ limit: '0' }, context))).toContain(
+      '--limit: 0 is out of range (expected 1 to 1000)',
+    );
+    expect(usageMessage(() => buildOrderQuery({ limit: '10.5' }, context))).toContain(
+      'not a whole number',
+    );
+    expect(usageMessage(() => buildOrderQuery({ limit: '5000' }, context))).toContain(
+      'out of range',
+    );
     expect(usageMessage(() => buildOrderQuery({ createdFrom: 'yesterday' }, context))).toContain(
       '--created-from: "yesterday" is not a date',
     );
-    expect(usageMessage(() => buildOrderQuery({ createdTo: '2024-02-30' }, context))).toContain('(no such date)');
-  });
-
-  it('rejects a range that ends before it starts, naming both flags', () => {
-    expect(usageMessage(() => buildOrderQuery({ createdFrom: '2024-03-02', createdTo: '2024-03-01' }, context))).toBe(
-      '--created-to must not be before --created-from.',
+    expect(usageMessage(() => buildOrderQuery({ createdTo: '2024-02-30' }, context))).toContain(
+      '(no such date)',
     );
   });
 
+  it('rejects a range that ends before it starts, naming both flags', () => {
+    expect(
+      usageMessage(() =>
+        buildOrderQuery({ createdFrom: '2024-03-02', createdTo: '2024-03-01' }, context),
+      ),
+    ).toBe('--created-to must not be before --created-from.');
+  });
+
   it('rejects empty free-text filters through core’s validation, naming the flag', () => {
-    expect(usageMessage(() => buildOrderQuery({ search: '   ' }, context))).toContain('--search must not be empty');
+    expect(usageMessage(() => buildOrderQuery({ search: '   ' }, context))).toContain(
+      '--search must not be empty',
+    );
   });
 });
 
@@ -112,13 +150,19 @@ describe('parseDateFlag', () => {
   });
 
   it('reads a bare date as the start (from) or the inclusive end (to) of that UTC day', () => {
-    expect(parseDateFlag('--created-from', '2024-03-31', 'from', now)).toBe('2024-03-31T00:00:00.000Z');
+    expect(parseDateFlag('--created-from', '2024-03-31', 'from', now)).toBe(
+      '2024-03-31T00:00:00.000Z',
+    );
     expect(parseDateFlag('--created-to', '2024-03-31', 'to', now)).toBe('2024-03-31T23:59:59.999Z');
   });
 
   it('reads date-times with and without zones (no zone is UTC)', () => {
-    expect(parseDateFlag('--created-to', '2024-03-01T10:00:00+02:00', 'to', now)).toBe('2024-03-01T08:00:00.000Z');
-    expect(parseDateFlag('--created-to', '2024-03-01T10:00:00', 'to', now)).toBe('2024-03-01T10:00:00.000Z');
+    expect(parseDateFlag('--created-to', '2024-03-01T10:00:00+02:00', 'to', now)).toBe(
+      '2024-03-01T08:00:00.000Z',
+    );
+    expect(parseDateFlag('--created-to', '2024-03-01T10:00:00', 'to', now)).toBe(
+      '2024-03-01T10:00:00.000Z',
+    );
   });
 
   it('rejects anything else with the accepted forms', () => {
@@ -129,7 +173,9 @@ describe('parseDateFlag', () => {
 describe('parseIntegerFlag and suggestClosest', () => {
   it('accepts whole numbers in range only', () => {
     expect(parseIntegerFlag('--port', '4010', 0, 65535)).toBe(4010);
-    expect(() => parseIntegerFlag('--port', 'abc', 0, 65535)).toThrow('--port: "abc" is not a whole number (expected 0 to 65535).');
+    expect(() => parseIntegerFlag('--port', 'abc', 0, 65535)).toThrow(
+      '--port: "abc" is not a whole number (expected 0 to 65535).',
+    );
     expect(() => parseIntegerFlag('--port', '70000', 0, 65535)).toThrow('out of range');
   });
 

@@ -1,4 +1,5 @@
 import {
+  defineStatusMap,
   NotFoundError,
   type Order,
   type OrderPage,
@@ -8,11 +9,16 @@ import {
   type ProviderCapabilities,
   planQuery,
   SORT_FIELDS,
-  defineStatusMap,
 } from '@orderbridge/core';
 
 const statusMap = defineStatusMap('list', [
-  { code: 'confirmed', label: 'Confirmed', status: 'processing', paymentStatus: 'paid', fulfillmentStatus: 'unfulfilled' },
+  {
+    code: 'confirmed',
+    label: 'Confirmed',
+    status: 'processing',
+    paymentStatus: 'paid',
+    fulfillmentStatus: 'unfulfilled',
+  },
 ]);
 
 /**
@@ -22,7 +28,10 @@ const statusMap = defineStatusMap('list', [
 export function createListProvider(
   id: string,
   orders: readonly Order[],
-  options: { fail?: (query: OrderQuery, call: number) => Error | undefined; capabilities?: Partial<ProviderCapabilities> } = {},
+  options: {
+    fail?: (query: OrderQuery, call: number) => Error | undefined;
+    capabilities?: Partial<ProviderCapabilities>;
+  } = {},
 ): OrderProvider & { calls: number } {
   const capabilities: ProviderCapabilities = {
     filters: [],
@@ -40,10 +49,24 @@ export function createListProvider(
     capabilities,
     statusMap,
     calls: 0,
-    async listOrders(query: OrderQuery, callOptions?: { signal?: AbortSignal | undefined }): Promise<OrderPage> {
+    async listOrders(
+      query: OrderQuery,
+      callOptions?: { signal?: AbortSignal | undefined },
+    ): Promise<OrderPage> {
       provider.calls += 1;
+      const call = provider.calls;
       callOptions?.signal?.throwIfAborted();
-      const failure = options.fail?.(query, provider.calls);
+      const wait = options.delay?.(call) ?? 0;
+      if (wait > 0) {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(resolve, wait);
+          callOptions?.signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(callOptions.signal?.reason);
+          });
+        });
+      }
+      const failure = options.fail?.(query, call);
       if (failure) throw failure;
       const plan = planQuery(query, { provider: id, capabilities, statusMap });
       const sorted = [...orders].sort(orderComparator(plan.sort));
@@ -61,7 +84,12 @@ export function createListProvider(
     },
     async getOrder(orderId: string): Promise<Order> {
       const order = orders.find((candidate) => candidate.id === orderId);
-      if (!order) throw new NotFoundError({ provider: id, status: 404, message: `${id} has no order ${orderId}` });
+      if (!order)
+        throw new NotFoundError({
+          provider: id,
+          status: 404,
+          message: `${id} has no order ${orderId}`,
+        });
       return order;
     },
   };

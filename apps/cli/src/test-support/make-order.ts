@@ -12,7 +12,12 @@ export function makeOrder(provider: string, id: string, overrides: Partial<Order
     providerStatus: { code: 'confirmed', label: 'Confirmed' },
     type: 'standard',
     reference: `REF-${id}`,
-    customer: { id: `cus_${id}`, email: 'lena.vos@example.org', name: 'Lena Vos', company: 'Acme BV' },
+    customer: {
+      id: `cus_${id}`,
+      email: 'lena.vos@example.org',
+      name: 'Lena Vos',
+      company: 'Acme BV',
+    },
     merchant: { id: 'mer_1', name: 'Rent-a-Laptop', storeId: 'st_1', storeName: 'Amsterdam' },
     items: [
       {
