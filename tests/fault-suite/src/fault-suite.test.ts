@@ -1,4 +1,6 @@
+import { describePageWalkModel } from './scenarios/page-walk-model.js';
 import { describeSchemaDrift } from './scenarios/schema-drift.js';
+import { describeTokenExpiry } from './scenarios/token-expiry.js';
 import { describeTransportFaults } from './scenarios/transport-faults.js';
 
 // One file, so that the scenarios run in a fixed order and the canary sweep runs last, over
@@ -6,3 +8,5 @@ import { describeTransportFaults } from './scenarios/transport-faults.js';
 // guaranteed order).
 describeTransportFaults();
 describeSchemaDrift();
+describeTokenExpiry();
+describePageWalkModel();
