@@ -1,4 +1,6 @@
+import { describeForgedCursors } from './scenarios/forged-cursors.js';
 import { describePageWalkModel } from './scenarios/page-walk-model.js';
+import { describeProviderDown } from './scenarios/provider-down.js';
 import { describeSchemaDrift } from './scenarios/schema-drift.js';
 import { describeTokenExpiry } from './scenarios/token-expiry.js';
 import { describeTransportFaults } from './scenarios/transport-faults.js';
@@ -10,3 +12,5 @@ describeTransportFaults();
 describeSchemaDrift();
 describeTokenExpiry();
 describePageWalkModel();
+describeProviderDown();
+describeForgedCursors();
