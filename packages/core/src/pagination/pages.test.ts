@@ -140,6 +140,15 @@ describe('parallel page-number fetching', () => {
     expect(requested).toHaveLength(11);
   });
 
+  it('a walk resumed at page k fetches only the pages after k', async () => {
+    const { provider, requested } = pageNumberProvider(orders, { pageSize: 5 });
+    const seen = await collect(paginate(provider, { cursor: '5' }, { concurrency: 3 }), {
+      max: 1000,
+    });
+    expect(seen.map((order) => order.id)).toEqual(orders.slice(20).map((order) => order.id));
+    expect([...requested].sort((a, b) => a - b)).toEqual([5, 6, 7, 8, 9, 10, 11]);
+  });
+
   it('falls back to sequential pages when the total changes mid-walk', async () => {
     const data = [...orders];
     const { provider, requested } = pageNumberProvider(data, { pageSize: 5, delayMs: 5 });

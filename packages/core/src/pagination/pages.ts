@@ -192,12 +192,13 @@ function canFetchByNumber(provider: OrderProvider, first: OrderPage, concurrency
     typeof provider.cursorForPage === 'function' &&
     first.nextCursor !== null &&
     typeof first.pageCount === 'number' &&
-    first.pageCount > 1
+    first.pageCount > (first.pageNumber ?? 1)
   );
 }
 
 /**
- * Loads pages 2..pageCount with at most `concurrency` requests in flight and yields them in order.
+ * Loads the pages after `first` (pages 2..pageCount for a new walk; k+1..pageCount for a walk
+ * resumed at page k) with at most `concurrency` requests in flight and yields them in order.
  * If a page reports a different total than page 1, the listing changed under the walk: the pages
  * fetched ahead are dropped and the walk continues one page at a time from the last good page's
  * own cursor, which lets the provider realign. Returns the cursor to continue from, or null.
@@ -211,7 +212,8 @@ async function* parallelPages(
 ): AsyncGenerator<PositionedPage, string | null> {
   const pageCount = first.pageCount ?? 1;
   const inFlight = new Map<number, Promise<PositionedPage>>();
-  let nextToRequest = 2;
+  const firstNumber = first.pageNumber ?? 1;
+  let nextToRequest = firstNumber + 1;
   const fill = () => {
     while (inFlight.size < concurrency && nextToRequest <= pageCount) {
       inFlight.set(nextToRequest, quiet(fetchPage(provider.cursorForPage!(first, nextToRequest))));
@@ -219,7 +221,7 @@ async function* parallelPages(
     }
   };
   let previous = first;
-  for (let pageNumber = 2; pageNumber <= pageCount; pageNumber++) {
+  for (let pageNumber = firstNumber + 1; pageNumber <= pageCount; pageNumber++) {
     fill();
     const positioned = await inFlight.get(pageNumber)!;
     const page = positioned.page;

@@ -84,10 +84,11 @@ export interface OrderProvider {
    */
   getOrder(id: string, options?: CallOptions): Promise<Order>;
   /**
-   * For page-number providers: the cursor of page `pageNumber` of the listing whose first page
-   * returned `firstPage` (with the same pinned bounds). Lets core fetch pages in parallel.
+   * For page-number providers: the cursor of page `pageNumber` of the listing `page` belongs to
+   * (any page of it: its first, or the one a resumed walk started with), with the same pinned
+   * bounds. Lets core fetch the following pages in parallel.
    */
-  cursorForPage?(firstPage: OrderPage, pageNumber: number): string;
+  cursorForPage?(page: OrderPage, pageNumber: number): string;
   /** Verifies credentials and reachability with the cheapest possible request. */
   checkConnection?(options?: CallOptions): Promise<void>;
 }
