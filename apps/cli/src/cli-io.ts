@@ -3,7 +3,8 @@ export interface OutputStream {
   write(chunk: string, callback?: (error?: Error | null) => void): boolean;
   once(event: 'drain', listener: () => void): unknown;
   once(event: 'error', listener: (error: Error) => void): unknown;
-  removeListener(event: 'drain' | 'error', listener: (...args: never[]) => void): unknown;
+  removeListener(event: 'drain', listener: () => void): unknown;
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
   /** True when the stream is a terminal (decides tables, colour and progress). */
   readonly isTTY?: boolean | undefined;
   /** Terminal width, when it is one. */

@@ -41,7 +41,13 @@ export function createProgram(io: CliIo, argv: readonly string[], state: RunStat
         },
         (line) => state.afterError.push(line),
       );
-      await handler(context, command.opts() as never, ...operands);
+      // An option both a command and its parent define (`providers --format` and `providers check
+      // --format`) is parsed by the parent wherever it appears, so the parent's value fills in.
+      const options: Record<string, unknown> = { ...command.parent?.opts() };
+      for (const [name, value] of Object.entries(command.opts())) {
+        if (value !== undefined) options[name] = value;
+      }
+      await handler(context, options as never, ...operands);
     };
 
   const program = new Command('orderbridge')

@@ -61,6 +61,8 @@ describe('orders export', () => {
       '--checkpoint',
       'orders.checkpoint.json',
     ];
+    // The reference export runs meanwhile, on the other core.
+    const straight = straightExport('csv');
     const child = await spawnCli(args, { env: sandbox.env, cwd });
     const done = finished(child);
     await waitFor(
@@ -82,7 +84,7 @@ describe('orders export', () => {
     const resumed = await runCli([...args, '--resume'], { env: sandbox.env, cwd });
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toContain('exported 8000 orders');
-    const expected = parse(await straightExport('csv'), { columns: true });
+    const expected = parse(await straight, { columns: true });
     const actual = parse(await readFile(join(cwd, 'orders.csv'), 'utf8'), { columns: true });
     expect(actual).toHaveLength(8000);
     expect(actual).toEqual(expected);
@@ -104,6 +106,12 @@ describe('orders export', () => {
       '--status',
       'processing,completed,pending',
     ];
+    const straight = runCli(
+      [...exportArgs, '--format', 'json', '--status', 'processing,completed,pending'],
+      {
+        env: sandbox.env,
+      },
+    );
     const child = await spawnCli(args, { env: sandbox.env, cwd });
     const done = finished(child);
     await waitFor(
@@ -125,11 +133,7 @@ describe('orders export', () => {
     const resumed = await runCli([...args, '--resume'], { env: sandbox.env, cwd });
     expect(resumed.code).toBe(0);
     const actual = JSON.parse(await readFile(join(cwd, 'orders.json'), 'utf8')) as Order[];
-    const straight = await runCli(
-      [...exportArgs, '--format', 'json', '--status', 'processing,completed,pending'],
-      { env: sandbox.env },
-    );
-    const expected = JSON.parse(straight.stdout) as Order[];
+    const expected = JSON.parse((await straight).stdout) as Order[];
     expect(actual.length).toBe(expected.length);
     expect(new Set(actual.map((order) => order.key)).size).toBe(actual.length);
     expect(actual).toEqual(expected);

@@ -180,7 +180,12 @@ describe('orders get', () => {
     for (const provider of ['flexportal', 'flexfactor']) {
       const wanted = listed.find((order) => order.provider === provider)!;
       // A single order may carry more than its listing row (FlexFactor's detail endpoint does).
-      const json = await run(['orders', 'get', wanted.key, '--format', 'json']);
+      const [json, ndjson, csv, table] = await Promise.all([
+        run(['orders', 'get', wanted.key, '--format', 'json']),
+        run(['orders', 'get', wanted.key]),
+        run(['orders', 'get', wanted.key, '--format', 'csv']),
+        run(['orders', 'get', wanted.key, '--format', 'table']),
+      ]);
       expect(json.code).toBe(0);
       const fetched = JSON.parse(json.stdout) as Order;
       expect(fetched).toMatchObject({
@@ -190,13 +195,10 @@ describe('orders get', () => {
         createdAt: wanted.createdAt,
       });
       expect(json.stdout).toContain('\n  "provider"');
-      const ndjson = await run(['orders', 'get', wanted.key]);
       expect(parseNdjson(ndjson.stdout)).toEqual([fetched]);
-      const csv = await run(['orders', 'get', wanted.key, '--format', 'csv']);
       expect((parse(csv.stdout, { columns: true }) as Array<Record<string, string>>)[0]!.key).toBe(
         wanted.key,
       );
-      const table = await run(['orders', 'get', wanted.key, '--format', 'table']);
       expect(table.stdout).toMatch(new RegExp(`^key:\\s+${wanted.key}$`, 'm'));
     }
   });
@@ -217,8 +219,10 @@ describe('orders get', () => {
 
 describe('CSV export', () => {
   it('reads back with csv-parse to the same values as the NDJSON of the same export', async () => {
-    const ndjson = await run(['orders', 'export']);
-    const csv = await run(['orders', 'export', '--format', 'csv']);
+    const [ndjson, csv] = await Promise.all([
+      run(['orders', 'export']),
+      run(['orders', 'export', '--format', 'csv']),
+    ]);
     expect(ndjson.code).toBe(0);
     expect(csv.code).toBe(0);
     const orders = parseNdjson<Order>(ndjson.stdout);

@@ -30,6 +30,8 @@ export function createListProvider(
   orders: readonly Order[],
   options: {
     fail?: (query: OrderQuery, call: number) => Error | undefined;
+    /** Milliseconds to wait before answering call number `call` (the wait honours the signal). */
+    delay?: (call: number) => number;
     capabilities?: Partial<ProviderCapabilities>;
   } = {},
 ): OrderProvider & { calls: number } {
