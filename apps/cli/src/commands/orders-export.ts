@@ -224,11 +224,7 @@ export async function runOrdersExport(
       signal: context.io.interrupt,
       includeRaw,
       strict: flags.strict ?? false,
-      // Workaround: core's page walk fetches pages 2..n in parallel after the *first page it
-      // loads*, even when that page came from a cursor (page 23 of a resumed export), which would
-      // repeat pages 2..22. Until core starts parallel fetching after `first.pageNumber`, a resumed
-      // export walks its pages one at a time.
-      concurrency: resumeCursor ? 1 : concurrency,
+      concurrency,
       onWarning: (warning) => {
         if (progress) deferredWarnings.push(() => context.warn(warning));
         else context.warn(warning);
