@@ -1,4 +1,6 @@
+import { describeCliExport } from './scenarios/cli-export.js';
 import { describeForgedCursors } from './scenarios/forged-cursors.js';
+import { describeLibraryResume } from './scenarios/library-resume.js';
 import { describePageWalkModel } from './scenarios/page-walk-model.js';
 import { describeProviderDown } from './scenarios/provider-down.js';
 import { describeSchemaDrift } from './scenarios/schema-drift.js';
@@ -13,4 +15,6 @@ describeSchemaDrift();
 describeTokenExpiry();
 describePageWalkModel();
 describeProviderDown();
+describeLibraryResume();
 describeForgedCursors();
+describeCliExport();

@@ -43,9 +43,12 @@ export interface SuiteSandboxOptions {
   faults?: SandboxOptions['faults'];
 }
 
-/** Starts an in-process sandbox that accepts only the canary credentials. */
-export function startSuiteSandbox(options: SuiteSandboxOptions): Promise<Sandbox> {
-  return startSandbox({
+/**
+ * Sandbox options for a scenario: the canary FlexPortal tenant (the only tenant) and the canary
+ * FlexFactor credentials. The same options give the same data in any process.
+ */
+export function suiteSandboxOptions(options: SuiteSandboxOptions): SandboxOptions {
+  return {
     port: 0,
     seed: options.seed ?? 11,
     orders: { flexportal: options.flexportal, flexfactor: options.flexfactor },
@@ -62,7 +65,12 @@ export function startSuiteSandbox(options: SuiteSandboxOptions): Promise<Sandbox
       ...(options.tokenTtlMs !== undefined ? { tokenTtlMs: options.tokenTtlMs } : {}),
     },
     ...(options.faults ? { faults: options.faults } : {}),
-  });
+  };
+}
+
+/** Starts an in-process sandbox that accepts only the canary credentials. */
+export function startSuiteSandbox(options: SuiteSandboxOptions): Promise<Sandbox> {
+  return startSandbox(suiteSandboxOptions(options));
 }
 
 /** Settings a scenario may override, plus the label its hook payloads are recorded under. */
