@@ -1,3 +1,4 @@
+import { describeCanarySweep } from './scenarios/canary-sweep.js';
 import { describeCliExport } from './scenarios/cli-export.js';
 import { describeForgedCursors } from './scenarios/forged-cursors.js';
 import { describeLibraryResume } from './scenarios/library-resume.js';
@@ -18,3 +19,5 @@ describeProviderDown();
 describeLibraryResume();
 describeForgedCursors();
 describeCliExport();
+// Last: it searches everything the scenarios above collected.
+describeCanarySweep();

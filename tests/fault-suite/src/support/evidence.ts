@@ -31,6 +31,9 @@ function createCanaries(): CanaryCredentials {
 /** This run's canary credentials (one set for the whole suite). */
 export const CANARIES: CanaryCredentials = createCanaries();
 
+/** The kinds of output collected (the segment of a source after its last matching `/`). */
+const CHANNEL = /\/(hook|error|stdout|stderr|file|warning)\b/g;
+
 /** One piece of collected text and where it came from. */
 export interface EvidenceItem {
   /** Scenario and channel, e.g. `transport-faults/hook flexportal`. */
@@ -59,7 +62,7 @@ export class Evidence {
   /** Records a text. */
   add(source: string, text: string): void {
     this.items.push({ source, text });
-    const channel = source.split('/').at(-1)?.split(' ')[0] ?? source;
+    const channel = [...source.matchAll(CHANNEL)].at(-1)?.[1] ?? 'other';
     this.counts.set(channel, (this.counts.get(channel) ?? 0) + 1);
   }
 
