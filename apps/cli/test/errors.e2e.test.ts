@@ -1,7 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseNdjson, runCli, temporaryDirectory } from './support/cli-process.js';
+import {
+  killStrayProcesses,
+  parseNdjson,
+  runCli,
+  temporaryDirectory,
+} from './support/cli-process.js';
 import { type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
 
 let sandbox: SandboxProcess;
@@ -12,6 +17,7 @@ beforeAll(async () => {
   sandbox = await startSandboxProcess(['--orders', '120']);
 });
 afterAll(async () => {
+  killStrayProcesses();
   await sandbox?.stop();
 });
 

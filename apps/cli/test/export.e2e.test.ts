@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   finished,
+  killStrayProcesses,
   parseNdjson,
   runCli,
   spawnCli,
@@ -13,8 +14,9 @@ import {
 } from './support/cli-process.js';
 import { type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
 
-// A sandbox slow enough (latency per request, small pages) that an export can be stopped mid-way.
 let sandbox: SandboxProcess;
+/** Uninterrupted exports of the same data, made up front: what every resumed export must equal. */
+let reference: { csv: string; json: string; completed: string };
 const exportArgs = [
   'orders',
   'export',
@@ -27,9 +29,27 @@ const exportArgs = [
 ];
 
 beforeAll(async () => {
-  sandbox = await startSandboxProcess(['--orders', '4000', '--latency', '25', '--seed', '3']);
+  sandbox = await startSandboxProcess(['--orders', '3000', '--seed', '3']);
+  const [csv, json, completed] = await Promise.all([
+    straightExport(['--format', 'csv']),
+    straightExport(['--format', 'json', '--status', 'processing,completed,pending']),
+    straightExport(['--status', 'completed']),
+  ]);
+  reference = { csv, json, completed };
 });
+
+/** Latency on every provider request, so that an export (small pages) can be stopped mid-way. */
+async function slow(extra: { failNext?: { count: number; status: number } } = {}): Promise<void> {
+  await sandbox.control.faults.set('flexportal', { latencyMs: 25, ...extra });
+  await sandbox.control.faults.set('flexfactor', { latencyMs: 25 });
+}
+
+/** Back to full speed for the resume. */
+async function fast(): Promise<void> {
+  await sandbox.control.faults.clear();
+}
 afterAll(async () => {
+  killStrayProcesses();
   await sandbox?.stop();
 });
 
@@ -43,8 +63,8 @@ async function checkpointOf(
   }
 }
 
-async function straightExport(format: 'ndjson' | 'csv' | 'json'): Promise<string> {
-  const result = await runCli([...exportArgs, '--format', format], { env: sandbox.env });
+async function straightExport(args: readonly string[]): Promise<string> {
+  const result = await runCli([...exportArgs, ...args], { env: sandbox.env });
   expect(result.code).toBe(0);
   return result.stdout;
 }
@@ -61,8 +81,7 @@ describe('orders export', () => {
       '--checkpoint',
       'orders.checkpoint.json',
     ];
-    // The reference export runs meanwhile, on the other core.
-    const straight = straightExport('csv');
+    await slow();
     const child = await spawnCli(args, { env: sandbox.env, cwd });
     const done = finished(child);
     await waitFor(
@@ -72,10 +91,11 @@ describe('orders export', () => {
     );
     child.kill('SIGKILL');
     const killed = await done;
+    await fast();
     expect(killed.signal).toBe('SIGKILL');
     const checkpoint = (await checkpointOf(join(cwd, 'orders.checkpoint.json')))!;
     expect(checkpoint.complete).toBe(false);
-    expect(checkpoint.ordersWritten).toBeLessThan(8000);
+    expect(checkpoint.ordersWritten).toBeLessThan(6000);
     // The file may hold a torn batch after the checkpoint; the resume cuts it off.
     expect((await stat(join(cwd, 'orders.csv'))).size).toBeGreaterThanOrEqual(
       checkpoint.bytesWritten,
@@ -83,10 +103,10 @@ describe('orders export', () => {
 
     const resumed = await runCli([...args, '--resume'], { env: sandbox.env, cwd });
     expect(resumed.code).toBe(0);
-    expect(resumed.stderr).toContain('exported 8000 orders');
-    const expected = parse(await straight, { columns: true });
+    expect(resumed.stderr).toContain('exported 6000 orders');
+    const expected = parse(reference.csv, { columns: true });
     const actual = parse(await readFile(join(cwd, 'orders.csv'), 'utf8'), { columns: true });
-    expect(actual).toHaveLength(8000);
+    expect(actual).toHaveLength(6000);
     expect(actual).toEqual(expected);
     expect((await checkpointOf(join(cwd, 'orders.checkpoint.json')))!.complete).toBe(true);
 
@@ -106,12 +126,7 @@ describe('orders export', () => {
       '--status',
       'processing,completed,pending',
     ];
-    const straight = runCli(
-      [...exportArgs, '--format', 'json', '--status', 'processing,completed,pending'],
-      {
-        env: sandbox.env,
-      },
-    );
+    await slow();
     const child = await spawnCli(args, { env: sandbox.env, cwd });
     const done = finished(child);
     await waitFor(
@@ -120,6 +135,7 @@ describe('orders export', () => {
     );
     child.kill('SIGINT');
     const interrupted = await done;
+    await fast();
     expect(interrupted.code).toBe(130);
     expect(interrupted.stderr).toMatch(
       /orderbridge: interrupted: \d+ orders written to .*orders\.json; checkpoint saved to .*cp\.json\./,
@@ -133,10 +149,51 @@ describe('orders export', () => {
     const resumed = await runCli([...args, '--resume'], { env: sandbox.env, cwd });
     expect(resumed.code).toBe(0);
     const actual = JSON.parse(await readFile(join(cwd, 'orders.json'), 'utf8')) as Order[];
-    const expected = JSON.parse((await straight).stdout) as Order[];
+    const expected = JSON.parse(reference.json) as Order[];
     expect(actual.length).toBe(expected.length);
     expect(new Set(actual.map((order) => order.key)).size).toBe(actual.length);
     expect(actual).toEqual(expected);
+  });
+
+  it('on a provider failure mid-way saves the checkpoint, exits 1 with the resume command; the resume completes the set', async () => {
+    const cwd = await temporaryDirectory();
+    const args = [
+      ...exportArgs,
+      '--retries',
+      '0',
+      '--output',
+      'orders.ndjson',
+      '--checkpoint',
+      'cp.json',
+      '--status',
+      'completed',
+    ];
+    const expected = parseNdjson<Order>(reference.completed);
+    await slow();
+    const child = await spawnCli(args, { env: sandbox.env, cwd });
+    const done = finished(child);
+    await waitFor(
+      async () => ((await checkpointOf(join(cwd, 'cp.json')))?.ordersWritten ?? 0) >= 400,
+      30_000,
+    );
+    await slow({ failNext: { count: 1000, status: 503 } });
+    let failed: Awaited<typeof done>;
+    try {
+      failed = await done;
+    } finally {
+      await fast();
+    }
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^orderbridge: flexportal unavailable error \(HTTP 503/m);
+    expect(failed.stderr).toMatch(
+      /orderbridge: export stopped: \d+ orders written to .*orders\.ndjson; checkpoint saved to .*cp\.json\./,
+    );
+    expect(failed.stderr).toContain('Resume with: orderbridge orders export');
+
+    const resumed = await runCli([...args, '--resume'], { env: sandbox.env, cwd });
+    expect(resumed.code).toBe(0);
+    const actual = parseNdjson<Order>(await readFile(join(cwd, 'orders.ndjson'), 'utf8'));
+    expect(actual.map((order) => order.key)).toEqual(expected.map((order) => order.key));
   });
 
   it('refuses to resume with different arguments, naming the difference (exit 2)', async () => {

@@ -3,7 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finished, spawnCli, temporaryDirectory } from './support/cli-process.js';
+import {
+  finished,
+  killStrayProcesses,
+  spawnCli,
+  temporaryDirectory,
+} from './support/cli-process.js';
 import { type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
 
 // Node flags for the measured CLI runs. V8 (Node 24) grows its young generation up to 128 MB when
@@ -23,6 +28,7 @@ beforeAll(async () => {
   ]);
 });
 afterAll(async () => {
+  killStrayProcesses();
   await Promise.all([small?.stop(), large?.stop()]);
 });
 

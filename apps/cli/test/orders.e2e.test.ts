@@ -1,7 +1,7 @@
 import { type Money, type Order, toDecimalString } from '@orderbridge/core';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseNdjson, runCli } from './support/cli-process.js';
+import { killStrayProcesses, parseNdjson, runCli } from './support/cli-process.js';
 import { type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
 
 let sandbox: SandboxProcess;
@@ -12,6 +12,7 @@ beforeAll(async () => {
   sandbox = await startSandboxProcess(['--orders', '300', '--seed', '7']);
 });
 afterAll(async () => {
+  killStrayProcesses();
   await sandbox?.stop();
 });
 

@@ -5,6 +5,7 @@ import type { Order } from '@orderbridge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   finished,
+  killStrayProcesses,
   parseNdjson,
   runCli,
   spawnCli,
@@ -18,6 +19,7 @@ beforeAll(async () => {
   sandbox = await startSandboxProcess(['--orders', '50']);
 });
 afterAll(async () => {
+  killStrayProcesses();
   await sandbox?.stop();
 });
 

@@ -38,17 +38,28 @@ export function temporaryDirectory(prefix = 'orderbridge-cli-e2e-'): Promise<str
   return mkdtemp(join(tmpdir(), prefix));
 }
 
+const running = new Set<ChildProcess>();
+
 /** Starts `node dist/bin.js ...args` with an explicit environment. */
 export async function spawnCli(
   args: readonly string[],
   options: CliRunOptions = {},
 ): Promise<ChildProcess> {
   const cwd = options.cwd ?? (await temporaryDirectory());
-  return spawn(process.execPath, [...(options.nodeFlags ?? []), CLI_BIN, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), CLI_BIN, ...args], {
     cwd,
     env: { ...(options.env ?? {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
+/** Kills CLI processes a failed test left running (call from `afterAll`). */
+export function killStrayProcesses(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
 }
 
 /** Collects a child's output and waits for it to exit. */
