@@ -1,6 +1,7 @@
-import { type OrderPage, paginate, parseOrderQuery } from '@orderbridge/core';
+import { AuthenticationError, type OrderPage, paginate, parseOrderQuery } from '@orderbridge/core';
 import type { Sandbox } from '@orderbridge/sandbox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { evidence } from '../support/evidence.js';
 import { walkProviderPages } from '../support/page-walk.js';
 import {
   drain,
@@ -63,6 +64,32 @@ export function describeTokenExpiry(): void {
       expect(after.routes.token - before.routes.token).toBe(1);
       // The callers really did meet the expired token.
       expect((after.statusCodes['401'] ?? 0) - (before.statusCodes['401'] ?? 0)).toBeGreaterThan(0);
+    });
+
+    it('a token revoked early (one 401): renewed once, the request repeated, the walk exact', async () => {
+      const provider = flexFactorOn(sandbox, { label: 'token/revoked' });
+      const before = sandbox.stats().flexfactor;
+      const walk = await walkProviderPages(provider, WALK, {
+        beforePage: (page) => {
+          if (page === 5) sandbox.faults.set('flexfactor', { failNext: { count: 1, status: 401 } });
+        },
+      });
+      const after = sandbox.stats().flexfactor;
+      expect(walk.error).toBeUndefined();
+      expect(keysOf(walk.orders)).toEqual(truth);
+      // One token for the walk, one after the 401.
+      expect(after.tokensIssued - before.tokensIssued).toBe(2);
+    });
+
+    it('a token refused twice in a row fails with AuthenticationError naming flexfactor', async () => {
+      const provider = flexFactorOn(sandbox, { label: 'token/refused' });
+      sandbox.faults.set('flexfactor', { failNext: { count: 2, status: 401 } });
+      const walk = await walkProviderPages(provider, WALK);
+      evidence.addError('token/refused', walk.error);
+      expect(AuthenticationError.isInstance(walk.error)).toBe(true);
+      const error = walk.error as AuthenticationError;
+      expect(error.provider).toBe('flexfactor');
+      expect(error.message).toMatch(/flexfactor .*refused a freshly issued access token.*HTTP 401/);
     });
 
     it('tokens that keep expiring under a parallel walk: never two token requests at once, exact result', async () => {

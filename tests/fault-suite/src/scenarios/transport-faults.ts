@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { evidence } from '../support/evidence.js';
 import { walkProviderPages } from '../support/page-walk.js';
 import {
+  clientOn,
   drain,
   duplicates,
   flexFactorOn,
@@ -227,6 +228,51 @@ export function describeTransportFaults(): void {
         expect(rest.error).toBeUndefined();
         expect([...keysOf(first.orders), ...keysOf(rest.orders)]).toEqual(truth[name]);
       });
+    });
+
+    it('a merged listing rides out 5xx bursts on both providers and delivers exactly the merged truth', async () => {
+      const client = clientOn(sandbox, 'transport/merged-burst');
+      const merged = keysInOrder(
+        [...flexPortalTruth(sandbox).orders, ...flexFactorTruth(sandbox).orders],
+        QUERY,
+      );
+      const delivered: string[] = [];
+      for await (const order of client.iterate(QUERY)) {
+        delivered.push(order.key);
+        if (delivered.length === 25 || delivered.length === 140) {
+          sandbox.faults.set('flexportal', { failNext: { count: ATTEMPTS - 1, status: 502 } });
+          sandbox.faults.set('flexfactor', { failNext: { count: ATTEMPTS - 1, status: 503 } });
+        }
+      }
+      expect(delivered).toEqual(merged);
+    });
+
+    it('a merged listing failing beyond the budget (default mode) resumes exactly from iteration.cursor()', async () => {
+      const client = clientOn(sandbox, 'transport/merged-resume');
+      const merged = keysInOrder(
+        [...flexPortalTruth(sandbox).orders, ...flexFactorTruth(sandbox).orders],
+        QUERY,
+      );
+      const iteration = client.iterate(QUERY);
+      const first: string[] = [];
+      let error: unknown;
+      try {
+        for await (const order of iteration) {
+          first.push(order.key);
+          // FlexPortal loads one page ahead (FlexFactor's pages may all be loaded in parallel by now).
+          if (first.length === 90) sandbox.faults.set('flexportal', { resetNext: ATTEMPTS });
+        }
+      } catch (caught) {
+        error = caught;
+      }
+      evidence.addError('transport/merged-resume', error);
+      expect(TransportError.isInstance(error)).toBe(true);
+      expect((error as TransportError).provider).toBe('flexportal');
+      const cursor = iteration.cursor();
+      expect(cursor).not.toBeNull();
+      const rest = keysOf(await drain(client.iterate({ ...QUERY, cursor: cursor! })));
+      expect(duplicates([...first, ...rest])).toEqual([]);
+      expect([...first, ...rest]).toEqual(merged);
     });
 
     it('retries faults on the FlexFactor token endpoint (scope all): one token, exact walk', async () => {
