@@ -1,0 +1,98 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from './cli-io.js';
+import { EMBEDDED_SANDBOX_NOTICE } from './client/open-providers.js';
+import { InterruptedError } from './errors/interrupted-error.js';
+import { main } from './main.js';
+import { MemoryStream } from './test-support/memory-stream.js';
+
+/** Runs `main` in-process against the embedded sandbox (no credentials in `env`). */
+async function run(
+  args: readonly string[],
+  options: { env?: Record<string, string>; tty?: boolean; interrupt?: AbortSignal } = {},
+) {
+  const stdout = new MemoryStream(options.tty ?? false);
+  const stderr = new MemoryStream(options.tty ?? false);
+  const io: CliIo = {
+    stdout,
+    stderr,
+    env: options.env ?? {},
+    cwd: await mkdtemp(join(tmpdir(), 'orderbridge-main-')),
+    now: () => new Date('2026-06-01T00:00:00.000Z'),
+    interrupt: options.interrupt ?? new AbortController().signal,
+  };
+  const code = await main(['node', 'orderbridge', '--sandbox-orders', '40', ...args], io);
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+describe('main (in-process, embedded sandbox)', () => {
+  it('prints a coloured table on a terminal, and the sandbox notice once on stderr', async () => {
+    const result = await run(['orders', 'list', '--limit', '5'], { tty: true });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('\u001b[');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI colour codes
+    expect(result.stdout.replace(/\u001b\[\d+m/g, '')).toMatch(/KEY\s+STATUS/);
+    expect(result.stderr.split('\n')[0]).toBe(EMBEDDED_SANDBOX_NOTICE);
+  });
+
+  it('honours NO_COLOR and --no-color on a terminal', async () => {
+    const cases: Array<{ env: Record<string, string>; args: string[] }> = [
+      { env: { NO_COLOR: '1' }, args: [] },
+      { env: {}, args: ['--no-color'] },
+    ];
+    for (const options of cases) {
+      const result = await run([...options.args, 'orders', 'list', '--limit', '5'], {
+        tty: true,
+        env: options.env,
+      });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/KEY\s+STATUS/);
+      expect(result.stdout + result.stderr).not.toContain('\u001b[');
+    }
+  });
+
+  it('prints NDJSON in a pipe and nothing on stderr with --quiet but the cursor', async () => {
+    const result = await run(['--quiet', 'orders', 'list', '--limit', '3']);
+    expect(result.code).toBe(0);
+    expect(
+      result.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line).key),
+    ).toHaveLength(3);
+    expect(result.stderr).toMatch(/^next cursor: \S+\n$/);
+  });
+
+  it('reads ORDERBRIDGE_FORMAT, and --format wins over it', async () => {
+    const fromEnvironment = await run(['orders', 'list', '--limit', '2'], {
+      env: { ORDERBRIDGE_FORMAT: 'csv' },
+    });
+    expect(fromEnvironment.stdout.split('\r\n')[0]).toMatch(/^key,provider,id,/);
+    const fromFlag = await run(['orders', 'list', '--limit', '2', '--format', 'json'], {
+      env: { ORDERBRIDGE_FORMAT: 'csv' },
+    });
+    expect(JSON.parse(fromFlag.stdout).orders).toHaveLength(2);
+    const bad = await run(['orders', 'list'], { env: { ORDERBRIDGE_FORMAT: 'xml' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('ORDERBRIDGE_FORMAT: "xml" is not a supported format');
+  });
+
+  it('exits 2 on commander errors and 0 for --help', async () => {
+    const unknown = await run(['orders', 'list', '--nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("orderbridge: unknown option '--nope'");
+    const help = await run(['orders', 'export', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--checkpoint <file>');
+  });
+
+  it('exits 130 when interrupted', async () => {
+    const controller = new AbortController();
+    controller.abort(new InterruptedError('SIGTERM'));
+    const result = await run(['orders', 'export'], { interrupt: controller.signal });
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('orderbridge: interrupted: 0 orders written to stdout.');
+  });
+});
