@@ -1,0 +1,427 @@
+import {
+  mapRecords,
+  moneyFromDecimal,
+  normalizeTimestamp,
+  type Order,
+  type OrderProvider,
+} from '@orderbridge/core';
+import {
+  createFlexFactor,
+  createFlexFactorStatusMap,
+  flexFactorOrderListResponseSchema,
+  flexFactorOrderRowSchema,
+  readFlexFactorRow,
+} from '@orderbridge/flexfactor';
+import {
+  createFlexPortal,
+  flexPortalOrderListSchema,
+  flexPortalOrderSchema,
+  mapFlexPortalOrder,
+} from '@orderbridge/flexportal';
+import { startSandbox } from '@orderbridge/sandbox';
+import { type Figure, type Goal, ratioOf, type Scenario } from '../lib/scenario-result.ts';
+import { round } from '../lib/statistics.ts';
+import { type RepeatedTiming, repeatInterleaved } from '../lib/timing.ts';
+
+const PAGES = 50;
+const PAGE_SIZE = 100;
+const GOAL_ORDERS_PER_SECOND = 100_000;
+const GOAL_COST_RATIO = 3;
+
+/** Recorded response bodies of one provider: what the transport hands to `JSON.parse`. */
+interface RecordedPages {
+  texts: string[];
+  bytes: number;
+}
+
+/**
+ * Normalisation: FlexPortal and FlexFactor list pages (real sandbox response bytes, recorded once
+ * over HTTP) → canonical orders, in CPU time, against `JSON.parse` of the same text.
+ */
+export const normalisation: Scenario = async (context) => {
+  const runs = context.quick ? 5 : 11;
+  const warmup = context.quick ? 2 : 3;
+  const passes = context.quick ? 1 : 3;
+  context.log(`normalisation: recording ${PAGES} pages of ${PAGE_SIZE} from each provider`);
+  const { flexportal, flexfactor } = await recordPages();
+
+  const figures: Figure[] = [];
+  const goals: Goal[] = [];
+  const notes: string[] = [];
+
+  // FlexPortal.
+  {
+    const providerId = 'flexportal';
+    const provider = stubbedFlexPortal(flexportal.texts);
+    const subjects = {
+      parse: () =>
+        passesOf(passes, () => forEachPage(flexportal.texts, (text) => JSON.parse(text))),
+      schema: () =>
+        passesOf(passes, () =>
+          forEachPage(flexportal.texts, (text) => {
+            const page = flexPortalOrderListSchema.parse(JSON.parse(text));
+            for (const record of page.orders) flexPortalOrderSchema.parse(record);
+          }),
+        ),
+      normalise: () =>
+        passesOf(passes, () =>
+          countOrders(flexportal.texts, (text) => {
+            const page = flexPortalOrderListSchema.parse(JSON.parse(text));
+            return mapRecords(page.orders, {
+              provider: providerId,
+              path: 'orders',
+              operation: 'GET /v1/orders',
+              recordId: () => undefined,
+              map: (record) => mapFlexPortalOrder(record, { provider: providerId }),
+            }).values;
+          }),
+        ),
+      provider: () => passesOf(passes, () => listThroughProvider(provider, PAGES)),
+    };
+    await checkOrderCounts('FlexPortal', subjects.normalise, subjects.provider, passes);
+    context.log(`normalisation: FlexPortal, ${warmup} warm-up + ${runs} interleaved runs`);
+    const timings = await repeatInterleaved(subjects, { warmup, runs });
+    report('FlexPortal', flexportal, timings, passes, figures, goals);
+  }
+
+  // FlexFactor.
+  {
+    const provider = 'flexfactor';
+    const statusMap = createFlexFactorStatusMap(provider);
+    const stubbed = stubbedFlexFactor(flexfactor.texts);
+    const subjects = {
+      parse: () =>
+        passesOf(passes, () => forEachPage(flexfactor.texts, (text) => JSON.parse(text))),
+      schema: () =>
+        passesOf(passes, () =>
+          forEachPage(flexfactor.texts, (text) => {
+            const page = flexFactorOrderListResponseSchema.parse(JSON.parse(text));
+            for (const row of page.orders.rows) flexFactorOrderRowSchema.parse(row);
+          }),
+        ),
+      normalise: () =>
+        passesOf(passes, () =>
+          countOrders(flexfactor.texts, (text) => {
+            const page = flexFactorOrderListResponseSchema.parse(JSON.parse(text));
+            const orders: Order[] = [];
+            page.orders.rows.forEach((row, index) => {
+              const read = readFlexFactorRow(row, `orders.rows[${index}]`, { provider, statusMap });
+              if (read.ok) orders.push(read.order);
+            });
+            return orders;
+          }),
+        ),
+      provider: () => passesOf(passes, () => listThroughProvider(stubbed, PAGES)),
+    };
+    await checkOrderCounts('FlexFactor', subjects.normalise, subjects.provider, passes);
+    context.log(`normalisation: FlexFactor, ${warmup} warm-up + ${runs} interleaved runs`);
+    const timings = await repeatInterleaved(subjects, { warmup, runs });
+    report('FlexFactor', flexfactor, timings, passes, figures, goals);
+  }
+
+  figures.push(...(await helperCosts(context.quick)));
+  notes.push(
+    'CPU time is process.cpuUsage() (user + system, all threads of the process, so V8 GC helper threads are included); "per core" = orders / CPU seconds.',
+    'Each timed run processes every recorded page; the subjects run interleaved (parse, schema, normalise, provider, parse, …) after a forced full GC, and the figure is the median over the runs.',
+    '"normalise" = what a provider does with a page after the transport: JSON.parse + the envelope schema + the per-record wire schema and mapping (mapRecords + mapFlexPortalOrder, readFlexFactorRow). "provider.listOrders" adds query planning, ky, Request/Response objects and cursor encoding, with a fetch stub that answers the recorded bytes (no socket).',
+  );
+  return {
+    name: 'normalisation',
+    title: 'Normalisation: provider pages → canonical orders',
+    parameters: {
+      pages: PAGES,
+      pageSize: PAGE_SIZE,
+      passesPerRun: passes,
+      runs,
+      warmup,
+      flexportalPageKb: round(flexportal.bytes / PAGES / 1024, 1),
+      flexfactorPageKb: round(flexfactor.bytes / PAGES / 1024, 1),
+    },
+    figures,
+    goals,
+    notes,
+  };
+};
+
+/**
+ * Per-call cost of the two core helpers every mapped order calls several times, against the
+ * nearest built-in doing comparable work on the same input (diagnosis for the owner).
+ */
+async function helperCosts(quick: boolean): Promise<Figure[]> {
+  const timestamps = Array.from({ length: 1000 }, (_, index) => {
+    const month = String(1 + (index % 12)).padStart(2, '0');
+    const day = String(1 + (index % 28)).padStart(2, '0');
+    const second = String(index % 60).padStart(2, '0');
+    return `2025-${month}-${day}T10:09:${second}.${String(100_000 + index * 7)}Z`;
+  });
+  const amounts = Array.from({ length: 1000 }, (_, index) => Math.round(index * 3713.7) / 100);
+  const reps = quick ? 50 : 200;
+  const calls = reps * 1000;
+  let sink = 0;
+  const timings = await repeatInterleaved(
+    {
+      normalizeTimestamp: () => {
+        for (let rep = 0; rep < reps; rep++)
+          for (const text of timestamps) sink += normalizeTimestamp(text).length;
+      },
+      dateParse: () => {
+        for (let rep = 0; rep < reps; rep++)
+          for (const text of timestamps) sink += Date.parse(text);
+      },
+      moneyFromDecimal: () => {
+        for (let rep = 0; rep < reps; rep++)
+          for (const amount of amounts) sink += moneyFromDecimal(amount, 'EUR').amountMinor;
+      },
+      numberToString: () => {
+        for (let rep = 0; rep < reps; rep++)
+          for (const amount of amounts) sink += amount.toString().length;
+      },
+    },
+    { warmup: 2, runs: quick ? 5 : 9 },
+  );
+  if (Number.isNaN(sink)) throw new Error('unreachable');
+  const perCall = (name: string) => round((timings[name]!.cpu.median * 1000) / calls, 3);
+  return [
+    {
+      label: 'core normalizeTimestamp, per call (microsecond ISO timestamp)',
+      value: perCall('normalizeTimestamp'),
+      unit: 'µs',
+      baseline: { label: 'Date.parse of the same text', value: perCall('dateParse') },
+      ratio: ratioOf(perCall('normalizeTimestamp'), perCall('dateParse')),
+    },
+    {
+      label: 'core moneyFromDecimal, per call (EUR amount given as a JSON number)',
+      value: perCall('moneyFromDecimal'),
+      unit: 'µs',
+      baseline: { label: 'Number#toString of the same number', value: perCall('numberToString') },
+      ratio: ratioOf(perCall('moneyFromDecimal'), perCall('numberToString')),
+    },
+  ];
+}
+
+function report(
+  label: string,
+  pages: RecordedPages,
+  timings: Record<string, RepeatedTiming>,
+  passes: number,
+  figures: Figure[],
+  goals: Goal[],
+): void {
+  const orders = PAGES * PAGE_SIZE * passes;
+  const perPage = (name: string) => timings[name]!.cpu.median / (PAGES * passes);
+  const spreadPerPage = (name: string) => ({
+    min: round(timings[name]!.cpu.min / (PAGES * passes)),
+    max: round(timings[name]!.cpu.max / (PAGES * passes)),
+    runs: timings[name]!.cpu.runs,
+  });
+  const parseMs = perPage('parse');
+  const ordersPerSecond = (name: string) => Math.round(orders / (timings[name]!.cpu.median / 1000));
+  const normaliseRate = ordersPerSecond('normalise');
+  const parseRate = ordersPerSecond('parse');
+  const costRatio = ratioOf(perPage('normalise'), parseMs);
+  const pageKb = round(pages.bytes / PAGES / 1024, 1);
+
+  figures.push(
+    {
+      label: `${label}: normalisation throughput (orders/s per core)`,
+      value: normaliseRate,
+      unit: 'orders/s',
+      baseline: { label: `JSON.parse alone of the same ${pageKb} KB pages`, value: parseRate },
+      ratio: ratioOf(normaliseRate, parseRate),
+    },
+    {
+      label: `${label}: normalisation CPU per ${PAGE_SIZE}-order page`,
+      value: round(perPage('normalise')),
+      unit: 'ms',
+      baseline: { label: 'JSON.parse of the same bytes', value: round(parseMs) },
+      ratio: costRatio,
+      spread: spreadPerPage('normalise'),
+    },
+    {
+      label: `${label}: of which JSON.parse + wire schemas only (no mapping)`,
+      value: round(perPage('schema')),
+      unit: 'ms',
+      baseline: { label: 'JSON.parse of the same bytes', value: round(parseMs) },
+      ratio: ratioOf(perPage('schema'), parseMs),
+      spread: spreadPerPage('schema'),
+    },
+    {
+      label: `${label}: provider.listOrders over recorded bytes (transport included, no socket)`,
+      value: round(perPage('provider')),
+      unit: 'ms',
+      baseline: { label: 'JSON.parse of the same bytes', value: round(parseMs) },
+      ratio: ratioOf(perPage('provider'), parseMs),
+      spread: spreadPerPage('provider'),
+    },
+    {
+      label: `${label}: per order — JSON.parse / wire schema / mapping`,
+      value: round((perPage('normalise') * 1000) / PAGE_SIZE, 1),
+      unit: 'µs',
+      breakdown: {
+        'JSON.parse': round((parseMs * 1000) / PAGE_SIZE, 1),
+        'wire schema (zod)': round(((perPage('schema') - parseMs) * 1000) / PAGE_SIZE, 1),
+        'mapping (incl. money, timestamps, status)': round(
+          ((perPage('normalise') - perPage('schema')) * 1000) / PAGE_SIZE,
+          1,
+        ),
+      },
+    },
+    {
+      label: `${label}: JSON.parse CPU per page (the baseline)`,
+      value: round(parseMs),
+      unit: 'ms',
+      spread: spreadPerPage('parse'),
+    },
+  );
+  goals.push(
+    {
+      text: `${label}: ≥ ${GOAL_ORDERS_PER_SECOND.toLocaleString('en')} orders/s per core`,
+      met: normaliseRate >= GOAL_ORDERS_PER_SECOND,
+      detail:
+        normaliseRate >= GOAL_ORDERS_PER_SECOND
+          ? `${normaliseRate.toLocaleString('en')} orders/s per core (${round(normaliseRate / GOAL_ORDERS_PER_SECOND, 2)}× the goal)`
+          : `${normaliseRate.toLocaleString('en')} orders/s per core: ${round((1 - normaliseRate / GOAL_ORDERS_PER_SECOND) * 100, 1)}% short of the goal`,
+    },
+    {
+      text: `${label}: ≤ ${GOAL_COST_RATIO}× the CPU cost of JSON.parse of the same bytes`,
+      met: costRatio <= GOAL_COST_RATIO,
+      detail:
+        costRatio <= GOAL_COST_RATIO
+          ? `${costRatio}× JSON.parse (${round(perPage('normalise'))} ms vs ${round(parseMs)} ms per page)`
+          : `${costRatio}× JSON.parse (${round(perPage('normalise'))} ms vs ${round(parseMs)} ms per page): ${round(costRatio - GOAL_COST_RATIO, 2)}× over the goal`,
+    },
+  );
+}
+
+/** Runs `action` `passes` times; returns the sum of what it returned (pages or orders). */
+async function passesOf(passes: number, action: () => number | Promise<number>): Promise<number> {
+  let total = 0;
+  for (let pass = 0; pass < passes; pass++) total += await action();
+  return total;
+}
+
+function forEachPage(texts: readonly string[], action: (text: string) => unknown): number {
+  for (const text of texts) action(text);
+  return texts.length;
+}
+
+function countOrders(texts: readonly string[], action: (text: string) => Order[]): number {
+  let count = 0;
+  for (const text of texts) count += action(text).length;
+  return count;
+}
+
+/** Lists `pages` pages through the provider (its fetch answers the recorded pages in turn). */
+async function listThroughProvider(provider: OrderProvider, pages: number): Promise<number> {
+  let count = 0;
+  for (let page = 0; page < pages; page++) {
+    count += (await provider.listOrders({ limit: PAGE_SIZE })).orders.length;
+  }
+  return count;
+}
+
+/** Every subject must deliver every order, or the timing compares different work. */
+async function checkOrderCounts(
+  label: string,
+  normalise: () => unknown,
+  provider: () => unknown,
+  passes: number,
+): Promise<void> {
+  const expected = PAGES * PAGE_SIZE * passes;
+  const normalised = await normalise();
+  const listed = await provider();
+  if (normalised !== expected || listed !== expected) {
+    throw new Error(
+      `${label}: expected ${expected} orders per run, normalisation gave ${String(normalised)} and the provider ${String(listed)}`,
+    );
+  }
+}
+
+/** Records `PAGES` pages of each provider from an in-process sandbox, over HTTP. */
+async function recordPages(): Promise<{ flexportal: RecordedPages; flexfactor: RecordedPages }> {
+  const sandbox = await startSandbox({ orders: PAGES * PAGE_SIZE + 1 });
+  try {
+    const flexportal: RecordedPages = { texts: [], bytes: 0 };
+    let cursor: string | null = null;
+    for (let page = 0; page < PAGES; page++) {
+      const url = new URL(`${sandbox.flexportal.baseUrl}/v1/orders`);
+      url.searchParams.set('limit', String(PAGE_SIZE));
+      if (cursor) url.searchParams.set('startAfter', cursor);
+      const response = await fetch(url, {
+        headers: {
+          authorization: `Bearer ${sandbox.flexportal.apiKey}`,
+          'tenant-id': sandbox.flexportal.tenantId,
+        },
+      });
+      const bytes = Buffer.from(await response.arrayBuffer());
+      const text = bytes.toString('utf8');
+      flexportal.texts.push(text);
+      flexportal.bytes += bytes.length;
+      cursor = (JSON.parse(text) as { nextCursor: string | null }).nextCursor;
+    }
+
+    const flexfactor: RecordedPages = { texts: [], bytes: 0 };
+    const token = (await (
+      await fetch(`${sandbox.flexfactor.baseUrl}oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          AppKey: sandbox.flexfactor.appKey,
+          AppSecret: sandbox.flexfactor.appSecret,
+        }),
+      })
+    ).json()) as { accessToken: string };
+    for (let page = 1; page <= PAGES; page++) {
+      const response = await fetch(
+        `${sandbox.flexfactor.baseUrl}orders?pageSize=${PAGE_SIZE}&pageNumber=${page}&orderBy=createdOn&sort=desc`,
+        { headers: { authorization: `Bearer ${token.accessToken}` } },
+      );
+      const bytes = Buffer.from(await response.arrayBuffer());
+      flexfactor.texts.push(bytes.toString('utf8'));
+      flexfactor.bytes += bytes.length;
+    }
+    return { flexportal, flexfactor };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+/** A fetch that answers the recorded pages in turn (and a token for FlexFactor). */
+function recordedFetch(texts: readonly string[]): typeof globalThis.fetch {
+  let next = 0;
+  return async (input) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.includes('oauth2/token')) {
+      return Response.json({
+        accessToken: 'bench-token-not-a-secret',
+        refreshToken: null,
+        expires: Date.now() + 3_600_000,
+        success: true,
+      });
+    }
+    const text = texts[next % texts.length]!;
+    next += 1;
+    return new Response(text, { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+}
+
+function stubbedFlexPortal(texts: readonly string[]): OrderProvider {
+  return createFlexPortal({
+    apiKey: 'fp_bench_fake_key',
+    tenantId: 'bu_bench',
+    baseUrl: 'http://127.0.0.1:9',
+    fetch: recordedFetch(texts),
+    env: {},
+  });
+}
+
+function stubbedFlexFactor(texts: readonly string[]): OrderProvider {
+  return createFlexFactor({
+    appKey: 'ff_bench_key',
+    appSecret: 'ff_bench_fake_secret',
+    baseUrl: 'http://127.0.0.1:9/v1/',
+    fetch: recordedFetch(texts),
+    pageSize: PAGE_SIZE,
+    env: {},
+  });
+}

@@ -1,0 +1,319 @@
+import { paginate } from '@orderbridge/core';
+import { createFlexFactor } from '@orderbridge/flexfactor';
+import type { SandboxConnectionSettings } from '@orderbridge/sandbox';
+import { describeDelivery, isExactlyOnce, type WalkResult, walkOrders } from '../lib/order-walk.ts';
+import { type CpuSplit, measureCpuSplit } from '../lib/process-cpu.ts';
+import { RequestTrace } from '../lib/request-trace.ts';
+import { startSandboxProcess } from '../lib/sandbox-process.ts';
+import { type Figure, type Goal, ratioOf, type Scenario } from '../lib/scenario-result.ts';
+import { pageNumberRounds, round, summarize } from '../lib/statistics.ts';
+
+const LATENCY_MS = 50;
+const PAGE_SIZE = 100;
+/**
+ * The smallest power of two that can meet both goals: the hand-written loop needs
+ * (1 + pages) × latency = 50.05 s for 1,000 pages, so 5× faster means ≤ 10 s, and 120% of the floor
+ * must fit in that: floor ≤ 8.3 s → ⌈999 / c⌉ ≤ 164 → c ≥ 7.
+ */
+const CONCURRENCY = 8;
+const GOAL_FLOOR_RATIO = 1.2;
+const GOAL_SPEEDUP = 5;
+/** Rate-limit run: the limit, and orders so that the walk needs more requests than it allows. */
+const RATE_LIMIT_PER_MINUTE = 30;
+const RATE_LIMIT_ORDERS = 4_000;
+
+type FlexFactorSettings = SandboxConnectionSettings['flexfactor'];
+
+/**
+ * Page-number export: a full FlexFactor walk with `paginate` at concurrency 8 against a sandbox
+ * process with 50 ms latency, against the floor at that concurrency and the sequential loop a user
+ * would write; then a walk under a sandbox rate limit with the provider's `rateLimit` set to it.
+ */
+export const pageNumberExport: Scenario = async (context) => {
+  const orders = context.quick ? 10_000 : 100_000;
+  const runs = context.quick ? 1 : 3;
+  const pages = Math.ceil(orders / PAGE_SIZE);
+  // The token request, then the first page alone (it tells the page count), then the rounds.
+  const rounds = 1 + pageNumberRounds(pages, CONCURRENCY);
+  const floorMs = rounds * LATENCY_MS;
+  const handFloorMs = (1 + pages) * LATENCY_MS;
+  const figures: Figure[] = [];
+  const goals: Goal[] = [];
+  const notes: string[] = [
+    `Floor at concurrency c = (1 + 1 + ⌈(pages − 1) / c⌉) × latency = (1 token + 1 first page + ${rounds - 2} rounds) × ${LATENCY_MS} ms = ${floorMs} ms: the token comes first, the first page comes alone because it tells the page count, then at most c pages are in flight.`,
+    `Concurrency ${CONCURRENCY}: the smallest power of two with which both goals can hold — the hand-written loop needs (1 + ${pages}) × ${LATENCY_MS} ms, so "5× faster" leaves ${Math.round(handFloorMs / GOAL_SPEEDUP)} ms, and 120% of the floor must fit in it (c ≥ 7). Page size ${PAGE_SIZE}: the provider's default, and the page size of the cursor scenario, so both walks make comparable requests.`,
+    'Each paginate run uses a new provider, so it pays for its own token like a fresh export. The hand-written loop: POST oauth2/token, then GET orders?pageNumber=n&pageSize=100 one after the other until hasNextPage is false, with JSON.parse and nothing else.',
+  ];
+
+  context.log(
+    `page-number-export: sandbox with ${orders} FlexFactor orders, ${LATENCY_MS} ms latency`,
+  );
+  const sandbox = await startSandboxProcess({
+    flexportalOrders: 0,
+    flexfactorOrders: orders,
+    latencyMs: LATENCY_MS,
+  });
+  try {
+    const settings = sandbox.settings.flexfactor;
+    const walks: WalkResult[] = [];
+    const requestCounts: number[] = [];
+    let handLoop: WalkResult | undefined;
+    let cpu: CpuSplit<WalkResult> | undefined;
+    const trace = new RequestTrace();
+    for (let run = 0; run < runs; run++) {
+      await sandbox.control.resetStats();
+      context.log(`page-number-export: paginate run ${run + 1}/${runs}`);
+      const provider = createFlexFactor({
+        appKey: settings.appKey,
+        appSecret: settings.appSecret,
+        baseUrl: settings.baseUrl,
+        pageSize: PAGE_SIZE,
+        hooks: trace.hooks,
+        env: {},
+      });
+      trace.reset();
+      cpu = await measureCpuSplit(sandbox.pid, () =>
+        walkOrders(() => paginate(provider, { limit: PAGE_SIZE }, { concurrency: CONCURRENCY })),
+      );
+      walks.push(cpu.result);
+      requestCounts.push((await sandbox.control.stats()).flexfactor.routes.listOrders);
+      if (run === 0) {
+        context.log('page-number-export: hand-written sequential loop (baseline)');
+        handLoop = await handWrittenLoop(settings);
+      }
+    }
+    const wall = summarize(walks.map((walk) => walk.wallMs));
+    const floorRatio = ratioOf(wall.median, floorMs);
+    const speedup = ratioOf(handLoop!.wallMs, wall.median);
+    figures.push(
+      {
+        label: `paginate(FlexFactor, concurrency ${CONCURRENCY}) over ${orders.toLocaleString('en')} orders: wall time`,
+        value: round(wall.median, 0),
+        unit: 'ms',
+        baseline: {
+          label: `floor at concurrency ${CONCURRENCY}: ${rounds} × ${LATENCY_MS} ms`,
+          value: floorMs,
+        },
+        ratio: floorRatio,
+        spread: { min: round(wall.min, 0), max: round(wall.max, 0), runs: wall.runs },
+      },
+      {
+        label:
+          'hand-written sequential loop: wall time (ratio = how many times faster paginate is)',
+        value: round(handLoop!.wallMs, 0),
+        unit: 'ms',
+        baseline: { label: 'paginate at concurrency 8 (median)', value: round(wall.median, 0) },
+        ratio: speedup,
+      },
+      {
+        label: 'hand-written loop against its own floor',
+        value: round(handLoop!.wallMs, 0),
+        unit: 'ms',
+        baseline: { label: `(1 token + ${pages} pages) × ${LATENCY_MS} ms`, value: handFloorMs },
+        ratio: ratioOf(handLoop!.wallMs, handFloorMs),
+      },
+      {
+        label: 'last run: requests in flight on average (Σ round trips / wall time)',
+        value: round(trace.meanInFlight(cpu!.result.wallMs), 2),
+        unit: 'requests',
+        baseline: { label: 'the concurrency', value: CONCURRENCY },
+        ratio: ratioOf(trace.meanInFlight(cpu!.result.wallMs), CONCURRENCY),
+      },
+      {
+        label: 'last run: round trip per request, sent → response headers (median)',
+        value: round(trace.roundTripMs().median, 2),
+        unit: 'ms',
+        baseline: { label: 'sandbox latency', value: LATENCY_MS },
+        ratio: ratioOf(trace.roundTripMs().median, LATENCY_MS),
+      },
+      {
+        label: 'last run: CPU per page of the client process (all threads)',
+        value: round(cpu!.clientCpuMs / pages, 2),
+        unit: 'ms',
+        baseline: { label: 'wall time per page', value: round(cpu!.result.wallMs / pages, 2) },
+        ratio: ratioOf(cpu!.clientCpuMs, cpu!.result.wallMs),
+      },
+      {
+        label: 'last run: CPU per page of the sandbox process',
+        value: round((cpu!.otherCpuMs ?? Number.NaN) / pages, 2),
+        unit: 'ms',
+        baseline: { label: 'wall time per page', value: round(cpu!.result.wallMs / pages, 2) },
+        ratio: ratioOf(cpu!.otherCpuMs ?? Number.NaN, cpu!.result.wallMs),
+      },
+      {
+        label: 'data requests (GET orders) per paginate walk',
+        value: Math.max(...requestCounts),
+        unit: 'requests',
+        baseline: { label: `⌈${orders} / ${PAGE_SIZE}⌉`, value: pages },
+        ratio: ratioOf(Math.max(...requestCounts), pages),
+      },
+    );
+    goals.push(
+      {
+        text: `≤ ${Math.round(GOAL_FLOOR_RATIO * 100)}% of the floor at the chosen concurrency (${CONCURRENCY})`,
+        met: floorRatio <= GOAL_FLOOR_RATIO,
+        detail:
+          floorRatio <= GOAL_FLOOR_RATIO
+            ? `${round(floorRatio * 100, 1)}% of the ${floorMs} ms floor`
+            : `${round(floorRatio * 100, 1)}% of the ${floorMs} ms floor: ${round((floorRatio - GOAL_FLOOR_RATIO) * 100, 1)} points over`,
+      },
+      {
+        text: `≥ ${GOAL_SPEEDUP}× faster than the hand-written sequential loop`,
+        met: speedup >= GOAL_SPEEDUP,
+        detail: `${speedup}× (${round(handLoop!.wallMs, 0)} ms vs ${round(wall.median, 0)} ms)`,
+      },
+      {
+        text: 'every order exactly once',
+        met: walks.every((walk) => isExactlyOnce(walk, orders)),
+        detail: walks.map((walk) => describeDelivery(walk, orders)).join('; '),
+      },
+    );
+  } finally {
+    await sandbox.stop();
+  }
+
+  if (context.quick) {
+    notes.push(
+      'The rate-limit run is skipped in --quick: a per-minute limit can only be crossed by a run longer than a minute.',
+    );
+  } else {
+    await rateLimitRun(context.log, figures, goals, notes);
+  }
+
+  return {
+    name: 'page-number-export',
+    title: 'Page-number export: 100,000 FlexFactor orders at 50 ms latency',
+    parameters: {
+      orders,
+      pageSize: PAGE_SIZE,
+      latencyMs: LATENCY_MS,
+      concurrency: CONCURRENCY,
+      runs,
+      pages,
+      rateLimitPerMinute: RATE_LIMIT_PER_MINUTE,
+      rateLimitOrders: RATE_LIMIT_ORDERS,
+    },
+    figures,
+    goals,
+    notes,
+  };
+};
+
+/**
+ * A walk that needs more requests than the limit allows in a minute, with the sandbox enforcing
+ * `RATE_LIMIT_PER_MINUTE` and the provider configured with the same limit: the sandbox must send
+ * no 429 at all.
+ */
+async function rateLimitRun(
+  log: (line: string) => void,
+  figures: Figure[],
+  goals: Goal[],
+  notes: string[],
+): Promise<void> {
+  const pages = Math.ceil(RATE_LIMIT_ORDERS / PAGE_SIZE);
+  const requests = 1 + pages;
+  log(
+    `page-number-export: rate-limit run (${requests} requests at ${RATE_LIMIT_PER_MINUTE}/min: about a minute)`,
+  );
+  const sandbox = await startSandboxProcess({
+    flexportalOrders: 0,
+    flexfactorOrders: RATE_LIMIT_ORDERS,
+  });
+  try {
+    await sandbox.control.faults.set('flexfactor', {
+      latencyMs: LATENCY_MS,
+      rateLimit: { requestsPerMinute: RATE_LIMIT_PER_MINUTE },
+    });
+    await sandbox.control.resetStats();
+    const settings = sandbox.settings.flexfactor;
+    let retries = 0;
+    const provider = createFlexFactor({
+      appKey: settings.appKey,
+      appSecret: settings.appSecret,
+      baseUrl: settings.baseUrl,
+      pageSize: PAGE_SIZE,
+      rateLimit: { requestsPerMinute: RATE_LIMIT_PER_MINUTE },
+      hooks: {
+        onRetry: () => {
+          retries += 1;
+        },
+      },
+      env: {},
+    });
+    const walk = await walkOrders(() =>
+      paginate(provider, { limit: PAGE_SIZE }, { concurrency: CONCURRENCY }),
+    );
+    const stats = (await sandbox.control.stats()).flexfactor;
+    figures.push(
+      {
+        label: `rate limit ${RATE_LIMIT_PER_MINUTE}/min on both sides: 429 responses from the sandbox`,
+        value: stats.rateLimited,
+        unit: 'responses',
+      },
+      {
+        label: 'rate-limited walk: requests the sandbox received (token + pages)',
+        value: stats.requests,
+        unit: 'requests',
+        baseline: { label: `the limit per minute`, value: RATE_LIMIT_PER_MINUTE },
+        ratio: ratioOf(stats.requests, RATE_LIMIT_PER_MINUTE),
+      },
+      {
+        label: 'rate-limited walk: wall time',
+        value: round(walk.wallMs, 0),
+        unit: 'ms',
+        baseline: {
+          label:
+            'earliest possible: the request after the limit waits one window (60 s + the client limiter’s 2% margin)',
+          value: 61_200 + LATENCY_MS,
+        },
+        ratio: ratioOf(walk.wallMs, 61_200 + LATENCY_MS),
+      },
+    );
+    goals.push(
+      {
+        text: `with a configured rate limit (${RATE_LIMIT_PER_MINUTE}/min, crossed by a ${requests}-request walk): no 429 at all`,
+        met: stats.rateLimited === 0 && retries === 0,
+        detail: `${stats.rateLimited} responses with 429, ${retries} client retries, ${stats.requests} requests; ${describeDelivery(walk, RATE_LIMIT_ORDERS)}`,
+      },
+      {
+        text: 'rate-limited walk: every order exactly once',
+        met: isExactlyOnce(walk, RATE_LIMIT_ORDERS),
+        detail: describeDelivery(walk, RATE_LIMIT_ORDERS),
+      },
+    );
+    notes.push(
+      `Rate limit: ${RATE_LIMIT_PER_MINUTE} requests/minute on the sandbox (its rateLimit fault, a sliding one-minute window counting every FlexFactor request, token included) and the same number as the provider's rateLimit setting; ${RATE_LIMIT_ORDERS.toLocaleString('en')} orders = ${pages} pages + 1 token = ${requests} requests, the smallest walk that crosses the limit by a clear margin. Any per-minute limit makes such a run last just over a minute.`,
+    );
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+/** What a user would write: a token, then page after page with fetch until hasNextPage is false. */
+async function handWrittenLoop(settings: FlexFactorSettings): Promise<WalkResult> {
+  const keys = new Set<string>();
+  let orders = 0;
+  const started = performance.now();
+  const tokenResponse = await fetch(`${settings.baseUrl}oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ AppKey: settings.appKey, AppSecret: settings.appSecret }),
+  });
+  const { accessToken } = (await tokenResponse.json()) as { accessToken: string };
+  for (let pageNumber = 1; ; pageNumber++) {
+    const response = await fetch(
+      `${settings.baseUrl}orders?pageNumber=${pageNumber}&pageSize=${PAGE_SIZE}`,
+      { headers: { authorization: `Bearer ${accessToken}` } },
+    );
+    if (!response.ok) throw new Error(`hand-written loop: HTTP ${response.status}`);
+    const body = (await response.json()) as {
+      orders: { rows: { id: string }[]; hasNextPage: boolean };
+    };
+    for (const row of body.orders.rows) {
+      orders += 1;
+      keys.add(row.id);
+    }
+    if (!body.orders.hasNextPage) break;
+  }
+  return { wallMs: performance.now() - started, orders, uniqueOrders: keys.size };
+}
