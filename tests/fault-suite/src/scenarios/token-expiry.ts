@@ -111,12 +111,12 @@ export function describeTokenExpiry(): void {
       });
       sandbox.flexfactor.setTokenTtl(120);
       sandbox.flexfactor.expireTokens();
-      sandbox.faults.set('flexfactor', { latencyMs: 10, jitterMs: 10 });
+      // 40 pages, 4 at a time, 25-35 ms each: the walk outlives several 120 ms tokens.
+      sandbox.faults.set('flexfactor', { latencyMs: 25, jitterMs: 10 });
       const before = sandbox.stats().flexfactor.tokensIssued;
-      const orders = await drain(paginate(provider, { limit: 7 }, { concurrency: 4 }));
+      const orders = await drain(paginate(provider, { limit: 5 }, { concurrency: 4 }));
       expect(keysOf(orders)).toEqual(truth);
       expect(mostInFlight).toBe(1);
-      // The walk outlived several tokens (about 29 pages at 10-20 ms each, 120 ms tokens).
       expect(sandbox.stats().flexfactor.tokensIssued - before).toBeGreaterThan(1);
     });
   });
