@@ -24,8 +24,9 @@ afterAll(async () => {
 /** No stack trace: no "    at file:line" frames. */
 const noStack = (text: string) => expect(text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 
-describe('usage errors exit 2 with a message and a hint', () => {
-  it('unknown command, with a suggestion', async () => {
+// Read-only against the sandbox: the tests of this group run concurrently.
+describe.concurrent('usage errors exit 2 with a message and a hint', () => {
+  it('unknown command, with a suggestion', async ({ expect }) => {
     const result = await run(['orders', 'lst']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("orderbridge: unknown command 'lst'");
@@ -34,7 +35,7 @@ describe('usage errors exit 2 with a message and a hint', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('unknown flag, with a suggestion', async () => {
+  it('unknown flag, with a suggestion', async ({ expect }) => {
     const result = await run(['orders', 'list', '--stauts', 'pending']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("orderbridge: unknown option '--stauts'");
@@ -42,7 +43,7 @@ describe('usage errors exit 2 with a message and a hint', () => {
     expect(result.stderr).toContain('Run "orderbridge orders list --help" for usage.');
   });
 
-  it('bad status value, listing the allowed values', async () => {
+  it('bad status value, listing the allowed values', async ({ expect }) => {
     const result = await run(['orders', 'list', '--status', 'shipped']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
@@ -52,20 +53,20 @@ describe('usage errors exit 2 with a message and a hint', () => {
     noStack(result.stderr);
   });
 
-  it('bad date', async () => {
+  it('bad date', async ({ expect }) => {
     const result = await run(['orders', 'export', '--created-from', 'last tuesday']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--created-from: "last tuesday" is not a date');
     expect(result.stderr).toContain('30m, 12h, 7d, 2w');
   });
 
-  it('bad combination', async () => {
+  it('bad combination', async ({ expect }) => {
     const result = await run(['orders', 'list', '--all', '--cursor', 'abc']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--cursor and --all cannot be combined');
   });
 
-  it('a cursor from another query', async () => {
+  it('a cursor from another query', async ({ expect }) => {
     const first = await run(['orders', 'list', '--limit', '5', '--status', 'completed']);
     const cursor = /^next cursor: (\S+)$/m.exec(first.stderr)![1]!;
     const result = await run([
@@ -82,7 +83,7 @@ describe('usage errors exit 2 with a message and a hint', () => {
     expect(result.stderr).toContain('invalid query: cursor belongs to a different query');
   });
 
-  it('bad config file key, naming the file and the key', async () => {
+  it('bad config file key, naming the file and the key', async ({ expect }) => {
     const cwd = await temporaryDirectory();
     await writeFile(
       join(cwd, 'orderbridge.config.json'),
@@ -101,13 +102,13 @@ describe('usage errors exit 2 with a message and a hint', () => {
     noStack(result.stderr);
   });
 
-  it('a --config file that does not exist', async () => {
+  it('a --config file that does not exist', async ({ expect }) => {
     const result = await runCli(['--config', 'nope.json', 'orders', 'list']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/configuration file .*nope\.json does not exist/);
   });
 
-  it('an unknown --provider id', async () => {
+  it('an unknown --provider id', async ({ expect }) => {
     const result = await run(['orders', 'list', '--provider', 'flexportl']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
@@ -116,8 +117,9 @@ describe('usage errors exit 2 with a message and a hint', () => {
   });
 });
 
-describe('provider errors exit 1 with the typed error, no stack', () => {
-  it('a rejected API key names the provider and the kind', async () => {
+// Read-only against the sandbox: the tests of this group run concurrently.
+describe.concurrent('provider errors exit 1 with the typed error, no stack', () => {
+  it('a rejected API key names the provider and the kind', async ({ expect }) => {
     const badKey = 'fp_test_wrong_key_987654';
     const result = await run(['orders', 'list', '--retries', '0'], { FLEXPORTAL_API_KEY: badKey });
     expect(result.code).toBe(1);
@@ -129,7 +131,9 @@ describe('provider errors exit 1 with the typed error, no stack', () => {
     expect(result.stderr).not.toContain(badKey);
   });
 
-  it('--debug shows the request log and details, with secrets still redacted', async () => {
+  it('--debug shows the request log and details, with secrets still redacted', async ({
+    expect,
+  }) => {
     const badKey = 'fp_test_wrong_key_987654';
     const result = await run(['--debug', 'orders', 'list', '--retries', '0'], {
       FLEXPORTAL_API_KEY: badKey,
@@ -194,14 +198,15 @@ describe('a provider that is down', () => {
   });
 });
 
-describe('help and version', () => {
-  it('prints --version', async () => {
+// Read-only against the sandbox: the tests of this group run concurrently.
+describe.concurrent('help and version', () => {
+  it('prints --version', async ({ expect }) => {
     const result = await runCli(['--version']);
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it('prints help with examples for every command', async () => {
+  it('prints help with examples for every command', async ({ expect }) => {
     const commands: string[][] = [
       [],
       ['orders'],

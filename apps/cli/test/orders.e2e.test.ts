@@ -1,6 +1,6 @@
 import { type Money, type Order, toDecimalString } from '@orderbridge/core';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { killStrayProcesses, parseNdjson, runCli } from './support/cli-process.js';
 import { type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
 
@@ -19,8 +19,11 @@ afterAll(async () => {
 const providersOf = (orders: readonly Order[]) =>
   [...new Set(orders.map((order) => order.provider))].sort();
 
-describe('orders list', () => {
-  it('prints NDJSON in a pipe, one page merged across both providers, newest first, and the next cursor on stderr', async () => {
+// Read-only against the sandbox: the tests of this group run concurrently.
+describe.concurrent('orders list', () => {
+  it('prints NDJSON in a pipe, one page merged across both providers, newest first, and the next cursor on stderr', async ({
+    expect,
+  }) => {
     const result = await run(['orders', 'list', '--limit', '20']);
     expect(result.code).toBe(0);
     const orders = parseNdjson<Order>(result.stdout);
@@ -33,7 +36,7 @@ describe('orders list', () => {
     expect(result.stderr).not.toContain('embedded sandbox');
   });
 
-  it('pages with --cursor without a duplicate or a gap', async () => {
+  it('pages with --cursor without a duplicate or a gap', async ({ expect }) => {
     const all = parseNdjson<Order>(
       (await run(['orders', 'list', '--all', '--status', 'completed'])).stdout,
     );
@@ -59,7 +62,7 @@ describe('orders list', () => {
     expect(all.every((order) => order.status === 'completed')).toBe(true);
   });
 
-  it('applies every filter flag and sort', async () => {
+  it('applies every filter flag and sort', async ({ expect }) => {
     const result = await run([
       'orders',
       'list',
@@ -118,7 +121,7 @@ describe('orders list', () => {
     expect(bySearch.map((order) => order.key)).toContain(customerOrder.key);
   });
 
-  it('prints { orders, nextCursor, warnings, errors } with --format json', async () => {
+  it('prints { orders, nextCursor, warnings, errors } with --format json', async ({ expect }) => {
     const result = await run([
       'orders',
       'list',
@@ -145,7 +148,9 @@ describe('orders list', () => {
     expect(result.stderr).toMatch(/orderbridge: warning: flexportal: .*\(filter-emulated\)/);
   });
 
-  it('prints a table with --format table, without colour outside a terminal', async () => {
+  it('prints a table with --format table, without colour outside a terminal', async ({
+    expect,
+  }) => {
     const result = await run(['orders', 'list', '--limit', '3', '--format', 'table']);
     expect(result.code).toBe(0);
     const [header, ...rows] = result.stdout.trimEnd().split('\n');
@@ -154,7 +159,7 @@ describe('orders list', () => {
     expect(result.stdout).not.toContain('\u001b[');
   });
 
-  it('selects fields with --fields and masks with --redact', async () => {
+  it('selects fields with --fields and masks with --redact', async ({ expect }) => {
     const result = await run([
       'orders',
       'list',
@@ -175,8 +180,11 @@ describe('orders list', () => {
   });
 });
 
-describe('orders get', () => {
-  it('gets an order of each provider by key, in JSON, NDJSON, CSV and table', async () => {
+// Read-only against the sandbox: the tests of this group run concurrently.
+describe.concurrent('orders get', () => {
+  it('gets an order of each provider by key, in JSON, NDJSON, CSV and table', async ({
+    expect,
+  }) => {
     const listed = parseNdjson<Order>((await run(['orders', 'list', '--limit', '40'])).stdout);
     for (const provider of ['flexportal', 'flexfactor']) {
       const wanted = listed.find((order) => order.provider === provider)!;
@@ -204,22 +212,25 @@ describe('orders get', () => {
     }
   });
 
-  it('fails with exit 1 naming the provider and kind for an unknown id', async () => {
+  it('fails with exit 1 naming the provider and kind for an unknown id', async ({ expect }) => {
     const result = await run(['orders', 'get', 'flexportal:ord_doesnotexist']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^orderbridge: flexportal not found error \(HTTP 404/m);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('fails with exit 2 for a malformed key', async () => {
+  it('fails with exit 2 for a malformed key', async ({ expect }) => {
     const result = await run(['orders', 'get', 'no-colon']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('"no-colon" is not an order key; use <provider>:<id>');
   });
 });
 
-describe('CSV export', () => {
-  it('reads back with csv-parse to the same values as the NDJSON of the same export', async () => {
+// Read-only against the sandbox: the tests of this group run concurrently.
+describe.concurrent('CSV export', () => {
+  it('reads back with csv-parse to the same values as the NDJSON of the same export', async ({
+    expect,
+  }) => {
     const [ndjson, csv] = await Promise.all([
       run(['orders', 'export']),
       run(['orders', 'export', '--format', 'csv']),
@@ -274,7 +285,7 @@ describe('CSV export', () => {
     });
   });
 
-  it('writes one JSON array with --format json', async () => {
+  it('writes one JSON array with --format json', async ({ expect }) => {
     const json = await run(['orders', 'export', '--format', 'json', '--provider', 'flexportal']);
     expect(json.code).toBe(0);
     const orders = JSON.parse(json.stdout) as Order[];

@@ -46,8 +46,11 @@ const settingsOf = (document: ProvidersDocument, id: string) =>
       .settings.map((setting) => [setting.name, setting]),
   );
 
-describe('orderbridge providers', () => {
-  it('lists each provider with its capabilities and where each setting came from, secrets masked', async () => {
+// Read-only against the sandbox: the tests of this group run concurrently.
+describe.concurrent('orderbridge providers', () => {
+  it('lists each provider with its capabilities and where each setting came from, secrets masked', async ({
+    expect,
+  }) => {
     const cwd = await temporaryDirectory();
     await writeFile(
       join(cwd, 'orderbridge.config.json'),
@@ -108,7 +111,7 @@ describe('orderbridge providers', () => {
     expect(new Set(listed.map((order) => order.provider))).toEqual(new Set(['flexportal', 'fp-b']));
   });
 
-  it('prints a readable text view', async () => {
+  it('prints a readable text view', async ({ expect }) => {
     const result = await runCli(['providers', '--format', 'table'], { env: sandbox.env });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Config file: none');
@@ -116,7 +119,7 @@ describe('orderbridge providers', () => {
     expect(result.stdout).toMatch(/page-number fetching \(parallel pages\): yes/);
   });
 
-  it('providers check: ok for each provider, exit 0', async () => {
+  it('providers check: ok for each provider, exit 0', async ({ expect }) => {
     const result = await runCli(['providers', 'check', '--format', 'json'], { env: sandbox.env });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({
@@ -128,7 +131,7 @@ describe('orderbridge providers', () => {
     });
   });
 
-  it('providers check: a bad key fails that provider only, exit 1', async () => {
+  it('providers check: a bad key fails that provider only, exit 1', async ({ expect }) => {
     const result = await runCli(['providers', 'check', '--format', 'ndjson', '--retries', '0'], {
       env: { ...sandbox.env, FLEXFACTOR_APP_SECRET: 'ff_wrong_secret_000' },
     });
@@ -143,8 +146,11 @@ describe('orderbridge providers', () => {
   });
 });
 
-describe('with no credentials at all', () => {
-  it('runs against the embedded sandbox, says so in one line, and lists orders from both providers', async () => {
+// Read-only against the sandbox: the tests of this group run concurrently.
+describe.concurrent('with no credentials at all', () => {
+  it('runs against the embedded sandbox, says so in one line, and lists orders from both providers', async ({
+    expect,
+  }) => {
     const result = await runCli(['orders', 'list', '--limit', '20']);
     expect(result.code).toBe(0);
     expect(result.stderr.split('\n')[0]).toBe(
@@ -157,7 +163,9 @@ describe('with no credentials at all', () => {
     );
   });
 
-  it('stays quiet about it with --quiet, and --sandbox forces it over configured credentials', async () => {
+  it('stays quiet about it with --quiet, and --sandbox forces it over configured credentials', async ({
+    expect,
+  }) => {
     const quiet = await runCli(['--quiet', 'orders', 'list', '--limit', '1']);
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).not.toContain('embedded sandbox');
