@@ -1,8 +1,11 @@
 /** A stream the CLI writes to: stdout or stderr, or a test double. */
 export interface OutputStream {
+  /** Writes text; false means "wait for `drain`" (backpressure). */
   write(chunk: string, callback?: (error?: Error | null) => void): boolean;
+  /** Subscribes once to `drain` (room again) or `error`. */
   once(event: 'drain', listener: () => void): unknown;
   once(event: 'error', listener: (error: Error) => void): unknown;
+  /** Unsubscribes a `drain` or `error` listener. */
   removeListener(event: 'drain', listener: () => void): unknown;
   removeListener(event: 'error', listener: (error: Error) => void): unknown;
   /** True when the stream is a terminal (decides tables, colour and progress). */

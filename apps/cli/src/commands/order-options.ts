@@ -68,12 +68,19 @@ export function addOutputOptions(command: Command, formats: readonly OutputForma
 
 /** The raw values of the shared order flags, as commander parses them. */
 export interface OrderFlagValues extends QueryFlagValues {
+  /** `--provider`: only these provider ids. */
   provider?: string[] | undefined;
+  /** `--format`. */
   format?: string | undefined;
+  /** `--fields`: comma-separated dotted paths. */
   fields?: string | undefined;
+  /** `--redact` (true) / `--no-redact` (false); undefined leaves the config default. */
   redact?: boolean | undefined;
+  /** `--include-raw`. */
   includeRaw?: boolean | undefined;
+  /** `--strict`. */
   strict?: boolean | undefined;
+  /** `--allow-partial` (true) / `--no-allow-partial` (false); undefined leaves the config default. */
   allowPartial?: boolean | undefined;
 }
 
@@ -123,8 +130,11 @@ export function loadConfig(context: CommandContext): Promise<ResolvedConfig> {
 
 /** An opened set of providers and the client over them. */
 export interface OrderSession {
+  /** The configuration it was opened from. */
   config: ResolvedConfig;
+  /** The providers and the embedded sandbox, if any. */
   session: ProviderSession;
+  /** The multi-provider client over the created providers. */
   client: OrderClient;
   /** The providers (created). */
   providers: Array<OpenedProvider & { instance: OrderProvider }>;

@@ -42,13 +42,21 @@ const COMMAND = 'orderbridge orders export';
 
 /** Flags of `orders export`. */
 export interface OrdersExportFlags extends OrderFlagValues {
+  /** `--output FILE` (default stdout). */
   output?: string | undefined;
+  /** `--checkpoint FILE`. */
   checkpoint?: string | undefined;
+  /** `--resume`. */
   resume?: boolean | undefined;
+  /** `--checkpoint-every N` orders. */
   checkpointEvery?: string | undefined;
+  /** `--checkpoint-interval MS`. */
   checkpointInterval?: string | undefined;
+  /** `--page-size N`. */
   pageSize?: string | undefined;
+  /** `--concurrency N`. */
   concurrency?: string | undefined;
+  /** False with `--no-progress`. */
   progress?: boolean | undefined;
 }
 

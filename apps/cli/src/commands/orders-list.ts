@@ -28,6 +28,7 @@ export const DEFAULT_LIST_LIMIT = 50;
 
 /** Flags of `orders list`. */
 export interface OrdersListFlags extends OrderFlagValues {
+  /** `--all`: every page, streamed. */
   all?: boolean | undefined;
 }
 

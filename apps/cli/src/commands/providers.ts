@@ -15,6 +15,7 @@ import { loadConfig } from './order-options.js';
 
 /** Flags of `providers` and `providers check`. */
 export interface ProvidersFlags {
+  /** `--format table|json|ndjson`. */
   format?: string | undefined;
 }
 

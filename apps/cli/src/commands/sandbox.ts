@@ -6,11 +6,17 @@ import type { CommandContext } from './command-context.js';
 
 /** Flags of `sandbox`. */
 export interface SandboxFlags {
+  /** `--port N` (0: any free port). */
   port?: string | undefined;
+  /** `--host ADDRESS`. */
   host?: string | undefined;
+  /** `--seed N`. */
   seed?: string | undefined;
+  /** `--orders N` per provider. */
   orders?: string | undefined;
+  /** `--latency MS` on every provider request. */
   latency?: string | undefined;
+  /** `--json`: settings as one JSON line. */
   json?: boolean | undefined;
 }
 

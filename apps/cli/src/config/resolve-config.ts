@@ -53,9 +53,13 @@ export interface ResolvedConfig {
   sandbox: 'flag' | 'no-credentials' | undefined;
   /** CLI defaults from `ORDERBRIDGE_FORMAT` and the file's `defaults`, with their sources. */
   defaults: {
+    /** Output format of `list` and `get` (`ORDERBRIDGE_FORMAT`, else `defaults.format`). */
     format?: Sourced<string> | undefined;
+    /** Page size of `list` (`defaults.limit`). */
     limit?: Sourced<number> | undefined;
+    /** Redact by default (`defaults.redact`). */
     redact?: Sourced<boolean> | undefined;
+    /** Accept partial results by default (`defaults.allowPartial`). */
     allowPartial?: Sourced<boolean> | undefined;
   };
 }
