@@ -210,6 +210,10 @@ describe('createFlexPortal', () => {
     const fakeEnv = { FLEXPORTAL_API_KEY: 'fp_test_env_key_123', FLEXPORTAL_TENANT_ID: 'bu_env' };
     expect(createFlexPortal({ env: fakeEnv }).tenantId).toBe('bu_env');
     expect(() => createFlexPortal({ env: {} })).toThrow(/API key is missing/);
+    // process.env itself (not a plain object) is accepted too.
+    expect(() =>
+      createFlexPortal({ env: process.env, apiKey: 'fp_test_key_123', tenantId: 'bu_1' }),
+    ).not.toThrow();
   });
 
   it('exposes the port, its capabilities and its configuration', () => {

@@ -172,7 +172,13 @@ const settingsShape = z.strictObject({
     .optional(),
   hooks: z.record(z.string(), z.unknown()).optional(),
   id: z.string().optional(),
-  env: z.record(z.string(), z.string().optional()).optional(),
+  // `process.env` is not a plain object, which z.record refuses: accept any object.
+  env: z
+    .custom<Readonly<Record<string, string | undefined>>>(
+      (value) => typeof value === 'object' && value !== null,
+      'must be an object of environment variables',
+    )
+    .optional(),
 });
 
 /**
