@@ -115,6 +115,12 @@ export {
 } from './query/order-query.js';
 export { type PlanContext, planQuery, type QueryPlan } from './query/query-plan.js';
 export {
+  normalizeStatusText,
+  parseSortText,
+  RELATIVE_TIME_PATTERN,
+  resolveDateText,
+} from './query/query-text.js';
+export {
   createHttpClient,
   type ErrorEvent,
   type HttpClient,

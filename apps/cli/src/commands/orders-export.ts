@@ -1,6 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { MAX_LIMIT, type OrderQuery, queryFingerprint } from '@orderbridge/core';
+import {
+  MAX_LIMIT,
+  type OrderQuery,
+  queryFingerprint,
+  RELATIVE_TIME_PATTERN,
+} from '@orderbridge/core';
 import { Command } from 'commander';
 import { InterruptedError } from '../errors/interrupted-error.js';
 import { UsageError } from '../errors/usage-error.js';
@@ -20,7 +25,7 @@ import { createOrderFormatter } from '../output/order-formatter.js';
 import { parseOutputFormat } from '../output/output-format.js';
 import { createFileSink, createStreamSink, type OutputSink } from '../output/output-sink.js';
 import { streamOrders } from '../output/stream-orders.js';
-import { RELATIVE_DATE } from '../query/date-flag.js';
+
 import { parseIntegerFlag } from '../query/integer-flag.js';
 import { buildOrderQuery } from '../query/query-flags.js';
 import type { ActionFactory } from './action.js';
@@ -401,10 +406,10 @@ function exportArguments(
   options: { format: ExportFormat; redact: boolean; includeRaw: boolean },
 ): ExportArguments {
   const normalized = JSON.parse(queryFingerprint(query)) as Record<string, unknown>;
-  if (flags.createdFrom !== undefined && RELATIVE_DATE.test(flags.createdFrom.trim())) {
+  if (flags.createdFrom !== undefined && RELATIVE_TIME_PATTERN.test(flags.createdFrom.trim())) {
     normalized.createdFrom = `relative ${flags.createdFrom.trim()}`;
   }
-  if (flags.createdTo !== undefined && RELATIVE_DATE.test(flags.createdTo.trim())) {
+  if (flags.createdTo !== undefined && RELATIVE_TIME_PATTERN.test(flags.createdTo.trim())) {
     normalized.createdTo = `relative ${flags.createdTo.trim()}`;
   }
   return {

@@ -1,15 +1,5 @@
-import { normalizeTimestamp, TimestampError } from '@orderbridge/core';
+import { normalizeTimestamp, resolveDateText, TimestampError } from '@orderbridge/core';
 import { UsageError } from '../errors/usage-error.js';
-
-const UNIT_MS: Readonly<Record<string, number>> = {
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 7 * 86_400_000,
-};
-/** A relative time before now: a count and a unit (m, h, d, w). */
-export const RELATIVE_DATE = /^(\d{1,6})\s*(m|h|d|w)$/i;
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Which end of a date range a flag sets; decides what a bare date means. */
 export type DateBound = 'from' | 'to';
@@ -26,19 +16,13 @@ export function parseDateFlag(
   bound: DateBound,
   now: () => Date,
 ): string {
-  const text = value.trim();
-  const relative = RELATIVE_DATE.exec(text);
-  if (relative) {
-    const amount = Number(relative[1]);
-    const unit = relative[2]!.toLowerCase();
-    return new Date(now().getTime() - amount * UNIT_MS[unit]!).toISOString();
-  }
-  const dateOnly = DATE_ONLY.exec(text);
-  if (dateOnly) {
-    const time = bound === 'from' ? 'T00:00:00.000Z' : 'T23:59:59.999Z';
-    return normalizeOrFail(flag, `${text}${time}`, value);
-  }
-  return normalizeOrFail(flag, text, value);
+  // The text forms (relative times, bare dates) are core's, shared with the service; here only
+  // the error message is the CLI's own.
+  return normalizeOrFail(
+    flag,
+    resolveDateText(value, bound, () => now().getTime()),
+    value,
+  );
 }
 
 function normalizeOrFail(flag: string, text: string, original: string): string {

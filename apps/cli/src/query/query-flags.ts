@@ -2,11 +2,13 @@ import {
   FULFILLMENT_STATUSES,
   InvalidQueryError,
   MAX_LIMIT,
+  normalizeStatusText,
   ORDER_STATUSES,
   type OrderQuery,
   type OrderQueryInput,
   PAYMENT_STATUSES,
   parseOrderQuery,
+  parseSortText,
   SORT_FIELDS,
   type SortField,
 } from '@orderbridge/core';
@@ -129,7 +131,7 @@ function statusValues<T extends string>(
     if (raw === '') {
       throw new UsageError(`${flag}: empty value. Allowed: ${vocabulary.join(', ')}.`, { hint });
     }
-    const normalized = raw.toLowerCase().replaceAll('-', '_');
+    const normalized = normalizeStatusText(raw);
     const match = vocabulary.find((value) => value === normalized);
     if (match === undefined) {
       const closest = suggestClosest(normalized, vocabulary);
@@ -144,26 +146,26 @@ function statusValues<T extends string>(
 }
 
 function parseSort(text: string, hint: string): { field: SortField; direction: 'asc' | 'desc' } {
-  const [rawField = '', rawDirection, ...rest] = text.split(':').map((part) => part.trim());
-  if (rest.length > 0 || rawField === '') {
+  if (text.split(':').length > 2 || text.split(':')[0]?.trim() === '') {
     throw new UsageError(
       `--sort: "${text}" is not field[:direction], e.g. createdAt:desc or total:asc.`,
       { hint },
     );
   }
-  const wanted = rawField.toLowerCase().replaceAll('_', '').replaceAll('-', '');
-  const field = SORT_FIELDS.find((candidate) => candidate.toLowerCase() === wanted);
+  // The text form is core's (shared with the service); the hints are the CLI's.
+  const parsed = parseSortText(text);
+  const field = SORT_FIELDS.find((candidate) => candidate === parsed.field);
   if (field === undefined) {
-    const closest = suggestClosest(rawField, SORT_FIELDS);
+    const closest = suggestClosest(parsed.field, SORT_FIELDS);
     throw new UsageError(
-      `--sort: "${rawField}" is not a sort field${closest ? ` (did you mean "${closest}"?)` : ''}. Allowed: ${SORT_FIELDS.join(', ')}.`,
+      `--sort: "${parsed.field}" is not a sort field${closest ? ` (did you mean "${closest}"?)` : ''}. Allowed: ${SORT_FIELDS.join(', ')}.`,
       { hint },
     );
   }
-  if (rawDirection === undefined || rawDirection === '') return { field, direction: 'desc' };
-  const direction = rawDirection.toLowerCase();
-  if (direction !== 'asc' && direction !== 'desc') {
-    throw new UsageError(`--sort: direction "${rawDirection}" must be asc or desc.`, { hint });
+  if (parsed.direction !== 'asc' && parsed.direction !== 'desc') {
+    throw new UsageError(`--sort: direction "${text.split(':')[1]?.trim()}" must be asc or desc.`, {
+      hint,
+    });
   }
-  return { field, direction };
+  return { field, direction: parsed.direction };
 }

@@ -34,7 +34,9 @@ export function createCursorSigner(secret: string | Uint8Array): CursorSigner {
   return {
     sign(tenantId, cursor) {
       if (!BASE64URL.test(cursor)) {
-        throw new RangeError('core cursors are base64url text; this one is not and cannot be signed');
+        throw new RangeError(
+          'core cursors are base64url text; this one is not and cannot be signed',
+        );
       }
       return `${cursor}.${mac(tenantId, cursor).toString('base64url')}`;
     },

@@ -3,12 +3,14 @@ import {
   DEFAULT_SORT,
   FULFILLMENT_STATUSES,
   MAX_LIMIT,
+  normalizeStatusText,
   ORDER_STATUSES,
   type OrderQueryInput,
   PAYMENT_STATUSES,
+  parseSortText,
+  resolveDateText,
   SORT_FIELDS,
 } from '@orderbridge/core';
-import { resolveDateParameter } from './date-parameter.js';
 
 /** Page size when a request names none. */
 export const DEFAULT_LIMIT = 50;
@@ -32,7 +34,7 @@ function toList(value: unknown): unknown {
 
 /** Status values as the CLI reads them: case-insensitive, `-` for `_` (`partially-fulfilled`). */
 function normalizeStatuses(values: string[] | undefined): string[] | undefined {
-  return values?.map((value) => value.toLowerCase().replaceAll('-', '_'));
+  return values?.map(normalizeStatusText);
 }
 
 const list = (description: string, values?: readonly string[]) =>
@@ -168,15 +170,15 @@ export function toListOrdersRequest(
     query.fulfillmentStatus = normalizeStatuses(parameters.fulfillmentStatus);
   }
   if (parameters.createdFrom !== undefined) {
-    query.createdFrom = resolveDateParameter(parameters.createdFrom, 'from', now);
+    query.createdFrom = resolveDateText(parameters.createdFrom, 'from', now);
   }
   if (parameters.createdTo !== undefined) {
-    query.createdTo = resolveDateParameter(parameters.createdTo, 'to', now);
+    query.createdTo = resolveDateText(parameters.createdTo, 'to', now);
   }
   if (parameters.customerId !== undefined) query.customerId = parameters.customerId;
   if (parameters.merchantId !== undefined) query.merchantId = parameters.merchantId;
   if (parameters.search !== undefined) query.search = parameters.search;
-  if (parameters.sort !== undefined) query.sort = parseSort(parameters.sort);
+  if (parameters.sort !== undefined) query.sort = parseSortText(parameters.sort);
   query.limit = parameters.limit === undefined ? DEFAULT_LIMIT : parseInteger(parameters.limit);
   if (parameters.cursor !== undefined) query.cursor = parameters.cursor;
   return {
@@ -185,19 +187,6 @@ export function toListOrdersRequest(
     isPartial: parameters.partial ?? false,
     includeRaw: parameters.includeRaw ?? false,
   };
-}
-
-/**
- * `createdAt:desc` → `{ field, direction }` as the CLI reads `--sort`: the field case-insensitive
- * (`created_at` too), the direction `asc` or `desc`, `desc` when missing. Core validates both.
- */
-function parseSort(text: string): { field: string; direction: string } {
-  const separator = text.indexOf(':');
-  const rawField = (separator === -1 ? text : text.slice(0, separator)).trim();
-  const rawDirection = separator === -1 ? '' : text.slice(separator + 1).trim();
-  const wanted = rawField.toLowerCase().replaceAll('_', '').replaceAll('-', '');
-  const field = SORT_FIELDS.find((candidate) => candidate.toLowerCase() === wanted) ?? rawField;
-  return { field, direction: rawDirection === '' ? 'desc' : rawDirection.toLowerCase() };
 }
 
 /** A decimal integer, or NaN (which core reports as "must be a whole number"). */
