@@ -1,4 +1,6 @@
+import { createProvider } from '@orderbridge/config';
 import {
+  createOrderClient,
   type OrderBridgeError,
   type OrderProvider,
   ProviderResponseError,
@@ -11,12 +13,13 @@ import {
 } from '@orderbridge/core';
 import type { FaultSettings, ProviderName, Sandbox } from '@orderbridge/sandbox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { evidence } from '../support/evidence.js';
+import { CANARIES, evidence } from '../support/evidence.js';
 import { walkProviderPages } from '../support/page-walk.js';
 import {
   clientOn,
   drain,
   duplicates,
+  FAST_RETRY,
   flexFactorOn,
   flexFactorTruth,
   flexPortalOn,
@@ -273,6 +276,55 @@ export function describeTransportFaults(): void {
       const rest = keysOf(await drain(client.iterate({ ...QUERY, cursor: cursor! })));
       expect(duplicates([...first, ...rest])).toEqual([]);
       expect([...first, ...rest]).toEqual(merged);
+    });
+
+    it('providers built from configuration entries (secrets from { env }) get the transport settings and ride out a burst', async () => {
+      const env = {
+        FAULT_FP_KEY: CANARIES.flexPortalApiKey,
+        FAULT_FF_SECRET: CANARIES.flexFactorAppSecret,
+      };
+      const retries: string[] = [];
+      const transport = {
+        retry: FAST_RETRY,
+        fetch: evidence.recordingFetch(),
+        hooks: evidence.hooks('transport/config', {
+          onRetry: (event) => retries.push(`${event.provider} ${event.reason}`),
+        }),
+      };
+      const providers = await Promise.all([
+        createProvider(
+          {
+            type: 'flexportal',
+            apiKey: { env: 'FAULT_FP_KEY' },
+            tenantId: CANARIES.flexPortalTenantId,
+            baseUrl: sandbox.flexportal.baseUrl,
+          },
+          { env, transport },
+        ),
+        createProvider(
+          {
+            type: 'flexfactor',
+            appKey: CANARIES.flexFactorAppKey,
+            appSecret: { env: 'FAULT_FF_SECRET' },
+            baseUrl: sandbox.flexfactor.baseUrl,
+          },
+          { env, transport },
+        ),
+      ]);
+      const client = createOrderClient({ providers });
+      sandbox.faults.set('flexportal', { failNext: { count: ATTEMPTS - 1, status: 503 } });
+      sandbox.faults.set('flexfactor', { failNext: { count: ATTEMPTS - 1, status: 500 } });
+      const delivered = keysOf(await drain(client.iterate(QUERY)));
+      expect(delivered).toEqual(
+        keysInOrder(
+          [...flexPortalTruth(sandbox).orders, ...flexFactorTruth(sandbox).orders],
+          QUERY,
+        ),
+      );
+      expect(retries.sort()).toEqual([
+        ...Array.from({ length: ATTEMPTS - 1 }, () => 'flexfactor HTTP 500'),
+        ...Array.from({ length: ATTEMPTS - 1 }, () => 'flexportal HTTP 503'),
+      ]);
     });
 
     it('retries faults on the FlexFactor token endpoint (scope all): one token, exact walk', async () => {
