@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { InvalidQueryError } from '../errors/invalid-query-error.js';
+import { moneySchema } from '../model/money.js';
+import { orderStatusSchema } from '../model/status.js';
+import { timestampSchema } from '../model/timestamp.js';
 import type { SortValue } from '../query/order-match.js';
-import { type OrderQuery, queryFingerprint } from '../query/order-query.js';
+import {
+  MAX_LIMIT,
+  type OrderQuery,
+  queryFingerprint,
+  type SortField,
+} from '../query/order-query.js';
 
 /** Where one provider's stream stands inside a merged listing. */
 export interface ProviderPosition {
@@ -54,61 +63,75 @@ export function encodeCompositeCursor(binding: string, state: CompositeCursorSta
 }
 
 /**
- * Decodes a composite cursor and checks it belongs to this query and provider set.
+ * Decodes a composite cursor and checks it belongs to this query and provider set, and that every
+ * position in it is well-formed for the query's sort (a cursor is client input: it may be forged).
  * @throws InvalidQueryError when the cursor is malformed or was made for another query.
  */
 export function decodeCompositeCursor(
   cursor: string,
   binding: string,
   providerIds: readonly string[],
+  sortField: SortField,
 ): CompositeCursorState {
   const invalid = (message: string) =>
     new InvalidQueryError({ issues: [{ field: 'cursor', message }] });
-  let decoded: unknown;
+  let json: unknown;
   try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw invalid('is not a cursor returned by this client');
   }
-  if (!isEncoded(decoded)) throw invalid('is not a cursor returned by this client');
-  if (decoded.q !== binding) {
+  const decoded = encodedSchema.safeParse(json);
+  if (!decoded.success) throw invalid('is not a cursor returned by this client');
+  const { q, s: pageSize, p } = decoded.data;
+  if (q !== binding) {
     throw invalid(
       'belongs to a different query; repeat the query that returned it, or start without a cursor',
     );
   }
+  const lastValueSchema = SORT_VALUE_SCHEMAS[sortField];
   const positions = new Map<string, ProviderPosition | 'done'>();
   for (const id of providerIds) {
-    const entry = decoded.p[id];
+    const entry = p[id];
     if (entry === undefined) throw invalid(`has no position for provider "${id}"`);
-    positions.set(
-      id,
-      entry === 0
-        ? 'done'
-        : { pageCursor: entry[0], consumed: entry[1], lastKey: entry[2], lastValue: entry[3] },
-    );
+    if (entry === 0) {
+      positions.set(id, 'done');
+      continue;
+    }
+    const [pageCursor, consumed, lastKey, lastValue] = entry;
+    // An offset past the page size, or a sort value of the wrong kind, cannot come from this client.
+    if (pageSize > 0 && consumed > pageSize)
+      throw invalid('is not a cursor returned by this client');
+    const value = lastValueSchema.safeParse(lastValue);
+    if (!value.success) throw invalid('is not a cursor returned by this client');
+    positions.set(id, { pageCursor, consumed, lastKey, lastValue: value.data as SortValue });
   }
-  return { positions, pageSize: decoded.s };
+  return { positions, pageSize };
 }
 
-function isEncoded(value: unknown): value is Encoded {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<Encoded>;
-  if (
-    candidate.v !== 1 ||
-    typeof candidate.q !== 'string' ||
-    typeof candidate.p !== 'object' ||
-    candidate.p === null
-  ) {
-    return false;
-  }
-  return Object.values(candidate.p).every(
-    (entry) =>
-      entry === 0 ||
-      (Array.isArray(entry) &&
-        entry.length === 4 &&
-        (entry[0] === null || typeof entry[0] === 'string') &&
-        Number.isInteger(entry[1]) &&
-        entry[1] >= 0 &&
-        (entry[2] === null || typeof entry[2] === 'string')),
-  );
-}
+/** What a cursor may record as the last sort value, per sort field. */
+const SORT_VALUE_SCHEMAS: Readonly<Record<SortField, z.ZodType>> = {
+  createdAt: timestampSchema.nullable(),
+  updatedAt: timestampSchema.nullable(),
+  id: z.string().nullable(),
+  status: orderStatusSchema.nullable(),
+  total: moneySchema.nullable(),
+};
+
+const encodedSchema = z.strictObject({
+  v: z.literal(1),
+  q: z.string(),
+  s: z.number().int().nonnegative().max(MAX_LIMIT),
+  p: z.record(
+    z.string(),
+    z.union([
+      z.literal(0),
+      z.tuple([
+        z.string().nullable(),
+        z.number().int().nonnegative(),
+        z.string().nullable(),
+        z.unknown(),
+      ]),
+    ]),
+  ),
+});

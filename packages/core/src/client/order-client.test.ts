@@ -128,6 +128,35 @@ describe('createOrderClient', () => {
     expect(same.orders).toHaveLength(3);
   });
 
+  it('rejects a forged cursor whose fields are of the wrong kind, naming the cursor', async () => {
+    const client = createOrderClient({ providers: [createArrayProvider('a', small('a', 10))] });
+    const first = await client.list({ limit: 3 });
+    const decoded = JSON.parse(Buffer.from(first.nextCursor!, 'base64url').toString());
+    const forge = (change: (cursor: typeof decoded) => void) => {
+      const copy = structuredClone(decoded);
+      change(copy);
+      return Buffer.from(JSON.stringify(copy)).toString('base64url');
+    };
+    const forged = [
+      forge((cursor) => (cursor.s = 'x')),
+      forge((cursor) => (cursor.s = -1)),
+      forge((cursor) => (cursor.s = 1.5)),
+      forge((cursor) => delete cursor.s),
+      forge((cursor) => (cursor.p.a[1] = 99)), // an offset past the page size
+      forge((cursor) => (cursor.p.a[3] = { not: 'a timestamp' })),
+      forge((cursor) => (cursor.p.a[3] = 42)),
+      forge((cursor) => (cursor.p.a[3] = 'yesterday')),
+      forge((cursor) => (cursor.p.a = [null, 1])),
+    ];
+    for (const cursor of forged) {
+      const error = await client.list({ limit: 3, cursor }).catch((caught) => caught);
+      expect(InvalidQueryError.isInstance(error)).toBe(true);
+      expect(error.issues).toEqual([
+        { field: 'cursor', message: 'is not a cursor returned by this client' },
+      ]);
+    }
+  });
+
   it('rejects a cursor used with another provider selection', async () => {
     const client = createOrderClient({
       providers: [createArrayProvider('a', small('a', 5)), createArrayProvider('b', small('b', 5))],

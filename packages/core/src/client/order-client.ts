@@ -315,7 +315,7 @@ class Merge {
     const ids = providers.map((provider) => provider.id);
     this.binding = cursorBinding(query, ids);
     const state: CompositeCursorState | undefined = query.cursor
-      ? decodeCompositeCursor(query.cursor, this.binding, ids)
+      ? decodeCompositeCursor(query.cursor, this.binding, ids, sortOf(query).field)
       : undefined;
     const { cursor: _cursor, limit: _limit, ...baseQuery } = query;
     this.pageSize = state ? state.pageSize : (mergeOptions.pageSize ?? 0);

@@ -34,7 +34,11 @@ describe('mapStatus', () => {
 
   it('compares labels case-insensitively', () => {
     expect(mapStatus(map, { code: 'COMPLETED' }).status).toBe('completed');
-    expect(mapStatus(map, { code: 99, label: 'capturerequired' }).status).toBe('processing');
+    expect(mapStatus(map, { code: '', label: 'capturerequired' }).status).toBe('processing');
+    // An unknown code is unknown, even with a known label: the code decides.
+    const conflicting = mapStatus(map, { code: 99, label: 'capturerequired' });
+    expect(conflicting.status).toBe('unknown');
+    expect(conflicting.warning?.code).toBe('unknown-status');
   });
 
   it('maps an unknown value to unknown with a warning instead of throwing', () => {

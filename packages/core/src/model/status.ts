@@ -126,8 +126,14 @@ export function mapStatus(
   orderKey?: string,
 ): MappedStatus {
   const providerStatus: ProviderStatus = { code: raw.code, label: raw.label ?? null };
-  const entry =
-    findStatusEntry(map, raw.code) ?? (raw.label ? findStatusEntry(map, raw.label) : undefined);
+  // The code decides. The label is only read when no code was sent: an unknown code with a known
+  // label (FlexFactor code 9 labelled "Completed") is not silently taken for that label's status.
+  const hasCode = raw.code !== null && raw.code !== undefined && String(raw.code).trim() !== '';
+  const entry = hasCode
+    ? findStatusEntry(map, raw.code)
+    : raw.label
+      ? findStatusEntry(map, raw.label)
+      : undefined;
   if (entry) {
     return {
       status: entry.status,
