@@ -46,6 +46,17 @@ export interface FlexFactorCursorState {
   last?: FlexFactorPosition | undefined;
   /** Fingerprint of the query's filters and sort: a cursor only resumes the query that made it. */
   fp: string;
+  /**
+   * Pages delivered so far by this walk. It makes every cursor of a walk distinct: after a
+   * realignment the page, total and last order can be what they were two pages earlier, and a
+   * cursor that repeats must only ever mean a loop.
+   */
+  seq?: number | undefined;
+  /**
+   * Set when the last order delivered was no longer in the listing and the position was found
+   * again by comparison; until an order is delivered after it, ties with it are ordered by id.
+   */
+  refound?: true | undefined;
 }
 
 const cursorSchema = z.strictObject({
@@ -61,6 +72,8 @@ const cursorSchema = z.strictObject({
     })
     .optional(),
   fp: z.string().min(1),
+  seq: z.number().int().min(0).optional(),
+  refound: z.literal(true).optional(),
 });
 
 /** Short fingerprint of what a query selects and how it is sorted (not its cursor or limit). */

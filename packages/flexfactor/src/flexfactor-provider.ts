@@ -377,7 +377,9 @@ class FlexFactorListing {
     const fetched = await this.fetchPage(plan, target, options);
     const last = cursor.last;
     if (!last || fetched.page.totalItemCount === cursor.total) {
-      const orders = last ? afterPosition(fetched.orders, last, plan, false) : fetched.orders;
+      const orders = last
+        ? afterPosition(fetched.orders, last, plan, cursor.refound === true)
+        : fetched.orders;
       return this.deliver(plan, fetched, orders, warnings, cursor);
     }
     return this.realign(plan, cursor, last, fetched, options, warnings);
@@ -415,10 +417,14 @@ class FlexFactorListing {
       current = await this.fetchPage(plan, { page: pageNumber, size, to: cursor.to }, options);
     }
     const orders = afterPosition(current.orders, last, plan, true);
+    const isLastListed = current.orders.some((order) => order.id === last.id);
     return this.deliver(plan, current, orders, warnings, {
       ...cursor,
       page: pageNumber,
       total: current.page.totalItemCount,
+      // The last order delivered is gone: the position was found by comparison, and stays so
+      // (ties ordered by id) until an order is delivered after it.
+      refound: isLastListed ? cursor.refound : true,
     });
   }
 
@@ -442,6 +448,8 @@ class FlexFactorListing {
       ...state,
       page: state.page + 1,
       last: lastListed ? positionOf(lastListed, plan.sort.field) : state.last,
+      seq: (state.seq ?? 0) + 1,
+      refound: lastListed ? undefined : state.refound,
     };
     return {
       orders,
@@ -568,7 +576,7 @@ class FlexFactorListing {
       provider: this.context.provider,
       binding: readBinding(firstPage.nextCursor),
     });
-    const { last: _last, ...pinned } = state;
+    const { last: _last, refound: _refound, ...pinned } = state;
     return encodeFlexFactorCursor({ ...pinned, page: pageNumber });
   }
 
@@ -642,9 +650,10 @@ class FlexFactorListing {
 
 /**
  * The orders of a page that come after the last delivered order: everything after it when it is on
- * the page, and never anything that sorts strictly before it. After a shift (`realigned`) without
- * the order on the page (it was deleted), ties with it are ordered by id, as the canonical order
- * and the sandbox do (FlexFactor documents no tie-break).
+ * the page, and never anything that sorts strictly before it. When the position was found by
+ * comparison (`realigned`: the order itself was deleted) and it is not on the page, ties with it
+ * are ordered by id, as the canonical order and the sandbox do (FlexFactor documents no
+ * tie-break); otherwise equal-valued rows on a later page are trusted as new.
  */
 function afterPosition(
   orders: Order[],
@@ -695,9 +704,9 @@ function readBinding(cursor: string): string {
 }
 
 function withoutUndefined(state: FlexFactorCursorState): FlexFactorCursorState {
-  if (state.last !== undefined) return state;
-  const { last: _last, ...rest } = state;
-  return rest;
+  return Object.fromEntries(
+    Object.entries(state).filter(([, value]) => value !== undefined),
+  ) as unknown as FlexFactorCursorState;
 }
 
 function emptyToUndefined(value: string | undefined): string | undefined {
