@@ -86,6 +86,11 @@ export {
   SPECIFICATION_VERSION,
 } from './provider/order-provider.js';
 export {
+  type ProviderSettings,
+  providerSettingsShape,
+  toTransportOptions,
+} from './provider/provider-settings.js';
+export {
   compareBySortField,
   compareSortValues,
   compareText,

@@ -19,17 +19,17 @@ import {
   type OrderQuery,
   type ProviderCapabilities,
   ProviderResponseError,
+  type ProviderSettings,
   planQuery,
   providerIdSchema,
   type QueryPlan,
   type RateLimitSettings,
-  type RetrySettings,
   readPackageVersion,
   registerSecret,
   type SortField,
   SPECIFICATION_VERSION,
   type StatusMap,
-  type TransportHooks,
+  toTransportOptions,
   type Warning,
 } from '@orderbridge/core';
 import {
@@ -56,8 +56,12 @@ import { readFlexFactorOrderDetail, readFlexFactorRow } from './flexfactor-mappe
 import { createFlexFactorStatusMap } from './flexfactor-status-map.js';
 import { FlexFactorTokenManager } from './flexfactor-token.js';
 
-/** Settings of `createFlexFactor`. Every field is optional; secrets may come from the environment. */
-export interface FlexFactorSettings {
+/**
+ * Settings of `createFlexFactor`: its credentials, host and page size, plus the transport, `id` and
+ * `env` settings every provider accepts. Every field is optional; secrets may come from the
+ * environment.
+ */
+export interface FlexFactorSettings extends ProviderSettings {
   /** Public app key (Merchant Portal → Developers → Api Keys). Default: `FLEXFACTOR_APP_KEY`. */
   appKey?: string | undefined;
   /** App secret. Default: `FLEXFACTOR_APP_SECRET`. Never logged, never in an error. */
@@ -72,30 +76,13 @@ export interface FlexFactorSettings {
    * `environment`. Default: `FLEXFACTOR_BASE_URL`, else the environment's URL.
    */
   baseUrl?: string | undefined;
-  /** Custom `fetch` (tests, proxies). */
-  fetch?: typeof globalThis.fetch | undefined;
-  /** Per-attempt timeout in ms (default 30,000). */
-  timeout?: number | undefined;
-  /** Deadline of a whole call, retries included, in ms (default 120,000). */
-  deadline?: number | undefined;
-  /** Retry policy for transient failures, or `false` for none. */
-  retry?: RetrySettings | false | undefined;
   /** Client-side request budget (FlexFactor documents no rate limit). */
   rateLimit?: RateLimitSettings | undefined;
-  /** Logging and metrics hooks of the transport (they never see credentials). */
-  hooks?: TransportHooks | undefined;
-  /** Provider id, the prefix of order keys (default `flexfactor`); set it to use two accounts. */
-  id?: string | undefined;
   /**
    * Largest page requested from FlexFactor (default 500). The API's maximum is not documented
    * (provider-apis.md Part 3 item 18); lower this if FlexFactor refuses large pages.
    */
   pageSize?: number | undefined;
-  /**
-   * Where the environment fallbacks are read from (default `process.env`). Pass `{}` to turn them
-   * off, e.g. when settings come from a configuration file.
-   */
-  env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 /** The FlexFactor provider: the `OrderProvider` port plus page-number access. */
@@ -239,12 +226,7 @@ export function createFlexFactor(settings: FlexFactorSettings = {}): FlexFactorP
     provider,
     baseUrl: resolved.baseUrl,
     userAgent: `@orderbridge/flexfactor/${readPackageVersion(import.meta.url)}`,
-    fetch: settings.fetch,
-    timeoutMs: settings.timeout,
-    deadlineMs: settings.deadline,
-    retry: settings.retry,
-    rateLimit: settings.rateLimit,
-    hooks: settings.hooks,
+    ...toTransportOptions(settings),
     describeError: describeFlexFactorError,
   });
   const tokens = new FlexFactorTokenManager({

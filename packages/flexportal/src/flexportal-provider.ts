@@ -14,19 +14,20 @@ import {
   type OrderQuery,
   type ProviderCapabilities,
   ProviderResponseError,
+  type ProviderSettings,
   parseOrderQuery,
   planQuery,
   providerIdSchema,
+  providerSettingsShape,
   type QueryPlan,
   type RateLimitSettings,
-  type RetrySettings,
   readPackageVersion,
   recordIssues,
   registerSecret,
   type SortField,
   SPECIFICATION_VERSION,
   type StatusMap,
-  type TransportHooks,
+  toTransportOptions,
 } from '@orderbridge/core';
 import { z } from 'zod';
 import { type FlexPortalWireOrderList, flexPortalOrderListSchema } from './flexportal-api.js';
@@ -48,8 +49,11 @@ export const FLEXPORTAL_BASE_URLS: Readonly<Record<FlexPortalRegion, string>> = 
   test: 'https://api-test.flexportal.io',
 };
 
-/** Settings of `createFlexPortal`. Every one is optional where an environment variable can supply it. */
-export interface FlexPortalSettings {
+/**
+ * Settings of `createFlexPortal`: its credentials and host, plus the transport, `id` and `env`
+ * settings every provider accepts. Every one is optional where an environment variable can supply it.
+ */
+export interface FlexPortalSettings extends ProviderSettings {
   /** API key from Dashboard → Settings → API Keys; falls back to `FLEXPORTAL_API_KEY`. */
   apiKey?: string | undefined;
   /** Business Unit ID from Dashboard → Settings → General; falls back to `FLEXPORTAL_TENANT_ID`. */
@@ -58,28 +62,11 @@ export interface FlexPortalSettings {
   region?: FlexPortalRegion | undefined;
   /** Absolute http(s) base URL (a proxy, the local sandbox); falls back to `FLEXPORTAL_BASE_URL`. */
   baseUrl?: string | undefined;
-  /** Custom `fetch` (tests, proxies). */
-  fetch?: typeof globalThis.fetch | undefined;
-  /** Timeout of one attempt in ms (default 30,000). */
-  timeout?: number | undefined;
-  /** Deadline of one call including retries and waits, in ms (default 120,000). */
-  deadline?: number | undefined;
-  /** Retry policy for network errors, 408, 429 and 5xx, or `false` for none. */
-  retry?: RetrySettings | false | undefined;
   /**
    * Client-side request budget. FlexPortal's Starter tier allows 100 requests per minute
    * (Part 1 §1.3): set `{ requestsPerMinute: 100 }` to never see a 429 there.
    */
   rateLimit?: RateLimitSettings | undefined;
-  /** Logging and metrics hooks (credentials are masked before hooks see a request). */
-  hooks?: TransportHooks | undefined;
-  /** Provider id (default `flexportal`); set it so two FlexPortal accounts can coexist. */
-  id?: string | undefined;
-  /**
-   * Where the environment fallbacks are read from (default `process.env`). Pass `{}` to turn them
-   * off, e.g. in a multi-tenant service where one tenant must never pick up another's credentials.
-   */
-  env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 /** The FlexPortal provider: the OrderBridge port plus what it was configured with. */
@@ -145,40 +132,12 @@ export interface ResolvedFlexPortalSettings {
 
 const REGIONS = Object.keys(FLEXPORTAL_BASE_URLS) as FlexPortalRegion[];
 
-const positiveMs = z.number().int('must be a whole number of ms').positive('must be positive');
 const settingsShape = z.strictObject({
   apiKey: z.string().optional(),
   tenantId: z.string().optional(),
   region: z.string().optional(),
   baseUrl: z.string().optional(),
-  fetch: z.custom<typeof globalThis.fetch>((value) => typeof value === 'function').optional(),
-  timeout: positiveMs.optional(),
-  deadline: positiveMs.optional(),
-  retry: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        maxRetries: z.number().int().nonnegative().optional(),
-        baseDelayMs: z.number().nonnegative().optional(),
-        maxDelayMs: z.number().nonnegative().optional(),
-        maxRetryAfterMs: z.number().nonnegative().optional(),
-      }),
-    ])
-    .optional(),
-  rateLimit: z
-    .strictObject({
-      requestsPerMinute: z.number().int('must be a whole number').positive('must be at least 1'),
-    })
-    .optional(),
-  hooks: z.record(z.string(), z.unknown()).optional(),
-  id: z.string().optional(),
-  // `process.env` is not a plain object, which z.record refuses: accept any object.
-  env: z
-    .custom<Readonly<Record<string, string | undefined>>>(
-      (value) => typeof value === 'object' && value !== null,
-      'must be an object of environment variables',
-    )
-    .optional(),
+  ...providerSettingsShape,
 });
 
 /**
@@ -283,12 +242,7 @@ export function createFlexPortal(settings: FlexPortalSettings = {}): FlexPortalP
     provider,
     baseUrl,
     userAgent: `@orderbridge/flexportal/${PACKAGE_VERSION}`,
-    fetch: settings.fetch,
-    timeoutMs: settings.timeout,
-    deadlineMs: settings.deadline,
-    retry: settings.retry,
-    rateLimit: settings.rateLimit,
-    hooks: settings.hooks,
+    ...toTransportOptions(settings),
     // Part 1 §1.2: a static key as a bearer token, plus the Business Unit in `Tenant-ID`.
     headers: () => ({ authorization: `Bearer ${apiKey}`, 'tenant-id': tenantId }),
     describeError: describeFlexPortalError,
