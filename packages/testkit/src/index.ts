@@ -50,8 +50,10 @@ export {
   undocumentedStatus,
 } from './conformance/status-checks.js';
 export { deriveStatusMap } from './memory/derive-status-map.js';
+export { makeOrder } from './memory/make-order.js';
 export {
   createMemoryProvider,
+  type MemoryCall,
   type MemoryOrderUpdate,
   type MemoryProvider,
   type MemoryProviderOptions,

@@ -11,10 +11,13 @@ import {
   paginate,
   parseOrderQuery,
   RateLimitError,
+  sleep,
+  TimeoutError,
 } from '@orderbridge/core';
 import { describe, expect, it } from 'vitest';
 import { deriveStatusMap } from './derive-status-map.js';
-import { createMemoryProvider } from './memory-provider.js';
+import { makeOrder } from './make-order.js';
+import { createMemoryProvider, type MemoryCall } from './memory-provider.js';
 import { sampleOrders } from './sample-orders.js';
 
 const orders = sampleOrders({ count: 40, seed: 5 });
@@ -164,6 +167,56 @@ describe('createMemoryProvider', () => {
     await expect(pending).rejects.toBe(reason);
   });
 
+  it("calls beforeCall with each method's call number, and rejects with the very error it throws", async () => {
+    const seen: Array<Omit<MemoryCall, 'signal'> & { hasSignal: boolean }> = [];
+    const timeout = new TimeoutError({
+      provider: 'memory',
+      message: 'memory timed out',
+      timeoutMs: 10,
+      scope: 'deadline',
+    });
+    const provider = createMemoryProvider(orders, {
+      beforeCall: ({ operation, number, signal }) => {
+        seen.push({ operation, number, hasSignal: signal !== undefined });
+        if (operation === 'listOrders' && number === 2) throw timeout;
+        if (operation === 'getOrder' && number === 1) throw new TypeError('raw failure');
+      },
+    });
+    await expect(provider.listOrders(query())).resolves.toBeDefined();
+    await expect(provider.listOrders(query())).rejects.toBe(timeout);
+    await expect(provider.getOrder('ord_0001')).rejects.toThrowError(new TypeError('raw failure'));
+    await expect(
+      provider.listOrders(query(), { signal: new AbortController().signal }),
+    ).resolves.toBeDefined();
+    await expect(provider.getOrder('ord_0001')).resolves.toMatchObject({ id: 'ord_0001' });
+    expect(seen).toEqual([
+      { operation: 'listOrders', number: 1, hasSignal: false },
+      { operation: 'listOrders', number: 2, hasSignal: false },
+      { operation: 'getOrder', number: 1, hasSignal: false },
+      { operation: 'listOrders', number: 3, hasSignal: true },
+      { operation: 'getOrder', number: 2, hasSignal: false },
+    ]);
+  });
+
+  it('holds a call while beforeCall waits, and an abort ends the wait with its reason', async () => {
+    const provider = createMemoryProvider(orders, {
+      beforeCall: ({ signal }) => sleep(10_000, signal),
+    });
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    let isSettled = false;
+    const pending = provider.listOrders(query(), { signal: controller.signal });
+    void pending
+      .catch(() => undefined)
+      .finally(() => {
+        isSettled = true;
+      });
+    await sleep(20);
+    expect(isSettled).toBe(false);
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+  });
+
   it('throws NotFoundError for an id it does not hold', async () => {
     const provider = createMemoryProvider(orders);
     await expect(provider.getOrder('ord_9999')).rejects.toSatisfy(NotFoundError.isInstance);
@@ -253,6 +306,31 @@ describe('deriveStatusMap', () => {
             : undefined,
       },
     ]);
+  });
+});
+
+describe('makeOrder', () => {
+  it('makes a valid order keyed by provider and id, with the overrides applied', () => {
+    const order = makeOrder('shop-a', 'ord_1', { status: 'completed', updatedAt: null });
+    expect(orderSchema.safeParse(order).success).toBe(true);
+    expect(order).toMatchObject({
+      provider: 'shop-a',
+      id: 'ord_1',
+      key: 'shop-a:ord_1',
+      status: 'completed',
+      paymentStatus: 'paid',
+      reference: 'REF-ord_1',
+      customer: { id: 'cus_ord_1', email: 'lena.vos@example.org' },
+      totals: { total: { amountMinor: 9130, currency: 'USD' } },
+    });
+    expect(makeOrder('shop-a', 'ord_1')).toEqual(makeOrder('shop-a', 'ord_1'));
+  });
+
+  it('is served by the memory provider as is', async () => {
+    const provider = createMemoryProvider([makeOrder('shop', 'o1'), makeOrder('shop', 'o2')], {
+      id: 'shop',
+    });
+    expect(provider.snapshot()).toEqual([makeOrder('shop', 'o1'), makeOrder('shop', 'o2')]);
   });
 });
 

@@ -60,6 +60,23 @@ export interface MemoryProviderOptions {
    * statuses its orders have), so it always agrees with them.
    */
   statusMap?: StatusMap;
+  /**
+   * Runs before every `listOrders` / `getOrder` call is answered (after the latency). Throw to make
+   * the call reject with exactly that error (a `TimeoutError`, a plain `Error`: what `faults`, which
+   * speak HTTP statuses, cannot produce), or return a promise to hold the call; pass `call.signal`
+   * on (e.g. to core's `sleep`) so an abort still ends it.
+   */
+  beforeCall?: (call: MemoryCall) => void | Promise<void>;
+}
+
+/** A call the memory provider is about to answer, as `beforeCall` sees it. */
+export interface MemoryCall {
+  /** The method called. */
+  operation: 'listOrders' | 'getOrder';
+  /** How many calls of this method the provider has received, this one included (1 = first). */
+  number: number;
+  /** The caller's abort signal, if any. */
+  signal: AbortSignal | undefined;
 }
 
 /** Changes to one order: a partial order, or a function from the current order to the new one. */
@@ -210,10 +227,15 @@ export function createMemoryProvider(
   };
 
   /** What a server does before it answers: waits, checks the key, applies injected faults. */
-  const gate = async (operation: string, callOptions: CallOptions) => {
+  const gate = async (
+    operation: MemoryCall['operation'],
+    number: number,
+    callOptions: CallOptions,
+  ) => {
     callOptions.signal?.throwIfAborted();
     const delay = (options.latencyMs ?? 0) + faultState.latencyMs;
     if (delay > 0) await sleep(delay, callOptions.signal);
+    await options.beforeCall?.({ operation, number, signal: callOptions.signal });
     if (options.expectedApiKey !== undefined && options.apiKey !== options.expectedApiKey) {
       throw errorFromProviderResponse({
         provider: id,
@@ -260,7 +282,7 @@ export function createMemoryProvider(
     async listOrders(input, callOptions = {}): Promise<OrderPage> {
       const query = parseOrderQuery(input);
       calls.push(query);
-      await gate('listOrders', callOptions);
+      await gate('listOrders', calls.length, callOptions);
       const { map, served } = view();
       const plan = planQuery(query, { provider: id, capabilities, statusMap: map });
       // What the "API" filters itself: every filter of the query that the plan does not emulate.
@@ -313,7 +335,7 @@ export function createMemoryProvider(
 
     async getOrder(orderId, callOptions = {}) {
       lookups.push(orderId);
-      await gate('getOrder', callOptions);
+      await gate('getOrder', lookups.length, callOptions);
       const entry = view().served.find((candidate) => candidate.order.id === orderId);
       if (!entry) {
         throw errorFromProviderResponse({
