@@ -1,7 +1,7 @@
 import { orderSchema } from '@orderbridge/core';
+import { makeOrder } from '@orderbridge/testkit';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors/usage-error.js';
-import { makeOrder } from '../test-support/make-order.js';
 import { ORDER_FIELDS, parseFieldsFlag, projectOrder, readPath } from './order-fields.js';
 
 describe('--fields', () => {

@@ -1,7 +1,7 @@
 import type { Order } from '@orderbridge/core';
+import { makeOrder } from '@orderbridge/testkit';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { makeOrder } from '../test-support/make-order.js';
 import { colorsFor } from './color.js';
 import { CSV_COLUMN_NAMES } from './csv-columns.js';
 import { parseFieldsFlag } from './order-fields.js';

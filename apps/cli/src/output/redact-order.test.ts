@@ -1,5 +1,5 @@
+import { makeOrder } from '@orderbridge/testkit';
 import { describe, expect, it } from 'vitest';
-import { makeOrder } from '../test-support/make-order.js';
 import { maskEmail, maskToken, redactOrder } from './redact-order.js';
 
 describe('redaction', () => {

@@ -1,7 +1,11 @@
-import { createOrderClient, OrderBridgeError, ProviderUnavailableError } from '@orderbridge/core';
+import {
+  createOrderClient,
+  OrderBridgeError,
+  ProviderUnavailableError,
+  sleep,
+} from '@orderbridge/core';
+import { createMemoryProvider, makeOrder } from '@orderbridge/testkit';
 import { describe, expect, it } from 'vitest';
-import { createListProvider } from '../test-support/list-provider.js';
-import { makeOrder } from '../test-support/make-order.js';
 import { MemoryStream } from '../test-support/memory-stream.js';
 import { colorsFor } from './color.js';
 import { createOrderFormatter } from './order-formatter.js';
@@ -32,7 +36,7 @@ describe('streamOrders', () => {
 
   async function straight(): Promise<string[]> {
     const client = createOrderClient({
-      providers: [createListProvider('a', a), createListProvider('b', b)],
+      providers: [createMemoryProvider(a, { id: 'a' }), createMemoryProvider(b, { id: 'b' })],
     });
     const stream = new MemoryStream();
     const outcome = await streamOrders({
@@ -62,7 +66,7 @@ describe('streamOrders', () => {
     const expected = await straight();
     const controller = new AbortController();
     const client = createOrderClient({
-      providers: [createListProvider('a', a), createListProvider('b', b)],
+      providers: [createMemoryProvider(a, { id: 'a' }), createMemoryProvider(b, { id: 'b' })],
     });
     const iteration = client.iterate({ limit: 20 }, { signal: controller.signal });
     const first = new MemoryStream();
@@ -95,8 +99,11 @@ describe('streamOrders', () => {
   it('aborts a pending page request on interrupt without losing the orders already taken', async () => {
     const expected = await straight();
     const controller = new AbortController();
-    const slow = createListProvider('b', b, { delay: (call) => (call === 3 ? 10_000 : 0) });
-    const client = createOrderClient({ providers: [createListProvider('a', a), slow] });
+    const slow = createMemoryProvider(b, {
+      id: 'b',
+      beforeCall: ({ number, signal }) => (number === 3 ? sleep(10_000, signal) : undefined),
+    });
+    const client = createOrderClient({ providers: [createMemoryProvider(a, { id: 'a' }), slow] });
     const iteration = client.iterate({ limit: 20 }, { signal: controller.signal });
     const first = new MemoryStream();
     setTimeout(() => controller.abort(), 100);
@@ -123,13 +130,15 @@ describe('streamOrders', () => {
   it('stops on a provider error with everything before it written, and resumes exactly', async () => {
     const expected = await straight();
     let isDown = true;
-    const flaky = createListProvider('b', b, {
-      fail: (_query, call) =>
-        isDown && call === 3
-          ? new ProviderUnavailableError({ provider: 'b', status: 503, message: 'down' })
-          : undefined,
+    const flaky = createMemoryProvider(b, {
+      id: 'b',
+      beforeCall: ({ number }) => {
+        if (isDown && number === 3) {
+          throw new ProviderUnavailableError({ provider: 'b', status: 503, message: 'down' });
+        }
+      },
     });
-    const client = createOrderClient({ providers: [createListProvider('a', a), flaky] });
+    const client = createOrderClient({ providers: [createMemoryProvider(a, { id: 'a' }), flaky] });
     const iteration = client.iterate({ limit: 20 }, { prefetch: false });
     const first = new MemoryStream();
     const outcome = await streamOrders({
