@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { hashApiKey } from './auth/api-key.js';
 import { PROBLEM_BASE } from './http/problem.js';
 import { createServiceMetrics } from './observability/metrics.js';
-import { createMemoryProvider, makeOrders } from './test-support/memory-provider.js';
 import { CURSOR_SECRET, createTestApp, KEYS } from './test-support/test-app.js';
+import { createTestProvider, makeOrders } from './test-support/test-provider.js';
 
 interface Page {
   orders: Order[];
@@ -280,14 +280,15 @@ describe('GET /v1/orders/{key}', () => {
   });
 
   it('maps a provider that cannot read the id (400) to 404', async () => {
-    const provider = createMemoryProvider('alpha', [], {
-      fail: () =>
-        new ProviderApiError({
+    const provider = createTestProvider('alpha', [], {
+      beforeCall: () => {
+        throw new ProviderApiError({
           provider: 'alpha',
           kind: 'bad_request',
           status: 400,
           message: 'bad id',
-        }),
+        });
+      },
     });
     const { get } = createTestApp({ acmeProviders: [provider] });
     await expectProblem(await get('/v1/orders/alpha:%20x'), 404, 'not-found');
@@ -296,8 +297,12 @@ describe('GET /v1/orders/{key}', () => {
 
 describe('provider failures', () => {
   const failing = (error: Error) => [
-    createMemoryProvider('alpha', makeOrders('alpha', 5)),
-    createMemoryProvider('beta', makeOrders('beta', 5), { fail: () => error }),
+    createTestProvider('alpha', makeOrders('alpha', 5)),
+    createTestProvider('beta', makeOrders('beta', 5), {
+      beforeCall: () => {
+        throw error;
+      },
+    }),
   ];
 
   it('fails the request naming the provider by default', async () => {
@@ -380,8 +385,10 @@ describe('provider failures', () => {
   });
 
   it('hides the details of an unexpected error behind a generic 500', async () => {
-    const provider = createMemoryProvider('alpha', [], {
-      fail: () => new TypeError('secret internals at line 12'),
+    const provider = createTestProvider('alpha', [], {
+      beforeCall: () => {
+        throw new TypeError('secret internals at line 12');
+      },
     });
     const { get } = createTestApp({ acmeProviders: [provider] });
     const body = await expectProblem(await get('/v1/orders'), 500, 'internal');
@@ -389,8 +396,10 @@ describe('provider failures', () => {
   });
 
   it('maps NotFoundError from a listing to not-found', async () => {
-    const provider = createMemoryProvider('alpha', [], {
-      fail: () => new NotFoundError({ provider: 'alpha', status: 404, message: 'gone' }),
+    const provider = createTestProvider('alpha', [], {
+      beforeCall: () => {
+        throw new NotFoundError({ provider: 'alpha', status: 404, message: 'gone' });
+      },
     });
     const { get } = createTestApp({ acmeProviders: [provider] });
     await expectProblem(await get('/v1/orders'), 404, 'not-found');
@@ -401,7 +410,7 @@ describe('client disconnects', () => {
   it('answers 499 without an internal error when the client aborts', async () => {
     const metrics = createServiceMetrics({ defaultMetrics: false });
     const hanging = {
-      ...createMemoryProvider('alpha', []),
+      ...createTestProvider('alpha', []),
       listOrders: (_query: unknown, options?: { signal?: AbortSignal }) =>
         new Promise<never>((_, reject) => {
           options?.signal?.addEventListener('abort', () => reject(options.signal?.reason));
@@ -461,7 +470,7 @@ describe('request ids, redaction, unknown routes', () => {
         {
           id: 'private',
           apiKeys: [{ id: 'k', sha256: hashApiKey('private-key-000000') }],
-          providers: [createMemoryProvider('alpha', makeOrders('alpha', 2))],
+          providers: [createTestProvider('alpha', makeOrders('alpha', 2))],
           redact: true,
         },
       ],

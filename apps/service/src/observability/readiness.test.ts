@@ -1,12 +1,12 @@
 import { ProviderUnavailableError } from '@orderbridge/core';
 import { describe, expect, it } from 'vitest';
-import { createMemoryProvider } from '../test-support/memory-provider.js';
+import { createTestProvider } from '../test-support/test-provider.js';
 import { createReadinessMonitor } from './readiness.js';
 
 describe('createReadinessMonitor', () => {
   it('is pending, then ready when every provider answers, then not ready after stop', async () => {
     const monitor = createReadinessMonitor([
-      { id: 'a', providers: [createMemoryProvider('alpha', []), createMemoryProvider('beta', [])] },
+      { id: 'a', providers: [createTestProvider('alpha', []), createTestProvider('beta', [])] },
     ]);
     expect(monitor.report()).toMatchObject({
       isReady: false,
@@ -20,13 +20,18 @@ describe('createReadinessMonitor', () => {
 
   it('reports the failing provider with its message, and a hung one after the timeout', async () => {
     let isFailing = true;
-    const failing = createMemoryProvider('beta', [], {
-      fail: () =>
-        isFailing
-          ? new ProviderUnavailableError({ provider: 'beta', status: 503, message: 'beta is down' })
-          : undefined,
+    const failing = createTestProvider('beta', [], {
+      beforeCall: () => {
+        if (isFailing) {
+          throw new ProviderUnavailableError({
+            provider: 'beta',
+            status: 503,
+            message: 'beta is down',
+          });
+        }
+      },
     });
-    const hung = createMemoryProvider('gamma', [], { delayMs: 5_000 });
+    const hung = createTestProvider('gamma', [], { latencyMs: 5_000 });
     const monitor = createReadinessMonitor([{ id: 't', providers: [failing, hung] }], {
       timeoutMs: 50,
     });

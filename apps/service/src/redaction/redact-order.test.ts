@@ -1,10 +1,11 @@
+import { makeOrder } from '@orderbridge/testkit';
 import { describe, expect, it } from 'vitest';
-import { makeOrder } from '../test-support/memory-provider.js';
 import { MASKED_TOKEN, maskEmail, maskEmailsInText, redactOrder } from './redact-order.js';
 
 describe('redactOrder', () => {
   it('masks emails and payment instrument tokens everywhere, leaving the input alone', () => {
     const order = makeOrder('flexfactor', '42', {
+      customer: { id: 'cus_42', email: 'buyer.42@example.com', name: 'Lena Vos', company: null },
       raw: {
         payer: { Email: 'lena.vos@example.com' },
         transactions: [{ paymentInstrumentToken: 'tok_4242', id: 'tx_1' }],

@@ -1,7 +1,7 @@
 import type { OrderProvider } from '@orderbridge/core';
 import { type AppOptions, createApp } from '../app.js';
 import { hashApiKey } from '../auth/api-key.js';
-import { createMemoryProvider, makeOrders } from './memory-provider.js';
+import { createTestProvider, makeOrders } from './test-provider.js';
 
 /** Obviously fake keys for the test tenants. */
 export const KEYS = {
@@ -21,10 +21,10 @@ export function createTestApp(
   } = {},
 ) {
   const acmeProviders = overrides.acmeProviders ?? [
-    createMemoryProvider('alpha', makeOrders('alpha', 23)),
-    createMemoryProvider('beta', makeOrders('beta', 17)),
+    createTestProvider('alpha', makeOrders('alpha', 23)),
+    createTestProvider('beta', makeOrders('beta', 17)),
   ];
-  const globexProviders = [createMemoryProvider('alpha', makeOrders('alpha', 40).slice(30))];
+  const globexProviders = [createTestProvider('alpha', makeOrders('alpha', 40).slice(30))];
   const app = createApp({
     cursorSecret: CURSOR_SECRET,
     ...overrides,
@@ -42,7 +42,7 @@ export function createTestApp(
       {
         id: 'limited',
         apiKeys: [{ id: 'limited-ci', sha256: hashApiKey(KEYS.limited) }],
-        providers: [createMemoryProvider('alpha', makeOrders('alpha', 3))],
+        providers: [createTestProvider('alpha', makeOrders('alpha', 3))],
         rateLimit: { requestsPerMinute: overrides.limitedRequestsPerMinute ?? 2 },
       },
     ],
