@@ -7,6 +7,7 @@ import {
 } from '@orderbridge/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORDER_LIST_PARAMETERS } from '../src/test-support/order-list-parameters.js';
 import {
   type SandboxProcess,
   type ServiceProcess,
@@ -344,24 +345,8 @@ describe('bad input', () => {
   });
 
   it('random query strings never produce a 5xx', async () => {
-    const names = [
-      'status',
-      'paymentStatus',
-      'fulfillmentStatus',
-      'createdFrom',
-      'createdTo',
-      'customerId',
-      'merchantId',
-      'search',
-      'sort',
-      'limit',
-      'cursor',
-      'provider',
-      'partial',
-      'includeRaw',
-    ];
     const token = fc.oneof(
-      fc.constantFrom(...names),
+      fc.constantFrom(...ORDER_LIST_PARAMETERS),
       fc.string({ maxLength: 12 }),
       fc.constantFrom(
         '%',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ORDER_LIST_PARAMETERS } from '../test-support/order-list-parameters.js';
 import { createTestApp } from '../test-support/test-app.js';
 import { DOCS_SCRIPT_PATH } from './docs-routes.js';
 
@@ -46,22 +47,7 @@ describe('/openapi.json', () => {
     const operation = document.paths['/v1/orders']!.get!;
     expect(operation.summary).toBe('List orders');
     expect(operation.parameters!.map((parameter) => parameter.name).sort()).toEqual(
-      [
-        'status',
-        'paymentStatus',
-        'fulfillmentStatus',
-        'createdFrom',
-        'createdTo',
-        'customerId',
-        'merchantId',
-        'search',
-        'sort',
-        'limit',
-        'cursor',
-        'provider',
-        'partial',
-        'includeRaw',
-      ].sort(),
+      [...ORDER_LIST_PARAMETERS].sort(),
     );
     for (const parameter of operation.parameters!) {
       expect(parameter.description, parameter.name).toBeTruthy();
