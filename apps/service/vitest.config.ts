@@ -5,7 +5,7 @@ export default defineProject({
     name: 'service',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // End-to-end tests start real sandbox and service processes.
-    testTimeout: 20_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
   },
 });

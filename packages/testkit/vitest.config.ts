@@ -4,5 +4,8 @@ export default defineProject({
   test: {
     name: 'testkit',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Generous limits: CI runs every project at once on two shared cores; no test asserts timing.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });
