@@ -125,9 +125,14 @@ function renderReport(results: readonly ScenarioResult[], method: Map<string, st
         .join(', ')}.`,
     );
     out.push('');
-    const text = method.get(result.name);
-    if (text) {
-      out.push(text);
+    // The section's text before its first `###` is the method (shown before the numbers); the
+    // `###` subsections (the diagnosis) follow the goals.
+    const text = method.get(result.name) ?? '';
+    const split = text.search(/^### /m);
+    const methodText = split === -1 ? text : text.slice(0, split).trim();
+    const afterText = split === -1 ? '' : text.slice(split).trim();
+    if (methodText) {
+      out.push(methodText);
       out.push('');
     }
     out.push('| figure | value | baseline | ratio | min – max (runs) |');
@@ -153,6 +158,10 @@ function renderReport(results: readonly ScenarioResult[], method: Map<string, st
     out.push('');
     if (result.notes.length > 0) {
       for (const note of result.notes) out.push(`- ${note}`);
+      out.push('');
+    }
+    if (afterText) {
+      out.push(afterText);
       out.push('');
     }
   }

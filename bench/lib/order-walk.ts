@@ -37,3 +37,13 @@ export function describeDelivery(walk: WalkResult, expected: number): string {
 export function isExactlyOnce(walk: WalkResult, expected: number): boolean {
   return walk.orders === expected && walk.uniqueOrders === expected;
 }
+
+/** `describeDelivery` for several runs, said once when every run saw the same. */
+export function describeRuns(walks: readonly WalkResult[], expected: number): string {
+  const descriptions = walks.map((walk) => describeDelivery(walk, expected));
+  const distinct = [...new Set(descriptions)];
+  if (distinct.length === 1) {
+    return walks.length === 1 ? distinct[0]! : `${walks.length} runs, each: ${distinct[0]!}`;
+  }
+  return descriptions.map((text, index) => `run ${index + 1}: ${text}`).join('; ');
+}

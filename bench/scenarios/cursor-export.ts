@@ -1,6 +1,6 @@
 import { paginate } from '@orderbridge/core';
 import { createFlexPortal } from '@orderbridge/flexportal';
-import { describeDelivery, isExactlyOnce, type WalkResult, walkOrders } from '../lib/order-walk.ts';
+import { describeRuns, isExactlyOnce, type WalkResult, walkOrders } from '../lib/order-walk.ts';
 import { type CpuSplit, measureCpuSplit } from '../lib/process-cpu.ts';
 import { RequestTrace } from '../lib/request-trace.ts';
 import { startSandboxProcess } from '../lib/sandbox-process.ts';
@@ -158,7 +158,7 @@ export const cursorExport: Scenario = async (context) => {
       {
         text: 'every order exactly once',
         met: everyOnce,
-        detail: walks.map((walk) => describeDelivery(walk, orders)).join('; '),
+        detail: describeRuns(walks, orders),
       },
     ];
     return {

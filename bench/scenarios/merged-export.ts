@@ -1,7 +1,7 @@
 import { createOrderClient } from '@orderbridge/core';
 import { createFlexFactor } from '@orderbridge/flexfactor';
 import { createFlexPortal } from '@orderbridge/flexportal';
-import { describeDelivery, isExactlyOnce, type WalkResult, walkOrders } from '../lib/order-walk.ts';
+import { describeRuns, isExactlyOnce, type WalkResult, walkOrders } from '../lib/order-walk.ts';
 import { type CpuSplit, measureCpuSplit } from '../lib/process-cpu.ts';
 import { RequestTrace } from '../lib/request-trace.ts';
 import { startSandboxProcess } from '../lib/sandbox-process.ts';
@@ -137,7 +137,7 @@ export const mergedExport: Scenario = async (context) => {
       {
         text: 'every order of both providers exactly once',
         met: walks.every((walk) => isExactlyOnce(walk, total)),
-        detail: walks.map((walk) => describeDelivery(walk, total)).join('; '),
+        detail: describeRuns(walks, total),
       },
     ];
     return {
