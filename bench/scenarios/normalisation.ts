@@ -31,6 +31,8 @@ const GOAL_COST_RATIO = 3;
 /** Recorded response bodies of one provider: what the transport hands to `JSON.parse`. */
 interface RecordedPages {
   texts: string[];
+  /** The same pages as received (UTF-8), for the fetch stub: a real fetch yields bytes. */
+  bodies: Buffer[];
   bytes: number;
 }
 
@@ -52,7 +54,7 @@ export const normalisation: Scenario = async (context) => {
   // FlexPortal.
   {
     const providerId = 'flexportal';
-    const provider = stubbedFlexPortal(flexportal.texts);
+    const provider = stubbedFlexPortal(flexportal.bodies);
     const subjects = {
       parse: () =>
         passesOf(passes, () => forEachPage(flexportal.texts, (text) => JSON.parse(text))),
@@ -88,7 +90,7 @@ export const normalisation: Scenario = async (context) => {
   {
     const provider = 'flexfactor';
     const statusMap = createFlexFactorStatusMap(provider);
-    const stubbed = stubbedFlexFactor(flexfactor.texts);
+    const stubbed = stubbedFlexFactor(flexfactor.bodies);
     const subjects = {
       parse: () =>
         passesOf(passes, () => forEachPage(flexfactor.texts, (text) => JSON.parse(text))),
@@ -341,7 +343,7 @@ async function checkOrderCounts(
 async function recordPages(): Promise<{ flexportal: RecordedPages; flexfactor: RecordedPages }> {
   const sandbox = await startSandbox({ orders: PAGES * PAGE_SIZE + 1 });
   try {
-    const flexportal: RecordedPages = { texts: [], bytes: 0 };
+    const flexportal: RecordedPages = { texts: [], bodies: [], bytes: 0 };
     let cursor: string | null = null;
     for (let page = 0; page < PAGES; page++) {
       const url = new URL(`${sandbox.flexportal.baseUrl}/v1/orders`);
@@ -356,11 +358,12 @@ async function recordPages(): Promise<{ flexportal: RecordedPages; flexfactor: R
       const bytes = Buffer.from(await response.arrayBuffer());
       const text = bytes.toString('utf8');
       flexportal.texts.push(text);
+      flexportal.bodies.push(bytes);
       flexportal.bytes += bytes.length;
       cursor = (JSON.parse(text) as { nextCursor: string | null }).nextCursor;
     }
 
-    const flexfactor: RecordedPages = { texts: [], bytes: 0 };
+    const flexfactor: RecordedPages = { texts: [], bodies: [], bytes: 0 };
     const token = (await (
       await fetch(`${sandbox.flexfactor.baseUrl}oauth2/token`, {
         method: 'POST',
@@ -378,6 +381,7 @@ async function recordPages(): Promise<{ flexportal: RecordedPages; flexfactor: R
       );
       const bytes = Buffer.from(await response.arrayBuffer());
       flexfactor.texts.push(bytes.toString('utf8'));
+      flexfactor.bodies.push(bytes);
       flexfactor.bytes += bytes.length;
     }
     return { flexportal, flexfactor };
@@ -386,8 +390,11 @@ async function recordPages(): Promise<{ flexportal: RecordedPages; flexfactor: R
   }
 }
 
-/** A fetch that answers the recorded pages in turn (and a token for FlexFactor). */
-function recordedFetch(texts: readonly string[]): typeof globalThis.fetch {
+/**
+ * A fetch that answers the recorded pages in turn (and a token for FlexFactor), as bytes like a
+ * real response body, so the transport's own decoding is measured and no encoding of the stub's.
+ */
+function recordedFetch(bodies: readonly Buffer[]): typeof globalThis.fetch {
   let next = 0;
   return async (input) => {
     const url = input instanceof Request ? input.url : String(input);
@@ -399,28 +406,28 @@ function recordedFetch(texts: readonly string[]): typeof globalThis.fetch {
         success: true,
       });
     }
-    const text = texts[next % texts.length]!;
+    const body = bodies[next % bodies.length]!;
     next += 1;
-    return new Response(text, { status: 200, headers: { 'content-type': 'application/json' } });
+    return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
   };
 }
 
-function stubbedFlexPortal(texts: readonly string[]): OrderProvider {
+function stubbedFlexPortal(bodies: readonly Buffer[]): OrderProvider {
   return createFlexPortal({
     apiKey: 'fp_bench_fake_key',
     tenantId: 'bu_bench',
     baseUrl: 'http://127.0.0.1:9',
-    fetch: recordedFetch(texts),
+    fetch: recordedFetch(bodies),
     env: {},
   });
 }
 
-function stubbedFlexFactor(texts: readonly string[]): OrderProvider {
+function stubbedFlexFactor(bodies: readonly Buffer[]): OrderProvider {
   return createFlexFactor({
     appKey: 'ff_bench_key',
     appSecret: 'ff_bench_fake_secret',
     baseUrl: 'http://127.0.0.1:9/v1/',
-    fetch: recordedFetch(texts),
+    fetch: recordedFetch(bodies),
     pageSize: PAGE_SIZE,
     env: {},
   });
