@@ -12,6 +12,7 @@ import { TimeoutError } from '../errors/timeout-error.js';
 import { TransportError } from '../errors/transport-error.js';
 import { sendJson, startTestServer, type TestServer } from '../test-support/test-server.js';
 import { createHttpClient, type HttpClientSettings } from './http-client.js';
+import { RateLimiter } from './rate-limiter.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -252,6 +253,34 @@ describe('createHttpClient', () => {
     });
     expect(result.body).toEqual({ token: 'x' });
     expect(server.requests).toHaveLength(2);
+  });
+
+  it('waiting for a rate-limit slot is not a timeout and causes no retry', async () => {
+    server = await startTestServer((_request, response) => sendJson(response, 200, { ok: true }));
+    const retries: unknown[] = [];
+    // One request per 300 ms window; each attempt may take only 100 ms.
+    const http = client({
+      rateLimiter: new RateLimiter(1, 300),
+      timeoutMs: 100,
+      hooks: { onRetry: (event) => retries.push(event) },
+    });
+    await http.request({ path: 'a' });
+    const started = Date.now();
+    const second = await http.request({ path: 'b' });
+    expect(second.body).toEqual({ ok: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250); // it did wait for the window...
+    expect(retries).toEqual([]); // ...without the wait counting as a timed-out attempt
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('gives up waiting for a rate-limit slot at the deadline', async () => {
+    server = await startTestServer((_request, response) => sendJson(response, 200, {}));
+    const http = client({ rateLimiter: new RateLimiter(1, 60_000), deadlineMs: 150 });
+    await http.request({ path: 'a' });
+    const error = await http.request({ path: 'b' }).catch((caught) => caught);
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect(error.scope).toBe('deadline');
+    expect(server.requests).toHaveLength(1);
   });
 
   it('sends a User-Agent naming the provider package, core and node', async () => {

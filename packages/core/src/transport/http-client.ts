@@ -108,6 +108,11 @@ export interface HttpClientSettings extends TransportOptions {
   userAgent: string;
   /** Headers for every request (credentials); may be async (a token fetch). */
   headers?: (() => Record<string, string> | Promise<Record<string, string>>) | undefined;
+  /**
+   * A rate limiter to share between clients that draw on one budget (it takes precedence over
+   * `rateLimit`).
+   */
+  rateLimiter?: RateLimiter | undefined;
   /** Reads the provider's error body (message, code, details) for typed errors. */
   describeError?: ((body: unknown, status: number) => ProviderErrorDescription) | undefined;
 }
@@ -182,9 +187,9 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   const maxRetryAfterMs = retry.maxRetryAfterMs ?? 60_000;
   const timeoutMs = settings.timeoutMs ?? 30_000;
   const deadlineMs = settings.deadlineMs ?? 120_000;
-  const limiter = settings.rateLimit
-    ? new RateLimiter(settings.rateLimit.requestsPerMinute)
-    : undefined;
+  const limiter =
+    settings.rateLimiter ??
+    (settings.rateLimit ? new RateLimiter(settings.rateLimit.requestsPerMinute) : undefined);
   const baseFetch = settings.fetch ?? globalThis.fetch;
   const hooks = settings.hooks ?? {};
   const userAgent = `${settings.userAgent} @orderbridge/core/${CORE_VERSION} node/${process.versions.node}`;
@@ -198,7 +203,9 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     let url = '';
     const started = Date.now();
 
-    // Runs once per attempt (ky calls fetch for each retry): the rate limit and the hooks.
+    // Runs once per attempt (ky calls fetch for each retry): the hooks. The rate-limit slot is
+    // taken before the attempt (below, and in beforeRetry), so waiting for it never counts against
+    // the per-attempt timeout: a wait is not a failure and must not cause a retry.
     const attemptFetch = async (
       input: Request | URL | string,
       init?: RequestInit,
@@ -206,7 +213,6 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       attempt += 1;
       const outgoing = input instanceof Request ? input : new Request(input, init);
       url = redactSecrets(outgoing.url);
-      await limiter?.acquire(outgoing.signal);
       safely(() =>
         hooks.onRequest?.({
           provider,
@@ -235,6 +241,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     const credentialHeaders =
       call.authenticated === false ? {} : ((await settings.headers?.()) ?? {});
     try {
+      if (limiter) await acquireWithinDeadline(limiter, call.signal, deadlineMs);
       const response = await ky(call.path, {
         prefix: settings.baseUrl,
         method,
@@ -249,7 +256,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         signal: call.signal,
         fetch: attemptFetch,
         timeout: timeoutMs,
-        totalTimeout: deadlineMs,
+        // The deadline covers the whole call, a wait for the first rate-limit slot included.
+        totalTimeout: Math.max(1, deadlineMs - (Date.now() - started)),
         throwHttpErrors: true,
         retry: {
           limit: maxRetries,
@@ -275,6 +283,9 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         },
         hooks: {
           beforeRetry: [
+            async () => {
+              await limiter?.acquire(call.signal);
+            },
             ({ error }) => {
               safely(() =>
                 hooks.onRetry?.({
@@ -350,6 +361,29 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   }
 
   return { request };
+}
+
+/**
+ * Waits for a rate-limit slot, within the call's deadline.
+ * @throws TimeoutError (deadline) when no slot frees up in time; the signal's reason when aborted.
+ */
+async function acquireWithinDeadline(
+  limiter: RateLimiter,
+  signal: AbortSignal | undefined,
+  deadlineMs: number,
+): Promise<void> {
+  const deadline = AbortSignal.timeout(deadlineMs);
+  try {
+    await limiter.acquire(signal ? AbortSignal.any([signal, deadline]) : deadline);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (deadline.aborted) {
+      const timeout = new Error('waited for a rate-limit slot past the deadline');
+      timeout.name = 'TimeoutError';
+      throw timeout;
+    }
+    throw error;
+  }
 }
 
 async function toTypedError(
