@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { acmeOrderSchema } from './acme-api.js';
 import { ACME_DOCUMENTED_STATES, mapAcmeOrder } from './acme-mapper.js';
 import { type AcmeOrdersSettings, createAcmeOrders } from './acme-provider.js';
-import { startAcmeSimulator } from './acme-simulator.js';
+import { generateAcmeOrders, startAcmeSimulator } from './acme-simulator.js';
 
 // Fast retries for tests: the transport's policy is the same, only the waits are tiny.
 const fastTransport: AcmeOrdersSettings = {
@@ -83,5 +83,41 @@ describe('createAcmeOrders', () => {
     } finally {
       await simulator.close();
     }
+  });
+});
+
+describe('records off the schema', () => {
+  const page = (orders: unknown[]) =>
+    JSON.stringify({ orders, next_page_token: null, total_size: orders.length });
+  const providerAnswering = (body: string) =>
+    createAcmeOrders({
+      apiKey: 'acme-test-key-0001',
+      baseUrl: 'http://127.0.0.1:9/v1/',
+      retry: false,
+      fetch: async () => new Response(body, { headers: { 'content-type': 'application/json' } }),
+    });
+
+  it('reports a bad record with its path and delivers the rest; strict fails naming it', async () => {
+    const [good, other] = generateAcmeOrders(2, 7);
+    const bad = { ...other!, total: 'lots' };
+    const provider = providerAnswering(page([good, bad]));
+    const result = await provider.listOrders({
+      limit: 10,
+      sort: { field: 'createdAt', direction: 'asc' },
+    });
+    expect(result.orders.map((order) => order.id)).toEqual([good!.id]);
+    expect(result.warnings).toContainEqual(
+      expect.objectContaining({
+        code: 'invalid-record',
+        recordId: bad.id,
+        issues: [expect.objectContaining({ path: 'orders[1].total' })],
+      }),
+    );
+    await expect(
+      provider.listOrders(
+        { limit: 10, sort: { field: 'createdAt', direction: 'asc' } },
+        { strict: true },
+      ),
+    ).rejects.toThrow(/orders\[1\]\.total/);
   });
 });

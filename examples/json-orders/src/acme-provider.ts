@@ -3,6 +3,8 @@ import {
   ConfigurationError,
   createHttpClient,
   formatPath,
+  type MappedRecord,
+  mapRecords,
   type Order,
   type OrderPage,
   type OrderProvider,
@@ -12,6 +14,7 @@ import {
   planQuery,
   providerIdSchema,
   readPackageVersion,
+  recordIssues,
   registerSecret,
   type TransportOptions,
   type Warning,
@@ -119,19 +122,19 @@ export function createAcmeOrders(settings: AcmeOrdersSettings = {}): OrderProvid
         'GET /v1/orders',
         response.requestId,
       );
-      const warnings: Warning[] = [...plan.warnings];
-      const mapped: Order[] = [];
-      envelope.orders.forEach((record, index) => {
-        const result = readRecord(record, `orders[${index}]`, id, options);
-        if ('order' in result) {
-          mapped.push(result.order);
-          if (result.warning) warnings.push(result.warning);
-        } else if (options.strict) {
-          throw result.error;
-        } else {
-          warnings.push(result.invalid);
-        }
+      // Core's shared per-record loop: a record off the schema is left out and reported as an
+      // invalid-record warning (or fails the call with `strict`); the rest is delivered.
+      const { values: mapped, warnings: recordWarnings } = mapRecords(envelope.orders, {
+        provider: id,
+        path: 'orders',
+        operation: 'GET /v1/orders',
+        strict: options.strict,
+        status: response.status,
+        requestId: response.requestId,
+        recordId: readRecordId,
+        map: (record) => readRecord(record, id, options),
       });
+      const warnings: Warning[] = [...plan.warnings, ...recordWarnings];
       const finished = plan.finishPage(mapped);
       const page: OrderPage = {
         orders: finished.orders,
@@ -149,9 +152,18 @@ export function createAcmeOrders(settings: AcmeOrdersSettings = {}): OrderProvid
         operation: 'GET /v1/orders/{id}',
         signal: options.signal,
       });
-      const result = readRecord(response.body, '(body)', id, options);
-      if ('order' in result) return result.order;
-      throw result.error;
+      try {
+        return readRecord(response.body, id, options).value;
+      } catch (error) {
+        const issues = recordIssues(error, '(body)');
+        if (!issues) throw error;
+        throw new ProviderResponseError({
+          provider: id,
+          issues,
+          requestId: response.requestId,
+          message: `${id} GET /v1/orders/{id} returned an order that does not match its schema (${issues[0]?.path}: ${issues[0]?.message})`,
+        });
+      }
     },
 
     async checkConnection(options: CallOptions = {}) {
@@ -165,48 +177,28 @@ export function createAcmeOrders(settings: AcmeOrdersSettings = {}): OrderProvid
   };
 }
 
-type RecordResult =
-  | { order: Order; warning: Warning | undefined }
-  | { invalid: Warning; error: ProviderResponseError };
+/** The id of a raw record, when it has one (for the invalid-record warning). */
+function readRecordId(record: unknown): string | undefined {
+  const id =
+    typeof record === 'object' && record !== null ? (record as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
 
-/** Validates and maps one wire record; a record that cannot be read is reported, not dropped silently. */
-function readRecord(
-  record: unknown,
-  path: string,
-  provider: string,
-  options: CallOptions,
-): RecordResult {
-  const parsed = acmeOrderSchema.safeParse(record);
-  const recordId =
-    typeof record === 'object' &&
-    record !== null &&
-    typeof (record as { id?: unknown }).id === 'string'
-      ? (record as { id: string }).id
-      : undefined;
-  let issues: Array<{ path: string; message: string }>;
-  if (parsed.success) {
-    try {
-      return mapAcmeOrder(parsed.data as AcmeOrder, { provider, includeRaw: options.includeRaw });
-    } catch (error) {
-      issues = [{ path, message: error instanceof Error ? error.message : String(error) }];
-    }
-  } else {
-    issues = parsed.error.issues.map((issue) => ({
-      path: [path, formatPath(issue.path)].filter(Boolean).join('.'),
-      message: issue.message,
-    }));
+/**
+ * Validates and maps one wire record.
+ * @throws a ZodError or ProviderResponseError (paths relative to the record) when it does not
+ * match the schema or cannot be mapped exactly (e.g. an amount with too many digits).
+ */
+function readRecord(record: unknown, provider: string, options: CallOptions): MappedRecord<Order> {
+  const wire = acmeOrderSchema.parse(record) as AcmeOrder;
+  let mapped: ReturnType<typeof mapAcmeOrder>;
+  try {
+    mapped = mapAcmeOrder(wire, { provider, includeRaw: options.includeRaw });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ProviderResponseError({ provider, issues: [{ path: '', message }], message });
   }
-  const message = `${provider} sent an order${recordId ? ` ${recordId}` : ''} that does not match its schema (${issues[0]?.path}: ${issues[0]?.message})`;
-  return {
-    invalid: {
-      code: 'invalid-record',
-      provider,
-      message,
-      issues,
-      ...(recordId ? { recordId } : {}),
-    },
-    error: new ProviderResponseError({ provider, message, issues }),
-  };
+  return { value: mapped.order, warnings: mapped.warning ? [mapped.warning] : [] };
 }
 
 /**
