@@ -4,6 +4,8 @@ import {
   addMoney,
   compareMoneyValue,
   currencyExponent,
+  decimalToMinorUnits,
+  exactMinorUnitsOfNumber,
   formatMoney,
   MoneyConversionError,
   moneyFromDecimal,
@@ -71,6 +73,93 @@ describe('toMinorUnits', () => {
 });
 
 const currencies = fc.constantFrom('USD', 'EUR', 'JPY', 'KWD', 'CLF', 'BHD', 'KRW');
+
+/** What a conversion gives: its result, or the class and message of what it threw. */
+function outcomeOf(convert: () => number): unknown {
+  try {
+    return { value: convert() };
+  } catch (error) {
+    return {
+      error:
+        error instanceof MoneyConversionError ? `MoneyConversionError: ${error.message}` : error,
+    };
+  }
+}
+
+/**
+ * Decimal amounts as a provider writes them: 0 to 17 integer digits, 0 to 6 fraction digits (so
+ * from fewer to more than any currency's exponent + 2), either sign, and the number JSON makes of it.
+ */
+const jsonAmount = fc
+  .record({
+    negative: fc.boolean(),
+    integer: fc.oneof(
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 17 }),
+      fc.constantFrom('0', '9007199254740', '90071992547409', '999999999999', '9999999999999'),
+    ),
+    fraction: fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 6 }),
+  })
+  .map(({ negative, integer, fraction }) =>
+    Number(`${negative ? '-' : ''}${integer}${fraction ? `.${fraction}` : ''}`),
+  );
+
+describe('toMinorUnits fast path for numbers', () => {
+  it('agrees with the decimal-text path on decimals, large magnitudes and arbitrary doubles (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          jsonAmount,
+          fc.double({ noNaN: false }),
+          fc.integer().map((value) => value / 100),
+          fc.constantFrom(
+            0.1 + 0.2,
+            2 ** 53,
+            2 ** 53 - 1,
+            1e15,
+            1e15 - 1,
+            9.999999999999999e14,
+            -0,
+          ),
+        ),
+        currencies,
+        (value, currency) => {
+          const general = outcomeOf(() => decimalToMinorUnits(value, currency));
+          expect(outcomeOf(() => toMinorUnits(value, currency))).toEqual(general);
+          const fast = exactMinorUnitsOfNumber(value, currencyExponent(currency));
+          if (fast !== undefined) expect({ value: fast }).toEqual(general);
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('takes the fast path for every amount of up to 15 digits in minor units (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -999_999_999_999_999, max: 999_999_999_999_999 }),
+        currencies,
+        (amountMinor, currency) => {
+          const value = Number(toDecimalString({ amountMinor, currency }));
+          expect(exactMinorUnitsOfNumber(value, currencyExponent(currency))).toBe(amountMinor);
+        },
+      ),
+    );
+  });
+
+  it('refuses what it cannot prove exact, leaving it to the general path', () => {
+    expect(exactMinorUnitsOfNumber(0.1 + 0.2, 2)).toBeUndefined();
+    expect(exactMinorUnitsOfNumber(45.655, 2)).toBeUndefined();
+    expect(exactMinorUnitsOfNumber(1e15, 2)).toBeUndefined();
+    expect(exactMinorUnitsOfNumber(Number.NaN, 2)).toBeUndefined();
+    expect(exactMinorUnitsOfNumber(Number.POSITIVE_INFINITY, 2)).toBeUndefined();
+    expect(Object.is(exactMinorUnitsOfNumber(-0, 2), 0)).toBe(true);
+  });
+
+  it('reads a currency code that names an inherited property as an ordinary code', () => {
+    expect(currencyExponent('constructor')).toBe(2);
+    expect(toMinorUnits(1.5, 'constructor')).toBe(150);
+  });
+});
 
 describe('round trips (property)', () => {
   it('decimal string → minor units → decimal string is the identity', () => {
