@@ -54,8 +54,8 @@ export interface OrderClientSettings {
   defaultLimit?: number;
 }
 
-/** Options of one client call. */
-export interface ClientCallOptions extends CallOptions {
+/** Options of one client call (`onNextCursor` belongs to the page walks the client runs). */
+export interface ClientCallOptions extends Omit<CallOptions, 'onNextCursor'> {
   /** Only these provider ids (default: all). */
   providers?: readonly string[] | undefined;
   /** Overrides the client's `onProviderError` for this call. */

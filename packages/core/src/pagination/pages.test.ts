@@ -166,3 +166,317 @@ describe('parallel page-number fetching', () => {
     expect(requested.length).toBeGreaterThan(11);
   });
 });
+
+/** Lets every pending promise callback and timer of this tick run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Rejects with the signal's reason once it aborts. */
+function abortedBy(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (!signal) return;
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
+interface ScriptedCall {
+  cursor: string | null;
+  signal: AbortSignal | undefined;
+  hasHook: boolean;
+  /** Lets the call finish ("mapping done"). */
+  release: () => void;
+}
+
+/**
+ * A cursor provider of `pageCount` one-order pages (cursors c1, c2, …) whose calls the test
+ * drives: each call announces a cursor through onNextCursor at once (`announce`, default: its
+ * real next cursor), then waits until the test releases it, then fails (`fail`) or returns.
+ */
+function scriptedProvider(
+  pageCount: number,
+  script: {
+    announce?: (cursor: string | null, next: string | null) => string | null | undefined;
+    fail?: (cursor: string | null) => Error | undefined;
+    autoRelease?: boolean;
+  } = {},
+) {
+  const calls: ScriptedCall[] = [];
+  const provider: OrderProvider = {
+    ...createArrayProvider('scripted', []),
+    async listOrders(query, options) {
+      const cursor = query.cursor ?? null;
+      const index = cursor === null ? 0 : Number(cursor.slice(1));
+      const next = index + 1 < pageCount ? `c${index + 1}` : null;
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      calls.push({
+        cursor,
+        signal: options?.signal,
+        hasHook: options?.onNextCursor !== undefined,
+        release,
+      });
+      const announced = script.announce ? script.announce(cursor, next) : next;
+      if (announced !== undefined) options?.onNextCursor?.(announced);
+      if (script.autoRelease) release();
+      await Promise.race([released, abortedBy(options?.signal)]);
+      const failure = script.fail?.(cursor);
+      if (failure) throw failure;
+      return {
+        orders: [makeOrder('scripted', `o${index}`)],
+        nextCursor: next,
+        warnings: [],
+      };
+    },
+  };
+  return { provider, calls, cursors: () => calls.map((call) => call.cursor) };
+}
+
+describe('pipelined cursor walks (onNextCursor)', () => {
+  it('requests the next page as soon as its cursor is announced, before the page resolves', async () => {
+    const { provider, calls, cursors } = scriptedProvider(3);
+    const iterator = pages(provider)[Symbol.asyncIterator]();
+    const first = iterator.next();
+    await settle();
+    // Page 1 announced c1 and is still "mapping": page 2 is already on its way.
+    expect(cursors()).toEqual([null, 'c1']);
+    calls[0]!.release();
+    expect((await first).value?.orders[0]?.id).toBe('o0');
+    await settle();
+    // Page 2 announced c2 while the caller held page 1: the walk reads one page ahead, no more.
+    expect(cursors()).toEqual([null, 'c1']);
+    const second = iterator.next();
+    await settle();
+    expect(cursors()).toEqual([null, 'c1', 'c2']);
+    calls[1]!.release();
+    expect((await second).value?.orders[0]?.id).toBe('o1');
+    calls[2]!.release();
+    expect((await iterator.next()).value?.orders[0]?.id).toBe('o2');
+    expect((await iterator.next()).done).toBe(true);
+    // The last page announced null: exactly one request per page.
+    expect(cursors()).toEqual([null, 'c1', 'c2']);
+  });
+
+  it('aborts the early request when the page that announced it fails, and reports that failure', async () => {
+    const pageError = new ProviderResponseError({
+      provider: 'scripted',
+      issues: [{ path: 'orders[0]', message: 'bad record' }],
+      message: 'page 1 is broken',
+    });
+    const { provider, calls, cursors } = scriptedProvider(3, {
+      fail: (cursor) => (cursor === null ? pageError : undefined),
+    });
+    const outcome = collect(paginate(provider), { max: 100 }).catch((error: unknown) => error);
+    await settle();
+    expect(cursors()).toEqual([null, 'c1']);
+    calls[0]!.release();
+    expect(await outcome).toBe(pageError);
+    expect(calls[1]!.signal?.aborted).toBe(true);
+    expect(cursors()).toEqual([null, 'c1']);
+  });
+
+  it('delivers the pages before a failing early request, then its error, in order', async () => {
+    const pageError = new ProviderResponseError({
+      provider: 'scripted',
+      issues: [{ path: 'orders', message: 'broken' }],
+      message: 'page 2 is broken',
+    });
+    const { provider } = scriptedProvider(3, {
+      autoRelease: true,
+      fail: (cursor) => (cursor === 'c1' ? pageError : undefined),
+    });
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const order of paginate(provider)) seen.push(order.id);
+    })().catch((caught: unknown) => caught);
+    expect(seen).toEqual(['o0']);
+    expect(error).toBe(pageError);
+  });
+
+  it('follows the returned cursor when the announced one differs, dropping the early request', async () => {
+    const { provider, calls, cursors } = scriptedProvider(3, {
+      autoRelease: true,
+      announce: (_cursor, next) => (next === null ? null : `x${next}`),
+    });
+    const seen = await collect(paginate(provider), { max: 100 });
+    expect(seen.map((order) => order.id)).toEqual(['o0', 'o1', 'o2']);
+    expect(cursors().filter((cursor) => cursor?.startsWith('c'))).toEqual(['c1', 'c2']);
+    for (const call of calls.filter((candidate) => candidate.cursor?.startsWith('x'))) {
+      expect(call.signal?.aborted).toBe(true);
+    }
+  });
+
+  it('does not request an announced cursor it has seen before, and stops on the repeat', async () => {
+    // Page c1 claims c1 again as its next cursor.
+    const { provider, cursors } = scriptedProvider(3, { autoRelease: true });
+    const looping: OrderProvider = {
+      ...provider,
+      async listOrders(query, options) {
+        const page = await provider.listOrders(query, {
+          ...options,
+          onNextCursor: (cursor) => options?.onNextCursor?.(query.cursor === 'c1' ? 'c1' : cursor),
+        });
+        return query.cursor === 'c1' ? { ...page, nextCursor: 'c1' } : page;
+      },
+    };
+    const error = await collect(paginate(looping), { max: 100 }).catch((caught) => caught);
+    expect(ProviderResponseError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/same cursor again/);
+    expect(cursors()).toEqual([null, 'c1']);
+  });
+
+  it('passes no onNextCursor without prefetch, and requests a page only when asked', async () => {
+    const { provider, calls, cursors } = scriptedProvider(3, { autoRelease: true });
+    const iterator = pages(provider, {}, { prefetch: false })[Symbol.asyncIterator]();
+    await iterator.next();
+    await settle();
+    expect(cursors()).toEqual([null]);
+    await iterator.next();
+    await iterator.next();
+    expect((await iterator.next()).done).toBe(true);
+    expect(calls.map((call) => call.hasHook)).toEqual([false, false, false]);
+  });
+
+  it('passes no onNextCursor for the first page of a walk that may fetch pages by number', async () => {
+    let firstHadHook: boolean | undefined;
+    const { provider } = pageNumberProvider(orders.slice(0, 12), { pageSize: 5, delayMs: 1 });
+    const watched: OrderProvider = {
+      ...provider,
+      listOrders(query, options) {
+        firstHadHook ??= options?.onNextCursor !== undefined;
+        return provider.listOrders(query, options);
+      },
+    };
+    expect(await collect(paginate(watched, {}, { concurrency: 2 }), { max: 100 })).toHaveLength(12);
+    expect(firstHadHook).toBe(false);
+  });
+});
+
+describe('parallel page-number fetching: slots', () => {
+  /** A page-number provider whose pages (after the first) the test releases one by one. */
+  function gatedPages(pageCount: number) {
+    const gates = new Map<number, () => void>();
+    const done = new Map<number, Promise<unknown>>();
+    const requested: number[] = [];
+    const signals = new Map<number, AbortSignal | undefined>();
+    const data = orders.slice(0, pageCount);
+    const { provider: base } = pageNumberProvider(data, { pageSize: 1, delayMs: 0 });
+    const provider: OrderProvider = {
+      ...base,
+      listOrders(query, options) {
+        const pageNumber = query.cursor ? Number(query.cursor) : 1;
+        requested.push(pageNumber);
+        signals.set(pageNumber, options?.signal);
+        const work = (async () => {
+          if (pageNumber > 1) {
+            await Promise.race([
+              new Promise<void>((resolve) => gates.set(pageNumber, resolve)),
+              abortedBy(options?.signal),
+            ]);
+          }
+          return base.listOrders(query, options);
+        })();
+        done.set(
+          pageNumber,
+          work.catch(() => undefined),
+        );
+        return work;
+      },
+    };
+    /** Lets the latest request for the page finish, and the walk react to it. */
+    const release = async (pageNumber: number) => {
+      gates.get(pageNumber)?.();
+      await done.get(pageNumber);
+      await settle();
+    };
+    return { provider, requested, signals, release, data };
+  }
+
+  it('refills a slot as soon as a page arrives, even while an earlier page is still loading', async () => {
+    const { provider, requested, release } = gatedPages(9);
+    const iterator = pages(provider, {}, { concurrency: 2 })[Symbol.asyncIterator]();
+    await iterator.next(); // page 1
+    const second = iterator.next(); // waits for page 2, which stays slow
+    await settle();
+    expect(requested).toEqual([1, 2, 3]);
+    await release(3);
+    expect(requested).toEqual([1, 2, 3, 4]); // page 3 arrived: its slot went to page 4
+    await release(4);
+    expect(requested).toEqual([1, 2, 3, 4, 5]);
+    await release(5);
+    // Pages 2–5 are ahead of the caller (2 × concurrency): nothing more until the caller moves on.
+    expect(requested).toEqual([1, 2, 3, 4, 5]);
+    await release(2);
+    expect((await second).value?.pageNumber).toBe(2);
+    for (const pageNumber of [6, 7, 8, 9]) void release(pageNumber);
+    const rest: Array<number | undefined> = [];
+    for (;;) {
+      const step = await iterator.next();
+      if (step.done) break;
+      rest.push(step.value.pageNumber);
+      for (const pageNumber of [6, 7, 8, 9]) void release(pageNumber);
+    }
+    expect(rest).toEqual([3, 4, 5, 6, 7, 8, 9]);
+    expect([...requested].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('aborts the pages fetched ahead when the caller stops', async () => {
+    const { provider, signals, release } = gatedPages(6);
+    const iterator = pages(provider, {}, { concurrency: 2 })[Symbol.asyncIterator]();
+    await iterator.next();
+    const second = iterator.next();
+    await settle();
+    await release(2);
+    expect((await second).value?.pageNumber).toBe(2);
+    // Pages 3 and 4 are in flight while the caller holds page 2; it stops.
+    await iterator.return?.();
+    expect(signals.get(3)?.aborted).toBe(true);
+    expect(signals.get(4)?.aborted).toBe(true);
+    expect(signals.has(5)).toBe(false);
+  });
+
+  it('aborts the pages fetched ahead when the listing changes and the walk realigns', async () => {
+    const { provider, requested, signals, release, data } = gatedPages(6);
+    const iterator = pages(provider, {}, { concurrency: 2 })[Symbol.asyncIterator]();
+    await iterator.next();
+    const second = iterator.next();
+    await settle();
+    expect(requested).toEqual([1, 2, 3]);
+    data.pop(); // the listing shrinks: page 2 reports another total than page 1
+    await release(2);
+    // The walk continues one page at a time from page 1's cursor; page 3's request was dropped.
+    expect(signals.get(3)?.aborted).toBe(true);
+    expect(requested.slice(3)).toEqual([2]);
+    await release(2);
+    expect((await second).value?.pageNumber).toBe(2);
+    await iterator.return?.();
+  });
+
+  it('stops requesting after a failed page, delivers the pages before it, then fails', async () => {
+    const pageError = new ProviderResponseError({
+      provider: 'paged',
+      issues: [{ path: 'orders', message: 'broken' }],
+      message: 'page 3 is broken',
+    });
+    const { provider: base, requested } = pageNumberProvider(orders.slice(0, 10), {
+      pageSize: 1,
+      delayMs: 5,
+    });
+    const provider: OrderProvider = {
+      ...base,
+      async listOrders(query, options) {
+        const page = await base.listOrders(query, options);
+        if (page.pageNumber === 3) throw pageError;
+        return page;
+      },
+    };
+    const seen: Array<number | undefined> = [];
+    const error = await (async () => {
+      for await (const page of pages(provider, {}, { concurrency: 2 })) seen.push(page.pageNumber);
+    })().catch((caught: unknown) => caught);
+    expect(seen).toEqual([1, 2]);
+    expect(error).toBe(pageError);
+    expect(Math.max(...requested)).toBeLessThanOrEqual(4);
+  });
+});

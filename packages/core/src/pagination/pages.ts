@@ -5,8 +5,11 @@ import type { Warning } from '../model/warning.js';
 import type { CallOptions, OrderPage, OrderProvider } from '../provider/order-provider.js';
 import { type OrderQuery, type OrderQueryInput, parseOrderQuery } from '../query/order-query.js';
 
-/** Options of `pages`, `paginate` and the client's `iterate`. */
-export interface PaginateOptions extends CallOptions {
+/**
+ * Options of `pages`, `paginate` and the client's `iterate`. `onNextCursor` is the walk's own
+ * business (it pipelines the pages), so it is not among them.
+ */
+export interface PaginateOptions extends Omit<CallOptions, 'onNextCursor'> {
   /**
    * Pages requested at once from a provider that fetches pages by number (default 4). 1 turns
    * parallel fetching off.
@@ -26,9 +29,10 @@ export interface WarningIterable<T> extends AsyncIterable<T> {
 
 /**
  * Every page of a listing, in order. Prefetches the next page while the caller works on the
- * current one; for a provider that fetches pages by number, loads pages in parallel (bounded by
- * `concurrency`) and falls back to one page at a time if the listing changes under it. A cursor the
- * provider repeats is an error, never an endless loop.
+ * current one, and requests it as soon as the provider announces its cursor (`onNextCursor`),
+ * before the current page is mapped. For a provider that fetches pages by number, loads pages in
+ * parallel (`concurrency` requests in flight) and falls back to one page at a time if the listing
+ * changes under it. A cursor the provider repeats is an error, never an endless loop.
  * @throws InvalidQueryError for an invalid query; the provider's typed errors.
  */
 export function pages(
@@ -123,23 +127,9 @@ export async function* walkPages(
   const signal = options.signal
     ? AbortSignal.any([options.signal, controller.signal])
     : controller.signal;
-  const callOptions: CallOptions = {
-    signal,
-    includeRaw: options.includeRaw,
-    strict: options.strict,
-  };
   const prefetch = options.prefetch ?? true;
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const seenCursors = new Set<string>();
-  const fetchPage = async (cursor: string | undefined): Promise<PositionedPage> => ({
-    cursor: cursor ?? null,
-    page: await guard(provider, () =>
-      provider.listOrders(
-        cursor === undefined ? withoutCursor(query) : { ...query, cursor },
-        callOptions,
-      ),
-    ),
-  });
   const remember = (cursor: string, pageIndex: number) => {
     if (seenCursors.has(cursor)) {
       throw new ProviderResponseError({
@@ -151,37 +141,127 @@ export async function* walkPages(
     seenCursors.add(cursor);
   };
 
+  /**
+   * Starts the request for the cursor a page announced, once the walk waits for that page (never
+   * earlier: the caller may still be busy with the page before, and the walk reads at most one
+   * page ahead of it). A cursor seen before is not requested: the page's own `nextCursor` check
+   * reports the loop once the page arrives.
+   */
+  const startFollower = (request: PageRequest) => {
+    const next = request.announced;
+    if (request.follower || !request.isAwaited || next === undefined || next === null) return;
+    if (seenCursors.has(next)) return;
+    request.follower = send(next, true);
+  };
+
+  /**
+   * One `listOrders` call. With `pipelined`, the provider may announce the next cursor before it
+   * maps this page's records (`onNextCursor`), and the walk requests that page at once.
+   */
+  const send = (cursor: string | null, pipelined: boolean, scope?: AbortSignal): PageRequest =>
+    new PageRequest(cursor, (request) =>
+      guard(provider, () =>
+        provider.listOrders(cursor === null ? withoutCursor(query) : { ...query, cursor }, {
+          signal: AbortSignal.any(
+            scope
+              ? [signal, scope, request.controller.signal]
+              : [signal, request.controller.signal],
+          ),
+          includeRaw: options.includeRaw,
+          strict: options.strict,
+          onNextCursor: pipelined
+            ? (next) => {
+                if (request.announced !== undefined) return;
+                request.announced = next;
+                startFollower(request);
+              }
+            : undefined,
+        }),
+      ),
+    );
+
+  // A page-number provider's walk may fetch its pages by number once the first page tells how
+  // many there are; an early request for the first page's own next cursor would duplicate one.
+  const mayFetchByNumber =
+    concurrency > 1 &&
+    provider.capabilities.pageNumbers &&
+    typeof provider.cursorForPage === 'function';
+
   try {
     if (query.cursor) seenCursors.add(query.cursor);
-    let pending: Promise<PositionedPage> | undefined = fetchPage(query.cursor);
+    let current: PageRequest | undefined = send(
+      query.cursor ?? null,
+      prefetch && !mayFetchByNumber,
+    );
     let pageIndex = 0;
-    while (pending) {
-      const positioned: PositionedPage = await pending;
-      const page = positioned.page;
-      pending = undefined;
+    while (current) {
+      const request: PageRequest = current;
+      current = undefined;
+      request.isAwaited = true;
+      // The next cursor may have been announced while the caller was busy with the page before.
+      startFollower(request);
+      let page: OrderPage;
+      try {
+        page = await request.page;
+      } catch (error) {
+        // The page failed after announcing its successor: that request is of no use now.
+        request.follower?.controller.abort();
+        throw error;
+      }
       pageIndex += 1;
       warnings.add(page.warnings);
+      const positioned: PositionedPage = { page, cursor: request.cursor };
 
       if (pageIndex === 1 && canFetchByNumber(provider, page, concurrency)) {
+        request.follower?.controller.abort();
         yield positioned;
-        const resumeFrom = yield* parallelPages(provider, page, concurrency, fetchPage, warnings);
+        const resumeFrom = yield* parallelPages(provider, page, concurrency, send, warnings);
         if (resumeFrom === null) return;
         // Cursors generated for parallel pages are ours, not the provider's: start loop detection afresh.
         seenCursors.clear();
         seenCursors.add(resumeFrom);
-        pending = fetchPage(resumeFrom);
+        current = send(resumeFrom, prefetch);
         continue;
       }
 
+      let follower = request.follower;
+      if (follower && follower.cursor !== page.nextCursor) {
+        // The provider announced another cursor than the one it returned (a provider bug): the
+        // returned cursor is the truth, so the early request is dropped and that one is followed.
+        follower.controller.abort();
+        follower = undefined;
+      }
       if (page.nextCursor !== null) {
         remember(page.nextCursor, pageIndex);
-        if (prefetch) pending = quiet(fetchPage(page.nextCursor));
+        if (!follower && prefetch) follower = send(page.nextCursor, true);
       }
       yield positioned;
-      if (!pending && page.nextCursor !== null) pending = fetchPage(page.nextCursor);
+      current = follower ?? (page.nextCursor !== null ? send(page.nextCursor, false) : undefined);
     }
   } finally {
     controller.abort();
+  }
+}
+
+/** One `listOrders` call of a walk, and what its provider announced before mapping its records. */
+class PageRequest {
+  /** Aborts this call alone (a page that failed drops the request it started early). */
+  readonly controller = new AbortController();
+  /** The page; its rejection is already marked handled, awaiting it still throws. */
+  readonly page: Promise<OrderPage>;
+  /** The next cursor from `onNextCursor` (undefined: none announced yet). */
+  announced: string | null | undefined;
+  /** The request for the announced cursor, once started. */
+  follower: PageRequest | undefined;
+  /** True once the walk waits for this page: from then on an announcement starts the follower. */
+  isAwaited = false;
+
+  /** Starts the call; `cursor` is the cursor requested (null: the listing's first page). */
+  constructor(
+    readonly cursor: string | null,
+    load: (request: PageRequest) => Promise<OrderPage>,
+  ) {
+    this.page = quiet(load(this));
   }
 }
 
@@ -198,47 +278,99 @@ function canFetchByNumber(provider: OrderProvider, first: OrderPage, concurrency
 
 /**
  * Loads the pages after `first` (pages 2..pageCount for a new walk; k+1..pageCount for a walk
- * resumed at page k) with at most `concurrency` requests in flight and yields them in order.
+ * resumed at page k) with `concurrency` requests in flight and yields them in order.
  * If a page reports a different total than page 1, the listing changed under the walk: the pages
- * fetched ahead are dropped and the walk continues one page at a time from the last good page's
- * own cursor, which lets the provider realign. Returns the cursor to continue from, or null.
+ * fetched ahead are dropped (their requests aborted) and the walk continues one page at a time
+ * from the last good page's own cursor, which lets the provider realign. Returns the cursor to
+ * continue from, or null.
  */
 async function* parallelPages(
   provider: OrderProvider,
   first: OrderPage,
   concurrency: number,
-  fetchPage: (cursor: string) => Promise<PositionedPage>,
+  send: (cursor: string, pipelined: boolean, scope?: AbortSignal) => PageRequest,
   warnings: WarningCollector,
 ): AsyncGenerator<PositionedPage, string | null> {
   const pageCount = first.pageCount ?? 1;
-  const inFlight = new Map<number, Promise<PositionedPage>>();
   const firstNumber = first.pageNumber ?? 1;
+  // Aborts what this phase started when it ends early (the caller stops, or the walk realigns).
+  const scope = new AbortController();
+  // Pages requested and not yet yielded, in flight or arrived, by number.
+  const ahead = new Map<number, PageRequest>();
+  // Why a slot is refilled as soon as a page arrives (not when the caller asks for the next page
+  // in order): pages can arrive out of order, and a page that waits for an earlier one, or for a
+  // caller busy with an earlier one, would otherwise hold its slot and leave fewer than
+  // `concurrency` requests on the wire. `lookahead` bounds the pages held ahead of the caller, so
+  // a slow caller cannot make the walk read the whole listing into memory.
+  const lookahead = 2 * concurrency;
+  let inFlight = 0;
   let nextToRequest = firstNumber + 1;
+  // Set once a page failed or showed that the listing changed: no request goes out after that.
+  let hasStopped = false;
   const fill = () => {
-    while (inFlight.size < concurrency && nextToRequest <= pageCount) {
-      inFlight.set(nextToRequest, quiet(fetchPage(provider.cursorForPage!(first, nextToRequest))));
+    while (
+      !hasStopped &&
+      !scope.signal.aborted &&
+      inFlight < concurrency &&
+      ahead.size < lookahead &&
+      nextToRequest <= pageCount
+    ) {
+      const pageNumber = nextToRequest;
       nextToRequest += 1;
+      let request: PageRequest;
+      try {
+        request = send(provider.cursorForPage!(first, pageNumber), false, scope.signal);
+      } catch (error) {
+        // Surfaces in order, when the walk reaches this page.
+        hasStopped = true;
+        ahead.set(pageNumber, new PageRequest(null, () => Promise.reject(error)));
+        return;
+      }
+      inFlight += 1;
+      ahead.set(pageNumber, request);
+      request.page.then(
+        (page) => {
+          inFlight -= 1;
+          // The walk realigns when it reaches this page: fetching beyond it would be wasted.
+          if (hasListingChanged(first, page)) hasStopped = true;
+          else fill();
+        },
+        () => {
+          // The walk fails when it reaches this page: fetching beyond it would be wasted.
+          inFlight -= 1;
+          hasStopped = true;
+        },
+      );
     }
   };
-  let previous = first;
-  for (let pageNumber = firstNumber + 1; pageNumber <= pageCount; pageNumber++) {
-    fill();
-    const positioned = await inFlight.get(pageNumber)!;
-    const page = positioned.page;
-    inFlight.delete(pageNumber);
-    if (
-      first.totalCount !== undefined &&
-      page.totalCount !== undefined &&
-      page.totalCount !== first.totalCount
-    ) {
-      // The listing changed (orders deleted, or back-dated ones inserted): realign sequentially.
-      return previous.nextCursor;
+  let previousCursor = first.nextCursor;
+  try {
+    for (let pageNumber = firstNumber + 1; pageNumber <= pageCount; pageNumber++) {
+      fill();
+      const request = ahead.get(pageNumber)!;
+      const page = await request.page;
+      ahead.delete(pageNumber);
+      if (hasListingChanged(first, page)) {
+        // The listing changed (orders deleted, or back-dated ones inserted): realign sequentially.
+        return previousCursor;
+      }
+      warnings.add(page.warnings);
+      yield { page, cursor: request.cursor };
+      previousCursor = page.nextCursor;
     }
-    warnings.add(page.warnings);
-    yield positioned;
-    previous = page;
+    return previousCursor;
+  } finally {
+    scope.abort();
   }
-  return previous.nextCursor;
+}
+
+/** True when a page reports another total than the first page of its walk. */
+function hasListingChanged(first: OrderPage, page: OrderPage): boolean {
+  return (
+    first.totalCount !== undefined &&
+    page.totalCount !== undefined &&
+    page.totalCount !== first.totalCount
+  );
 }
 
 /** Calls the provider; a raw (non-OrderBridge) error is wrapped so it names the provider. */

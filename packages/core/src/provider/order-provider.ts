@@ -41,6 +41,18 @@ export interface CallOptions {
    * an `invalid-record` warning and delivering the rest.
    */
   strict?: boolean | undefined;
+  /**
+   * Called by `listOrders` as soon as the provider knows the page's `nextCursor` (right after the
+   * response envelope is validated, before it maps the page's records), so a caller can start the
+   * next request early; `null` means this is the last page. Optional on both sides: a provider
+   * calls it at most once per call, only with exactly the `nextCursor` the call will return if it
+   * succeeds, and skips it when that cursor depends on the mapped records (e.g. a listing that
+   * stops early at a date bound). The call may still fail afterwards (a record breaks the schema
+   * in strict mode): a caller that started a request must then abort it. Core's page walks use it
+   * to keep record validation and mapping off a cursor walk's critical path. It must return
+   * quickly and must not throw.
+   */
+  onNextCursor?: ((cursor: string | null) => void) | undefined;
 }
 
 /** One page of a listing. */
