@@ -479,6 +479,58 @@ describe('listOrders: the response', () => {
     expect((error as ProviderResponseError).requestId).toBe('req_9');
   });
 
+  it('announces the next cursor it returns through onNextCursor, once, null on the last page', async () => {
+    const one = [minimalOrder()];
+    for (const [envelope, expected] of [
+      [{ hasMore: true, nextCursor: 'c1' }, 'c1'],
+      [{ hasMore: false, nextCursor: 'c1' }, null],
+      [{ hasMore: true, nextCursor: '' }, null],
+    ] as const) {
+      const { provider } = providerWith(() => ({ body: listPage(one, envelope) }));
+      const announced: Array<string | null> = [];
+      const result = await provider.listOrders(parseOrderQuery({}), {
+        onNextCursor: (cursor) => announced.push(cursor),
+      });
+      expect(announced).toEqual([expected]);
+      expect(result.nextCursor).toBe(expected);
+    }
+  });
+
+  it('announces the next cursor before it maps the records', async () => {
+    // In strict mode the first record fails its mapping: the cursor was announced before that.
+    const page = listPage([{ orderId: 'ord_x', status: 'pending' }, minimalOrder()], {
+      hasMore: true,
+      nextCursor: 'c7',
+    });
+    const { provider } = providerWith(() => ({ body: page }));
+    const announced: Array<string | null> = [];
+    const error = await failure(() =>
+      provider.listOrders(parseOrderQuery({}), {
+        strict: true,
+        onNextCursor: (cursor) => announced.push(cursor),
+      }),
+    );
+    expect(ProviderResponseError.isInstance(error)).toBe(true);
+    expect(announced).toEqual(['c7']);
+  });
+
+  it('announces nothing when the listing may stop early at a date bound', async () => {
+    const page = listPage(
+      [
+        minimalOrder({ orderId: 'ord_3', createdAt: '2025-03-03T00:00:00Z' }),
+        minimalOrder({ orderId: 'ord_1', createdAt: '2025-03-01T00:00:00Z' }),
+      ],
+      { hasMore: true, nextCursor: 'ord_1' },
+    );
+    const { provider } = providerWith(() => ({ body: page }));
+    const announced: Array<string | null> = [];
+    const result = await provider.listOrders(parseOrderQuery({ createdFrom: '2025-03-02' }), {
+      onNextCursor: (cursor) => announced.push(cursor),
+    });
+    expect(result.nextCursor).toBeNull(); // the bound was passed: the walk ends here
+    expect(announced).toEqual([]);
+  });
+
   it('rejects an envelope that does not match the documented shape, with the path', async () => {
     const cases: Array<[unknown, string]> = [
       [{ orders: {}, hasMore: false, nextCursor: null }, 'orders'],

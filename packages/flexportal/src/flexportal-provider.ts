@@ -261,6 +261,13 @@ export function createFlexPortal(settings: FlexPortalSettings = {}): FlexPortalP
       operation,
     });
     const page = checkEnvelope(response, operation);
+    // FP-OV: the listing ends when `hasMore` is false or `nextCursor` is null; the docs' own loop
+    // stops on a falsy cursor, so an empty string ends it too.
+    const providerNext = page.hasMore && page.nextCursor ? page.nextCursor : null;
+    // The next cursor is known before the records are validated and mapped, so a page walk can
+    // request the next page now. Not when the listing may stop early at a date bound: that
+    // depends on the mapped orders, and a walk must not request a page it then drops.
+    if (plan.earlyStop === undefined) options.onNextCursor?.(providerNext);
     const mapped = mapRecords(page.orders, {
       provider,
       path: 'orders',
@@ -273,12 +280,9 @@ export function createFlexPortal(settings: FlexPortalSettings = {}): FlexPortalP
         mapFlexPortalOrder(record, { provider, statusMap, includeRaw: options.includeRaw }),
     });
     const finished = plan.finishPage(mapped.values);
-    // FP-OV: the listing ends when `hasMore` is false or `nextCursor` is null; the docs' own loop
-    // stops on a falsy cursor, so an empty string ends it too.
-    const hasNext = page.hasMore && Boolean(page.nextCursor) && !finished.reachedBound;
     return {
       orders: finished.orders,
-      nextCursor: hasNext ? page.nextCursor : null,
+      nextCursor: finished.reachedBound ? null : providerNext,
       warnings: [...plan.warnings, ...mapped.warnings],
     };
   }
