@@ -406,3 +406,111 @@ describe('createFlexFactor', () => {
     }
   });
 });
+
+describe('listOrders: onNextCursor', () => {
+  /** Five distinct rows, newest first (the default sort: createdAt descending). */
+  const rows = Array.from({ length: 5 }, (_, index) => ({
+    ...seed.orders.rows[0],
+    id: `00000000-0000-4000-8000-00000000000${index}`,
+    createdOn: `2024-03-0${9 - index}T10:00:00.000000Z`,
+  }));
+
+  /** A FlexFactor serving `data` two rows a page, by `pageNumber`. */
+  function pagedProvider(data: unknown[] = rows, total = data.length) {
+    return fakeProvider((request) => {
+      const pageNumber = Number(request.url.searchParams.get('pageNumber'));
+      const slice = data.slice((pageNumber - 1) * 2, pageNumber * 2);
+      return json(200, listBody(slice, { pageNumber, pageSize: 2, total }));
+    });
+  }
+
+  /** listOrders, recording what it announced. */
+  async function listAnnouncing(
+    provider: ReturnType<typeof pagedProvider>['provider'],
+    input: OrderQueryInput,
+    options: { strict?: boolean } = {},
+  ) {
+    const announced: Array<string | null> = [];
+    const outcome = await provider
+      .listOrders(list(input), { ...options, onNextCursor: (cursor) => announced.push(cursor) })
+      .then(
+        (page) => ({ page, error: undefined }),
+        (error: unknown) => ({ page: undefined, error }),
+      );
+    return { ...outcome, announced };
+  }
+
+  it('announces exactly the nextCursor of each page of a walk, null on the last', async () => {
+    const { provider } = pagedProvider();
+    let cursor: string | undefined;
+    const seen: string[] = [];
+    for (let pageIndex = 0; pageIndex < 3; pageIndex++) {
+      const { page, announced } = await listAnnouncing(provider, { limit: 2, cursor });
+      expect(announced).toEqual([page?.nextCursor]);
+      seen.push(...(page?.orders.map((order) => order.id) ?? []));
+      cursor = page?.nextCursor ?? undefined;
+    }
+    expect(cursor).toBeUndefined();
+    expect(seen).toEqual(rows.map((row) => row.id));
+  });
+
+  it('announces the cursor before it maps the rows', async () => {
+    // In strict mode the first row fails its mapping: the cursor was announced before that.
+    const broken = [{ ...rows[0], amount: 'n/a' }, ...rows.slice(1)];
+    const { provider } = pagedProvider(broken);
+    // A createdTo bound is the pin, so both calls make the same cursors.
+    const query = { limit: 2, createdTo: '2025-01-01T00:00:00Z' };
+    const { error, announced } = await listAnnouncing(provider, query, { strict: true });
+    expect(ProviderResponseError.isInstance(error)).toBe(true);
+    expect(announced).toHaveLength(1);
+    // Without strict the bad row is left out and the page ends on the same row: same cursor.
+    const { page } = await listAnnouncing(provider, query);
+    expect(page?.nextCursor).toEqual(expect.any(String));
+    expect(announced).toEqual([page?.nextCursor]);
+  });
+
+  it('announces nothing when the last row breaks the schema (its position depends on the mapping)', async () => {
+    const broken = [rows[0], { ...rows[1], amount: 'n/a' }, ...rows.slice(2)];
+    const { provider } = pagedProvider(broken);
+    const { page, announced } = await listAnnouncing(provider, { limit: 2 });
+    expect(announced).toEqual([]);
+    expect(page?.orders.map((order) => order.id)).toEqual([rows[0]?.id]);
+    expect(page?.nextCursor).not.toBeNull();
+  });
+
+  it('announces nothing when the last row does not sort after the last order delivered', async () => {
+    // Page 2 ends on a row newer than page 1's last one (the listing moved under the walk), which
+    // the page leaves out: the next position is the row before it.
+    const newer = {
+      ...rows[0],
+      id: '00000000-0000-4000-8000-000000000099',
+      createdOn: '2024-03-09T12:00:00.000000Z',
+    };
+    const shifted = [rows[0], rows[1], rows[2], newer, rows[3], rows[4]];
+    const { provider } = pagedProvider(shifted);
+    const first = await provider.listOrders(list({ limit: 2 }));
+    const { page, announced } = await listAnnouncing(provider, {
+      limit: 2,
+      cursor: first.nextCursor ?? undefined,
+    });
+    expect(announced).toEqual([]);
+    expect(page?.orders.map((order) => order.id)).toEqual([rows[2]?.id]);
+  });
+
+  it('announces nothing while it realigns a listing whose total changed', async () => {
+    let total = rows.length;
+    const { provider } = fakeProvider((request) => {
+      const pageNumber = Number(request.url.searchParams.get('pageNumber'));
+      const slice = rows.slice((pageNumber - 1) * 2, pageNumber * 2);
+      return json(200, listBody(slice, { pageNumber, pageSize: 2, total }));
+    });
+    const first = await provider.listOrders(list({ limit: 2 }));
+    total += 1;
+    const { page, announced } = await listAnnouncing(provider, {
+      limit: 2,
+      cursor: first.nextCursor ?? undefined,
+    });
+    expect(announced).toEqual([]);
+    expect(page?.nextCursor).toEqual(expect.any(String));
+  });
+});

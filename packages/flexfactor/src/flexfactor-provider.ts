@@ -257,6 +257,14 @@ interface ListingContext {
   tokens: FlexFactorTokenManager;
 }
 
+/** One list page as received: the validated envelope, its rows not yet mapped. */
+interface ReceivedPage {
+  page: FlexFactorOrderPage;
+  headers: Headers;
+  status: number;
+  requestId: string | undefined;
+}
+
 /** One fetched and validated list page with its valid orders in listing order. */
 interface FetchedPage {
   page: FlexFactorOrderPage;
@@ -310,9 +318,9 @@ class FlexFactorListing {
     const query = plan.query;
     const sentAt = Date.now();
     let pin = earliest(query.createdTo, new Date(sentAt).toISOString());
-    let fetched = await this.fetchPage(plan, { page: 1, size: plan.pageSize, to: pin }, options);
+    let received = await this.receivePage(plan, { page: 1, size: plan.pageSize, to: pin }, options);
     const receivedAt = Date.now();
-    const serverTime = Date.parse(fetched.headers.get('date') ?? '');
+    const serverTime = Date.parse(received.headers.get('date') ?? '');
     // FlexFactor's time at the response lies in [Date, Date + 1 s); beyond that (plus a second of
     // slack) the local clock is off, and the pin is taken from FlexFactor's clock instead.
     const isSkewed =
@@ -330,17 +338,19 @@ class FlexFactorListing {
         message: `the local clock differs from ${provider}'s (${new Date(sentAt).toISOString()} here, ${new Date(serverTime).toISOString()} there); the listing is pinned to ${provider}'s time`,
       });
       pin = serverPin;
-      fetched = await this.fetchPage(plan, { page: 1, size: plan.pageSize, to: pin }, options);
+      received = await this.receivePage(plan, { page: 1, size: plan.pageSize, to: pin }, options);
     }
-    const size = servedSize(fetched.page, plan.pageSize);
-    return this.deliver(plan, fetched, fetched.orders, warnings, {
+    const state: FlexFactorCursorState = {
       v: 1,
       page: 1,
-      size,
+      size: servedSize(received.page, plan.pageSize),
       to: pin,
-      total: fetched.page.totalItemCount,
+      total: received.page.totalItemCount,
       fp: binding,
-    });
+    };
+    this.announceNextCursor(plan, received, state, options);
+    const fetched = this.mapPage(received, options);
+    return this.deliver(plan, fetched, fetched.orders, warnings, state);
   }
 
   /**
@@ -356,15 +366,17 @@ class FlexFactorListing {
     warnings: Warning[],
   ): Promise<OrderPage> {
     const target = { page: cursor.page, size: cursor.size, to: cursor.to };
-    const fetched = await this.fetchPage(plan, target, options);
+    const received = await this.receivePage(plan, target, options);
     const last = cursor.last;
-    if (!last || fetched.page.totalItemCount === cursor.total) {
+    if (!last || received.page.totalItemCount === cursor.total) {
+      this.announceNextCursor(plan, received, cursor, options);
+      const fetched = this.mapPage(received, options);
       const orders = last
         ? afterPosition(fetched.orders, last, plan, cursor.refound === true)
         : fetched.orders;
       return this.deliver(plan, fetched, orders, warnings, cursor);
     }
-    return this.realign(plan, cursor, last, fetched, options, warnings);
+    return this.realign(plan, cursor, last, this.mapPage(received, options), options, warnings);
   }
 
   /**
@@ -423,24 +435,49 @@ class FlexFactorListing {
   ): OrderPage {
     const pinned = listed.filter((order) => compareTimestamps(order.createdAt, state.to) <= 0);
     const { orders } = plan.finishPage(pinned);
-    const lastListed = listed.at(-1);
     const pageCount = fetched.page.pageCount;
-    const hasNext = state.page < pageCount;
-    const next: FlexFactorCursorState = {
-      ...state,
-      page: state.page + 1,
-      last: lastListed ? positionOf(lastListed, plan.sort.field) : state.last,
-      seq: (state.seq ?? 0) + 1,
-      refound: lastListed ? undefined : state.refound,
-    };
     return {
       orders,
-      nextCursor: hasNext ? encodeFlexFactorCursor(withoutUndefined(next)) : null,
+      nextCursor: nextCursorOf(plan, state, pageCount, listed.at(-1)),
       totalCount: fetched.page.totalItemCount,
       pageNumber: state.page,
       pageCount,
       warnings: [...warnings, ...fetched.warnings],
     };
+  }
+
+  /**
+   * Tells the caller the next cursor before the rows are mapped (`onNextCursor`), when it is
+   * certain: it carries the position of the last row `deliver` will list, so that row is mapped
+   * here on its own, and the cursor is announced only if it maps and (after a position) sorts
+   * strictly after the position, which `afterPosition` always keeps. Otherwise (the last row
+   * breaks the schema, or ties with the position) nothing is announced and the caller waits for
+   * the page. The cursor is made by the same `nextCursorOf` as the page's own.
+   */
+  private announceNextCursor(
+    plan: QueryPlan,
+    received: ReceivedPage,
+    state: FlexFactorCursorState,
+    options: CallOptions,
+  ): void {
+    if (!options.onNextCursor) return;
+    const { provider, statusMap } = this.context;
+    const pageCount = received.page.pageCount;
+    const lastRow = received.page.rows.at(-1);
+    let lastListed: Order | undefined;
+    if (state.page < pageCount && lastRow !== undefined) {
+      const record = readFlexFactorRow(lastRow, '', { provider, statusMap });
+      if (!record.ok) return;
+      const last = state.last;
+      if (
+        last &&
+        (record.order.id === last.id || compareWithPosition(record.order, last, plan.sort) <= 0)
+      ) {
+        return;
+      }
+      lastListed = record.order;
+    }
+    options.onNextCursor(nextCursorOf(plan, state, pageCount, lastListed));
   }
 
   /** `GET /v1/orders` for one page, validated; rows are read one by one. */
@@ -449,7 +486,16 @@ class FlexFactorListing {
     target: { page: number; size: number; to: string },
     options: CallOptions,
   ): Promise<FetchedPage> {
-    const { provider, statusMap } = this.context;
+    return this.mapPage(await this.receivePage(plan, target, options), options);
+  }
+
+  /** `GET /v1/orders` for one page; the envelope is validated, the rows are not read yet. */
+  private async receivePage(
+    plan: QueryPlan,
+    target: { page: number; size: number; to: string },
+    options: CallOptions,
+  ): Promise<ReceivedPage> {
+    const { provider } = this.context;
     const query = plan.query;
     const searchParams = new URLSearchParams();
     // FF-LIST parameter names; `query` not `queryString` (Part 3 item 16).
@@ -485,7 +531,18 @@ class FlexFactorListing {
         message: `${provider} ${LIST_OPERATION} returned a page that does not match the documented format (${describeIssue(parsed.error.issues[0])})`,
       });
     }
-    const page = parsed.data.orders;
+    return {
+      page: parsed.data.orders,
+      headers: response.headers,
+      status: response.status,
+      requestId: response.requestId,
+    };
+  }
+
+  /** Reads the rows of a received page one by one. */
+  private mapPage(received: ReceivedPage, options: CallOptions): FetchedPage {
+    const { provider, statusMap } = this.context;
+    const { page } = received;
     // One loop for every provider (core's mapRecords): a row off the documented format is left out
     // and reported as an invalid-record warning with its JSON path, or fails the call when strict.
     const { values: orders, warnings } = mapRecords(page.rows, {
@@ -493,8 +550,8 @@ class FlexFactorListing {
       path: 'orders.rows',
       operation: LIST_OPERATION,
       strict: options.strict,
-      status: response.status,
-      requestId: response.requestId,
+      status: received.status,
+      requestId: received.requestId,
       recordId: (raw) => {
         const id = (raw as { id?: unknown } | null)?.id;
         return typeof id === 'string' ? id : undefined;
@@ -515,7 +572,7 @@ class FlexFactorListing {
         return { value: record.order, warnings: record.warnings };
       },
     });
-    return { page, headers: response.headers, orders, warnings };
+    return { page, headers: received.headers, orders, warnings };
   }
 
   async get(orderId: string, options: CallOptions): Promise<Order> {
@@ -662,6 +719,27 @@ function comesAfter(order: Order, last: FlexFactorPosition, plan: QueryPlan): bo
   if (comparison !== 0) return comparison > 0;
   const byId = compareText(order.id, last.id);
   return plan.sort.direction === 'asc' ? byId > 0 : byId < 0;
+}
+
+/**
+ * The cursor after a page: the next page number and the position of the last row listed (or the
+ * previous position when none was), or null after the last page.
+ */
+function nextCursorOf(
+  plan: QueryPlan,
+  state: FlexFactorCursorState,
+  pageCount: number,
+  lastListed: Order | undefined,
+): string | null {
+  if (state.page >= pageCount) return null;
+  const next: FlexFactorCursorState = {
+    ...state,
+    page: state.page + 1,
+    last: lastListed ? positionOf(lastListed, plan.sort.field) : state.last,
+    seq: (state.seq ?? 0) + 1,
+    refound: lastListed ? undefined : state.refound,
+  };
+  return encodeFlexFactorCursor(withoutUndefined(next));
 }
 
 function servedSize(page: FlexFactorOrderPage, requested: number): number {
