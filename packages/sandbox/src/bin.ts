@@ -15,8 +15,8 @@ Options:
   --orders <n>              generated orders per provider (default 200)
   --flexportal-orders <n>   FlexPortal orders (default tenant), overrides --orders
   --flexfactor-orders <n>   FlexFactor orders, overrides --orders
-  --latency <ms>            added latency on every provider request
-  --jitter <ms>             added random latency, 0..ms
+  --latency <ms>            response time of every provider request (built meanwhile)
+  --jitter <ms>             random extra response time, 0..ms
   --token-ttl <ms>          FlexFactor access-token lifetime (default 600000)
   --json                    print the connection settings as one JSON line
   --help                    show this help

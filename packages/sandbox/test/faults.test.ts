@@ -151,9 +151,31 @@ describe('fault injection', () => {
     sandbox.faults.set('flexfactor', { latencyMs: 200, jitterMs: 20 });
     const started = performance.now();
     expect((await ff()).status).toBe(200);
-    // Only a lower bound: the delay is injected before the handler runs.
+    // Only a lower bound: the response leaves no earlier than the latency after the request came.
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
     expect(sandbox.faults.current().flexfactor).toEqual({ latencyMs: 200, jitterMs: 20 });
+  });
+
+  it('builds the answer while the latency runs: the page is the one at arrival', async () => {
+    sandbox.faults.set('flexportal', { latencyMs: 400 });
+    const newestFirst = `${sandbox.flexportal.baseUrl}/v1/orders?limit=5&sortBy=createdAt&sortDir=desc`;
+    const slow = request(newestFirst, { headers: flexPortalHeaders(sandbox) });
+    // The request is counted when it arrives, in the same turn that builds its page.
+    while (sandbox.stats().flexportal.requests === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const inserted = sandbox.flexportal.store.insert({ createdAt: '2099-01-01T00:00:00Z' });
+    try {
+      const ids = (response: { json: unknown }) =>
+        (response.json as { orders: { orderId: string }[] }).orders.map((order) => order.orderId);
+      // The insert came during the latency, after the page was built: it is not on that page…
+      expect(ids(await slow)).not.toContain(inserted.orderId);
+      // …and a request sent after it sees it first.
+      const later = await request(newestFirst, { headers: flexPortalHeaders(sandbox) });
+      expect(ids(later)[0]).toBe(inserted.orderId);
+    } finally {
+      sandbox.flexportal.store.delete(inserted.orderId);
+    }
   });
 
   it('validates fault settings and names the bad field', () => {

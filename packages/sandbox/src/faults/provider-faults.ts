@@ -11,9 +11,12 @@ export const PROVIDER_NAMES: readonly ProviderName[] = ['flexportal', 'flexfacto
  * "next N" counters start over.
  */
 export interface FaultSettings {
-  /** Fixed delay added to every request of the provider, in ms. */
+  /**
+   * Response time of every request of the provider, in ms: the answer leaves no earlier than this
+   * after the request arrived, and is built while the time runs (not added on top of that work).
+   */
   latencyMs?: number;
-  /** Extra random delay, uniform in [0, jitterMs], in ms. */
+  /** Extra random response time, uniform in [0, jitterMs], in ms. */
   jitterMs?: number;
   /** Sliding one-minute window; a request over the limit gets 429 with `Retry-After` (seconds). */
   rateLimit?: { requestsPerMinute: number };
@@ -109,7 +112,7 @@ export class ProviderFaults {
     return result;
   }
 
-  /** The delay to add to this request, in ms (0 when no latency is set). */
+  /** The response time of this request, in ms (0 when no latency is set). */
   delayMs(): number {
     const fixed = this.settings.latencyMs ?? 0;
     const jitter = this.settings.jitterMs ?? 0;

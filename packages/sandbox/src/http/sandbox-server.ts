@@ -64,6 +64,11 @@ async function handle(
 ): Promise<void> {
   const url = new URL(incoming.url ?? '/', 'http://sandbox.invalid');
   const method = (incoming.method ?? 'GET').toUpperCase();
+  const provider = providerOf(url.pathname);
+  // The latency fault is the upstream's response time, counted from the request's arrival: the
+  // page is computed while it runs and the answer leaves when both are done, i.e. after
+  // max(latency, work). The timer starts here, before the body is read or the page built.
+  const latency = provider ? responseDelay(parts.faults[provider].delayMs()) : undefined;
   const body = await readBody(incoming);
   if (body === undefined) {
     write(
@@ -72,7 +77,6 @@ async function handle(
     );
     return;
   }
-  const provider = providerOf(url.pathname);
   if (!provider) {
     if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
       parts.stats.control();
@@ -112,15 +116,13 @@ async function handle(
   const faults = parts.faults[provider];
   stats.request(provider, route);
 
-  const delay = faults.delayMs();
-  if (delay > 0) await sleep(delay);
-
   const api = provider === 'flexportal' ? parts.flexportal : parts.flexfactor;
   const errorFor = provider === 'flexportal' ? flexPortalErrorForStatus : flexFactorErrorForStatus;
   const retryAfter = faults.overRateLimit();
   if (retryAfter !== undefined) {
     // §1.3: a limited request gets 429 with a Retry-After header (seconds).
     const limited = api.decorate(errorFor(429, String(retryAfter)));
+    await latency;
     stats.response(provider, limited.status);
     write(outgoing, limited);
     return;
@@ -130,6 +132,7 @@ async function handle(
     route === 'listOrders' || route === 'getOrder',
   );
   if (fault?.kind === 'reset') {
+    await latency;
     stats.fault(provider, 'reset');
     incoming.socket.destroy();
     return;
@@ -143,6 +146,7 @@ async function handle(
   }
   if (route === 'token' && answer.status === 200 && fault === undefined) stats.tokenIssued();
   if (fault?.kind === 'truncate') {
+    await latency;
     stats.fault(provider, 'truncated');
     stats.response(provider, answer.status);
     writeTruncated(outgoing, answer);
@@ -152,8 +156,16 @@ async function handle(
     stats.fault(provider, 'malformed');
     answer = malformed(answer);
   }
+  // Encoded before the wait: building the response is part of the work the latency covers.
+  const bytes = Buffer.from(answer.body, 'utf8');
+  await latency;
   stats.response(provider, answer.status);
-  write(outgoing, answer);
+  write(outgoing, answer, bytes);
+}
+
+/** A timer of `delayMs` started now (undefined when there is no delay). */
+function responseDelay(delayMs: number): Promise<void> | undefined {
+  return delayMs > 0 ? sleep(delayMs) : undefined;
 }
 
 function providerOf(path: string): ProviderName | undefined {
@@ -179,8 +191,11 @@ function readBody(incoming: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-function write(outgoing: ServerResponse, answer: SandboxResponse): void {
-  const body = Buffer.from(answer.body, 'utf8');
+function write(
+  outgoing: ServerResponse,
+  answer: SandboxResponse,
+  body = Buffer.from(answer.body, 'utf8'),
+): void {
   outgoing.writeHead(answer.status, { ...answer.headers, 'content-length': String(body.length) });
   outgoing.end(body);
 }
