@@ -14,7 +14,6 @@ import {
 } from '@orderbridge/core';
 import type { z } from 'zod';
 import {
-  type FlexFactorOrderDetail,
   type FlexFactorOrderRow,
   flexFactorOrderDetailSchema,
   flexFactorOrderRowSchema,
@@ -26,7 +25,7 @@ import {
  * fields; an order read with `getOrder` carries them too, plus what only the single-order endpoint
  * sends (`detail`: correlation id, names, email, phone, addresses).
  */
-export interface FlexFactorOrderExtensions {
+export type FlexFactorOrderExtensions = {
   /** Whether the order ran in FlexFactor's ghost (shadow) mode. */
   isGhostMode: boolean | null;
   /** Whether the payment was merchant-initiated. */
@@ -47,7 +46,7 @@ export interface FlexFactorOrderExtensions {
   currencySymbol: string | null;
   /** Only on orders read with `getOrder`: the single-order endpoint's own fields (FF-GET). */
   detail?: FlexFactorOrderDetailExtension;
-}
+};
 
 /** What `GET /v1/orders/{id}` adds to a list row (FF-GET; its field list is cut off in the docs). */
 export interface FlexFactorOrderDetailExtension {
@@ -99,7 +98,8 @@ export function readFlexFactorRow(
 ): FlexFactorRecordResult {
   const parsed = flexFactorOrderRowSchema.safeParse(raw);
   if (!parsed.success) return invalid(raw, path, parsed.error);
-  return mapRecord(parsed.data, raw, path, context, listExtensions(parsed.data));
+  const row = parsed.data;
+  return mapRecord(row, raw, path, context, listExtensions(row), null, row.payerName ?? null);
 }
 
 /**
@@ -114,54 +114,49 @@ export function readFlexFactorOrderDetail(
   const parsed = flexFactorOrderDetailSchema.safeParse(raw);
   if (!parsed.success) return invalid(raw, '', parsed.error);
   const detail = parsed.data;
-  return mapRecord(detail, raw, '', context, {
-    ...listExtensions(detail),
-    detail: {
-      correlationId: detail.correlationId ?? null,
-      firstName: detail.firstName ?? null,
-      lastName: detail.lastName ?? null,
-      email: detail.email ?? null,
-      secondaryEmail: detail.secondaryEmail || null,
-      phone: detail.phone ?? null,
-      billingAddress: detail.billingAddress ?? null,
-      shippingAddress: detail.shippingAddress ?? null,
-    },
-  });
+  const extensions: FlexFactorOrderExtensions = listExtensions(detail);
+  extensions.detail = {
+    correlationId: detail.correlationId ?? null,
+    firstName: detail.firstName ?? null,
+    lastName: detail.lastName ?? null,
+    email: detail.email ?? null,
+    secondaryEmail: detail.secondaryEmail || null,
+    phone: detail.phone ?? null,
+    billingAddress: detail.billingAddress ?? null,
+    shippingAddress: detail.shippingAddress ?? null,
+  };
+  // The single order has the payer's email (FF-GET); a list row does not. The payer's name is
+  // `payerName`, else the single order's first and last name.
+  const name =
+    detail.payerName ||
+    [detail.firstName, detail.lastName].filter(Boolean).join(' ') ||
+    (detail.payerName ?? null);
+  return mapRecord(detail, raw, '', context, extensions, detail.email ?? null, name);
 }
 
+/**
+ * Maps a validated row. Problems are collected with their paths, built only when there is one:
+ * this runs once per listed order.
+ */
 function mapRecord(
-  row: FlexFactorOrderRow | FlexFactorOrderDetail,
+  row: FlexFactorOrderRow,
   raw: unknown,
   path: string,
   context: FlexFactorMapContext,
   extensions: FlexFactorOrderExtensions,
+  email: string | null,
+  customerName: string | null,
 ): FlexFactorRecordResult {
   const issues: ResponseIssue[] = [];
-  const at = (field: string) => (path ? `${path}.${field}` : field);
-  const money = (field: 'amount' | 'refundsAmount', value: number | string): Money | null => {
-    try {
-      return moneyFromDecimal(value, row.currencyCode);
-    } catch (error) {
-      issues.push({ path: at(field), message: describe(error) });
-      return null;
-    }
-  };
-  const timestamp = (field: 'createdOn' | 'orderPlacedDate', value: string): string | null => {
-    try {
-      return normalizeTimestamp(value);
-    } catch (error) {
-      issues.push({ path: at(field), message: describe(error) });
-      return null;
-    }
-  };
-
-  const total = money('amount', row.amount);
+  const total = readMoney(row.amount, row.currencyCode, path, 'amount', issues);
   const refunded =
     row.refundsAmount === null || row.refundsAmount === undefined
       ? null
-      : money('refundsAmount', row.refundsAmount);
-  const createdAt = timestamp('createdOn', row.createdOn);
-  const placedAt = row.orderPlacedDate ? timestamp('orderPlacedDate', row.orderPlacedDate) : null;
+      : readMoney(row.refundsAmount, row.currencyCode, path, 'refundsAmount', issues);
+  const createdAt = readTimestamp(row.createdOn, path, 'createdOn', issues);
+  const placedAt = row.orderPlacedDate
+    ? readTimestamp(row.orderPlacedDate, path, 'orderPlacedDate', issues)
+    : null;
   if (issues.length > 0 || total === null || createdAt === null) {
     return { ok: false, recordId: row.id, issues };
   }
@@ -186,13 +181,7 @@ function mapRecord(
     providerStatus,
     type: null,
     reference: row.referenceNumber ?? null,
-    // The single order has the payer's email (FF-GET); a list row does not.
-    customer: {
-      id: null,
-      email: ('email' in row ? row.email : null) ?? null,
-      name: customerName(row),
-      company: null,
-    },
+    customer: { id: null, email, name: customerName, company: null },
     merchant: {
       id: row.merchantId ?? null,
       name: row.merchantName ?? null,
@@ -205,24 +194,46 @@ function mapRecord(
     createdAt,
     updatedAt: null,
     placedAt,
-    extensions: { [context.provider]: { ...extensions } },
+    extensions: { [context.provider]: extensions },
   };
   if (context.includeRaw) order.raw = raw;
   return { ok: true, order, warnings: status.warning ? [status.warning] : [] };
 }
 
-/**
- * The payer's name: `payerName` (list and single order); the single order's first and last name
- * only when `payerName` is absent.
- */
-function customerName(row: FlexFactorOrderRow | FlexFactorOrderDetail): string | null {
-  if (row.payerName) return row.payerName;
-  if ('firstName' in row || 'lastName' in row) {
-    const detail = row as FlexFactorOrderDetail;
-    const name = [detail.firstName, detail.lastName].filter(Boolean).join(' ');
-    if (name) return name;
+/** The JSON path of a field of the record at `path` (`orders.rows[3].amount`, or `amount`). */
+function fieldPath(path: string, field: string): string {
+  return path ? `${path}.${field}` : field;
+}
+
+/** An amount in minor units; null, with an issue, when it cannot be read exactly. */
+function readMoney(
+  value: number | string,
+  currency: string,
+  path: string,
+  field: string,
+  issues: ResponseIssue[],
+): Money | null {
+  try {
+    return moneyFromDecimal(value, currency);
+  } catch (error) {
+    issues.push({ path: fieldPath(path, field), message: describe(error) });
+    return null;
   }
-  return row.payerName ?? null;
+}
+
+/** A timestamp in canonical UTC; null, with an issue, when it cannot be read. */
+function readTimestamp(
+  value: string,
+  path: string,
+  field: string,
+  issues: ResponseIssue[],
+): string | null {
+  try {
+    return normalizeTimestamp(value);
+  } catch (error) {
+    issues.push({ path: fieldPath(path, field), message: describe(error) });
+    return null;
+  }
 }
 
 function listExtensions(row: FlexFactorOrderRow): FlexFactorOrderExtensions {

@@ -227,6 +227,28 @@ describe('mapFlexPortalOrder', () => {
     ]);
   });
 
+  it('never takes an inherited property for a documented payment or rental status', () => {
+    const record = minimalOrder({ payment: { status: 'constructor' } });
+    (record.items as Array<Record<string, unknown>>)[0]!.rentalStatus = 'toString';
+    const { value: order, warnings } = mapped(record);
+    expect(order.paymentStatus).toBe('unknown');
+    expect(order.items[0]?.fulfillment?.status).toBe('unknown');
+    expect(warnings.map((warning) => warning.code)).toEqual(['unknown-status', 'unknown-status']);
+  });
+
+  it('reports every amount that cannot be read, in the order of the fields', () => {
+    const record = fullOrder();
+    const items = record.items as Array<Record<string, unknown>>;
+    items[0]!.listPriceOverride = 0.001;
+    items[1]!.unitPrice = 0.001;
+    (record.totals as Record<string, unknown>).total = 0.001;
+    expect(violationsOf(record).map((line) => line.split(':')[0])).toEqual([
+      'items[1].unitPrice',
+      'items[0].listPriceOverride',
+      'totals.total',
+    ]);
+  });
+
   it('reports an undocumented rentalStatus as an unknown line fulfilment, with a warning', () => {
     const record = minimalOrder();
     (record.items as Array<Record<string, unknown>>)[0]!.rentalStatus = 'lost';

@@ -179,29 +179,15 @@ export function mapFlexPortalOrder(
   const wire = flexPortalOrderSchema.parse(record);
   const provider = context.provider;
   const key = orderKey(provider, wire.orderId);
-  const currency = wire.totals.currency.toUpperCase();
-  const issues: ResponseIssue[] = [];
-  const warnings: Warning[] = [];
-
-  const money = (value: number | string, path: string): Money => {
-    try {
-      return moneyFromDecimal(value, currency);
-    } catch (error) {
-      if (!(error instanceof MoneyConversionError)) throw error;
-      issues.push({ path, message: error.message });
-      return { amountMinor: 0, currency };
-    }
-  };
-  const optionalMoney = (value: number | string | null | undefined, path: string) =>
-    value === null || value === undefined ? null : money(value, path);
-  const timestamp = (value: string, path: string): string => {
-    try {
-      return normalizeTimestamp(value);
-    } catch (error) {
-      if (!(error instanceof TimestampError)) throw error;
-      issues.push({ path, message: error.message });
-      return value;
-    }
+  // The amounts of one order share its currency and its list of problems. Paths are built only
+  // for an amount or timestamp that cannot be read: a FlexPortal order has 8-12 amounts, and the
+  // mapping runs once per listed order.
+  const reader: OrderReader = {
+    currency: wire.totals.currency.toUpperCase(),
+    issues: [],
+    provider,
+    key,
+    warnings: [],
   };
 
   const mapped = mapStatus(
@@ -209,44 +195,88 @@ export function mapFlexPortalOrder(
     { code: wire.status, label: null },
     key,
   );
-  if (mapped.warning) warnings.push(mapped.warning);
+  if (mapped.warning) reader.warnings.push(mapped.warning);
 
-  const items: OrderItem[] = wire.items.map((item, index) => {
-    const path = `items[${index}]`;
-    return {
+  const items: OrderItem[] = [];
+  for (let index = 0; index < wire.items.length; index++) {
+    const item = wire.items[index] as FlexPortalWireOrderItem;
+    items.push({
       sku: item.sku,
       name: item.productName,
       quantity: item.quantity,
-      unitPrice: money(item.unitPrice, `${path}.unitPrice`),
+      unitPrice: readMoney(reader, item.unitPrice, 'unitPrice', index),
       termMonths: item.contractLength,
       fulfillment: {
-        status: lineFulfillment(item, { provider, key, path, warnings }),
+        status: lineFulfillment(item, index, reader),
         done: item.rentalIds?.length ?? 0,
       },
-      listPrice: optionalMoney(item.listPrice, `${path}.listPrice`),
+      listPrice: readOptionalMoney(reader, item.listPrice, 'listPrice', index),
       // The schema's default is `unknown` (Part 3 item 10).
       listPriceSource: item.listPriceSource ?? 'unknown',
-      acquisitionCost: optionalMoney(item.acquisitionCost, `${path}.acquisitionCost`),
+      acquisitionCost: readOptionalMoney(reader, item.acquisitionCost, 'acquisitionCost', index),
       acquisitionCostSource: item.acquisitionCostSource ?? 'unknown',
-    };
-  });
+    });
+  }
 
   const payment = wire.payment ?? null;
+  // Problems are reported in the order the fields are read (lines, payment, upgrade, line
+  // overrides, totals, timestamps), so the order extensions are built in that order too.
+  const billingAddress = address(wire.billingAddress);
+  const shippingAddress = address(wire.shippingAddress);
+  const paymentExtension: FlexPortalPayment | null = payment
+    ? {
+        status: payment.status ?? null,
+        method: payment.method ?? null,
+        transactionId: payment.transactionId ?? null,
+        paidAmount: readOptionalMoney(reader, payment.paidAmount, 'payment.paidAmount'),
+        manuallyMarked: payment.manuallyMarked ?? false,
+      }
+    : null;
+  const upgradeDetails: FlexPortalUpgradeDetails | null = wire.upgradeDetails
+    ? {
+        previousDevice: wire.upgradeDetails.previousDevice,
+        previousSerialNumber: wire.upgradeDetails.previousSerialNumber,
+        previousMonthlyAmount: readMoney(
+          reader,
+          wire.upgradeDetails.previousMonthlyAmount,
+          'upgradeDetails.previousMonthlyAmount',
+        ),
+        previousRentalId: wire.upgradeDetails.previousRentalId,
+        upgradeReason: wire.upgradeDetails.upgradeReason ?? null,
+      }
+    : null;
+  const itemExtensions: FlexPortalItemExtensions[] = [];
+  for (let index = 0; index < wire.items.length; index++) {
+    const item = wire.items[index] as FlexPortalWireOrderItem;
+    itemExtensions.push({
+      sku: item.sku,
+      productId: item.productId ?? null,
+      variantId: item.variantId ?? null,
+      productImageUrl: item.productImageUrl ?? null,
+      listPriceOverride: readOptionalMoney(
+        reader,
+        item.listPriceOverride,
+        'listPriceOverride',
+        index,
+      ),
+      acquisitionCostOverride: readOptionalMoney(
+        reader,
+        item.acquisitionCostOverride,
+        'acquisitionCostOverride',
+        index,
+      ),
+      usedListPriceAsAcquisition: item.usedListPriceAsAcquisition ?? false,
+      rentalIds: item.rentalIds ?? [],
+      rentalStatus: item.rentalStatus ?? 'pending',
+    });
+  }
   const extensions: FlexPortalOrderExtensions = {
     tenantId: wire.tenantId,
     rentalIds: wire.rentalIds,
     customFields: wire.customFields ?? null,
-    billingAddress: address(wire.billingAddress),
-    shippingAddress: address(wire.shippingAddress),
-    payment: payment
-      ? {
-          status: payment.status ?? null,
-          method: payment.method ?? null,
-          transactionId: payment.transactionId ?? null,
-          paidAmount: optionalMoney(payment.paidAmount, 'payment.paidAmount'),
-          manuallyMarked: payment.manuallyMarked ?? false,
-        }
-      : null,
+    billingAddress,
+    shippingAddress,
+    payment: paymentExtension,
     customer: {
       phone: wire.customer.phone ?? null,
       customerType: wire.customer.customerType ?? 'individual',
@@ -265,32 +295,8 @@ export function mapFlexPortalOrder(
           reason: wire.extensionDetails.reason ?? null,
         }
       : null,
-    upgradeDetails: wire.upgradeDetails
-      ? {
-          previousDevice: wire.upgradeDetails.previousDevice,
-          previousSerialNumber: wire.upgradeDetails.previousSerialNumber,
-          previousMonthlyAmount: money(
-            wire.upgradeDetails.previousMonthlyAmount,
-            'upgradeDetails.previousMonthlyAmount',
-          ),
-          previousRentalId: wire.upgradeDetails.previousRentalId,
-          upgradeReason: wire.upgradeDetails.upgradeReason ?? null,
-        }
-      : null,
-    items: wire.items.map((item, index) => ({
-      sku: item.sku,
-      productId: item.productId ?? null,
-      variantId: item.variantId ?? null,
-      productImageUrl: item.productImageUrl ?? null,
-      listPriceOverride: optionalMoney(item.listPriceOverride, `items[${index}].listPriceOverride`),
-      acquisitionCostOverride: optionalMoney(
-        item.acquisitionCostOverride,
-        `items[${index}].acquisitionCostOverride`,
-      ),
-      usedListPriceAsAcquisition: item.usedListPriceAsAcquisition ?? false,
-      rentalIds: item.rentalIds ?? [],
-      rentalStatus: item.rentalStatus ?? 'pending',
-    })),
+    upgradeDetails,
+    items: itemExtensions,
   };
 
   const name = `${wire.customer.firstName} ${wire.customer.lastName}`.trim();
@@ -299,7 +305,7 @@ export function mapFlexPortalOrder(
     id: wire.orderId,
     key,
     status: mapped.status,
-    paymentStatus: paymentStatusOf(payment?.status, { provider, key, warnings }),
+    paymentStatus: paymentStatusOf(payment?.status, reader),
     fulfillmentStatus: mapped.fulfillmentStatus ?? null,
     providerStatus: mapped.providerStatus,
     type: wire.orderType,
@@ -315,47 +321,105 @@ export function mapFlexPortalOrder(
     merchant: null,
     items,
     totals: {
-      subtotal: money(wire.totals.subtotal, 'totals.subtotal'),
+      subtotal: readMoney(reader, wire.totals.subtotal, 'totals.subtotal'),
       // `taxAmount` defaults to 0 in the schema (Part 3 item 9: the prose calls it "tax").
-      tax: money(wire.totals.taxAmount ?? 0, 'totals.taxAmount'),
-      total: money(wire.totals.total, 'totals.total'),
+      tax: readMoney(reader, wire.totals.taxAmount ?? 0, 'totals.taxAmount'),
+      total: readMoney(reader, wire.totals.total, 'totals.total'),
       refunded: null,
     },
     fulfillment: {
       total: wire.rentalProgress.totalDevices,
       done: wire.rentalProgress.rentedDevices,
     },
-    createdAt: timestamp(wire.createdAt, 'createdAt'),
-    updatedAt: timestamp(wire.updatedAt, 'updatedAt'),
+    createdAt: readTimestamp(reader, wire.createdAt, 'createdAt'),
+    updatedAt: readTimestamp(reader, wire.updatedAt, 'updatedAt'),
     placedAt: null,
     extensions: { [provider]: extensions },
-    ...(context.includeRaw ? { raw: record } : {}),
   };
+  if (context.includeRaw) order.raw = record;
 
-  if (issues.length > 0) {
+  if (reader.issues.length > 0) {
     throw new ProviderResponseError({
       provider,
-      issues,
-      message: `${provider} order ${JSON.stringify(wire.orderId)} has values that cannot be read exactly: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+      issues: reader.issues,
+      message: `${provider} order ${JSON.stringify(wire.orderId)} has values that cannot be read exactly: ${reader.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
     });
   }
-  return { value: order, warnings };
+  return { value: order, warnings: reader.warnings };
+}
+
+/** What the readers of one order share: its currency, the problems found, the warnings. */
+interface OrderReader {
+  /** The order's currency (`totals.currency`), upper case. */
+  currency: string;
+  /** Amounts and timestamps that could not be read, with their paths in the record. */
+  issues: ResponseIssue[];
+  provider: string;
+  key: string;
+  warnings: Warning[];
+}
+
+/** The JSON path of a field: `field` at the order's top level, else `items[i].field`. */
+function pathOf(field: string, itemIndex: number | undefined): string {
+  return itemIndex === undefined ? field : `items[${itemIndex}].${field}`;
+}
+
+/** An amount in the order's currency; a problem is recorded in `reader.issues` (amount 0). */
+function readMoney(
+  reader: OrderReader,
+  value: number | string,
+  field: string,
+  itemIndex?: number,
+): Money {
+  try {
+    return moneyFromDecimal(value, reader.currency);
+  } catch (error) {
+    if (!(error instanceof MoneyConversionError)) throw error;
+    reader.issues.push({ path: pathOf(field, itemIndex), message: error.message });
+    return { amountMinor: 0, currency: reader.currency };
+  }
+}
+
+function readOptionalMoney(
+  reader: OrderReader,
+  value: number | string | null | undefined,
+  field: string,
+  itemIndex?: number,
+): Money | null {
+  return value === null || value === undefined ? null : readMoney(reader, value, field, itemIndex);
+}
+
+/** A timestamp in canonical UTC; a problem is recorded in `reader.issues` (the text is kept). */
+function readTimestamp(reader: OrderReader, value: string, field: string): string {
+  try {
+    return normalizeTimestamp(value);
+  } catch (error) {
+    if (!(error instanceof TimestampError)) throw error;
+    reader.issues.push({ path: field, message: error.message });
+    return value;
+  }
+}
+
+/** Looks a value up in a table of documented values; never finds an inherited property. */
+function lookUp<T>(table: Readonly<Record<string, T>>, raw: string): T | undefined {
+  const value = raw.trim().toLowerCase();
+  return Object.hasOwn(table, value) ? table[value] : undefined;
 }
 
 /** The canonical payment status decided by `payment.status`; null when the order has no payment. */
 function paymentStatusOf(
   raw: string | null | undefined,
-  context: { provider: string; key: string; warnings: Warning[] },
+  reader: OrderReader,
 ): PaymentStatus | null {
   if (raw === null || raw === undefined) return null;
-  const status = flexPortalPaymentStatusMap[raw.trim().toLowerCase()];
+  const status = lookUp(flexPortalPaymentStatusMap, raw);
   if (status) return status;
-  context.warnings.push({
+  reader.warnings.push({
     code: 'unknown-status',
-    provider: context.provider,
-    orderKey: context.key,
+    provider: reader.provider,
+    orderKey: reader.key,
     field: 'paymentStatus',
-    message: `${context.provider} sent payment.status ${JSON.stringify(raw)} on order ${context.key}, which is not documented; paymentStatus mapped to "unknown"`,
+    message: `${reader.provider} sent payment.status ${JSON.stringify(raw)} on order ${reader.key}, which is not documented; paymentStatus mapped to "unknown"`,
   });
   return 'unknown';
 }
@@ -363,16 +427,17 @@ function paymentStatusOf(
 /** The canonical fulfilment of one line from its `rentalStatus` (default `pending`). */
 function lineFulfillment(
   item: FlexPortalWireOrderItem,
-  context: { provider: string; key: string; path: string; warnings: Warning[] },
+  index: number,
+  reader: OrderReader,
 ): FulfillmentStatus {
   const raw = item.rentalStatus ?? 'pending';
-  const status = flexPortalRentalStatusMap[raw.trim().toLowerCase()];
+  const status = lookUp(flexPortalRentalStatusMap, raw);
   if (status) return status;
-  context.warnings.push({
+  reader.warnings.push({
     code: 'unknown-status',
-    provider: context.provider,
-    orderKey: context.key,
-    message: `${context.provider} sent ${context.path}.rentalStatus ${JSON.stringify(raw)} on order ${context.key}, which is not documented; the line's fulfilment status is "unknown"`,
+    provider: reader.provider,
+    orderKey: reader.key,
+    message: `${reader.provider} sent items[${index}].rentalStatus ${JSON.stringify(raw)} on order ${reader.key}, which is not documented; the line's fulfilment status is "unknown"`,
   });
   return 'unknown';
 }

@@ -47,12 +47,14 @@ export function mapRecords<T>(
 ): { values: T[]; warnings: Warning[] } {
   const values: T[] = [];
   const warnings: Warning[] = [];
-  records.forEach((record, index) => {
-    const recordPath = `${options.path}[${index}]`;
+  // A plain loop, and the record's path built only for a bad record: this runs once per order.
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index];
     let mapped: MappedRecord<T>;
     try {
       mapped = options.map(record, index);
     } catch (error) {
+      const recordPath = `${options.path}[${index}]`;
       const issues = recordIssues(error, recordPath);
       if (!issues) throw error;
       const recordId = options.recordId(record);
@@ -74,11 +76,11 @@ export function mapRecords<T>(
         issues,
         message: `${options.provider} sent ${described}, which does not match the documented schema (${detail}); it was left out of the page`,
       });
-      return;
+      continue;
     }
     values.push(mapped.value);
-    warnings.push(...mapped.warnings);
-  });
+    for (const warning of mapped.warnings) warnings.push(warning);
+  }
   return { values, warnings };
 }
 

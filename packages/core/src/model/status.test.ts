@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineStatusMap, mapStatus } from './status.js';
+import { defineStatusMap, findStatusEntry, mapStatus } from './status.js';
 
 const map = defineStatusMap('ff', [
   {
@@ -59,6 +59,18 @@ describe('mapStatus', () => {
     expect(mapStatus(partialMap, { code: 'confirmed' }).paymentStatus).toBeUndefined();
     expect(mapStatus(partialMap, { code: 'archived' }).paymentStatus).toBeUndefined();
     expect(mapStatus(partialMap, { code: 'archived' }).fulfillmentStatus).toBe('unknown');
+  });
+
+  it('finds the first entry, in table order, whose code or label matches', () => {
+    const overlapping = defineStatusMap('x', [
+      { code: 'held', label: 'paused', status: 'on_hold' },
+      { code: 'paused', label: 'Paused', status: 'pending' },
+    ]);
+    expect(findStatusEntry(overlapping, 'PAUSED')?.status).toBe('on_hold');
+    expect(findStatusEntry(overlapping, ' held ')?.status).toBe('on_hold');
+    expect(findStatusEntry(overlapping, 'constructor')).toBeUndefined();
+    expect(findStatusEntry(map, 7)?.label).toBe('Completed');
+    expect(findStatusEntry(map, '7')?.label).toBe('Completed');
   });
 
   it('refuses a map that lists a code twice', () => {

@@ -109,10 +109,30 @@ export function defineStatusMap(provider: string, entries: readonly StatusMapEnt
 
 /** Finds the entry for a raw code or label, case-insensitively (FlexFactor sends `CAPTUREREQUIRED`). */
 export function findStatusEntry(map: StatusMap, raw: string | number): StatusMapEntry | undefined {
-  const needle = String(raw).trim().toLowerCase();
-  return map.entries.find(
-    (entry) => String(entry.code).toLowerCase() === needle || entry.label.toLowerCase() === needle,
-  );
+  return entryIndexOf(map).get(String(raw).trim().toLowerCase());
+}
+
+/** Each status table's entries by lower-case code and label, built once per `entries` array. */
+const entryIndexes = new WeakMap<readonly StatusMapEntry[], Map<string, StatusMapEntry>>();
+
+/**
+ * The lookup table of a status map: every order maps its status, and scanning the entries with two
+ * `toLowerCase()` per entry cost more than the rest of the status mapping. The first entry that has
+ * a value as its code or its label wins, as a scan in entry order would find it.
+ */
+function entryIndexOf(map: StatusMap): Map<string, StatusMapEntry> {
+  let index = entryIndexes.get(map.entries);
+  if (index === undefined) {
+    index = new Map();
+    for (const entry of map.entries) {
+      const code = String(entry.code).toLowerCase();
+      if (!index.has(code)) index.set(code, entry);
+      const label = entry.label.toLowerCase();
+      if (!index.has(label)) index.set(label, entry);
+    }
+    entryIndexes.set(map.entries, index);
+  }
+  return index;
 }
 
 /**
@@ -128,7 +148,9 @@ export function mapStatus(
   const providerStatus: ProviderStatus = { code: raw.code, label: raw.label ?? null };
   // The code decides. The label is only read when no code was sent: an unknown code with a known
   // label (FlexFactor code 9 labelled "Completed") is not silently taken for that label's status.
-  const hasCode = raw.code !== null && raw.code !== undefined && String(raw.code).trim() !== '';
+  const hasCode =
+    typeof raw.code === 'number' ||
+    (raw.code !== null && raw.code !== undefined && String(raw.code).trim() !== '');
   const entry = hasCode
     ? findStatusEntry(map, raw.code)
     : raw.label
