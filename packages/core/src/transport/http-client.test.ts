@@ -203,6 +203,61 @@ describe('createHttpClient', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('reports a malformed-body retry to onRetry and parses the retried body once', async () => {
+    server = await startTestServer((_request, response, index) => {
+      if (index === 0) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{"orders": [');
+      } else sendJson(response, 200, { orders: [1, 2] });
+    });
+    const retries: string[] = [];
+    const responses: number[] = [];
+    const result = await client({
+      hooks: {
+        onRetry: (event) => retries.push(event.reason),
+        onResponse: (event) => responses.push(event.status),
+      },
+    }).request({ path: 'x' });
+    expect(result.body).toEqual({ orders: [1, 2] });
+    expect(retries).toEqual(['malformed body']);
+    expect(responses).toEqual([200, 200]);
+  });
+
+  it('does not retry a malformed body of a non-idempotent POST', async () => {
+    server = await startTestServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"token": ');
+    });
+    const error = await client()
+      .request({ method: 'POST', path: 'x', json: {} })
+      .catch((caught) => caught);
+    expect(ProviderResponseError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/not valid JSON/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('reads an empty successful body as undefined', async () => {
+    server = await startTestServer((_request, response) => {
+      response.writeHead(204);
+      response.end();
+    });
+    const result = await client().request({ path: 'x' });
+    expect(result.status).toBe(204);
+    expect(result.body).toBeUndefined();
+  });
+
+  it('retries a body that stalls after the headers, within the attempt timeout', async () => {
+    server = await startTestServer((_request, response, index) => {
+      if (index === 0) {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': 100 });
+        response.write('{"orders": ['); // and nothing more
+      } else sendJson(response, 200, { orders: [] });
+    });
+    const result = await client({ timeoutMs: 200 }).request({ path: 'x' });
+    expect(result.body).toEqual({ orders: [] });
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('retries a truncated body', async () => {
     server = await startTestServer((_request, response, index) => {
       const text = JSON.stringify({ orders: Array.from({ length: 50 }, (_, i) => ({ id: i })) });

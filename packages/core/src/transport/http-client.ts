@@ -1,4 +1,5 @@
 import ky, {
+  ForceRetryError,
   HTTPError,
   isForceRetryError,
   isHTTPError,
@@ -193,6 +194,11 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   const baseFetch = settings.fetch ?? globalThis.fetch;
   const hooks = settings.hooks ?? {};
   const userAgent = `${settings.userAgent} @orderbridge/core/${CORE_VERSION} node/${process.versions.node}`;
+  const baseHeaders: Readonly<Record<string, string>> = {
+    accept: 'application/json',
+    'user-agent': userAgent,
+  };
+  // The parsed body of each successful response, read once inside its attempt.
   const parsedBodies = new WeakMap<Response, unknown>();
 
   async function request(call: HttpRequest): Promise<HttpResponse> {
@@ -200,46 +206,81 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     const idempotent = call.idempotent ?? method !== 'POST';
     const operation = call.operation ?? `${method} ${call.path}`;
     let attempt = 0;
-    let url = '';
+    // The URL of the latest attempt, redacted only when a hook or an error needs it.
+    let attemptUrl = '';
+    const redactedUrl = () => redactSecrets(attemptUrl);
     const started = Date.now();
 
-    // Runs once per attempt (ky calls fetch for each retry): the hooks. The rate-limit slot is
-    // taken before the attempt (below, and in beforeRetry), so waiting for it never counts against
-    // the per-attempt timeout: a wait is not a failure and must not cause a retry.
+    // Runs once per attempt (ky calls fetch for each retry): the hooks, then the body of a
+    // successful response is read and parsed here, once. Reading it inside the attempt means a
+    // truncated or malformed body is retried like a network error (a ForceRetryError, the error
+    // ky's own `ky.retry()` raises) and counts against the attempt's timeout; and no copy of the
+    // body is made (an afterResponse hook gets a tee'd clone of the stream, and had to hand back a
+    // replacement Response re-encoding the whole text). The rate-limit slot is taken before the
+    // attempt (below, and in beforeRetry), so waiting for it never counts against the per-attempt
+    // timeout: a wait is not a failure and must not cause a retry.
     const attemptFetch = async (
       input: Request | URL | string,
       init?: RequestInit,
     ): Promise<Response> => {
       attempt += 1;
       const outgoing = input instanceof Request ? input : new Request(input, init);
-      url = redactSecrets(outgoing.url);
-      safely(() =>
-        hooks.onRequest?.({
-          provider,
-          method,
-          url,
-          attempt,
-          headers: redactHeaders(outgoing.headers),
-        }),
-      );
-      const sentAt = performance.now();
+      attemptUrl = outgoing.url;
+      if (hooks.onRequest) {
+        const onRequest = hooks.onRequest;
+        safely(() =>
+          onRequest({
+            provider,
+            method,
+            url: redactedUrl(),
+            attempt,
+            headers: redactHeaders(outgoing.headers),
+          }),
+        );
+      }
+      const sentAt = hooks.onResponse ? performance.now() : 0;
       const response = await baseFetch(outgoing);
-      safely(() =>
-        hooks.onResponse?.({
-          provider,
-          method,
-          url,
-          attempt,
-          status: response.status,
-          durationMs: performance.now() - sentAt,
-          requestId: requestIdFrom(response.headers),
-        }),
-      );
+      if (hooks.onResponse) {
+        const onResponse = hooks.onResponse;
+        safely(() =>
+          onResponse({
+            provider,
+            method,
+            url: redactedUrl(),
+            attempt,
+            status: response.status,
+            durationMs: performance.now() - sentAt,
+            requestId: requestIdFrom(response.headers),
+          }),
+        );
+      }
+      if (response.ok) parsedBodies.set(response, await readJsonBody(response, outgoing.signal));
       return response;
     };
 
-    const credentialHeaders =
-      call.authenticated === false ? {} : ((await settings.headers?.()) ?? {});
+    /**
+     * Reads and parses a successful response's body.
+     * @throws ForceRetryError (retried) when an idempotent request's body is truncated or not
+     * JSON; for other requests the read error, or ProviderResponseError for a body that is not JSON.
+     */
+    async function readJsonBody(response: Response, signal: AbortSignal): Promise<unknown> {
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        if (!idempotent || signal.aborted) throw error;
+        throw new ForceRetryError({ code: MALFORMED_BODY, cause: asError(error) });
+      }
+      if (text.trim() === '') return undefined;
+      try {
+        return JSON.parse(text);
+      } catch (error) {
+        if (idempotent) throw new ForceRetryError({ code: MALFORMED_BODY, cause: asError(error) });
+        throw malformedBody(provider, operation, response, error);
+      }
+    }
+
+    const credentialHeaders = call.authenticated === false ? undefined : await settings.headers?.();
     try {
       if (limiter) await acquireWithinDeadline(limiter, call.signal, deadlineMs);
       const response = await ky(call.path, {
@@ -247,12 +288,10 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         method,
         searchParams: call.searchParams,
         json: call.json,
-        headers: {
-          accept: 'application/json',
-          'user-agent': userAgent,
-          ...credentialHeaders,
-          ...call.headers,
-        },
+        headers:
+          credentialHeaders || call.headers
+            ? { ...baseHeaders, ...credentialHeaders, ...call.headers }
+            : baseHeaders,
         signal: call.signal,
         fetch: attemptFetch,
         timeout: timeoutMs,
@@ -283,48 +322,20 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         },
         hooks: {
           beforeRetry: [
-            async () => {
+            async ({ error }) => {
               await limiter?.acquire(call.signal);
-            },
-            ({ error }) => {
-              safely(() =>
-                hooks.onRetry?.({
-                  provider,
-                  method,
-                  url,
-                  attempt: attempt + 1,
-                  reason: describeRetryReason(error),
-                }),
-              );
-            },
-          ],
-          afterResponse: [
-            async ({ response }) => {
-              if (!response.ok) return undefined;
-              // Read and parse the body inside the retry loop, so a truncated or malformed body is
-              // retried like a network error (the request is idempotent, the read is not charged twice).
-              let text: string;
-              try {
-                text = await response.text();
-              } catch (error) {
-                return idempotent
-                  ? ky.retry({ code: MALFORMED_BODY, cause: asError(error) })
-                  : undefined;
+              if (hooks.onRetry) {
+                const onRetry = hooks.onRetry;
+                safely(() =>
+                  onRetry({
+                    provider,
+                    method,
+                    url: redactedUrl(),
+                    attempt: attempt + 1,
+                    reason: describeRetryReason(error),
+                  }),
+                );
               }
-              let body: unknown;
-              try {
-                body = text.trim() === '' ? undefined : JSON.parse(text);
-              } catch (error) {
-                if (idempotent) return ky.retry({ code: MALFORMED_BODY, cause: asError(error) });
-                throw malformedBody(provider, operation, response, error);
-              }
-              const replacement = new Response(text, {
-                status: response.status,
-                statusText: response.statusText,
-                headers: response.headers,
-              });
-              parsedBodies.set(replacement, body);
-              return replacement;
             },
           ],
         },
@@ -345,7 +356,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         timeoutMs,
         settings,
       });
-      safely(() => hooks.onError?.({ provider, method, url, error: typed }));
+      safely(() => hooks.onError?.({ provider, method, url: redactedUrl(), error: typed }));
       throw typed;
     }
 
