@@ -11,7 +11,10 @@ export interface LoggerSettings {
   level?: string | undefined;
   /** Mask anything that looks like an email address in every line. */
   redactPersonalData?: boolean | undefined;
-  /** Where lines go (default: stdout, written synchronously so nothing is lost at exit). */
+  /**
+   * Where lines go (default: stdout through pino's asynchronous destination, flushed synchronously
+   * when the process exits, so a slow log reader never blocks a request).
+   */
   destination?: DestinationStream | undefined;
 }
 
@@ -52,5 +55,11 @@ export function createLogger(settings: LoggerSettings = {}): ServiceLogger {
         : (line) => redactSecrets(line),
     },
   };
-  return pino(options, settings.destination ?? pino.destination({ dest: 1, sync: true }));
+  // Asynchronous writes: with `sync: true` every line was a blocking write(2) on the request's path,
+  // and when stdout is a pipe whose reader falls behind (a log shipper, a busy container runtime)
+  // that write waits for it, so the slowest log reader set the service's tail latency. pino's
+  // asynchronous destination queues lines and writes them between requests; pino registers a
+  // synchronous flush on the process's `exit` event (also after `process.exit()`, which the
+  // binary's signal and crash handlers call), so no line is lost at a normal or failed exit.
+  return pino(options, settings.destination ?? pino.destination({ dest: 1, sync: false }));
 }
