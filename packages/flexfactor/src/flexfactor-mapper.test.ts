@@ -1,7 +1,7 @@
 import { orderSchema, type Warning } from '@orderbridge/core';
 import { firstOrderDisagreement } from '@orderbridge/testkit';
 import { describe, expect, it } from 'vitest';
-import { flexFactorOrderListResponseSchema } from './flexfactor-api.js';
+import { flexFactorOrderListResponseSchema, flexFactorOrderRowSchema } from './flexfactor-api.js';
 import {
   type FlexFactorRecordResult,
   flexFactorExtensionsOf,
@@ -197,6 +197,27 @@ describe('money', () => {
     expect(result.recordId).toBe('12345678-abcd-1234-efgh-ijklmnopqrst');
     expect(result.issues[0]?.path).toBe(path);
     expect(result.issues[0]?.message).toContain(message);
+  });
+});
+
+describe('reading a valid row in place', () => {
+  it("maps it exactly like the schema's parsed copy, unknown fields ignored", () => {
+    for (const seed of seedRows()) {
+      const drifted = {
+        ...(seed as Record<string, unknown>),
+        // Fields a list row does not document: the single order's email and names among them.
+        email: 'not-from-the-list@example.org',
+        firstName: 'Not',
+        lastName: 'Listed',
+        addedLater: { by: 'FlexFactor' },
+      };
+      const inPlace = mapped(readFlexFactorRow(drifted, 'orders.rows[0]', context));
+      const parsed = mapped(
+        readFlexFactorRow(flexFactorOrderRowSchema.parse(drifted), 'orders.rows[0]', context),
+      );
+      expect(inPlace).toStrictEqual(parsed);
+      expect(inPlace.order.customer?.email).toBeNull();
+    }
   });
 });
 

@@ -96,9 +96,17 @@ export function readFlexFactorRow(
   path: string,
   context: FlexFactorMapContext,
 ): FlexFactorRecordResult {
-  const parsed = flexFactorOrderRowSchema.safeParse(raw);
-  if (!parsed.success) return invalid(raw, path, parsed.error);
-  const row = parsed.data;
+  // A valid row is read in place: `validate` runs the compiled schema without building a copy of
+  // the row. Only an invalid row goes through `safeParse`, for the schema's own issues. Unknown
+  // fields stay on the row; nothing below reads them (every field is a primitive, none is handed on).
+  let row: FlexFactorOrderRow;
+  if (flexFactorOrderRowSchema.validate(raw)) {
+    row = raw as FlexFactorOrderRow;
+  } else {
+    const parsed = flexFactorOrderRowSchema.safeParse(raw);
+    if (!parsed.success) return invalid(raw, path, parsed.error);
+    row = parsed.data;
+  }
   return mapRecord(row, raw, path, context, listExtensions(row), null, row.payerName ?? null);
 }
 

@@ -2,6 +2,7 @@ import { orderSchema, ProviderResponseError } from '@orderbridge/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fullOrder, minimalOrder } from './__fixtures__/flexportal-payloads.js';
+import { flexPortalOrderSchema } from './flexportal-api.js';
 import {
   type FlexPortalOrderExtensions,
   flexPortalExtensionsOf,
@@ -312,6 +313,34 @@ describe('mapFlexPortalOrder', () => {
     expect(
       violationsOf(minimalOrder({ totals: { subtotal: 1, total: 1, currency: 'EURO' } })),
     ).toEqual([expect.stringMatching(/^totals\.currency: /)]);
+  });
+
+  it("maps an order read in place exactly like the schema's parsed copy of it", () => {
+    // A valid order is read in place, unknown fields and all; the result must not differ from
+    // mapping what the schema's parse returns (unknown fields stripped, arrays copied).
+    const withUnknownFields = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(withUnknownFields);
+      if (typeof value !== 'object' || value === null) return value;
+      const entries = Object.entries(value).map(([key, field]) => [key, withUnknownFields(field)]);
+      return { ...Object.fromEntries(entries), addedLater: { by: 'FlexPortal' }, status2: 7 };
+    };
+    for (const order of [fullOrder(), minimalOrder({ customFields: null, payment: null })]) {
+      const record = withUnknownFields(order);
+      expect(flexPortalOrderSchema.validate(record)).toBe(true);
+      expect(mapped(record)).toStrictEqual(mapped(flexPortalOrderSchema.parse(record)));
+    }
+  });
+
+  it('shares no array or record with the wire object', () => {
+    const record = fullOrder();
+    const { value: order } = mapped(record);
+    (record.rentalIds as string[]).push('sub_later');
+    ((record.items as Array<Record<string, unknown>>)[0]!.rentalIds as string[]).push('sub_later');
+    (record.customFields as Record<string, unknown>).costCenter = 'changed';
+    const extensions = flexPortalExtensionsOf(order);
+    expect(extensions?.rentalIds).toEqual(['sub_a1']);
+    expect(extensions?.items[0]?.rentalIds).toEqual(['sub_a1']);
+    expect(extensions?.customFields).toEqual({ purchaseOrderNumber: 'PO-1', costCenter: 42 });
   });
 
   it('keeps the wire object only when asked', () => {

@@ -18,6 +18,7 @@ import {
 } from '@orderbridge/core';
 import {
   type FlexPortalWireAddress,
+  type FlexPortalWireOrder,
   type FlexPortalWireOrderItem,
   flexPortalOrderSchema,
 } from './flexportal-api.js';
@@ -176,7 +177,13 @@ export function mapFlexPortalOrder(
   record: unknown,
   context: FlexPortalMappingContext,
 ): MappedRecord<Order> {
-  const wire = flexPortalOrderSchema.parse(record);
+  // A valid order is read in place: `validate` runs the compiled schema without building a copy
+  // of the order (a copy nothing else would read). Only an invalid order goes through `parse`, for
+  // the schema's own issues. Reading in place means unknown fields stay on `wire` (nothing below
+  // reads them) and arrays and records are copied where they are handed on, as `parse` would have.
+  const wire = flexPortalOrderSchema.validate(record)
+    ? (record as FlexPortalWireOrder)
+    : flexPortalOrderSchema.parse(record);
   const provider = context.provider;
   const key = orderKey(provider, wire.orderId);
   // The amounts of one order share its currency and its list of problems. Paths are built only
@@ -266,14 +273,14 @@ export function mapFlexPortalOrder(
         index,
       ),
       usedListPriceAsAcquisition: item.usedListPriceAsAcquisition ?? false,
-      rentalIds: item.rentalIds ?? [],
+      rentalIds: item.rentalIds ? [...item.rentalIds] : [],
       rentalStatus: item.rentalStatus ?? 'pending',
     });
   }
   const extensions: FlexPortalOrderExtensions = {
     tenantId: wire.tenantId,
-    rentalIds: wire.rentalIds,
-    customFields: wire.customFields ?? null,
+    rentalIds: [...wire.rentalIds],
+    customFields: wire.customFields ? copyRecord(wire.customFields) : null,
     billingAddress,
     shippingAddress,
     payment: paymentExtension,
@@ -440,6 +447,15 @@ function lineFulfillment(
     message: `${reader.provider} sent items[${index}].rentalStatus ${JSON.stringify(raw)} on order ${reader.key}, which is not documented; the line's fulfilment status is "unknown"`,
   });
   return 'unknown';
+}
+
+/** A copy of a JSON record as `z.record` builds it: own enumerable keys, except `__proto__`. */
+function copyRecord(record: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) {
+    if (key !== '__proto__') copy[key] = record[key];
+  }
+  return copy;
 }
 
 function address(wire: FlexPortalWireAddress): FlexPortalAddress {
