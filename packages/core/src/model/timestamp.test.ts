@@ -155,6 +155,24 @@ describe('compareTimestamps', () => {
     expect(compareTimestamps('2024-03-06T10:09:18.437Z', null)).toBe(1);
   });
 
+  it('compares fractions of any length as zero-padded digits (property)', () => {
+    const timestamp = fc
+      .tuple(
+        fc.constantFrom('2024-03-06T10:09:18', '2024-03-06T10:09:19', '2023-12-31T23:59:59'),
+        fc.string({ unit: fc.constantFrom('0', '0', '1', '9'), maxLength: 12 }),
+      )
+      .map(([prefix, fraction]) => `${prefix}.${fraction}Z`);
+    // The documented ordering, spelled out: date-time text, then the fraction padded to 9 digits.
+    const key = (text: string) => `${text.slice(0, 19)}.${text.slice(20, -1).padEnd(9, '0')}`;
+    fc.assert(
+      fc.property(timestamp, timestamp, (left, right) => {
+        const expected = key(left) < key(right) ? -1 : key(left) > key(right) ? 1 : 0;
+        expect(compareTimestamps(left, right)).toBe(expected);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
   it('orders like the instant each timestamp names, at every precision (property)', () => {
     const timestamp = fc
       .tuple(

@@ -151,21 +151,45 @@ export function compareTimestamps(left: string | null, right: string | null): nu
   if (left === right) return 0;
   if (left === null) return -1;
   if (right === null) return 1;
-  // Same length, both with a fraction and `Z`: the fractions have the same number of digits, so
-  // the text itself orders chronologically (the padded keys below add the same zeros to both).
-  // This is the common case (one provider, one precision) and allocates nothing.
+  // Both with a fraction and `Z` (every canonical timestamp): compared in place, without building
+  // the padded keys below; a listing compares every order with its bounds and neighbours. With the
+  // same length the fractions have as many digits, so the text itself orders chronologically.
   if (
-    left.length === right.length &&
     left.charCodeAt(19) === 46 &&
     right.charCodeAt(19) === 46 &&
     left.charCodeAt(left.length - 1) === 90 &&
     right.charCodeAt(right.length - 1) === 90
   ) {
-    return left < right ? -1 : left > right ? 1 : 0;
+    if (left.length === right.length) return left < right ? -1 : left > right ? 1 : 0;
+    return compareWithFractions(left, right);
   }
   const leftKey = sortableTimestamp(left);
   const rightKey = sortableTimestamp(right);
   return leftKey < rightKey ? -1 : leftKey > rightKey ? 1 : 0;
+}
+
+/**
+ * What comparing the `sortableTimestamp` keys of two timestamps with `.` at 19 and a final `Z`
+ * gives, without building them: the first 19 characters, then the fraction digits, each fraction
+ * read as if padded with zeros to 9 digits (a key ends after max(9, digits) characters).
+ */
+function compareWithFractions(left: string, right: string): number {
+  for (let index = 0; index < 19; index++) {
+    const difference = left.charCodeAt(index) - right.charCodeAt(index);
+    if (difference !== 0) return difference < 0 ? -1 : 1;
+  }
+  const leftDigits = left.length - 21;
+  const rightDigits = right.length - 21;
+  const leftEnd = Math.max(9, leftDigits);
+  const rightEnd = Math.max(9, rightDigits);
+  for (let index = 0; index < leftEnd || index < rightEnd; index++) {
+    if (index >= leftEnd) return -1;
+    if (index >= rightEnd) return 1;
+    const leftDigit = index < leftDigits ? left.charCodeAt(20 + index) : ZERO;
+    const rightDigit = index < rightDigits ? right.charCodeAt(20 + index) : ZERO;
+    if (leftDigit !== rightDigit) return leftDigit < rightDigit ? -1 : 1;
+  }
+  return 0;
 }
 
 function sortableTimestamp(timestamp: string): string {
