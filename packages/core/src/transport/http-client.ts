@@ -87,7 +87,10 @@ export interface TransportHooks {
 export interface TransportOptions {
   /** Custom `fetch` (the test seam; also for proxies). */
   fetch?: typeof globalThis.fetch | undefined;
-  /** Per-attempt timeout in ms (default 30,000). */
+  /**
+   * Per-attempt timeout in ms, from sending the request until a successful response's body is read
+   * (default 30,000): a body that stalls is retried like one that never came.
+   */
   timeoutMs?: number | undefined;
   /** Deadline for a whole call including retries and waits, in ms (default 120,000). */
   deadlineMs?: number | undefined;
@@ -153,8 +156,8 @@ export interface HttpClient {
   /**
    * Sends a request with the retry, timeout and rate-limit policy and parses the JSON response.
    * @throws a `ProviderApiError` subclass for an error status, `ProviderResponseError` for a body
-   * that is not JSON, `TimeoutError` / `TransportError` when no response arrived; an aborted call
-   * rejects with the signal's reason and is never retried.
+   * that is not JSON, `TimeoutError` / `TransportError` when no complete response arrived; an
+   * aborted call rejects with the signal's reason and is never retried.
    */
   request(request: HttpRequest): Promise<HttpResponse>;
 }
@@ -261,7 +264,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     /**
      * Reads and parses a successful response's body.
      * @throws ForceRetryError (retried) when an idempotent request's body is truncated or not
-     * JSON; for other requests the read error, or ProviderResponseError for a body that is not JSON.
+     * JSON; for other requests the read error, or ProviderResponseError for a body that is not
+     * JSON.
      */
     async function readJsonBody(response: Response, signal: AbortSignal): Promise<unknown> {
       let text: string;
@@ -436,7 +440,7 @@ async function toTypedError(
       message:
         scope === 'deadline'
           ? `${provider} ${operation} did not complete within its ${limit} ms deadline (retries included)`
-          : `${provider} ${operation} timed out after ${limit} ms with no response`,
+          : `${provider} ${operation} timed out after ${limit} ms without a complete response`,
     });
   }
   if (isForceRetryError(error)) {
