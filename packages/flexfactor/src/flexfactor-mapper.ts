@@ -98,7 +98,8 @@ export function readFlexFactorRow(
 ): FlexFactorRecordResult {
   // A valid row is read in place: `validate` runs the compiled schema without building a copy of
   // the row. Only an invalid row goes through `safeParse`, for the schema's own issues. Unknown
-  // fields stay on the row; nothing below reads them (every field is a primitive, none is handed on).
+  // fields stay on the row; nothing below reads them (every field read is a primitive, and none
+  // is handed on).
   let row: FlexFactorOrderRow;
   if (flexFactorOrderRowSchema.validate(raw)) {
     row = raw as FlexFactorOrderRow;

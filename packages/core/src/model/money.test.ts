@@ -88,7 +88,8 @@ function outcomeOf(convert: () => number): unknown {
 
 /**
  * Decimal amounts as a provider writes them: 0 to 17 integer digits, 0 to 6 fraction digits (so
- * from fewer to more than any currency's exponent + 2), either sign, and the number JSON makes of it.
+ * from fewer to more than any currency's exponent + 2), either sign, as the number JSON makes of
+ * the text.
  */
 const jsonAmount = fc
   .record({
