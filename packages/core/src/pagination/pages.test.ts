@@ -183,6 +183,8 @@ interface ScriptedCall {
   cursor: string | null;
   signal: AbortSignal | undefined;
   hasHook: boolean;
+  /** What onNextCursor returned (the provider awaits it before "mapping"). */
+  hookResult: unknown;
   /** Lets the call finish ("mapping done"). */
   release: () => void;
 }
@@ -211,14 +213,20 @@ function scriptedProvider(
       const released = new Promise<void>((resolve) => {
         release = resolve;
       });
-      calls.push({
+      const call: ScriptedCall = {
         cursor,
         signal: options?.signal,
         hasHook: options?.onNextCursor !== undefined,
+        hookResult: undefined,
         release,
-      });
+      };
+      calls.push(call);
+      await Promise.resolve(); // the response arrives
       const announced = script.announce ? script.announce(cursor, next) : next;
-      if (announced !== undefined) options?.onNextCursor?.(announced);
+      if (announced !== undefined) {
+        call.hookResult = options?.onNextCursor?.(announced);
+        await call.hookResult;
+      }
       if (script.autoRelease) release();
       await Promise.race([released, abortedBy(options?.signal)]);
       const failure = script.fail?.(cursor);
@@ -256,6 +264,9 @@ describe('pipelined cursor walks (onNextCursor)', () => {
     expect((await iterator.next()).done).toBe(true);
     // The last page announced null: exactly one request per page.
     expect(cursors()).toEqual([null, 'c1', 'c2']);
+    // Where the hook started a request, it handed the provider something to await before its
+    // mapping (a turn of the event loop for that request to go out); elsewhere nothing.
+    expect(calls.map((call) => call.hookResult instanceof Promise)).toEqual([true, false, false]);
   });
 
   it('aborts the early request when the page that announced it fails, and reports that failure', async () => {
@@ -419,6 +430,39 @@ describe('parallel page-number fetching: slots', () => {
     }
     expect(rest).toEqual([3, 4, 5, 6, 7, 8, 9]);
     expect([...requested].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('frees a slot as soon as its page announces (its response is in), before the page is mapped', async () => {
+    let releaseAll!: () => void;
+    const mapped = new Promise<void>((resolve) => {
+      releaseAll = resolve;
+    });
+    const requested: number[] = [];
+    const { provider: base } = pageNumberProvider(orders.slice(0, 8), { pageSize: 1, delayMs: 0 });
+    const provider: OrderProvider = {
+      ...base,
+      async listOrders(query, options) {
+        const pageNumber = query.cursor ? Number(query.cursor) : 1;
+        requested.push(pageNumber);
+        if (pageNumber > 1) {
+          // The response is in: announce, then "map" until the test lets go.
+          await Promise.resolve();
+          await options?.onNextCursor?.(String(pageNumber + 1));
+          await mapped;
+        }
+        return base.listOrders(query, options);
+      },
+    };
+    const iterator = pages(provider, {}, { concurrency: 2 })[Symbol.asyncIterator]();
+    await iterator.next();
+    const second = iterator.next();
+    await settle();
+    // Two on the wire at a time, but a page being mapped holds no slot: up to 2 × concurrency
+    // pages ahead of the caller.
+    expect(requested).toEqual([1, 2, 3, 4, 5]);
+    releaseAll();
+    expect((await second).value?.pageNumber).toBe(2);
+    await iterator.return?.();
   });
 
   it('aborts the pages fetched ahead when the caller stops', async () => {

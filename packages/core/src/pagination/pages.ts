@@ -145,37 +145,47 @@ export async function* walkPages(
    * Starts the request for the cursor a page announced, once the walk waits for that page (never
    * earlier: the caller may still be busy with the page before, and the walk reads at most one
    * page ahead of it). A cursor seen before is not requested: the page's own `nextCursor` check
-   * reports the loop once the page arrives.
+   * reports the loop once the page arrives. Returns true when it started a request.
    */
-  const startFollower = (request: PageRequest) => {
+  const startFollower = (request: PageRequest): boolean => {
     const next = request.announced;
-    if (request.follower || !request.isAwaited || next === undefined || next === null) return;
-    if (seenCursors.has(next)) return;
-    request.follower = send(next, true);
+    if (request.follower || !request.isAwaited || next === undefined || next === null) return false;
+    if (seenCursors.has(next)) return false;
+    request.follower = send(next, { pipelined: true });
+    return true;
   };
 
   /**
    * One `listOrders` call. With `pipelined`, the provider may announce the next cursor before it
-   * maps this page's records (`onNextCursor`), and the walk requests that page at once.
+   * maps this page's records (`onNextCursor`), and the walk requests that page at once. With
+   * `onAnnounce`, the announcement also tells a parallel walk that the response is in (only its
+   * mapping remains), which frees the page's slot. `scope` aborts the call with a group of others.
    */
-  const send = (cursor: string | null, pipelined: boolean, scope?: AbortSignal): PageRequest =>
+  const send = (cursor: string | null, mode: SendMode = {}): PageRequest =>
     new PageRequest(cursor, (request) =>
       guard(provider, () =>
         provider.listOrders(cursor === null ? withoutCursor(query) : { ...query, cursor }, {
           signal: AbortSignal.any(
-            scope
-              ? [signal, scope, request.controller.signal]
+            mode.scope
+              ? [signal, mode.scope, request.controller.signal]
               : [signal, request.controller.signal],
           ),
           includeRaw: options.includeRaw,
           strict: options.strict,
-          onNextCursor: pipelined
-            ? (next) => {
-                if (request.announced !== undefined) return;
-                request.announced = next;
-                startFollower(request);
-              }
-            : undefined,
+          onNextCursor:
+            mode.pipelined || mode.onAnnounce
+              ? (next) => {
+                  if (request.announced !== undefined) return undefined;
+                  request.announced = next;
+                  const followed = mode.pipelined === true && startFollower(request);
+                  const refilled = mode.onAnnounce?.(request) ?? false;
+                  // The provider awaits this before it maps the page: that CPU-bound work would
+                  // otherwise run before the request just started could reach the socket (its
+                  // promise chain only proceeds once the current task ends), and the overlap of
+                  // mapping and round trip this hook exists for would be lost.
+                  return followed || refilled ? nextTurn() : undefined;
+                }
+              : undefined,
         }),
       ),
     );
@@ -189,10 +199,9 @@ export async function* walkPages(
 
   try {
     if (query.cursor) seenCursors.add(query.cursor);
-    let current: PageRequest | undefined = send(
-      query.cursor ?? null,
-      prefetch && !mayFetchByNumber,
-    );
+    let current: PageRequest | undefined = send(query.cursor ?? null, {
+      pipelined: prefetch && !mayFetchByNumber,
+    });
     let pageIndex = 0;
     while (current) {
       const request: PageRequest = current;
@@ -220,7 +229,7 @@ export async function* walkPages(
         // Cursors generated for parallel pages are ours, not the provider's: start loop detection afresh.
         seenCursors.clear();
         seenCursors.add(resumeFrom);
-        current = send(resumeFrom, prefetch);
+        current = send(resumeFrom, { pipelined: prefetch });
         continue;
       }
 
@@ -233,14 +242,34 @@ export async function* walkPages(
       }
       if (page.nextCursor !== null) {
         remember(page.nextCursor, pageIndex);
-        if (!follower && prefetch) follower = send(page.nextCursor, true);
+        if (!follower && prefetch) follower = send(page.nextCursor, { pipelined: true });
       }
       yield positioned;
-      current = follower ?? (page.nextCursor !== null ? send(page.nextCursor, false) : undefined);
+      current = follower ?? (page.nextCursor !== null ? send(page.nextCursor) : undefined);
     }
   } finally {
     controller.abort();
   }
+}
+
+/** How a walk sends one `listOrders` call (see `send` in `walkPages`). */
+interface SendMode {
+  /** Request the announced next cursor at once. */
+  pipelined?: boolean;
+  /** Called on the announcement; returns true when it started a request. */
+  onAnnounce?: (request: PageRequest) => boolean;
+  /** Aborts the call together with a group of others. */
+  scope?: AbortSignal;
+}
+
+/**
+ * Resolves in the next turn of the event loop. A request started from a promise callback reaches
+ * its socket only after several phases of the loop (the transport's and fetch's promise chains,
+ * and a check-phase callback on the way: one `setImmediate` was measured not to be enough, a
+ * zero-delay timer is), so this is what a provider awaits before mapping a page.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** One `listOrders` call of a walk, and what its provider announced before mapping its records. */
@@ -288,30 +317,35 @@ async function* parallelPages(
   provider: OrderProvider,
   first: OrderPage,
   concurrency: number,
-  send: (cursor: string, pipelined: boolean, scope?: AbortSignal) => PageRequest,
+  send: (cursor: string, mode: SendMode) => PageRequest,
   warnings: WarningCollector,
 ): AsyncGenerator<PositionedPage, string | null> {
   const pageCount = first.pageCount ?? 1;
   const firstNumber = first.pageNumber ?? 1;
   // Aborts what this phase started when it ends early (the caller stops, or the walk realigns).
   const scope = new AbortController();
-  // Pages requested and not yet yielded, in flight or arrived, by number.
+  // Pages requested and not yet yielded, on the wire or arrived, by number.
   const ahead = new Map<number, PageRequest>();
-  // Why a slot is refilled as soon as a page arrives (not when the caller asks for the next page
-  // in order): pages can arrive out of order, and a page that waits for an earlier one, or for a
-  // caller busy with an earlier one, would otherwise hold its slot and leave fewer than
-  // `concurrency` requests on the wire. `lookahead` bounds the pages held ahead of the caller, so
-  // a slow caller cannot make the walk read the whole listing into memory.
+  // Requests whose response has not arrived: each holds one of the `concurrency` slots.
+  const onWire = new Set<PageRequest>();
+  // Why a slot is refilled as soon as its response arrives (when the provider announces the next
+  // cursor, or else when the page is returned), not when the caller asks for the next page in
+  // order: pages arrive out of order and are mapped one at a time on this thread, and a page that
+  // waits for an earlier one, for its own mapping, or for a caller busy with an earlier page would
+  // otherwise hold its slot and leave fewer than `concurrency` requests on the wire. `lookahead`
+  // bounds the pages held ahead of the caller, so a slow caller cannot make the walk read the
+  // whole listing into memory.
   const lookahead = 2 * concurrency;
-  let inFlight = 0;
   let nextToRequest = firstNumber + 1;
   // Set once a page failed or showed that the listing changed: no request goes out after that.
   let hasStopped = false;
-  const fill = () => {
+  /** Sends requests while there is room; returns true when it sent one. */
+  const fill = (): boolean => {
+    let hasSent = false;
     while (
       !hasStopped &&
       !scope.signal.aborted &&
-      inFlight < concurrency &&
+      onWire.size < concurrency &&
       ahead.size < lookahead &&
       nextToRequest <= pageCount
     ) {
@@ -319,29 +353,35 @@ async function* parallelPages(
       nextToRequest += 1;
       let request: PageRequest;
       try {
-        request = send(provider.cursorForPage!(first, pageNumber), false, scope.signal);
+        request = send(provider.cursorForPage!(first, pageNumber), {
+          scope: scope.signal,
+          onAnnounce: (announcing) => onWire.delete(announcing) && fill(),
+        });
       } catch (error) {
         // Surfaces in order, when the walk reaches this page.
         hasStopped = true;
         ahead.set(pageNumber, new PageRequest(null, () => Promise.reject(error)));
-        return;
+        return hasSent;
       }
-      inFlight += 1;
+      hasSent = true;
+      // A provider that announced before its first await already has its response.
+      if (request.announced === undefined) onWire.add(request);
       ahead.set(pageNumber, request);
       request.page.then(
         (page) => {
-          inFlight -= 1;
+          onWire.delete(request);
           // The walk realigns when it reaches this page: fetching beyond it would be wasted.
           if (hasListingChanged(first, page)) hasStopped = true;
           else fill();
         },
         () => {
           // The walk fails when it reaches this page: fetching beyond it would be wasted.
-          inFlight -= 1;
+          onWire.delete(request);
           hasStopped = true;
         },
       );
     }
+    return hasSent;
   };
   let previousCursor = first.nextCursor;
   try {

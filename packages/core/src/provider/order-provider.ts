@@ -47,12 +47,13 @@ export interface CallOptions {
    * next request early; `null` means this is the last page. Optional on both sides: a provider
    * calls it at most once per call, only with exactly the `nextCursor` the call will return if it
    * succeeds, and skips it when that cursor depends on the mapped records (e.g. a listing that
-   * stops early at a date bound). The call may still fail afterwards (a record breaks the schema
-   * in strict mode): a caller that started a request must then abort it. Core's page walks use it
-   * to keep record validation and mapping off a cursor walk's critical path. It must return
-   * quickly and must not throw.
+   * stops early at a date bound). The provider awaits what it returns (a promise, or nothing)
+   * before it maps the records, so a request the caller just started can go out before that
+   * CPU-bound work. The call may still fail afterwards (a record breaks the schema in strict
+   * mode): a caller that started a request must then abort it. Core's page walks use it to keep
+   * record validation and mapping off a cursor walk's critical path. It must not throw.
    */
-  onNextCursor?: ((cursor: string | null) => void) | undefined;
+  onNextCursor?: ((cursor: string | null) => unknown) | undefined;
 }
 
 /** One page of a listing. */
