@@ -469,6 +469,25 @@ describe('listOrders: onNextCursor', () => {
     expect(announced).toEqual([page?.nextCursor]);
   });
 
+  it('awaits what onNextCursor returns before it maps the page', async () => {
+    const { provider } = pagedProvider();
+    let release!: () => void;
+    const turn = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let isDone = false;
+    const call = provider
+      .listOrders(list({ limit: 2 }), { onNextCursor: () => turn })
+      .then((page) => {
+        isDone = true;
+        return page;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(isDone).toBe(false);
+    release();
+    expect((await call).orders).toHaveLength(2);
+  });
+
   it('announces nothing when the last row breaks the schema (its position depends on the mapping)', async () => {
     const broken = [rows[0], { ...rows[1], amount: 'n/a' }, ...rows.slice(2)];
     const { provider } = pagedProvider(broken);

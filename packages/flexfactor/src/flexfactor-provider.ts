@@ -348,7 +348,7 @@ class FlexFactorListing {
       total: received.page.totalItemCount,
       fp: binding,
     };
-    this.announceNextCursor(plan, received, state, options);
+    await this.announceNextCursor(plan, received, state, options);
     const fetched = this.mapPage(received, options);
     return this.deliver(plan, fetched, fetched.orders, warnings, state);
   }
@@ -369,7 +369,7 @@ class FlexFactorListing {
     const received = await this.receivePage(plan, target, options);
     const last = cursor.last;
     if (!last || received.page.totalItemCount === cursor.total) {
-      this.announceNextCursor(plan, received, cursor, options);
+      await this.announceNextCursor(plan, received, cursor, options);
       const fetched = this.mapPage(received, options);
       const orders = last
         ? afterPosition(fetched.orders, last, plan, cursor.refound === true)
@@ -452,32 +452,33 @@ class FlexFactorListing {
    * here on its own, and the cursor is announced only if it maps and (after a position) sorts
    * strictly after the position, which `afterPosition` always keeps. Otherwise (the last row
    * breaks the schema, or ties with the position) nothing is announced and the caller waits for
-   * the page. The cursor is made by the same `nextCursorOf` as the page's own.
+   * the page. The cursor is made by the same `nextCursorOf` as the page's own. Returns what the
+   * caller's hook returned, for the caller to await before the rows are mapped.
    */
   private announceNextCursor(
     plan: QueryPlan,
     received: ReceivedPage,
     state: FlexFactorCursorState,
     options: CallOptions,
-  ): void {
-    if (!options.onNextCursor) return;
+  ): unknown {
+    if (!options.onNextCursor) return undefined;
     const { provider, statusMap } = this.context;
     const pageCount = received.page.pageCount;
     const lastRow = received.page.rows.at(-1);
     let lastListed: Order | undefined;
     if (state.page < pageCount && lastRow !== undefined) {
       const record = readFlexFactorRow(lastRow, '', { provider, statusMap });
-      if (!record.ok) return;
+      if (!record.ok) return undefined;
       const last = state.last;
       if (
         last &&
         (record.order.id === last.id || compareWithPosition(record.order, last, plan.sort) <= 0)
       ) {
-        return;
+        return undefined;
       }
       lastListed = record.order;
     }
-    options.onNextCursor(nextCursorOf(plan, state, pageCount, lastListed));
+    return options.onNextCursor(nextCursorOf(plan, state, pageCount, lastListed));
   }
 
   /** `GET /v1/orders` for one page, validated; rows are read one by one. */

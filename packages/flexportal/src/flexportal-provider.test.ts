@@ -514,6 +514,27 @@ describe('listOrders: the response', () => {
     expect(announced).toEqual(['c7']);
   });
 
+  it('awaits what onNextCursor returns before it maps the page', async () => {
+    const { provider } = providerWith(() => ({
+      body: listPage([minimalOrder()], { hasMore: true, nextCursor: 'c1' }),
+    }));
+    let release!: () => void;
+    const turn = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let isDone = false;
+    const call = provider
+      .listOrders(parseOrderQuery({}), { onNextCursor: () => turn })
+      .then((page) => {
+        isDone = true;
+        return page;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(isDone).toBe(false);
+    release();
+    expect((await call).orders).toHaveLength(1);
+  });
+
   it('announces nothing when the listing may stop early at a date bound', async () => {
     const page = listPage(
       [

@@ -265,9 +265,12 @@ export function createFlexPortal(settings: FlexPortalSettings = {}): FlexPortalP
     // stops on a falsy cursor, so an empty string ends it too.
     const providerNext = page.hasMore && page.nextCursor ? page.nextCursor : null;
     // The next cursor is known before the records are validated and mapped, so a page walk can
-    // request the next page now. Not when the listing may stop early at a date bound: that
-    // depends on the mapped orders, and a walk must not request a page it then drops.
-    if (plan.earlyStop === undefined) options.onNextCursor?.(providerNext);
+    // request the next page now (and gets a turn of the event loop to send it before the mapping
+    // takes the thread). Not when the listing may stop early at a date bound: that depends on
+    // the mapped orders, and a walk must not request a page it then drops.
+    if (options.onNextCursor && plan.earlyStop === undefined) {
+      await options.onNextCursor(providerNext);
+    }
     const mapped = mapRecords(page.orders, {
       provider,
       path: 'orders',
