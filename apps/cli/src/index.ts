@@ -38,13 +38,12 @@ export {
   CHECKPOINT_VERSION,
   type Checkpoint,
   checkpointSchema,
-  EXPORT_FORMATS,
   type ExportArguments,
-  type ExportFormat,
   fingerprintArguments,
   readCheckpoint,
   writeCheckpoint,
 } from './export/checkpoint.js';
+export { EXPORT_FORMATS, type ExportFormat } from './export/export-format.js';
 export { main } from './main.js';
 export { CSV_COLUMN_NAMES, CSV_COLUMNS, type CsvColumn } from './output/csv-columns.js';
 export { type FieldPath, parseFieldsFlag, projectOrder, readPath } from './output/order-fields.js';

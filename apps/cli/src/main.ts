@@ -1,6 +1,5 @@
 import { CommanderError } from 'commander';
 import type { CliIo } from './cli-io.js';
-import { describeError } from './errors/describe-error.js';
 import { ExitCode } from './errors/exit-code.js';
 import { InterruptedError } from './errors/interrupted-error.js';
 import { colorsFor, shouldColor } from './output/color.js';
@@ -30,6 +29,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.interrupt.aborted && !InterruptedError.isInstance(error)
         ? InterruptedError.fromSignal(io.interrupt)
         : error;
+    // Loaded only for an error: it names core's error classes, and `--help` or `--version` need no core.
+    const { describeError } = await import('./errors/describe-error.js');
     const report = describeError(reported, { debug: state.debug, helpCommand: state.commandPath });
     const colors = colorsFor(shouldColor(io.stderr, io.env, !argv.includes('--no-color')));
     io.stderr.write(

@@ -1,12 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import type { CliIo } from './cli-io.js';
 import type { ActionFactory } from './commands/action.js';
-import { createCommandContext, type GlobalOptions } from './commands/command-context.js';
-import { createOrdersExportCommand } from './commands/orders-export.js';
-import { createOrdersGetCommand } from './commands/orders-get.js';
-import { createOrdersListCommand } from './commands/orders-list.js';
-import { createProvidersCommand } from './commands/providers.js';
-import { createSandboxCommand } from './commands/sandbox.js';
+import type { GlobalOptions } from './commands/command-context.js';
+import { createOrdersExportCommand } from './commands/orders-export-command.js';
+import { createOrdersGetCommand } from './commands/orders-get-command.js';
+import { createOrdersListCommand } from './commands/orders-list-command.js';
+import { createProvidersCommand } from './commands/providers-command.js';
+import { createSandboxCommand } from './commands/sandbox-command.js';
 import { parseIntegerFlag } from './query/integer-flag.js';
 import { CLI_VERSION } from './version.js';
 
@@ -22,7 +22,12 @@ export interface RunState {
   afterError: string[];
 }
 
-/** Builds the `orderbridge` command tree (commander), writing to `io` and recording into `state`. */
+/**
+ * Builds the `orderbridge` command tree (commander), writing to `io` and recording into `state`.
+ * The tree holds only the commands' flags and help; each command loads what it runs (core, the
+ * providers, the output libraries) when it runs, so `--help`, `--version` and a mistyped flag load
+ * none of it, and each command only its own.
+ */
 export function createProgram(io: CliIo, argv: readonly string[], state: RunState): Command {
   const action: ActionFactory =
     (handler) =>
@@ -32,6 +37,7 @@ export function createProgram(io: CliIo, argv: readonly string[], state: RunStat
       const global = readGlobalOptions(command.optsWithGlobals());
       state.debug = global.debug ?? false;
       state.commandPath = commandPath(command);
+      const { createCommandContext } = await import('./commands/command-context.js');
       const context = createCommandContext(
         io,
         global,

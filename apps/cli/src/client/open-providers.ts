@@ -5,7 +5,7 @@ import {
   registerSecret,
   type TransportOptions,
 } from '@orderbridge/core';
-import { type Sandbox, startSandbox } from '@orderbridge/sandbox';
+import type { Sandbox } from '@orderbridge/sandbox';
 import type { ResolvedConfig, ResolvedProvider } from '../config/resolve-config.js';
 import { UsageError } from '../errors/usage-error.js';
 import { suggestClosest } from '../query/suggest-closest.js';
@@ -64,6 +64,8 @@ export async function openProviders(
   let resolved = config.providers;
   let env = options.env;
   if (config.sandbox) {
+    // Loaded only here: the simulators are a sizeable module graph a configured provider never needs.
+    const { startSandbox } = await import('@orderbridge/sandbox');
     sandbox = await startSandbox({
       host: '127.0.0.1',
       port: 0,

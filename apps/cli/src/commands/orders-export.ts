@@ -6,21 +6,19 @@ import {
   queryFingerprint,
   RELATIVE_TIME_PATTERN,
 } from '@orderbridge/core';
-import { Command } from 'commander';
 import { InterruptedError } from '../errors/interrupted-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import {
   assertResumable,
   type Checkpoint,
-  EXPORT_FORMATS,
   type ExportArguments,
-  type ExportFormat,
   fingerprintArguments,
   readCheckpoint,
   writeCheckpoint,
 } from '../export/checkpoint.js';
 import { estimateTotal } from '../export/estimate-total.js';
-import { createExportProgress, type ExportProgress } from '../export/export-progress.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../export/export-format.js';
+import type { ExportProgress } from '../export/export-progress.js';
 import { createOrderFormatter } from '../output/order-formatter.js';
 import { parseOutputFormat } from '../output/output-format.js';
 import { createFileSink, createStreamSink, type OutputSink } from '../output/output-sink.js';
@@ -28,103 +26,19 @@ import { streamOrders } from '../output/stream-orders.js';
 
 import { parseIntegerFlag } from '../query/integer-flag.js';
 import { buildOrderQuery } from '../query/query-flags.js';
-import type { ActionFactory } from './action.js';
 import type { CommandContext } from './command-context.js';
 import {
-  addOutputOptions,
-  addQueryOptions,
   allowsPartial,
   chooseFields,
   loadConfig,
-  type OrderFlagValues,
   openOrderSession,
   redacts,
 } from './order-options.js';
+import type { OrdersExportFlags } from './orders-export-command.js';
 import { failureJson, reportPartial } from './provider-failures.js';
 import { assertNoInvalidRecords } from './strict-check.js';
 
 const COMMAND = 'orderbridge orders export';
-
-/** Flags of `orders export`. */
-export interface OrdersExportFlags extends OrderFlagValues {
-  /** `--output FILE` (default stdout). */
-  output?: string | undefined;
-  /** `--checkpoint FILE`. */
-  checkpoint?: string | undefined;
-  /** `--resume`. */
-  resume?: boolean | undefined;
-  /** `--checkpoint-every N` orders. */
-  checkpointEvery?: string | undefined;
-  /** `--checkpoint-interval MS`. */
-  checkpointInterval?: string | undefined;
-  /** `--page-size N`. */
-  pageSize?: string | undefined;
-  /** `--concurrency N`. */
-  concurrency?: string | undefined;
-  /** False with `--no-progress`. */
-  progress?: boolean | undefined;
-}
-
-/** `orderbridge orders export`. */
-export function createOrdersExportCommand(action: ActionFactory): Command {
-  const command = new Command('export')
-    .description(
-      'Export every matching order, streamed, as NDJSON, CSV or JSON; resumable with a checkpoint.',
-    )
-    .option('-o, --output <file>', 'write to this file instead of stdout')
-    .option(
-      '--checkpoint <file>',
-      'record progress in this file so an interrupted export can resume (needs --output)',
-    )
-    .option(
-      '--resume',
-      'continue the export the checkpoint describes, without a duplicate or a gap',
-    )
-    .option(
-      '--checkpoint-every <orders>',
-      'save a checkpoint at least every this many orders (default 1000)',
-    )
-    .option('--checkpoint-interval <ms>', 'and at least this often, in milliseconds (default 1000)')
-    .option(
-      '--page-size <n>',
-      `orders per provider request, 1 to ${MAX_LIMIT} (default ${MAX_LIMIT}, capped by each provider)`,
-    )
-    .option(
-      '--concurrency <n>',
-      'pages fetched in parallel from a page-number provider (default 4)',
-    )
-    .option('--no-progress', 'no progress bar (it is shown only when stderr is a terminal)')
-    .option('--allow-partial', 'when a provider fails, export the others and exit 3')
-    .option(
-      '--no-allow-partial',
-      'fail when a provider fails, even if the config file allows partial results',
-    );
-  addQueryOptions(command);
-  addOutputOptions(command, EXPORT_FORMATS);
-  command.addHelpText(
-    'after',
-    `
-Format: --format, else the --output file's extension (.ndjson/.jsonl, .csv, .json), else NDJSON.
-CSV has a stable column set (see the README); money is an exact decimal with its currency in its
-own column. JSON is one array, written element by element.
-
-Checkpoints: with --checkpoint FILE, the export fsyncs the output and atomically rewrites FILE
-every --checkpoint-every orders or --checkpoint-interval ms. After Ctrl-C (exit 130), a crash or
-a network failure, run the same command with --resume: the output is cut back to what the
-checkpoint vouches for and the export continues right after the last order written. A finished
-export keeps its checkpoint, marked complete; --resume on it has nothing to do.
-
-Examples:
-  $ orderbridge orders export --output orders.ndjson
-  $ orderbridge orders export --format csv --created-from 2024-01-01 --output q1.csv
-  $ orderbridge orders export -o all.csv --checkpoint all.checkpoint.json
-  $ orderbridge orders export -o all.csv --checkpoint all.checkpoint.json --resume
-  $ orderbridge orders export --status completed --redact | gzip > completed.ndjson.gz`,
-  );
-  return command.action(
-    action((context, flags: OrdersExportFlags) => runOrdersExport(context, flags)),
-  );
-}
 
 /** Runs `orders export`. */
 export async function runOrdersExport(
@@ -286,6 +200,8 @@ export async function runOrdersExport(
         query,
         context.io.interrupt,
       );
+      // cli-progress (and the Intl number formatting it uses) only for an export that shows a bar.
+      const { createExportProgress } = await import('../export/export-progress.js');
       progress = createExportProgress({ stream: context.io.stderr, total, start: ordersBefore });
     }
 

@@ -1,46 +1,21 @@
 import { parseOrderKey } from '@orderbridge/core';
-import { Command } from 'commander';
 import { UsageError } from '../errors/usage-error.js';
 import { projectOrder } from '../output/order-fields.js';
 import { createOrderFormatter } from '../output/order-formatter.js';
 import { renderOrderDetail } from '../output/order-table.js';
 import { createStreamSink } from '../output/output-sink.js';
 import { redactOrder } from '../output/redact-order.js';
-import type { ActionFactory } from './action.js';
 import type { CommandContext } from './command-context.js';
+import type { OrderFlagValues } from './order-flags.js';
 import {
-  addOutputOptions,
   chooseFields,
   chooseFormat,
   loadConfig,
-  type OrderFlagValues,
   openOrderSession,
   redacts,
 } from './order-options.js';
 
 const COMMAND = 'orderbridge orders get';
-
-/** `orderbridge orders get <provider:id>`. */
-export function createOrdersGetCommand(action: ActionFactory): Command {
-  const command = new Command('get')
-    .description('Show one order by its key, <provider>:<id>.')
-    .argument('<key>', 'order key, e.g. flexportal:ord_8f2k1 or flexfactor:1b4c…');
-  addOutputOptions(command, ['table', 'json', 'ndjson', 'csv']);
-  command.addHelpText(
-    'after',
-    `
-The key is what "orders list" prints in its key column: the provider id, a colon, and the
-provider's own order id.
-
-Examples:
-  $ orderbridge orders get flexportal:ord_8f2k1
-  $ orderbridge orders get flexfactor:1b4c09d2-7a0e-4c55-9f55-0d1f3c9a6b21 --format json
-  $ orderbridge orders get flexportal:ord_8f2k1 --fields key,status,items --redact`,
-  );
-  return command.action(
-    action((context, flags: OrderFlagValues, key: string) => runOrdersGet(context, key, flags)),
-  );
-}
 
 /** Runs `orders get`. */
 export async function runOrdersGet(

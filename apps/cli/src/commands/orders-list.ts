@@ -1,75 +1,24 @@
 import { MAX_LIMIT } from '@orderbridge/core';
-import { Command } from 'commander';
 import { InterruptedError } from '../errors/interrupted-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { createOrderFormatter } from '../output/order-formatter.js';
 import { createStreamSink } from '../output/output-sink.js';
 import { streamOrders } from '../output/stream-orders.js';
 import { buildOrderQuery } from '../query/query-flags.js';
-import type { ActionFactory } from './action.js';
 import type { CommandContext } from './command-context.js';
 import {
-  addOutputOptions,
-  addQueryOptions,
   allowsPartial,
   chooseFields,
   chooseFormat,
   loadConfig,
-  type OrderFlagValues,
   openOrderSession,
   redacts,
 } from './order-options.js';
+import { DEFAULT_LIST_LIMIT, type OrdersListFlags } from './orders-list-command.js';
 import { failureJson, reportPartial } from './provider-failures.js';
 import { assertNoInvalidRecords } from './strict-check.js';
 
 const COMMAND = 'orderbridge orders list';
-/** Page size of `orders list` when neither `--limit` nor the config file sets one. */
-export const DEFAULT_LIST_LIMIT = 50;
-
-/** Flags of `orders list`. */
-export interface OrdersListFlags extends OrderFlagValues {
-  /** `--all`: every page, streamed. */
-  all?: boolean | undefined;
-}
-
-/** `orderbridge orders list`. */
-export function createOrdersListCommand(action: ActionFactory): Command {
-  const command = new Command('list')
-    .description('List orders from every configured provider, merged in one sort order.')
-    .option(
-      '--limit <n>',
-      `orders per page, 1 to ${MAX_LIMIT} (default ${DEFAULT_LIST_LIMIT}; with --all, the page size)`,
-    )
-    .option(
-      '--cursor <cursor>',
-      'continue after a previous page (printed on stderr as "next cursor")',
-    )
-    .option('--all', 'follow the cursors to the end, streaming every matching order')
-    .option('--allow-partial', 'when a provider fails, output the others and exit 3')
-    .option(
-      '--no-allow-partial',
-      'fail when a provider fails, even if the config file allows partial results',
-    );
-  addQueryOptions(command);
-  addOutputOptions(command, ['table', 'json', 'ndjson', 'csv']);
-  command.addHelpText(
-    'after',
-    `
-Output: a table on a terminal, NDJSON (one order per line) in a pipe; --format json prints
-{ orders, nextCursor, warnings, errors }. Data goes to stdout; the next cursor, warnings and
-errors go to stderr.
-
-Examples:
-  $ orderbridge orders list
-  $ orderbridge orders list --status processing,on_hold --created-from 7d
-  $ orderbridge orders list --provider flexfactor --sort total:desc --limit 10
-  $ orderbridge orders list --search "acme" --fields key,status,customer.email,totals.total
-  $ orderbridge orders list --cursor <cursor from the previous page>
-  $ orderbridge orders list --all --format csv > orders.csv
-  $ orderbridge orders list --created-from 2024-03-01 --created-to 2024-03-31 --format json | jq '.orders | length'`,
-  );
-  return command.action(action((context, flags: OrdersListFlags) => runOrdersList(context, flags)));
-}
 
 /** Runs `orders list`. */
 export async function runOrdersList(

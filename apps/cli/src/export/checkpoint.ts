@@ -3,14 +3,10 @@ import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors/usage-error.js';
+import { EXPORT_FORMATS } from './export-format.js';
 
 /** Version of the checkpoint file format; a file of another version is refused, not guessed at. */
 export const CHECKPOINT_VERSION = 1;
-
-/** Formats `orders export` writes (and a checkpoint can resume). */
-export const EXPORT_FORMATS = ['ndjson', 'csv', 'json'] as const;
-/** An export format. */
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /**
  * What decides which bytes an export writes: the query as typed (relative dates stay `7d`, so the

@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import type { Order, Warning } from '@orderbridge/core';
-import { stringify } from 'csv-stringify/sync';
 import { cellText } from './cell-text.js';
 import type { Colors } from './color.js';
 import { CSV_COLUMNS, type CsvColumn } from './csv-columns.js';
@@ -52,6 +52,18 @@ export interface OrderFormatterSettings {
 /** RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled, CRLF between records. */
 const CSV_OPTIONS = { record_delimiter: 'windows', quote_record_delimiter: true } as const;
 
+const require = createRequire(import.meta.url);
+let csvStringify: typeof import('csv-stringify/sync').stringify | undefined;
+
+/**
+ * csv-stringify's `stringify`, loaded on first use (synchronously, from its CommonJS entry) so
+ * that the other formats never load it.
+ */
+function stringify(records: readonly (readonly string[])[]): string {
+  csvStringify ??= (require('csv-stringify/sync') as typeof import('csv-stringify/sync')).stringify;
+  return csvStringify(records as string[][], CSV_OPTIONS);
+}
+
 /** The formatter for a format. */
 export function createOrderFormatter(settings: OrderFormatterSettings): OrderFormatter {
   const prepare = (order: Order): Order => (settings.redact ? redactOrder(order) : order);
@@ -83,7 +95,7 @@ export function createOrderFormatter(settings: OrderFormatterSettings): OrderFor
     case 'csv': {
       const columns = csvColumns(fields);
       return {
-        header: () => stringify([columns.map((column) => column.name)], CSV_OPTIONS),
+        header: () => stringify([columns.map((column) => column.name)]),
         orders: (batch) =>
           batch.length === 0
             ? ''
@@ -92,7 +104,6 @@ export function createOrderFormatter(settings: OrderFormatterSettings): OrderFor
                   const prepared = prepare(order);
                   return columns.map((column) => column.read(prepared));
                 }),
-                CSV_OPTIONS,
               ),
         footer: () => '',
       };

@@ -1,8 +1,22 @@
+import { createRequire } from 'node:module';
 import { formatMoney, type Order, toDecimalString } from '@orderbridge/core';
-import Table from 'cli-table3';
+import type TableConstructor from 'cli-table3';
 import { cellText } from './cell-text.js';
 import type { Colors } from './color.js';
 import { type FieldPath, readPath } from './order-fields.js';
+
+const require = createRequire(import.meta.url);
+let loadedTable: typeof TableConstructor | undefined;
+
+/**
+ * cli-table3, loaded on first use (synchronously, from its CommonJS entry): it and the
+ * string-width family are only for tables, and every command that prints none (an NDJSON or CSV
+ * export, `--version`) would otherwise load them too.
+ */
+function loadTable(): typeof TableConstructor {
+  loadedTable ??= require('cli-table3') as typeof TableConstructor;
+  return loadedTable;
+}
 
 /** Settings of the human-readable views. */
 export interface TableSettings {
@@ -54,6 +68,7 @@ const DEFAULT_COLUMNS: ReadonlyArray<{
 /** Renders orders as a table for a terminal: default columns, or the `--fields` paths. */
 export function renderOrderTable(orders: readonly Order[], settings: TableSettings): string {
   const { colors, fields } = settings;
+  const Table = loadTable();
   if (fields) {
     const table = new Table({
       head: fields.map((field) => colors.bold(field.text)),
@@ -77,6 +92,7 @@ export function renderOrderTable(orders: readonly Order[], settings: TableSettin
 /** Renders one order for `orders get` on a terminal: its fields, then its lines. */
 export function renderOrderDetail(order: Order, settings: TableSettings): string {
   const { colors, fields } = settings;
+  const Table = loadTable();
   const details = new Table(TABLE_LOOK);
   const add = (name: string, value: string) => details.push({ [colors.bold(`${name}:`)]: value });
   if (fields) {
