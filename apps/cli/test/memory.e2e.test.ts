@@ -15,6 +15,8 @@ import { type SandboxProcess, startSandboxProcess } from './support/sandbox-proc
 // the allocation *rate* is high, however few objects survive; pinning it makes RSS reflect what the
 // export keeps. The old-generation cap makes retention fatal: 100,000 orders held in memory
 // (hundreds of MB) could not fit in 96 MB, so an export that finishes under it streamed them.
+// Given these flags, the CLI leaves the heap to them (see src/heap/streaming-heap.ts); its own
+// settings are checked in footprint.e2e.test.ts.
 const NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=96'];
 const RSS_BOUND_BYTES = 200 * 1024 * 1024;
 
