@@ -72,17 +72,19 @@ export async function createFileSink(
     },
     async write(text) {
       if (text === '') return;
-      const buffer = Buffer.from(text, 'utf8');
-      let offset = 0;
-      while (offset < buffer.length) {
-        const { bytesWritten: written } = await handle.write(
-          buffer,
-          offset,
-          buffer.length - offset,
-        );
-        offset += written;
+      // The string goes to the file as is: node encodes it into memory of its own that is freed
+      // as soon as the write completes. A Buffer.from copy would be freed only when the garbage
+      // collector gets to it, and during a long export those copies pile up between collections.
+      const length = Buffer.byteLength(text, 'utf8');
+      let offset = (await handle.write(text, null, 'utf8')).bytesWritten;
+      if (offset < length) {
+        // A short write (rare: e.g. a full disk that then frees up): the rest from a buffer.
+        const buffer = Buffer.from(text, 'utf8');
+        while (offset < length) {
+          offset += (await handle.write(buffer, offset, length - offset)).bytesWritten;
+        }
       }
-      bytesWritten += buffer.length;
+      bytesWritten += length;
     },
     async sync() {
       await handle.sync();
