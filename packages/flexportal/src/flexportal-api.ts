@@ -117,8 +117,10 @@ export const flexPortalUpgradeDetailsSchema = z.object({
  * Compiled with `z.compile` (zod ≥ 4.6): every listed order is validated with it, and zod's
  * interpreter cost about as much as `JSON.parse` of the order (≈ 100 fields, a payload object per
  * field). A valid order takes generated, loop-free code (≈ 2.5× faster, same output); an invalid one
- * falls back to the regular parser, so issues, messages and paths are exactly the schema's.
- * Compiling costs a few milliseconds once, when the module loads.
+ * falls back to the regular parser, so issues, messages and paths are exactly the schema's. The
+ * mapper only needs `validate()` (no copy built) and reads a valid order in place. Compiling takes
+ * ≈ 10–20 ms once, when the module loads (measured on a busy 2-core machine); one 100-order page
+ * saves about that much.
  */
 export const flexPortalOrderSchema = z.compile(
   z.object({
