@@ -12,7 +12,7 @@ import { type OrderQuery, type OrderQueryInput, parseOrderQuery } from '../query
 export interface PaginateOptions extends Omit<CallOptions, 'onNextCursor'> {
   /**
    * Pages requested at once from a provider that fetches pages by number (default 4). 1 turns
-   * parallel fetching off.
+   * parallel fetching off. At most twice as many pages are held ahead of the caller.
    */
   concurrency?: number;
   /** Fetch the next page while the caller consumes the current one (default true). */
