@@ -154,7 +154,7 @@ export const mergedExport: Scenario = async (context) => {
       goals,
       notes: [
         `Floors: FlexPortal ${pages} pages × ${LATENCY_MS} ms = ${flexPortalFloorMs} ms (sequential cursor); FlexFactor (1 token + 1 first page + ${pageNumberRounds(pages, CONCURRENCY) - 1} rounds of ${CONCURRENCY}) × ${LATENCY_MS} ms = ${flexFactorFloorMs} ms. The merge runs both walks at once, so its floor is the slower one.`,
-        'The merged stream is in the canonical order (createdAt desc, ties by key), a k-way merge of both page streams; each provider prefetches its next page(s) while the merge consumes the current ones.',
+        'The merged stream is in the canonical order (createdAt desc, ties by key), a k-way merge of both page streams; each provider prefetches its next page(s) while the merge consumes the current ones, and the FlexPortal stream requests its next page as soon as the current response envelope is read (onNextCursor), before the page is mapped.',
       ],
     };
   } finally {

@@ -24,6 +24,11 @@ const PAGE_SIZE = 100;
 const CONCURRENCY = 8;
 const GOAL_FLOOR_RATIO = 1.2;
 const GOAL_SPEEDUP = 5;
+/**
+ * Diagnosis (no goal): one walk at each of these concurrencies, to show where the walk stops
+ * following the latency floor and becomes bound by the client's CPU per page.
+ */
+const SWEEP = [4, 6, 7, 8, 12, 16];
 /** Rate-limit run: the limit, and orders so that the walk needs more requests than it allows. */
 const RATE_LIMIT_PER_MINUTE = 30;
 const RATE_LIMIT_ORDERS = 4_000;
@@ -88,6 +93,26 @@ export const pageNumberExport: Scenario = async (context) => {
         handLoop = await handWrittenLoop(settings);
       }
     }
+    const sweep: Array<{ concurrency: number; walk: WalkResult; floorMs: number }> = [];
+    for (const concurrency of SWEEP) {
+      if (concurrency === CONCURRENCY) continue;
+      context.log(`page-number-export: diagnosis walk at concurrency ${concurrency}`);
+      const provider = createFlexFactor({
+        appKey: settings.appKey,
+        appSecret: settings.appSecret,
+        baseUrl: settings.baseUrl,
+        pageSize: PAGE_SIZE,
+        env: {},
+      });
+      const walk = await walkOrders(() =>
+        paginate(provider, { limit: PAGE_SIZE }, { concurrency }),
+      );
+      sweep.push({
+        concurrency,
+        walk,
+        floorMs: (1 + pageNumberRounds(pages, concurrency)) * LATENCY_MS,
+      });
+    }
     const wall = summarize(walks.map((walk) => walk.wallMs));
     const floorRatio = ratioOf(wall.median, floorMs);
     const speedup = ratioOf(handLoop!.wallMs, wall.median);
@@ -146,6 +171,15 @@ export const pageNumberExport: Scenario = async (context) => {
         baseline: { label: 'wall time per page', value: round(cpu!.result.wallMs / pages, 2) },
         ratio: ratioOf(cpu!.otherCpuMs ?? Number.NaN, cpu!.result.wallMs),
       },
+      ...sweep.map(
+        ({ concurrency, walk, floorMs: sweepFloorMs }): Figure => ({
+          label: `diagnosis: one walk at concurrency ${concurrency} (ratio against its own floor)`,
+          value: round(walk.wallMs, 0),
+          unit: 'ms',
+          baseline: { label: `floor at concurrency ${concurrency}`, value: sweepFloorMs },
+          ratio: ratioOf(walk.wallMs, sweepFloorMs),
+        }),
+      ),
       {
         label: 'data requests (GET orders) per paginate walk',
         value: Math.max(...requestCounts),
@@ -170,8 +204,13 @@ export const pageNumberExport: Scenario = async (context) => {
       },
       {
         text: 'every order exactly once',
-        met: walks.every((walk) => isExactlyOnce(walk, orders)),
-        detail: describeRuns(walks, orders),
+        met: [...walks, ...sweep.map((entry) => entry.walk)].every((walk) =>
+          isExactlyOnce(walk, orders),
+        ),
+        detail: `${describeRuns(walks, orders)}; diagnosis walks: ${describeRuns(
+          sweep.map((entry) => entry.walk),
+          orders,
+        )}`,
       },
     );
   } finally {
