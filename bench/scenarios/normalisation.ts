@@ -62,7 +62,8 @@ export const normalisation: Scenario = async (context) => {
         passesOf(passes, () =>
           forEachPage(flexportal.texts, (text) => {
             const page = flexPortalOrderListSchema.parse(JSON.parse(text));
-            for (const record of page.orders) flexPortalOrderSchema.parse(record);
+            // What the mapper runs per record: a check in place (parse would also copy it).
+            for (const record of page.orders) flexPortalOrderSchema.validate(record);
           }),
         ),
       normalise: () =>
@@ -98,7 +99,7 @@ export const normalisation: Scenario = async (context) => {
         passesOf(passes, () =>
           forEachPage(flexfactor.texts, (text) => {
             const page = flexFactorOrderListResponseSchema.parse(JSON.parse(text));
-            for (const row of page.orders.rows) flexFactorOrderRowSchema.parse(row);
+            for (const row of page.orders.rows) flexFactorOrderRowSchema.validate(row);
           }),
         ),
       normalise: () =>
