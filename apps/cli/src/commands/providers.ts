@@ -12,17 +12,28 @@ import type { CommandContext } from './command-context.js';
 import { loadConfig } from './order-options.js';
 import type { ProvidersFlags } from './providers-command.js';
 
-/** Runs `providers`. */
-export async function runProviders(context: CommandContext, flags: ProvidersFlags): Promise<void> {
-  const format = providersFormat(context, flags);
-  const config = await loadConfig(context);
-  const session = await openProviders(config, {
+/**
+ * Opens every configured provider, keeping going past one that cannot be created (its error is
+ * reported with it), so both commands can describe each provider.
+ */
+function openEveryProvider(
+  context: CommandContext,
+  config: Awaited<ReturnType<typeof loadConfig>>,
+) {
+  return openProviders(config, {
     env: context.io.env,
     sandboxOrders: context.global.sandboxOrders,
     transport: context.transport(),
     note: context.note,
     keepGoing: true,
   });
+}
+
+/** Runs `providers`. */
+export async function runProviders(context: CommandContext, flags: ProvidersFlags): Promise<void> {
+  const format = providersFormat(context, flags);
+  const config = await loadConfig(context);
+  const session = await openEveryProvider(context, config);
   try {
     const descriptions = session.providers.map((provider) => describeProvider(provider));
     if (format !== 'table') {
@@ -58,13 +69,7 @@ export async function runProvidersCheck(
 ): Promise<void> {
   const format = providersFormat(context, flags);
   const config = await loadConfig(context);
-  const session = await openProviders(config, {
-    env: context.io.env,
-    sandboxOrders: context.global.sandboxOrders,
-    transport: context.transport(),
-    note: context.note,
-    keepGoing: true,
-  });
+  const session = await openEveryProvider(context, config);
   try {
     const results = await Promise.all(
       session.providers.map(async (provider) => {

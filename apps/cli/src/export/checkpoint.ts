@@ -3,6 +3,7 @@ import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors/usage-error.js';
+import { FLAG_OF_FIELD } from '../query/query-flags.js';
 import { EXPORT_FORMATS } from './export-format.js';
 
 /** Version of the checkpoint file format; a file of another version is refused, not guessed at. */
@@ -171,16 +172,9 @@ export function assertResumable(
   }
 }
 
+/** The flag of each setting a checkpoint records: the query's flags, then the export's own. */
 const FLAGS: Readonly<Record<string, string>> = {
-  status: '--status',
-  paymentStatus: '--payment-status',
-  fulfillmentStatus: '--fulfillment-status',
-  createdFrom: '--created-from',
-  createdTo: '--created-to',
-  customerId: '--customer',
-  merchantId: '--merchant',
-  search: '--search',
-  sort: '--sort',
+  ...FLAG_OF_FIELD,
   providers: '--provider',
   format: '--format',
   fields: '--fields',

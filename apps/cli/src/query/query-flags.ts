@@ -54,7 +54,7 @@ export interface QueryFlagContext {
 }
 
 /** Which query field each flag sets, to name the flag when core rejects a field. */
-const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
+export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   status: '--status',
   paymentStatus: '--payment-status',
   fulfillmentStatus: '--fulfillment-status',

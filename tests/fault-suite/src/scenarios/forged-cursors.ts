@@ -171,8 +171,8 @@ export function describeForgedCursors(): void {
       return problems;
     };
 
-    // Fails until the composite cursor's page size `s` is validated (bug in the report): today
-    // each of these surfaces as "Invalid query: limit: …", naming a field the caller never set.
+    // Found a bug (fixed): before core validated the composite cursor's page size `s`, each of
+    // these surfaced as "Invalid query: limit: …", naming a field the caller never set.
     it('a composite cursor with an invalid page size is refused as a cursor', async () => {
       const { s: _size, ...withoutSize } = valid;
       const problems = await unrefused([
@@ -185,9 +185,9 @@ export function describeForgedCursors(): void {
       expect(problems).toEqual([]);
     });
 
-    // Fails until the composite cursor's last sort value is validated against the sort (bug in
-    // the report): today an object or a number escapes as an untyped TypeError, and text that is
-    // not a timestamp is taken as a position, answering with a page from somewhere else.
+    // Found a bug (fixed): before core validated the last sort value against the sort, an object
+    // or a number escaped as an untyped TypeError, and text that is not a timestamp was taken as
+    // a position, answering with a page from somewhere else.
     it('a composite cursor whose last sort value does not fit the sort is refused as a cursor', async () => {
       const [pageCursor, consumed] = positionOf('flexportal');
       const forged = (lastValue: unknown) =>
