@@ -21,7 +21,7 @@ const PAGE_SIZE = 100;
  * (1 + pages) × latency = 50.05 s for 1,000 pages, so 5× faster means ≤ 10 s, and 120% of the floor
  * must fit in that: floor ≤ 8.3 s → ⌈999 / c⌉ ≤ 164 → c ≥ 7.
  */
-const CONCURRENCY = 8;
+const CONCURRENCY = 7;
 const GOAL_FLOOR_RATIO = 1.2;
 const GOAL_SPEEDUP = 5;
 /**
@@ -52,7 +52,7 @@ export const pageNumberExport: Scenario = async (context) => {
   const goals: Goal[] = [];
   const notes: string[] = [
     `Floor at concurrency c = (1 + 1 + ⌈(pages − 1) / c⌉) × latency = (1 token + 1 first page + ${rounds - 2} rounds) × ${LATENCY_MS} ms = ${floorMs} ms: the token comes first, the first page comes alone because it tells the page count, then at most c pages are in flight.`,
-    `Concurrency ${CONCURRENCY}: the smallest power of two with which both goals can hold — the hand-written loop needs (1 + ${pages}) × ${LATENCY_MS} ms, so "5× faster" leaves ${Math.round(handFloorMs / GOAL_SPEEDUP)} ms, and 120% of the floor must fit in it (c ≥ 7). Page size ${PAGE_SIZE}: the provider's default, and the page size of the cursor scenario, so both walks make comparable requests.`,
+    `Concurrency ${CONCURRENCY}: the smallest with which both goals can hold — the hand-written loop needs (1 + ${pages}) × ${LATENCY_MS} ms, so "5× faster" leaves ${Math.round(handFloorMs / GOAL_SPEEDUP)} ms, and 120% of the floor must fit in it (c ≥ 7). More is not faster on a 2-core machine: the client and the sandbox process share the cores, and the diagnosis walks below show where the walk stops following its floor. Page size ${PAGE_SIZE}: the provider's default, and the page size of the cursor scenario, so both walks make comparable requests.`,
     'Each paginate run uses a new provider, so it pays for its own token like a fresh export. The hand-written loop: POST oauth2/token, then GET orders?pageNumber=n&pageSize=100 one after the other until hasNextPage is false, with JSON.parse and nothing else.',
   ];
 
