@@ -489,6 +489,35 @@ describe('request ids, redaction, unknown routes', () => {
     await expectProblem(await get('/v2/orders'), 404, 'not-found');
     await expectProblem(await get('/nothing', null), 404, 'not-found');
   });
+
+  it('answers another method on a known path with 405 and the allowed methods', async () => {
+    const { app } = createTestApp();
+    const authorization = `Bearer ${KEYS.acme}`;
+    for (const [method, path] of [
+      ['POST', '/v1/orders'],
+      ['DELETE', '/v1/orders/alpha:al_0001'],
+      ['PUT', '/v1/providers'],
+      ['POST', '/healthz'],
+    ] as const) {
+      const response = await app.request(path, { method, headers: { authorization } });
+      const body = await expectProblem(response, 405, 'method-not-allowed');
+      expect(response.headers.get('allow'), `${method} ${path}`).toBe('GET, HEAD, OPTIONS');
+      expect(body.detail).toContain(method);
+    }
+    const options = await app.request('/v1/orders', {
+      method: 'OPTIONS',
+      headers: { authorization },
+    });
+    expect(options.status).toBe(204);
+    expect(options.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    // Authentication still comes first, and an unknown path stays a 404 whatever the method.
+    await expectProblem(await app.request('/v1/orders', { method: 'POST' }), 401, 'unauthorized');
+    await expectProblem(
+      await app.request('/v2/orders', { method: 'POST', headers: { authorization } }),
+      404,
+      'not-found',
+    );
+  });
 });
 
 describe('metrics', () => {

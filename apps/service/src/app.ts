@@ -108,11 +108,25 @@ export function createApp(options: AppOptions): OrderBridgeApp {
     return respondWithProblem(context, name, init, headers);
   });
 
-  app.notFound((context) =>
-    respondWithProblem(context, 'not-found', {
-      detail: `There is no ${context.req.method} ${context.req.path}; see /openapi.json.`,
-    }),
-  );
+  app.notFound((context) => {
+    const allowed = allowedMethods(app, context.req.path);
+    if (allowed.length === 0) {
+      return respondWithProblem(context, 'not-found', {
+        detail: `There is no ${context.req.method} ${context.req.path}; see /openapi.json.`,
+      });
+    }
+    const allow = allowed.join(', ');
+    // No CORS: an OPTIONS request only learns which methods the path has.
+    if (context.req.method === 'OPTIONS') {
+      return new Response(null, { status: 204, headers: { allow } });
+    }
+    return respondWithProblem(
+      context,
+      'method-not-allowed',
+      { detail: `${context.req.path} accepts ${allow}, not ${context.req.method}.` },
+      { allow },
+    );
+  });
 
   app.use(
     '/v1/*',
@@ -134,4 +148,34 @@ function routeLabel(context: Context<ServiceEnv>): string {
   const routes = matchedRoutes(context).filter((route) => route.method !== 'ALL');
   const path = routes.at(-1)?.path;
   return path === undefined ? 'unmatched' : path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+/**
+ * The methods a path has routes for (GET also answers HEAD), for a 405's `Allow` header; none when
+ * no route matches the path. Middleware (`app.use`) registers `ALL` and does not count.
+ */
+function allowedMethods(app: OrderBridgeApp, path: string): string[] {
+  const methods = new Set<string>();
+  for (const route of app.routes) {
+    if (route.method === 'ALL' || !routePattern(route.path).test(path)) continue;
+    methods.add(route.method);
+    if (route.method === 'GET') methods.add('HEAD');
+  }
+  if (methods.size > 0) methods.add('OPTIONS');
+  return [...methods].sort();
+}
+
+/** `/v1/orders/:key` → a regular expression matching `/v1/orders/<one segment>` (`*`: anything). */
+function routePattern(path: string): RegExp {
+  const source = path
+    .split('/')
+    .map((segment) =>
+      segment === '*'
+        ? '.*'
+        : segment.startsWith(':')
+          ? '[^/]+'
+          : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('/');
+  return new RegExp(`^${source}/?$`);
 }
