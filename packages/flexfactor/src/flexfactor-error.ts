@@ -1,7 +1,9 @@
 import {
+  formatPath,
   kindForStatus,
   type ProviderApiErrorKind,
   type ProviderErrorDescription,
+  ProviderResponseError,
 } from '@orderbridge/core';
 
 /*
@@ -191,4 +193,28 @@ function truncate(message: string): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A schema issue's JSON path, `(body)` when the body itself is wrong. */
+export function bodyPath(path: readonly PropertyKey[]): string {
+  return formatPath(path as PropertyKey[]) || '(body)';
+}
+
+/**
+ * A successful response whose body does not match its documented schema: a
+ * `ProviderResponseError` naming each issue's JSON path, with the caller's message.
+ */
+export function bodyShapeError(options: {
+  provider: string;
+  response: { status: number; requestId?: string | undefined };
+  issues: readonly { path: PropertyKey[]; message: string }[];
+  message: string;
+}): ProviderResponseError {
+  return new ProviderResponseError({
+    provider: options.provider,
+    status: options.response.status,
+    requestId: options.response.requestId,
+    issues: options.issues.map((issue) => ({ path: bodyPath(issue.path), message: issue.message })),
+    message: options.message,
+  });
 }

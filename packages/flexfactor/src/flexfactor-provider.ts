@@ -6,7 +6,6 @@ import {
   compareTimestamps,
   createHttpClient,
   errorFromProviderResponse,
-  formatPath,
   type HttpClient,
   type HttpRequest,
   type HttpResponse,
@@ -48,6 +47,8 @@ import {
   queryBinding,
 } from './flexfactor-cursor.js';
 import {
+  bodyPath,
+  bodyShapeError,
   describeFlexFactorError,
   kindOfEnvelopeFailure,
   readEnvelopeFailure,
@@ -521,14 +522,10 @@ class FlexFactorListing {
     );
     const parsed = flexFactorOrderListResponseSchema.safeParse(response.body);
     if (!parsed.success) {
-      throw new ProviderResponseError({
+      throw bodyShapeError({
         provider,
-        status: response.status,
-        requestId: response.requestId,
-        issues: parsed.error.issues.map((issue) => ({
-          path: formatPath(issue.path) || '(body)',
-          message: issue.message,
-        })),
+        response,
+        issues: parsed.error.issues,
         message: `${provider} ${LIST_OPERATION} returned a page that does not match the documented format (${describeIssue(parsed.error.issues[0])})`,
       });
     }
@@ -776,7 +773,7 @@ function emptyToUndefined(value: string | undefined): string | undefined {
 
 function describeIssue(issue: { path: PropertyKey[]; message: string } | undefined): string {
   if (!issue) return 'unknown issue';
-  return `${formatPath(issue.path) || '(body)'}: ${issue.message}`;
+  return `${bodyPath(issue.path)}: ${issue.message}`;
 }
 
 function validateBaseUrl(value: string, provider: string): string {

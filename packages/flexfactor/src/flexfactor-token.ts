@@ -1,16 +1,14 @@
 import {
   AuthenticationError,
   errorFromProviderResponse,
-  formatPath,
   type HttpClient,
   type HttpResponse,
   ProviderApiError,
-  ProviderResponseError,
   registerSecret,
   unregisterSecret,
 } from '@orderbridge/core';
 import { flexFactorTokenResponseSchema } from './flexfactor-api.js';
-import { kindOfEnvelopeFailure, readEnvelopeFailure } from './flexfactor-error.js';
+import { bodyShapeError, kindOfEnvelopeFailure, readEnvelopeFailure } from './flexfactor-error.js';
 
 /*
  * FlexFactor's OAuth2-style token (provider-apis.md §2.3, FF-TOKEN): `POST {base}oauth2/token` with
@@ -147,14 +145,10 @@ export class FlexFactorTokenManager {
     }
     const parsed = flexFactorTokenResponseSchema.safeParse(response.body);
     if (!parsed.success) {
-      throw new ProviderResponseError({
+      throw bodyShapeError({
         provider,
-        status: response.status,
-        requestId: response.requestId,
-        issues: parsed.error.issues.map((issue) => ({
-          path: formatPath(issue.path) || '(body)',
-          message: issue.message,
-        })),
+        response,
+        issues: parsed.error.issues,
         message: `${provider} ${TOKEN_OPERATION} returned a token response that does not match the documented format`,
       });
     }
