@@ -80,6 +80,7 @@ export {
 } from './pagination/pages.js';
 export {
   type CallOptions,
+  type IncrementalSyncCapability,
   type OrderPage,
   type OrderProvider,
   type ProviderCapabilities,

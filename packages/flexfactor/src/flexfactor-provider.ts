@@ -222,6 +222,10 @@ export function createFlexFactor(settings: FlexFactorSettings = {}): FlexFactorP
     maxPageSize: resolved.pageSize,
     pageNumbers: true,
     totalCount: true,
+    // FF-LIST has no change time (no `updatedOn`, no sort by change): a sync re-reads the orders
+    // created in the last 30 days, where statuses still move (capture, refunds), and leaves older
+    // changes and vanished orders to periodic full sweeps.
+    incrementalSync: { strategy: 'lookback', windowMs: 30 * 24 * 60 * 60_000 },
   };
   const http = createHttpClient({
     provider,

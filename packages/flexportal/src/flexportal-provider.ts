@@ -106,6 +106,10 @@ export const FLEXPORTAL_CAPABILITIES: ProviderCapabilities = {
   maxPageSize: 100,
   pageNumbers: false,
   totalCount: false,
+  // FP-LIST sorts by `updatedAt`, which every order carries (required, never null): a sync walks
+  // newest changes first and stops past the last watermark. Ten minutes of overlap cover clock
+  // skew and orders that changed while the previous run was walking.
+  incrementalSync: { strategy: 'change-time', field: 'updatedAt', overlapMs: 10 * 60_000 },
 };
 
 /** FlexPortal's `sortBy` value for each canonical sort field it supports. */

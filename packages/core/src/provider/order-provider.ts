@@ -28,7 +28,38 @@ export interface ProviderCapabilities {
   readonly pageNumbers: boolean;
   /** Whether pages report the total number of matching orders. */
   readonly totalCount: boolean;
+  /**
+   * How a store can sync this provider incrementally; absent means full sweeps only. Optional, so
+   * providers written before it existed keep working unchanged.
+   */
+  readonly incrementalSync?: IncrementalSyncCapability | undefined;
 }
+
+/**
+ * How a provider can be synced incrementally into a store (port v1, optional member added in core
+ * 0.1; a provider without it is synced by full sweeps, so every provider can be synced).
+ *
+ * - `change-time`: the provider can list orders sorted by a change time (`updatedAt`, descending).
+ *   A sync walks that listing from the newest change and stops once it is past the last run's
+ *   watermark minus `overlapMs` (covering clock skew between the provider and us, and orders that
+ *   changed while the last run was walking).
+ * - `lookback`: the provider has no change time. A sync re-reads every order created in the last
+ *   `windowMs` (statuses of younger orders still move) and relies on periodic full sweeps for
+ *   changes to older orders and for orders that vanished.
+ */
+export type IncrementalSyncCapability =
+  | {
+      readonly strategy: 'change-time';
+      /** The sortable change-time field. */
+      readonly field: 'updatedAt';
+      /** How far before the watermark a run keeps reading. */
+      readonly overlapMs: number;
+    }
+  | {
+      readonly strategy: 'lookback';
+      /** How far back (by `createdAt`) an incremental run re-reads orders. */
+      readonly windowMs: number;
+    };
 
 /** Per-call options. */
 export interface CallOptions {
