@@ -139,7 +139,11 @@ export interface SyncBatch {
   /** ISO 8601 UTC time the batch was observed. */
   observedAt: string;
   orders: readonly Order[];
-  /** The run's progress after this batch (committed with it). */
+  /**
+   * The run's progress after this batch, committed with it. Its counts do not yet include this
+   * batch's outcome: the store adds the batch's created / updated / unchanged to `progress.counts`
+   * before writing, so a resumed run continues with exact counts.
+   */
   progress: SyncProgress;
 }
 
