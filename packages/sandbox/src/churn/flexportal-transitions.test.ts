@@ -48,6 +48,7 @@ describe('nextFlexPortalOrder', () => {
     let unchanged = 0;
     for (let slot = 0; slot < 3000; slot++) {
       const order = generator.order(slot);
+      const original = structuredClone(order);
       const next = nextFlexPortalOrder(
         order as unknown as WireObject,
         new SeededRandom(9, slot),
@@ -73,6 +74,8 @@ describe('nextFlexPortalOrder', () => {
       // Rentals only grow: every rental id the order had is kept.
       for (const id of order.rentalIds) expect(next.rentalIds).toContain(id);
       expectConsistent(next);
+      // Copy on write: the order given (a stored object, in the sandbox) is left as it was.
+      expect(order).toEqual(original);
       moves.add(`${order.status}→${next.status}`);
     }
     expect(unchanged).toBeGreaterThan(0);

@@ -15,7 +15,7 @@ const TRANSACTION_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN
  * and rental ids follow the status (partial: some, fulfilled: all), a shipped order has a tracking
  * number, a paid payment has the total as `paidAmount`. `updatedAt` becomes `changedAtMs`, or 1 ms
  * after the previous `updatedAt` when that is not earlier, so it always moves forward.
- * @param order the current wire order (not modified)
+ * @param order the current wire order (not modified: changed parts are copied)
  * @param random the order's draws for this churn
  * @param changedAtMs the churn's time, epoch ms
  */
@@ -28,7 +28,9 @@ export function nextFlexPortalOrder(
   if (!shape) return undefined;
   const payment = recordOf(order.payment);
   const paymentStatus = payment?.status;
-  const next = structuredClone(order);
+  // Copy on write: a shallow copy here, and fresh objects for every nested part that changes
+  // (rent, settlePayment), so the stored order is never touched and no deep clone is needed.
+  const next: WireObject = { ...order };
   let rented = shape.rented;
   switch (order.status) {
     case 'pending':
@@ -106,7 +108,9 @@ function rent(
 ): void {
   let remaining = rented;
   const allRentalIds: string[] = [];
-  for (const item of order.items as Record<string, unknown>[]) {
+  const items = (order.items as Record<string, unknown>[]).map((item) => ({ ...item }));
+  order.items = items;
+  for (const item of items) {
     const quantity = item.quantity as number;
     const rentedHere = Math.min(quantity, remaining);
     remaining -= rentedHere;
