@@ -89,6 +89,8 @@ export class LiveData {
       const outcome = runChurn({
         ...common,
         label: `FlexPortal tenant "${tenant.tenantId}"`,
+        settled:
+          'fulfilled and paid, cancelled and not pending, or not shaped like a generated order',
         change: (order, random) => {
           const next = nextFlexPortalOrder(order, random, atMs);
           if (next) this.clock.observe(isoMillisOf(next.updatedAt));
@@ -109,6 +111,7 @@ export class LiveData {
     const outcome = runChurn({
       ...common,
       label: 'FlexFactor',
+      settled: 'Cancelled, Returned, fully refunded, or not shaped like a generated row',
       change: nextFlexFactorRow,
       create: (slot, random) =>
         this.flexfactor.buildInsert(slot, { createdOn, status: newFlexFactorStatus(random) }),

@@ -23,6 +23,8 @@ export interface ChurnPlan {
   readonly vanish: number;
   /** Names the data in error messages (`FlexPortal tenant "bu_sandbox_a"`). */
   readonly label: string;
+  /** Which orders cannot change, for the error message (`fulfilled and paid, ...`). */
+  readonly settled: string;
   /** The next state of an order, or undefined when it cannot change. */
   change(order: WireObject, random: SeededRandom): WireObject | undefined;
   /** The object to store in fresh slot `slot` (a new order). */
@@ -75,7 +77,7 @@ export function runChurn(plan: ChurnPlan): ChurnOutcome {
   }
   if (updates.length < plan.changeCount) {
     throw new ChurnCapacityError(
-      `${plan.label}: only ${updates.length} of its ${live.length} orders can still change (the others are settled: fulfilled and paid, cancelled, returned...); asked to change ${plan.changeCount}`,
+      `${plan.label}: only ${updates.length} of its ${live.length} orders can still change (the others are settled: ${plan.settled}); asked to change ${plan.changeCount}`,
     );
   }
   // Orders to vanish: those passed over first, then the walk goes on.
