@@ -391,6 +391,25 @@ describe('vanish and export', () => {
     }).rejects.toThrow(SandboxControlError);
   });
 
+  it('stops streaming when the client goes away, and keeps serving', async () => {
+    const big = await startSandbox({ orders: 20_000, seed: 2 });
+    try {
+      const controller = new AbortController();
+      const response = await fetch(`${big.url}/_sandbox/flexportal/export`, {
+        signal: controller.signal,
+      });
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const first = await reader.read();
+      expect(first.done).toBe(false);
+      controller.abort();
+      await expect(reader.read()).rejects.toThrow();
+      const count = await request<{ count: number }>(`${big.url}/_sandbox/flexportal/count`);
+      expect(count.json.count).toBe(20_000);
+    } finally {
+      await big.close();
+    }
+  });
+
   it('an export is a snapshot: writes made while it streams do not show in it', () => {
     const iterator = sandbox.flexportal.exportOrders();
     const first = iterator.next().value as FlexPortalOrder;
