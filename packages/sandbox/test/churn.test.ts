@@ -185,6 +185,35 @@ describe('POST /_sandbox/flexportal/churn', () => {
     }
   });
 
+  it('never puts a change or a new order below data dated ahead of the machine clock', async () => {
+    const ahead = await startSandbox({ orders: 200, seed: 8 });
+    try {
+      const future = ahead.flexportal.store.insert({
+        status: 'fulfilled',
+        createdAt: '2099-05-01T00:00:00.000Z',
+      });
+      const portal = ahead.flexportal.churn({ count: 5, newOrders: 2, seed: 1 });
+      expect(Date.parse(portal.at)).toBeGreaterThan(Date.parse(future.updatedAt));
+      const byUpdate = await flexPortalGet<FlexPortalPage>(
+        ahead,
+        '/v1/orders?sortBy=updatedAt&sortDir=desc&limit=7',
+      );
+      expect(new Set(byUpdate.json.orders.map((order) => order.orderId))).toEqual(
+        new Set([...portal.changed.map((change) => change.id), ...portal.created]),
+      );
+      const futureRow = ahead.flexfactor.store.insert({ createdOn: '2099-05-01T00:00:00.000000Z' });
+      const factor = ahead.flexfactor.churn({ newOrders: 2 });
+      expect(factor.at > futureRow.createdOn).toBe(true);
+      const token = await flexFactorToken(ahead);
+      const newest = await flexFactorGet<FlexFactorPage>(ahead, 'orders?pageSize=2', token);
+      expect(new Set(newest.json.orders.rows.map((row) => row.id))).toEqual(
+        new Set(factor.created),
+      );
+    } finally {
+      await ahead.close();
+    }
+  });
+
   it('keeps cursors exact for untouched orders while churn happens between pages', async () => {
     // Direction matters only for orders whose sort key moved: to the top (already passed) for
     // updatedAt desc, nowhere for createdAt; under status they may move further down and show twice.

@@ -36,7 +36,10 @@ export class UnknownTenantError extends Error {
  * seed and the number of churns before it, so a scripted run is reproducible too.
  */
 export class LiveData {
-  private readonly clock = new ChangeClock();
+  /** FlexPortal change times, in ms (one clock for every tenant). */
+  private readonly flexPortalClock = new ChangeClock();
+  /** FlexFactor creation times, in µs. */
+  private readonly flexFactorClock = new ChangeClock();
   private churns = 0;
 
   /**
@@ -85,7 +88,10 @@ export class LiveData {
       vanish: request.vanish ?? 0,
     };
     if (tenant) {
-      const atMs = this.clock.nextMillis();
+      const atMs = this.flexPortalClock.next(
+        Date.now(),
+        Math.max(table.maxOf('updatedAt'), table.maxOf('createdAt')),
+      );
       const outcome = runChurn({
         ...common,
         label: `FlexPortal tenant "${tenant.tenantId}"`,
@@ -93,7 +99,7 @@ export class LiveData {
           'fulfilled and paid, cancelled and not pending, or not shaped like a generated order',
         change: (order, random) => {
           const next = nextFlexPortalOrder(order, random, atMs);
-          if (next) this.clock.observe(isoMillisOf(next.updatedAt));
+          if (next) this.flexPortalClock.observe(isoMillisOf(next.updatedAt));
           return next;
         },
         create: (slot) => tenant.buildInsert(slot, { createdAt: formatIsoMillis(atMs) }),
@@ -106,7 +112,7 @@ export class LiveData {
         ...outcome,
       };
     }
-    const atUs = nowMicros();
+    const atUs = this.flexFactorClock.next(nowMicros(), table.maxOf('createdOn'));
     const createdOn = formatIsoMicros(atUs);
     const outcome = runChurn({
       ...common,

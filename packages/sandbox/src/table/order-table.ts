@@ -302,6 +302,18 @@ export class OrderTable {
     this.dataVersion++;
   }
 
+  /** The largest value of a numeric column over the live slots (NaN values skipped; -∞ if none). */
+  maxOf(column: string): number {
+    const values = this.columns[column];
+    let largest = Number.NEGATIVE_INFINITY;
+    if (!values) return largest;
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      const value = values[slot] as number;
+      if (this.alive[slot] === 1 && value > largest) largest = value;
+    }
+    return largest;
+  }
+
   /** Every live slot in slot order, as one array (a linear pass over the slots). */
   liveSlotArray(): Int32Array {
     const live = new Int32Array(this.liveCount);
