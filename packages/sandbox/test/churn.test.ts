@@ -356,6 +356,58 @@ describe('POST /_sandbox/flexfactor/churn', () => {
   });
 });
 
+describe('churn of recent orders only (createdSince)', () => {
+  it('changes only orders created since the bound, which a lookback read then sees', async () => {
+    const sandbox = await startSandbox({ orders: 400, seed: 12 });
+    try {
+      const arrivals = sandbox.flexfactor.churn({ newOrders: 40, seed: 1 });
+      const recent = new Set(arrivals.created);
+      const moved = sandbox.flexfactor.churn({
+        fraction: 0.5,
+        vanish: 2,
+        createdSince: arrivals.at,
+        seed: 2,
+      });
+      expect(moved.changed).toHaveLength(20);
+      for (const { id } of [...moved.changed, ...moved.vanished.map((id) => ({ id }))]) {
+        expect(recent.has(id)).toBe(true);
+      }
+      // A lookback read (createdOn from the bound) sees every change.
+      const token = await flexFactorToken(sandbox);
+      const window = await flexFactorGet<FlexFactorPage>(
+        sandbox,
+        `orders?from=${encodeURIComponent(arrivals.at)}&pageSize=100`,
+        token,
+      );
+      expect(window.json.orders.totalItemCount).toBe(38);
+      const rows = new Map(window.json.orders.rows.map((row) => [row.id, row]));
+      for (const { id, changes } of moved.changed) {
+        for (const [path, change] of Object.entries(changes)) {
+          expect(valueAt(rows.get(id), path)).toEqual(change.to);
+        }
+      }
+      const portalArrivals = sandbox.flexportal.churn({ newOrders: 30 });
+      const portalMoved = sandbox.flexportal.churn({ count: 5, createdSince: portalArrivals.at });
+      for (const { id } of portalMoved.changed) expect(portalArrivals.created).toContain(id);
+
+      const tooMany = await request<{ error: { message: string } }>(
+        `${sandbox.url}/_sandbox/flexfactor/churn`,
+        post({ count: 39, createdSince: arrivals.at }),
+      );
+      expect(tooMany.status).toBe(409);
+      expect(tooMany.json.error.message).toContain(`created since ${arrivals.at}`);
+      const badBound = await request(
+        `${sandbox.url}/_sandbox/flexfactor/churn`,
+        post({ count: 1, createdSince: 'yesterday' }),
+      );
+      expect(badBound.status).toBe(400);
+      expect(badBound.text).toContain('createdSince');
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
 describe('vanish and export', () => {
   let sandbox: Sandbox;
   beforeAll(async () => {

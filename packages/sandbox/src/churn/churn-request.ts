@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ProviderName } from '../faults/provider-faults.js';
+import { parseIsoMicros } from '../time/iso-time.js';
 
 /** Largest number of orders one churn may change, create or vanish (the sandbox's order limit). */
 const MAX_CHURN_ORDERS = 5_000_000;
@@ -17,6 +18,10 @@ export const churnRequestSchema = z
     vanish: z.int().min(0).max(MAX_CHURN_ORDERS).optional(),
     seed: z.int().optional(),
     tenantId: z.string().min(1).optional(),
+    createdSince: z
+      .string()
+      .refine((text) => parseIsoMicros(text) !== undefined, 'must be an ISO 8601 date or time')
+      .optional(),
   })
   .refine((request) => request.fraction === undefined || request.count === undefined, {
     message: 'give either fraction or count, not both',
@@ -48,6 +53,12 @@ export interface ChurnOptions {
   seed?: number;
   /** FlexPortal tenant; default the default tenant. FlexFactor has no tenants. */
   tenantId?: string;
+  /**
+   * Change and vanish only orders created at or after this ISO 8601 time (`createdAt` /
+   * `createdOn`); `fraction` is then a share of those. Recent orders are the ones whose status
+   * still moves, and the ones a FlexFactor lookback sync re-reads.
+   */
+  createdSince?: string;
 }
 
 /** One field that changed: its value before and after. A key is absent when the field was. */

@@ -5,7 +5,7 @@ import type { FlexPortalTenant } from '../flexportal/flexportal-store.js';
 import { hash32 } from '../random/seeded-random.js';
 import { isoMillisOf } from '../table/lenient-values.js';
 import type { OrderTable } from '../table/order-table.js';
-import { formatIsoMicros, formatIsoMillis, nowMicros } from '../time/iso-time.js';
+import { formatIsoMicros, formatIsoMillis, nowMicros, parseIsoMicros } from '../time/iso-time.js';
 import { ChangeClock } from './change-clock.js';
 import {
   type ChurnOptions,
@@ -77,11 +77,24 @@ export class LiveData {
     const seed =
       request.seed ??
       hash32(this.seed, provider === 'flexportal' ? 1 : 2, tenantIndex, this.churns);
+    // createdSince bounds the pool by the creation-time column (FlexPortal ms, FlexFactor µs).
+    const sinceUs =
+      request.createdSince === undefined ? undefined : parseIsoMicros(request.createdSince);
+    const pool =
+      sinceUs === undefined
+        ? table.liveSlotArray()
+        : table.liveSlotsFrom(
+            tenant ? 'createdAt' : 'createdOn',
+            tenant ? Math.ceil(sinceUs / 1000) : sinceUs,
+          );
     const changeCount =
       request.count ??
-      (request.fraction === undefined ? 0 : Math.round(request.fraction * table.count));
+      (request.fraction === undefined ? 0 : Math.round(request.fraction * pool.length));
+    const scope =
+      request.createdSince === undefined ? '' : ` (created since ${request.createdSince})`;
     const common = {
       table,
+      pool,
       seed,
       changeCount,
       newOrders: request.newOrders ?? 0,
@@ -94,7 +107,7 @@ export class LiveData {
       );
       const outcome = runChurn({
         ...common,
-        label: `FlexPortal tenant "${tenant.tenantId}"`,
+        label: `FlexPortal tenant "${tenant.tenantId}"${scope}`,
         settled:
           'fulfilled and paid, cancelled and not pending, or not shaped like a generated order',
         change: (order, random) => {
@@ -116,7 +129,7 @@ export class LiveData {
     const createdOn = formatIsoMicros(atUs);
     const outcome = runChurn({
       ...common,
-      label: 'FlexFactor',
+      label: `FlexFactor${scope}`,
       settled: 'Cancelled, Returned, fully refunded, or not shaped like a generated row',
       change: nextFlexFactorRow,
       create: (slot, random) =>

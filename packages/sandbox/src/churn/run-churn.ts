@@ -13,6 +13,8 @@ const STREAM_CREATE = 0x6e6577;
 export interface ChurnPlan {
   /** The provider's orders. */
   readonly table: OrderTable;
+  /** The live slots the churn may change or vanish (all of them, or the recent ones). */
+  readonly pool: Int32Array;
   /** Picks the orders and every draw of their transitions. */
   readonly seed: number;
   /** Existing orders to change. */
@@ -51,7 +53,7 @@ export interface ChurnOutcome {
  */
 export function runChurn(plan: ChurnPlan): ChurnOutcome {
   const { table } = plan;
-  const live = table.liveSlotArray();
+  const live = plan.pool;
   if (plan.changeCount + plan.vanish > live.length) {
     throw new ChurnCapacityError(
       `${plan.label} has ${live.length} orders; cannot change ${plan.changeCount} and vanish ${plan.vanish} of them`,

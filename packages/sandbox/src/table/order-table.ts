@@ -324,6 +324,17 @@ export class OrderTable {
     return live;
   }
 
+  /** The live slots whose `column` value is at least `min`, in slot order (a linear pass). */
+  liveSlotsFrom(column: string, min: number): Int32Array {
+    const values = this.columns[column];
+    if (!values) return new Int32Array(0);
+    const chosen: number[] = [];
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      if (this.alive[slot] === 1 && (values[slot] as number) >= min) chosen.push(slot);
+    }
+    return Int32Array.from(chosen);
+  }
+
   /**
    * A frozen view of every live order: the live slots now, and the stored objects now. Stored
    * objects are never changed in place (every write stores a new object) and generated orders are
