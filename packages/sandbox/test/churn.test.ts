@@ -225,8 +225,9 @@ describe('POST /_sandbox/flexportal/churn', () => {
       const untouched = new Set(sandbox.flexportal.store.list().map((order) => order.orderId));
       const pages = await walkFlexPortal(sandbox, query, (_page, index) => {
         if (index % 3 === 0) {
-          const result = sandbox.flexportal.churn({ count: 8, newOrders: 2 });
+          const result = sandbox.flexportal.churn({ count: 8, newOrders: 2, vanish: 2 });
           for (const change of result.changed) untouched.delete(change.id);
+          for (const id of result.vanished) untouched.delete(id);
         }
       });
       const seen = new Map<string, number>();
