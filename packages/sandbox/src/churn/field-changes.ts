@@ -18,6 +18,8 @@ function collect(
   path: string,
   changes: Record<string, FieldChange>,
 ): void {
+  // Transitions copy on write, so unchanged parts are the same object on both sides: skip them.
+  if (before === after) return;
   if (isPlainObject(before) && isPlainObject(after)) {
     for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
       collect(before[key], after[key], path === '' ? key : `${path}.${key}`, changes);
