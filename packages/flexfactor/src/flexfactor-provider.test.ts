@@ -186,6 +186,7 @@ describe('createFlexFactor', () => {
       maxPageSize: 500,
       pageNumbers: true,
       totalCount: true,
+      incrementalSync: { strategy: 'lookback', windowMs: 30 * 86_400_000 },
     });
   });
 

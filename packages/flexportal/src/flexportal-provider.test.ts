@@ -232,6 +232,7 @@ describe('createFlexPortal', () => {
       maxPageSize: 100,
       pageNumbers: false,
       totalCount: false,
+      incrementalSync: { strategy: 'change-time', field: 'updatedAt', overlapMs: 600_000 },
     });
   });
 });

@@ -4,6 +4,15 @@
  */
 
 export {
+  ChurnCapacityError,
+  type ChurnOptions,
+  type ChurnResult,
+  type FieldChange,
+  type OrderChange,
+  type VanishResult,
+} from './churn/churn-request.js';
+export { UnknownTenantError } from './churn/live-data.js';
+export {
   connectSandbox,
   type RemoteOrderStore,
   type SandboxClient,

@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import type { ChurnOptions, ChurnResult, VanishResult } from './churn/churn-request.js';
+import { LiveData } from './churn/live-data.js';
 import {
   connectionEnvironment,
   type SandboxConnectionSettings,
@@ -14,6 +16,7 @@ import {
 } from './faults/provider-faults.js';
 import { FlexFactorGenerator } from './flexfactor/flexfactor-generator.js';
 import { FlexFactorApi } from './flexfactor/flexfactor-routes.js';
+import type { FlexFactorRow } from './flexfactor/flexfactor-schema.js';
 import {
   createFlexFactorStore,
   FlexFactorData,
@@ -21,6 +24,7 @@ import {
 } from './flexfactor/flexfactor-store.js';
 import { DEFAULT_TOKEN_TTL_MS, TokenIssuer } from './flexfactor/flexfactor-tokens.js';
 import { FlexPortalApi } from './flexportal/flexportal-routes.js';
+import type { FlexPortalOrder } from './flexportal/flexportal-schema.js';
 import {
   createFlexPortalStore,
   type FlexPortalStore,
@@ -75,6 +79,25 @@ export interface Sandbox {
     tenants: Array<{ tenantId: string; apiKey: string }>;
     /** Data access and mutation (the ground truth). */
     store: FlexPortalStore;
+    /**
+     * Changes existing orders (status moves with payment and rentals following, `updatedAt` = now),
+     * creates new ones and deletes some, deterministically from `seed`; `tenantId` picks the
+     * tenant. Returns exactly what changed.
+     * @throws TypeError when the options are invalid
+     * @throws Error when the tenant does not exist or fewer orders can change than asked
+     */
+    churn(options: ChurnOptions): ChurnResult;
+    /**
+     * Deletes orders by id in one pass; ids that do not exist are returned as `missing`.
+     * @throws Error when the tenant does not exist
+     */
+    vanish(ids: readonly string[], tenantId?: string): VanishResult;
+    /**
+     * Every order of a tenant as served on the wire, frozen when called and rebuilt one at a time
+     * while iterated (copies: changing them changes nothing).
+     * @throws Error when the tenant does not exist
+     */
+    exportOrders(tenantId?: string): IterableIterator<FlexPortalOrder>;
   };
   /** FlexFactor connection settings and data. */
   flexfactor: {
@@ -93,6 +116,21 @@ export interface Sandbox {
      * @throws RangeError when ms is not positive
      */
     setTokenTtl(ms: number): void;
+    /**
+     * Changes existing orders (status moves, refunds; no change time, FlexFactor has none),
+     * creates new ones (`createdOn` = now) and deletes some, deterministically from `seed`.
+     * Returns exactly what changed.
+     * @throws TypeError when the options are invalid
+     * @throws Error when fewer orders can change than asked
+     */
+    churn(options: ChurnOptions): ChurnResult;
+    /** Deletes orders by id in one pass; ids that do not exist are returned as `missing`. */
+    vanish(ids: readonly string[]): VanishResult;
+    /**
+     * Every order as a list row, frozen when called and rebuilt one at a time while iterated
+     * (copies: changing them changes nothing).
+     */
+    exportOrders(): IterableIterator<FlexFactorRow>;
   };
   /** Fault control. */
   faults: {
@@ -273,6 +311,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }),
   };
 
+  const liveData = new LiveData(seed, tenants, flexFactorData);
   const control = createControlHandler({
     settings,
     setFaults: faultControl.set,
@@ -284,6 +323,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setTokenTtl: (ms) => tokens.setTtl(ms),
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
+    liveData,
   });
   const server = createSandboxServer({
     flexportal: new FlexPortalApi(tenants),
@@ -316,6 +356,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tenantId: defaultTenant.tenantId,
       tenants: tenantSpecs.map(({ tenantId, apiKey }) => ({ tenantId, apiKey })),
       store: flexPortalStore,
+      churn: (options) => liveData.churn('flexportal', options),
+      vanish: (ids, tenantId) => liveData.vanish('flexportal', ids, tenantId),
+      exportOrders: (tenantId) =>
+        copies<FlexPortalOrder>(liveData.exportOrders('flexportal', tenantId).orders()),
     },
     flexfactor: {
       baseUrl: `${url}/flexfactor/v1/`,
@@ -324,6 +368,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       store: flexFactorStore,
       expireTokens: () => tokens.expireAll(),
       setTokenTtl: (ms) => tokens.setTtl(ms),
+      churn: (options) => liveData.churn('flexfactor', options),
+      vanish: (ids) => liveData.vanish('flexfactor', ids),
+      exportOrders: () => copies<FlexFactorRow>(liveData.exportOrders('flexfactor').orders()),
     },
     faults: faultControl,
     settings,
@@ -337,4 +384,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return closing;
     },
   };
+}
+
+/** Deep copies of exported orders, so a caller cannot alter the stored ones. */
+function* copies<TOrder>(orders: Iterable<unknown>): IterableIterator<TOrder> {
+  for (const order of orders) yield structuredClone(order) as TOrder;
 }

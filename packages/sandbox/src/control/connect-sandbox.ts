@@ -1,3 +1,4 @@
+import type { ChurnOptions, ChurnResult, VanishResult } from '../churn/churn-request.js';
 import type { FaultSettings, ProviderName } from '../faults/provider-faults.js';
 import type { FlexFactorRow } from '../flexfactor/flexfactor-schema.js';
 import type { FlexFactorOrderInput } from '../flexfactor/flexfactor-store.js';
@@ -36,6 +37,19 @@ export interface RemoteOrderStore<TOrder, TInput> {
   update(id: string, patch: TInput): Promise<TOrder | undefined>;
   /** Deletes an order; false when it did not exist. */
   delete(id: string): Promise<boolean>;
+  /**
+   * Changes existing orders, creates new ones and deletes some, deterministically from `seed`
+   * (`POST /_sandbox/{provider}/churn`); resolves to exactly what was done.
+   * @throws SandboxControlError 400 for invalid options, 409 when fewer orders can change than asked
+   */
+  churn(options: Omit<ChurnOptions, 'tenantId'>): Promise<ChurnResult>;
+  /** Deletes orders by id (`POST /_sandbox/{provider}/vanish`); unknown ids come back as `missing`. */
+  vanish(ids: readonly string[]): Promise<VanishResult>;
+  /**
+   * Every order in its wire format, streamed as NDJSON (`GET /_sandbox/{provider}/export`) and
+   * parsed line by line: memory stays flat for a million orders.
+   */
+  exportOrders(): AsyncIterableIterator<TOrder>;
 }
 
 /** A typed client of a sandbox's `/_sandbox` control endpoint (a sandbox in another process). */
@@ -141,6 +155,11 @@ export function connectSandbox(url: string): SandboxClient {
         return status === 404 ? undefined : (json as TOrder);
       },
       delete: async (id) => (await call('DELETE', orderPath(id), undefined, true)).status !== 404,
+      churn: async (options) =>
+        (await call('POST', `/${provider}/churn${query}`, options)).json as ChurnResult,
+      vanish: async (ids) =>
+        (await call('POST', `/${provider}/vanish${query}`, { ids })).json as VanishResult,
+      exportOrders: () => streamLines<TOrder>(`${base}/_sandbox/${provider}/export${query}`),
     };
   };
   return {
@@ -175,4 +194,34 @@ export function connectSandbox(url: string): SandboxClient {
       await call('POST', '/stats/reset');
     },
   };
+}
+
+/** GETs an NDJSON body and yields one parsed object per line, as the chunks arrive. */
+async function* streamLines<T>(url: string): AsyncIterableIterator<T> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) {
+    const text = await response.text();
+    throw new SandboxControlError(
+      response.status,
+      `Sandbox control GET ${url} failed with ${response.status}: ${text}`,
+    );
+  }
+  const decoder = new TextDecoder();
+  let pending = '';
+  for await (const bytes of response.body) {
+    pending += decoder.decode(bytes, { stream: true });
+    let start = 0;
+    for (
+      let newline = pending.indexOf('\n');
+      newline >= 0;
+      newline = pending.indexOf('\n', start)
+    ) {
+      const line = pending.slice(start, newline);
+      if (line !== '') yield JSON.parse(line) as T;
+      start = newline + 1;
+    }
+    pending = pending.slice(start);
+  }
+  pending += decoder.decode();
+  if (pending.trim() !== '') yield JSON.parse(pending) as T;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LiveData } from '../churn/live-data.js';
 import {
   type FaultSettings,
   faultSettingsSchema,
@@ -15,6 +16,8 @@ import {
 } from '../http/sandbox-http.js';
 import type { SandboxStats } from '../stats/sandbox-stats.js';
 import type { SandboxConnectionSettings } from './connection-settings.js';
+import { liveDataRoute } from './control-live-data.js';
+import { controlError, parseJson, zodDetails } from './control-responses.js';
 
 /** What the control endpoint operates on (the running sandbox). */
 export interface ControlTarget {
@@ -38,6 +41,8 @@ export interface ControlTarget {
   stats(): SandboxStats;
   /** Zeroes the counters. */
   resetStats(): void;
+  /** Churns, bulk deletes and exports. */
+  readonly liveData: LiveData;
 }
 
 /** Control bodies may remove fields over JSON (which has no undefined) with `$unset`. */
@@ -47,33 +52,6 @@ const insertManySchema = z.strictObject({
   order: orderFieldsSchema.optional(),
 });
 const ttlSchema = z.strictObject({ ms: z.number().positive() });
-
-/** The error body of the control endpoint (the FlexPortal envelope shape, for familiarity). */
-function controlError(
-  status: number,
-  code: string,
-  message: string,
-  details?: unknown,
-): SandboxResponse {
-  return jsonResponse(status, { error: { code, message, ...(details ? { details } : {}) } });
-}
-
-function zodDetails(error: z.ZodError): { path: string; message: string; code: string }[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.join('.') || '(body)',
-    message: issue.message,
-    code: issue.code,
-  }));
-}
-
-function parseJson(body: string): { ok: true; value: unknown } | { ok: false } {
-  if (body.trim() === '') return { ok: true, value: {} };
-  try {
-    return { ok: true, value: JSON.parse(body) };
-  } catch {
-    return { ok: false };
-  }
-}
 
 /** Turns `{ ..., "$unset": ["a"] }` into `{ ..., a: undefined }` (the stores' removal rule). */
 function withUnset(fields: Record<string, unknown>): Record<string, unknown> | string {
@@ -173,6 +151,9 @@ function route(target: ControlTarget, request: SandboxRequest): SandboxResponse 
   }
 
   const provider = providerName(first);
+  if (provider && (second === 'churn' || second === 'vanish' || second === 'export')) {
+    return liveDataRoute(target.liveData, provider, request, segments);
+  }
   if (provider && (second === 'orders' || second === 'count')) {
     return orders(target, provider, request, segments);
   }

@@ -23,6 +23,11 @@ export interface SandboxResponse {
   readonly headers: Readonly<Record<string, string>>;
   /** Serialized body ('' for none). */
   readonly body: string;
+  /**
+   * A body too large to build at once (an export): its chunks, written in order with backpressure
+   * and chunked transfer encoding. When set, `body` is ignored.
+   */
+  readonly stream?: Iterable<string>;
 }
 
 /** A JSON response (`application/json; charset=utf-8` unless a content type is given). */

@@ -87,7 +87,9 @@ async function handle(
         headers: incoming.headers,
         body,
       };
-      write(outgoing, await parts.control(request));
+      const answer = await parts.control(request);
+      if (answer.stream) await writeStream(outgoing, answer, answer.stream);
+      else write(outgoing, answer);
       return;
     }
     write(
@@ -198,6 +200,33 @@ function write(
 ): void {
   outgoing.writeHead(answer.status, { ...answer.headers, 'content-length': String(body.length) });
   outgoing.end(body);
+}
+
+/**
+ * Writes a streamed body chunk by chunk, waiting for the socket to drain when its buffer is full,
+ * so memory stays flat however large the body is. Stops early when the client goes away.
+ */
+async function writeStream(
+  outgoing: ServerResponse,
+  answer: SandboxResponse,
+  chunks: Iterable<string>,
+): Promise<void> {
+  outgoing.writeHead(answer.status, { ...answer.headers });
+  for (const chunk of chunks) {
+    if (outgoing.destroyed) return;
+    if (!outgoing.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          outgoing.off('drain', done);
+          outgoing.off('close', done);
+          resolve();
+        };
+        outgoing.on('drain', done);
+        outgoing.on('close', done);
+      });
+    }
+  }
+  if (!outgoing.destroyed) outgoing.end();
 }
 
 /** Full Content-Length, half of the body, then the connection is destroyed. */

@@ -24,6 +24,37 @@ describe('SortedIndex', () => {
   });
 });
 
+describe('SortedIndex bulk maintenance', () => {
+  it('removes and re-inserts many moved slots in one pass, ending as a full re-sort would', () => {
+    const size = 3000;
+    const keys = Array.from({ length: size + 200 }, (_, slot) => (slot * 7919) % 997);
+    const compare = (a: number, b: number) => (keys[a] as number) - (keys[b] as number) || a - b;
+    const index = new SortedIndex(
+      compare,
+      Int32Array.from({ length: size }, (_, slot) => slot),
+    );
+    const moved = Int32Array.from({ length: 150 }, (_, step) => (step * 37) % size);
+    index.removeMany(moved);
+    expect(index.length).toBe(size - 150);
+    // New keys after removal (removeMany reads no key), then the moved slots and 200 new ones go in.
+    for (const slot of moved) keys[slot] = (slot * 31) % 1200;
+    const added = Int32Array.from({ length: 200 }, (_, step) => size + step);
+    index.insertMany(moved);
+    index.insertMany(added);
+    const expected = Array.from({ length: size + 200 }, (_, slot) => slot).sort(compare);
+    expect([...index.view()]).toEqual(expected);
+  });
+
+  it('ignores slots it does not hold and accepts empty batches', () => {
+    const compare = (a: number, b: number) => a - b;
+    const index = new SortedIndex(compare, Int32Array.from([4, 1, 3]));
+    index.removeMany([9, 1]);
+    index.insertMany([]);
+    index.removeMany([]);
+    expect([...index.view()]).toEqual([3, 4]);
+  });
+});
+
 describe('sortByNumericKeys', () => {
   it('orders like the comparator it replaces, and declines NaN keys', () => {
     const size = 5000;

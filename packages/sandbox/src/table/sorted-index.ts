@@ -89,6 +89,61 @@ export class SortedIndex {
     this.size--;
   }
 
+  /**
+   * Adds many slots in one pass: the new slots are sorted (k log k), each finds its place by binary
+   * search, and the existing slots move in at most k block copies, so the cost is O(n + k log n)
+   * instead of k separate O(n) memmoves.
+   */
+  insertMany(slots: ArrayLike<number>): void {
+    if (slots.length === 0) return;
+    const added = Int32Array.from(slots).sort(this.compare);
+    const needed = this.size + added.length;
+    if (needed > this.order.length) {
+      const grown = new Int32Array(Math.max(needed, this.order.length * 2));
+      grown.set(this.order.subarray(0, this.size));
+      this.order = grown;
+    }
+    // Fill from the end: the largest new slot first, so every existing slot moves once at most.
+    let remaining = this.size;
+    for (let index = added.length - 1; index >= 0; index--) {
+      const slot = added[index] as number;
+      let low = 0;
+      let high = remaining;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (this.compare(this.order[middle] as number, slot) < 0) low = middle + 1;
+        else high = middle;
+      }
+      // Slots [low, remaining) are larger than every new slot still to place: shift them up by
+      // the number of new slots that come before them (index + 1).
+      this.order.copyWithin(low + index + 1, low, remaining);
+      this.order[low + index] = slot;
+      remaining = low;
+    }
+    this.size = needed;
+  }
+
+  /**
+   * Removes many slots in one linear pass. It reads no sort key, so it is safe after the slots'
+   * columns changed. Slots not in the index are ignored.
+   */
+  removeMany(slots: ArrayLike<number>): void {
+    if (slots.length === 0) return;
+    let largest = 0;
+    for (let index = 0; index < slots.length; index++) {
+      largest = Math.max(largest, slots[index] as number);
+    }
+    // A byte per slot number: a million lookups in a typed array cost far less than in a Set.
+    const removed = new Uint8Array(largest + 1);
+    for (let index = 0; index < slots.length; index++) removed[slots[index] as number] = 1;
+    let written = 0;
+    for (let position = 0; position < this.size; position++) {
+      const slot = this.order[position] as number;
+      if (slot > largest || removed[slot] === 0) this.order[written++] = slot;
+    }
+    this.size = written;
+  }
+
   private isSorted(): boolean {
     for (let index = 1; index < this.size; index++) {
       if (this.compare(this.order[index - 1] as number, this.order[index] as number) > 0) {
