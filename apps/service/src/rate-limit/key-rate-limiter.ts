@@ -7,6 +7,12 @@ export type RateLimitDecision =
 export interface KeyRateLimiter {
   /** Takes one request from the key's budget of `requestsPerMinute`. */
   take(key: string, requestsPerMinute: number): RateLimitDecision;
+  /**
+   * Takes `count` more requests from the key's budget after the fact (the upstream page requests
+   * one call made beyond its first): the budget may go below zero, down to minus one minute's
+   * worth, and the key's next requests wait until it has refilled. Optional for custom limiters.
+   */
+  charge?(key: string, requestsPerMinute: number, count: number): void;
 }
 
 interface Bucket {
@@ -42,6 +48,12 @@ export function createKeyRateLimiter(options: { now?: () => number } = {}): KeyR
       }
       const waitMs = (1 - bucket.tokens) / perMs;
       return { isAllowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    },
+    charge(key, requestsPerMinute, count) {
+      if (!(count > 0)) return;
+      const bucket = buckets.get(key);
+      if (!bucket) return;
+      bucket.tokens = Math.max(-requestsPerMinute, bucket.tokens - count);
     },
   };
 }
