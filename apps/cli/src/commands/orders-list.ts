@@ -4,6 +4,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { createOrderFormatter } from '../output/order-formatter.js';
 import { createStreamSink } from '../output/output-sink.js';
 import { streamOrders } from '../output/stream-orders.js';
+import { parseIntegerFlag } from '../query/integer-flag.js';
 import { buildOrderQuery } from '../query/query-flags.js';
 import type { CommandContext } from './command-context.js';
 import {
@@ -58,6 +59,13 @@ export async function runOrdersList(
       signal: context.io.interrupt,
       includeRaw: flags.includeRaw ?? false,
       strict: flags.strict ?? false,
+      ...(flags.scanPages !== undefined
+        ? {
+            scanBudget: {
+              maxPageRequests: parseIntegerFlag('--scan-pages', flags.scanPages, 1, 10_000),
+            },
+          }
+        : {}),
     };
     if (flags.all) {
       const iteration = session.client.iterate(query, { ...callOptions, onWarning: context.warn });
