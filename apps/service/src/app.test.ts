@@ -759,7 +759,9 @@ describe('hardening against hostile requests', () => {
       scanBudget: { maxPageRequests: 5 },
     });
     const response = await get('/v1/orders?search=zzz&limit=1');
-    const body = (await response.json()) as Page & { warnings: Array<{ code: string }> };
+    const body = (await response.json()) as Omit<Page, 'warnings'> & {
+      warnings: Array<{ code: string }>;
+    };
     expect(response.status).toBe(200);
     expect(alpha.calls).toHaveLength(5);
     expect(alpha.calls.every((query) => query.limit === 10)).toBe(true);

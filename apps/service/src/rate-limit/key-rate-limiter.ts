@@ -28,7 +28,9 @@ interface Bucket {
  * balancer each instance enforces the limit on its own share of the traffic; to enforce one limit
  * across instances, move these buckets to a shared store (e.g. Redis with an atomic script).
  */
-export function createKeyRateLimiter(options: { now?: () => number } = {}): KeyRateLimiter {
+export function createKeyRateLimiter(
+  options: { now?: (() => number) | undefined } = {},
+): Required<KeyRateLimiter> {
   const now = options.now ?? Date.now;
   const buckets = new Map<string, Bucket>();
   return {
