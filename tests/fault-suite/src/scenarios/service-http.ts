@@ -2,8 +2,10 @@ import { request as httpRequest } from 'node:http';
 import type { Order } from '@orderbridge/core';
 import type { Sandbox } from '@orderbridge/sandbox';
 import { createCursorSigner } from '@orderbridge/service';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { evidence } from '../support/evidence.js';
+import { runOptions } from '../support/run-options.js';
 import {
   SERVICE_KEYS,
   type ServiceProcess,
@@ -250,6 +252,38 @@ export function describeServiceHttp(): void {
       expect(oversized.headers['content-type']).toBe('application/problem+json');
       expect(JSON.parse(oversized.body).type).toBe(
         'https://orderbridge.dev/problems/headers-too-large',
+      );
+    });
+
+    it('random query strings over the wire: never a 5xx, every error a small problem+json (fast-check)', async () => {
+      const parameter = fc.constantFrom(
+        'status',
+        'paymentStatus',
+        'createdFrom',
+        'createdTo',
+        'search',
+        'sort',
+        'limit',
+        'cursor',
+        'provider',
+        'partial',
+        'merchantId',
+        'x',
+      );
+      // Raw bytes, not encoded: whatever a client may put on the request line.
+      const raw = fc.stringMatching(/^[A-Za-z0-9%,.:+\-_=&;~!*'()[\]]{0,300}$/);
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(parameter, raw), { maxLength: 8 }), async (pairs) => {
+          const query = pairs.map(([name, value]) => `${name}=${value}`).join('&');
+          const response = await service.get(`/v1/orders?${query}`);
+          const text = await response.text();
+          expect(response.status, query).toBeLessThan(500);
+          if (response.status >= 400) {
+            expect(response.headers.get('content-type'), query).toBe('application/problem+json');
+            expect(Buffer.byteLength(text), query).toBeLessThanOrEqual(MAX_PROBLEM_BYTES);
+          }
+        }),
+        runOptions(150),
       );
     });
 
