@@ -347,12 +347,17 @@ describe('createOrderClient scan budget', () => {
     expect(seen.map((order) => order.key)).toEqual(expected.map((order) => order.key));
   });
 
-  it('a per-call budget overrides the client one, and a bad budget is a configuration error', async () => {
+  it('a per-call budget overrides the client one field by field, and a bad budget is a configuration error', async () => {
     const provider = createArrayProvider('p0', manyOrders('p0', 100), { maxPageSize: 10 });
     const client = createOrderClient({ providers: [provider] });
     const page = await client.list({ search: 'zzz' }, { scanBudget: { maxPageRequests: 2 } });
     expect(provider.calls.length).toBe(2);
     expect(page.scanned.isBudgetExhausted).toBe(true);
+    // The client's time budget (none left) still applies when a call sets only the page requests.
+    const timed = createArrayProvider('p1', manyOrders('p1', 100), { maxPageSize: 10 });
+    const timedClient = createOrderClient({ providers: [timed], scanBudget: { maxDurationMs: 0 } });
+    await timedClient.list({ search: 'zzz' }, { scanBudget: { maxPageRequests: 50 } });
+    expect(timed.calls.length).toBe(1);
     expect(() =>
       createOrderClient({ providers: [provider], scanBudget: { maxPageRequests: 0 } }),
     ).toThrow(ConfigurationError);

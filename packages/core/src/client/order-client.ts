@@ -192,10 +192,19 @@ export function createOrderClient(settings: OrderClientSettings): OrderClient {
     async list(input = {}, options = {}) {
       const query = parseOrderQuery(input);
       const limit = query.limit ?? defaultLimit;
+      // A per-call setting overrides the client's, field by field.
       const callBudget =
         options.scanBudget === undefined
           ? defaultBudget
-          : { ...defaultBudget, ...checkScanBudget(options.scanBudget, 'options.scanBudget') };
+          : checkScanBudget(
+              {
+                maxPageRequests:
+                  options.scanBudget.maxPageRequests ?? settings.scanBudget?.maxPageRequests,
+                maxDurationMs:
+                  options.scanBudget.maxDurationMs ?? settings.scanBudget?.maxDurationMs,
+              },
+              'options.scanBudget',
+            );
       const budget = new ScanBudgetMeter(callBudget);
       const merge = new Merge(
         select(options.providers),
