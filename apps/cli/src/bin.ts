@@ -2,6 +2,7 @@
 import { processIo } from './cli-io.js';
 import { ExitCode } from './errors/exit-code.js';
 import { InterruptedError } from './errors/interrupted-error.js';
+import { OutputError } from './errors/output-error.js';
 import { tuneStreamingHeap } from './heap/streaming-heap.js';
 
 // The garbage collector's settings come first (see streaming-heap.ts): main.js is imported only
@@ -17,14 +18,33 @@ const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
 };
 process.on('SIGINT', () => onSignal('SIGINT'));
 process.on('SIGTERM', () => onSignal('SIGTERM'));
+/**
+ * Stdout could not be written (`> /dev/full`, a full disk): one line naming the cause on stderr,
+ * exit 1; the stack only with --debug. Whatever the command was doing, its output is incomplete.
+ */
+const failOnStdout = (error: unknown): never => {
+  const failure = new OutputError('stdout', (process.stdout.errored as unknown) ?? error);
+  process.stderr.write(`orderbridge: ${failure.message}\n`);
+  const cause = failure.cause;
+  if (process.argv.includes('--debug') && cause instanceof Error && cause.stack) {
+    process.stderr.write(`${cause.stack}\n`);
+  }
+  process.exit(ExitCode.failure);
+};
 // `orderbridge orders list | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(ExitCode.ok);
-  throw error;
+  failOnStdout(error);
 });
 
 const { main } = await import('./main.js');
 const code = await main(process.argv, processIo(interrupt.signal));
 // Exit explicitly: idle keep-alive sockets must not hold the process open. stdout and stderr are
 // synchronous for files and pipes on POSIX, so nothing written is lost.
-process.stdout.write('', () => process.exit(code));
+// A write that failed earlier (its 'error' event may not have been delivered yet) fails the run:
+// `orderbridge --help > /dev/full` must not exit 0.
+process.stdout.write('', (error) => {
+  const failure = process.stdout.errored ?? error;
+  if (failure && (failure as NodeJS.ErrnoException).code !== 'EPIPE') failOnStdout(failure);
+  process.exit(code);
+});

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -223,5 +224,72 @@ describe.concurrent('help and version', () => {
       expect(result.stdout).toContain(`Usage: ${['orderbridge', ...commands[index]!].join(' ')}`);
       expect(result.stdout).toContain('Examples:');
     });
+  });
+});
+
+// Read-only against the sandbox: the tests of this group run concurrently.
+describe.concurrent('write failures: one line naming the path and the cause, exit 1', () => {
+  it.skipIf(!existsSync('/dev/full'))(
+    'stdout on a full device, for data, --help and --version alike',
+    async ({ expect }) => {
+      for (const args of [
+        ['orders', 'list', '--limit', '3'],
+        ['providers'],
+        ['--help'],
+        ['--version'],
+      ]) {
+        const result = await runCli(args, { env: sandbox.env, stdoutPath: '/dev/full' });
+        expect(result.code, args.join(' ')).toBe(1);
+        expect(result.stderr).toContain(
+          'orderbridge: cannot write stdout: no space left on the device (ENOSPC)',
+        );
+        noStack(result.stderr);
+      }
+    },
+  );
+
+  it('an output folder that does not exist, and an output path that is a folder', async ({
+    expect,
+  }) => {
+    const folder = await temporaryDirectory();
+    const missing = await run(['orders', 'export', '-o', join(folder, 'nope', 'orders.ndjson')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(
+      `cannot write ${join(folder, 'nope', 'orders.ndjson')}: its folder does not exist (ENOENT)`,
+    );
+    expect(missing.stderr).not.toContain('unexpected error');
+    noStack(missing.stderr);
+    const isFolder = await run(['orders', 'export', '-o', folder]);
+    expect(isFolder.code).toBe(1);
+    expect(isFolder.stderr).toContain(`cannot write ${folder}: it is a folder (EISDIR)`);
+    noStack(isFolder.stderr);
+  });
+
+  it('refuses --output and --checkpoint naming one file, also through a relative path or a link', async ({
+    expect,
+  }) => {
+    const folder = await temporaryDirectory();
+    await writeFile(join(folder, 'orders.ndjson'), 'keep me\n');
+    await symlink(join(folder, 'orders.ndjson'), join(folder, 'link.json'));
+    for (const checkpoint of ['orders.ndjson', './orders.ndjson', join(folder, 'link.json')]) {
+      const result = await run(
+        ['orders', 'export', '-o', 'orders.ndjson', '--checkpoint', checkpoint],
+        {},
+        folder,
+      );
+      expect(result.code, checkpoint).toBe(2);
+      expect(result.stderr).toContain('--output and --checkpoint name the same file');
+    }
+    expect(await readFile(join(folder, 'orders.ndjson'), 'utf8')).toBe('keep me\n');
+  });
+
+  it('refuses order ids that would change the request path, before any request', async ({
+    expect,
+  }) => {
+    for (const key of ['flexportal:..', 'flexportal:.', 'flexfactor:a/b']) {
+      const result = await run(['orders', 'get', key]);
+      expect(result.code, key).toBe(2);
+      expect(result.stderr).toContain('invalid query: key the order id must not');
+    }
   });
 });

@@ -141,11 +141,12 @@ describe.concurrent('orders list', () => {
     };
     expect(Object.keys(document)).toEqual(['orders', 'nextCursor', 'warnings', 'errors']);
     expect(document.errors).toEqual([]);
-    // FlexPortal cannot filter by merchant: the CLI says so (core emulates it) on stderr and in the document.
+    // FlexPortal orders have no merchant: the CLI says so (FlexPortal is not asked) on stderr and in
+    // the document.
     expect(document.warnings).toContainEqual(
-      expect.objectContaining({ code: 'filter-emulated', provider: 'flexportal' }),
+      expect.objectContaining({ code: 'filter-never-matches', provider: 'flexportal' }),
     );
-    expect(result.stderr).toMatch(/orderbridge: warning: flexportal: .*\(filter-emulated\)/);
+    expect(result.stderr).toMatch(/orderbridge: warning: flexportal: .*\(filter-never-matches\)/);
   });
 
   it('prints a table with --format table, without colour outside a terminal', async ({

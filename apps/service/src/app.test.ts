@@ -396,14 +396,31 @@ describe('provider failures', () => {
     expect(JSON.stringify(body)).not.toContain('secret internals');
   });
 
-  it('maps NotFoundError from a listing to not-found', async () => {
+  it('maps an upstream 404 on a listing to 502 naming the provider, also inside partial errors', async () => {
     const provider = createTestProvider('alpha', [], {
       beforeCall: () => {
-        throw new NotFoundError({ provider: 'alpha', status: 404, message: 'gone' });
+        throw new NotFoundError({
+          provider: 'alpha',
+          status: 404,
+          message: 'alpha GET https://alpha.invalid/v1/orders?limit=10 failed (HTTP 404)',
+        });
       },
     });
-    const { get } = createTestApp({ acmeProviders: [provider] });
-    await expectProblem(await get('/v1/orders'), 404, 'not-found');
+    const { get } = createTestApp({
+      acmeProviders: [provider, createTestProvider('beta', makeOrders('beta', 2))],
+    });
+    const body = await expectProblem(await get('/v1/orders'), 502, 'provider-error');
+    expect(body).toMatchObject({ provider: 'alpha', kind: 'not_found', providerStatus: 404 });
+    expect(JSON.stringify(body)).not.toContain('alpha.invalid');
+    const partial = (await (await get('/v1/orders?partial=true')).json()) as Page;
+    expect(partial.errors).toEqual([
+      expect.objectContaining({
+        provider: 'alpha',
+        status: 502,
+        type: `${PROBLEM_BASE}provider-error`,
+      }),
+    ]);
+    expect(JSON.stringify(partial)).not.toContain('alpha.invalid');
   });
 });
 
@@ -571,6 +588,226 @@ describe('random query strings', () => {
         expect(response.status, query).toBeLessThan(500);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('hardening against hostile requests', () => {
+  /** Every error is a bounded problem+json. */
+  async function expectBoundedProblem(response: Response, status: number, maxBytes = 4096) {
+    const text = await response.text();
+    expect(response.status, text.slice(0, 300)).toBe(status);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(maxBytes);
+    return JSON.parse(text) as Record<string, unknown>;
+  }
+
+  it('answers a 15 KB list of commas and 1,000 unknown parameters with small problems', async () => {
+    const { get } = createTestApp();
+    const commas = await get(`/v1/orders?status=${','.repeat(15_000)}`);
+    const body = await expectBoundedProblem(commas, 400);
+    expect(body.errors).toEqual([{ field: 'status', message: 'must list at most 50 values' }]);
+    const unknown = Array.from({ length: 1000 }, (_, index) => `p${index}=1`).join('&');
+    const many = await expectBoundedProblem(await get(`/v1/orders?${unknown}`), 400);
+    const errors = many.errors as Array<{ field: string; message: string }>;
+    expect(errors).toHaveLength(11);
+    expect(errors.at(-1)).toEqual({ field: '(more)', message: 'and 990 more problems not listed' });
+    expect(String(many.detail)).not.toContain('p5');
+  });
+
+  it('refuses order ids that would change the upstream path with 400, asking no provider', async () => {
+    const alpha = createTestProvider('alpha', makeOrders('alpha', 3));
+    const { get } = createTestApp({ acmeProviders: [alpha] });
+    for (const key of [
+      'alpha:.',
+      'alpha:..',
+      'alpha:a%2Fb',
+      'alpha:%2E%2E',
+      'alpha:a%00b',
+      'alpha:%20',
+    ]) {
+      const body = await expectBoundedProblem(await get(`/v1/orders/${key}`), 400);
+      expect(body.type, key).toBe(`${PROBLEM_BASE}invalid-query`);
+    }
+    expect(alpha.lookups).toEqual([]);
+  });
+
+  it('answers a trailing slash with 404, never a self-contradicting 405', async () => {
+    const { get } = createTestApp();
+    for (const path of ['/v1/orders/', '/healthz/', '/metrics/', '/readyz/', '/v1/providers/']) {
+      await expectProblem(await get(path), 404, 'not-found');
+    }
+  });
+
+  it('passes an upstream Retry-After on clamped to whole seconds, on 503 too', async () => {
+    const cases: Array<[Error, string]> = [
+      [
+        new RateLimitError({ provider: 'beta', status: 429, message: 'x', retryAfterMs: 1e23 }),
+        '3600',
+      ],
+      [
+        new ProviderUnavailableError({
+          provider: 'beta',
+          status: 503,
+          message: 'x',
+          retryAfterMs: 2_100,
+        }),
+        '3',
+      ],
+    ];
+    for (const [error, expected] of cases) {
+      const beta = createTestProvider('beta', [], {
+        beforeCall: () => {
+          throw error;
+        },
+      });
+      const { get } = createTestApp({ acmeProviders: [beta] });
+      const response = await get('/v1/orders');
+      const body = await expectProblem(response, 503, 'provider-unavailable');
+      expect(response.headers.get('retry-after')).toBe(expected);
+      expect(body.retryAfter).toBe(Number(expected));
+    }
+  });
+
+  it('sets security headers on every response, a frame-ancestors policy on /docs, no-store on orders', async () => {
+    const { get } = createTestApp();
+    for (const [path, key] of [
+      ['/healthz', null],
+      ['/v1/orders', KEYS.acme],
+      ['/v1/orders', null],
+      ['/nowhere', null],
+      ['/docs', null],
+    ] as const) {
+      const response = await get(path, key);
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(response.headers.get('content-security-policy'), path).toContain(
+        "frame-ancestors 'none'",
+      );
+    }
+    expect((await get('/docs', null)).headers.get('content-security-policy')).toContain(
+      "script-src 'self'",
+    );
+    expect((await get('/v1/orders')).headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('says only ready or not ready without a key; the checks of its own tenant with one', async () => {
+    const readiness = {
+      report: () => ({
+        isReady: false,
+        checks: [
+          { tenant: 'acme', provider: 'alpha', status: 'ok' as const },
+          { tenant: 'globex', provider: 'alpha', status: 'failed' as const, error: 'down' },
+        ],
+      }),
+      checkNow: async () => undefined,
+      start: () => undefined,
+      stop: () => undefined,
+    };
+    const { get } = createTestApp({ readiness });
+    const anonymous = await expectProblem(await get('/readyz', null), 503, 'not-ready');
+    expect(anonymous.checks).toBeUndefined();
+    expect(JSON.stringify(anonymous)).not.toContain('globex');
+    const acme = await expectProblem(await get('/readyz', KEYS.acme), 503, 'not-ready');
+    expect(acme.checks).toEqual([{ tenant: 'acme', provider: 'alpha', status: 'ok' }]);
+    const globex = await expectProblem(await get('/readyz', KEYS.globex), 503, 'not-ready');
+    expect(globex.detail).toBe('Waiting for alpha (failed).');
+  });
+
+  it('expires a cursor after its lifetime with its own problem', async () => {
+    let time = Date.UTC(2026, 0, 1);
+    const { get } = createTestApp({ now: () => time, cursorLifetimeMs: 60_000 });
+    const first = (await (await get('/v1/orders?limit=2')).json()) as Page;
+    const next = `/v1/orders?limit=2&cursor=${first.nextCursor}`;
+    expect((await get(next)).status).toBe(200);
+    time += 61_000;
+    const body = await expectProblem(await get(next), 400, 'cursor-expired');
+    expect(body.errors).toEqual([{ field: 'cursor', message: 'has expired' }]);
+  });
+
+  it('answers 504 deadline-exceeded when upstream work outlasts the request deadline', async () => {
+    const slow = createTestProvider('alpha', makeOrders('alpha', 3), { latencyMs: 5_000 });
+    const { get } = createTestApp({ acmeProviders: [slow], requestDeadlineMs: 50 });
+    const body = await expectProblem(await get('/v1/orders'), 504, 'deadline-exceeded');
+    expect(body.detail).toContain('50 ms');
+  });
+
+  it('throttles requests without a valid key per client address, valid keys included once blocked', async () => {
+    const { get } = createTestApp({ unauthenticatedRequestsPerMinute: 3 });
+    expect((await get('/v1/orders', null)).status).toBe(401);
+    expect((await get('/v1/orders', 'obk_wrong_guess_1')).status).toBe(401);
+    expect((await get('/v1/orders', 'obk_wrong_guess_2')).status).toBe(401);
+    const refused = await get('/v1/orders', 'obk_wrong_guess_3');
+    await expectProblem(refused, 429, 'rate-limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // A correct guess now learns nothing: it is refused like the others.
+    expect((await get('/v1/orders', KEYS.acme)).status).toBe(429);
+  });
+
+  it('bounds the upstream requests of a local-filter scan and charges them to the key', async () => {
+    const alpha = createTestProvider('alpha', makeOrders('alpha', 300), {
+      capabilities: { maxPageSize: 10 },
+    });
+    const charged: number[] = [];
+    const rateLimiter = {
+      take: () => ({ isAllowed: true as const, remaining: 100 }),
+      charge: (_key: string, _perMinute: number, count: number) => charged.push(count),
+    };
+    const { get } = createTestApp({
+      acmeProviders: [alpha],
+      rateLimiter,
+      scanBudget: { maxPageRequests: 5 },
+    });
+    const response = await get('/v1/orders?search=zzz&limit=1');
+    const body = (await response.json()) as Omit<Page, 'warnings'> & {
+      warnings: Array<{ code: string }>;
+    };
+    expect(response.status).toBe(200);
+    expect(alpha.calls).toHaveLength(5);
+    expect(alpha.calls.every((query) => query.limit === 10)).toBe(true);
+    expect(body.nextCursor).not.toBeNull();
+    expect(body.warnings.map((warning) => warning.code)).toContain('scan-budget-exhausted');
+    expect(charged).toEqual([4]);
+  });
+});
+
+describe('query parsing (property)', () => {
+  it('never answers a random query with a 5xx; every error is a small problem+json', async () => {
+    const { get } = createTestApp({ acmeRequestsPerMinute: 1_000_000 });
+    const name = fc.oneof(
+      fc.constantFrom(...ORDER_LIST_PARAMETERS),
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('cursor', 'status[]', '__proto__', 'constructor', 'toString'),
+    );
+    const value = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.constantFrom('%', '%zz', '%00', '%E0%A4%A', ',,,,', '..', '-1', '1e309', 'NaN', 'true'),
+      fc.constantFrom(
+        'createdAt:desc',
+        'total:sideways',
+        '7d',
+        '99999999999999999999d',
+        '2025-02-30',
+      ),
+      fc
+        .array(fc.constantFrom('pending', 'PAID', 'x', '', ' '), { maxLength: 300 })
+        .map((items) => items.join(',')),
+      fc.string({ minLength: 200, maxLength: 2000 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(name, value), { maxLength: 12 }), async (pairs) => {
+        const query = pairs
+          .map(([key, text]) => `${encodeURIComponent(key)}=${encodeURIComponent(text)}`)
+          .join('&');
+        const response = await get(`/v1/orders?${query}`);
+        const text = await response.text();
+        expect(response.status, query).toBeLessThan(500);
+        if (response.status >= 400) {
+          expect(response.headers.get('content-type'), query).toBe('application/problem+json');
+          expect(Buffer.byteLength(text), query).toBeLessThanOrEqual(8192);
+        }
+      }),
+      { numRuns: 3000 },
     );
   });
 });

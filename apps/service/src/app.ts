@@ -1,12 +1,17 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { ScanBudget } from '@orderbridge/core';
 import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
+import { createAddressThrottle } from './auth/address-throttle.js';
 import { createApiKeyIndex } from './auth/api-key.js';
 import { authenticate } from './auth/authenticate.js';
+import { readBearerToken } from './auth/bearer-token.js';
 import { createCursorSigner } from './cursor/cursor-signer.js';
+import { clientAddress } from './http/client-address.js';
 import { respondWithProblem } from './http/problem.js';
 import { describeIssues, fieldErrorsFromZod, problemFromError } from './http/problem-from-error.js';
 import { requestIdFrom } from './http/request-id.js';
+import { securityHeaders } from './http/security-headers.js';
 import type { ServiceEnv } from './http/service-env.js';
 import { createLogger, type ServiceLogger } from './observability/logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './observability/metrics.js';
@@ -35,9 +40,23 @@ export interface AppOptions {
   readiness?: ReadinessMonitor | undefined;
   /** Per-key request budgets (default: in-memory token buckets). */
   rateLimiter?: KeyRateLimiter | undefined;
-  /** Clock, for relative times such as `createdFrom=7d` (default `Date.now`). */
+  /** Clock, for relative times such as `createdFrom=7d` and cursor lifetimes (default `Date.now`). */
   now?: (() => number) | undefined;
+  /**
+   * Overall deadline of one request in ms, upstream calls and their retries included (default
+   * 30000); past it the request is answered 504 `deadline-exceeded` and its upstream calls aborted.
+   */
+  requestDeadlineMs?: number | undefined;
+  /** How long a signed cursor stays valid, in ms (default 24 h). */
+  cursorLifetimeMs?: number | undefined;
+  /** Upstream work one `GET /v1/orders` may do (default: core's, 20 page requests and 10 s). */
+  scanBudget?: ScanBudget | undefined;
+  /** Requests without a valid key one client address may make per minute (default 60). */
+  unauthenticatedRequestsPerMinute?: number | undefined;
 }
+
+/** Default overall deadline of one request, in ms. */
+export const DEFAULT_REQUEST_DEADLINE_MS = 30_000;
 
 /** The service's Hono app (an `OpenAPIHono`): call `app.fetch` or `app.request` on it. */
 export type OrderBridgeApp = OpenAPIHono<ServiceEnv>;
@@ -51,12 +70,23 @@ export type OrderBridgeApp = OpenAPIHono<ServiceEnv>;
 export function createApp(options: AppOptions): OrderBridgeApp {
   const logger = options.logger ?? createLogger({ level: 'silent' });
   const metrics = options.metrics ?? createServiceMetrics({ defaultMetrics: false });
-  const signer = createCursorSigner(options.cursorSecret);
+  const now = options.now ?? Date.now;
+  const signer = createCursorSigner(options.cursorSecret, {
+    lifetimeMs: options.cursorLifetimeMs,
+    now,
+  });
   const tenants = new Map<string, Tenant>();
   for (const definition of options.tenants) {
-    tenants.set(definition.id, createTenant(definition, { redact: options.redact ?? false }));
+    tenants.set(
+      definition.id,
+      createTenant(definition, { redact: options.redact ?? false, scanBudget: options.scanBudget }),
+    );
   }
   const keys = createApiKeyIndex(options.tenants);
+  const throttle = createAddressThrottle({
+    requestsPerMinute: options.unauthenticatedRequestsPerMinute,
+  });
+  const deadlineMs = options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
 
   const app: OrderBridgeApp = new OpenAPIHono<ServiceEnv>({
     // Validation failures of parameters become invalid-query problems naming each parameter.
@@ -74,8 +104,14 @@ export function createApp(options: AppOptions): OrderBridgeApp {
     const started = performance.now();
     const requestId = requestIdFrom(context.req.header('x-request-id'));
     context.set('requestId', requestId);
+    // One deadline for the whole request, upstream retries included: a slow provider cannot hold
+    // a request (and its connection) open for the transport's own, much longer, deadline.
+    const deadline = AbortSignal.timeout(deadlineMs);
+    context.set('deadline', deadline);
+    context.set('signal', AbortSignal.any([context.req.raw.signal, deadline]));
     await next();
     context.res.headers.set('x-request-id', requestId);
+    securityHeaders(context.res.headers, context.req.path);
     const status = context.res.status;
     const route = routeLabel(context);
     const seconds = (performance.now() - started) / 1000;
@@ -102,8 +138,15 @@ export function createApp(options: AppOptions): OrderBridgeApp {
       logger.info({ requestId }, 'client closed the request');
       return new Response(null, { status: 499 });
     }
+    if (context.get('deadline')?.aborted) {
+      logger.warn({ requestId, deadlineMs }, 'request deadline passed; upstream calls aborted');
+      return respondWithProblem(context, 'deadline-exceeded', {
+        detail: `The request did not complete within ${deadlineMs} ms, upstream calls included; try again, or narrow the query.`,
+      });
+    }
     const { name, init, headers, isInternal } = problemFromError(error);
     if (isInternal) logger.error({ requestId, err: error }, 'request failed');
+    // The full message (upstream operation, status, provider's own words) is for operators only.
     else logger.warn({ requestId, error: error.message }, 'request failed');
     return respondWithProblem(context, name, init, headers);
   });
@@ -134,11 +177,27 @@ export function createApp(options: AppOptions): OrderBridgeApp {
       keys,
       tenants,
       rateLimiter: options.rateLimiter ?? createKeyRateLimiter(),
+      throttle,
     }),
   );
-  registerOrderRoutes(app, { signer, now: options.now ?? Date.now, logger });
+  registerOrderRoutes(app, { signer, now, logger });
   registerProviderRoutes(app);
-  registerOperationsRoutes(app, { metrics, readiness: options.readiness });
+  registerOperationsRoutes(app, {
+    metrics,
+    readiness: options.readiness,
+    // A key presented to /readyz counts like one presented to /v1: a blocked address is answered
+    // as unauthenticated, and a wrong key spends the address's budget.
+    tenantOf: (context) => {
+      const address = clientAddress(context);
+      if (throttle.blockedFor(address) !== undefined) return undefined;
+      const read = readBearerToken(context.req.header('authorization'));
+      // A probe without credentials (a load balancer) spends nothing.
+      if ('failure' in read && read.failure === 'missing') return undefined;
+      const owner = 'failure' in read ? undefined : keys.find(read.token);
+      if (!owner) throttle.fail(address);
+      return owner?.tenantId;
+    },
+  });
   registerDocsRoutes(app, SERVICE_VERSION);
   return app;
 }
@@ -177,5 +236,6 @@ function routePattern(path: string): RegExp {
           : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
     )
     .join('/');
-  return new RegExp(`^${source}/?$`);
+  // No optional trailing slash: `/v1/orders/` is no route (404), not a route with another method.
+  return new RegExp(`^${source}$`);
 }

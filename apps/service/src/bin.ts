@@ -31,7 +31,11 @@ Options:
   --version          show the version
 
 Environment: PORT, HOST, LOG_LEVEL, ORDERBRIDGE_TENANTS_FILE, ORDERBRIDGE_CURSOR_SECRET,
-ORDERBRIDGE_REDACT, ORDERBRIDGE_SHUTDOWN_TIMEOUT_MS, ORDERBRIDGE_READINESS_INTERVAL_MS.
+ORDERBRIDGE_REDACT, ORDERBRIDGE_SHUTDOWN_TIMEOUT_MS, ORDERBRIDGE_READINESS_INTERVAL_MS;
+limits (see the README): ORDERBRIDGE_HEADERS_TIMEOUT_MS, ORDERBRIDGE_REQUEST_TIMEOUT_MS,
+ORDERBRIDGE_KEEP_ALIVE_TIMEOUT_MS, ORDERBRIDGE_MAX_CONNECTIONS, ORDERBRIDGE_MAX_HEADER_BYTES,
+ORDERBRIDGE_REQUEST_DEADLINE_MS, ORDERBRIDGE_CURSOR_LIFETIME_MS, ORDERBRIDGE_SCAN_MAX_PAGE_REQUESTS,
+ORDERBRIDGE_SCAN_MAX_DURATION_MS, ORDERBRIDGE_UNAUTHENTICATED_REQUESTS_PER_MINUTE.
 Exit codes: 0 ok (also after SIGTERM/SIGINT), 1 failure at run time, 2 invalid configuration or usage.
 `;
 
@@ -131,6 +135,10 @@ async function serveFromConfiguration(values: {
         redact: config.redact,
         shutdownTimeoutMs: config.shutdownTimeoutMs,
         readinessIntervalMs: config.readinessIntervalMs,
+        limits: config.limits,
+        cursorLifetimeMs: config.cursorLifetimeMs,
+        scanBudget: config.scanBudget,
+        unauthenticatedRequestsPerMinute: config.unauthenticatedRequestsPerMinute,
       });
     } else {
       const sandbox = await startSandbox({ port: 0 });
@@ -159,6 +167,10 @@ async function serveFromConfiguration(values: {
         redact: config.redact,
         shutdownTimeoutMs: config.shutdownTimeoutMs,
         readinessIntervalMs: config.readinessIntervalMs,
+        limits: config.limits,
+        cursorLifetimeMs: config.cursorLifetimeMs,
+        scanBudget: config.scanBudget,
+        unauthenticatedRequestsPerMinute: config.unauthenticatedRequestsPerMinute,
       });
       process.stderr.write(
         [

@@ -3,7 +3,17 @@
  * keys. Use `startServer` to run it, or `createApp` to embed the Hono app.
  */
 
-export { type AppOptions, createApp, type OrderBridgeApp } from './app.js';
+export {
+  type AppOptions,
+  createApp,
+  DEFAULT_REQUEST_DEADLINE_MS,
+  type OrderBridgeApp,
+} from './app.js';
+export {
+  type AddressThrottle,
+  createAddressThrottle,
+  DEFAULT_UNAUTHENTICATED_REQUESTS_PER_MINUTE,
+} from './auth/address-throttle.js';
 export {
   type ApiKeyRecord,
   createApiKeyIndex,
@@ -16,9 +26,11 @@ export {
 } from './config/create-tenant-definitions.js';
 export {
   type CommandLineOptions,
+  DEFAULT_SERVER_LIMITS,
   type DemoConfig,
   loadServiceConfig,
   type ProductionConfig,
+  type ServerLimits,
   type ServiceConfig,
 } from './config/service-config.js';
 export { readServiceEnvironment, type ServiceEnvironment } from './config/service-environment.js';
@@ -29,7 +41,13 @@ export {
   type TenantsFile,
   tenantsFileSchema,
 } from './config/tenants-file.js';
-export { type CursorSigner, createCursorSigner } from './cursor/cursor-signer.js';
+export {
+  type CursorCheck,
+  type CursorSigner,
+  type CursorSignerOptions,
+  createCursorSigner,
+  DEFAULT_CURSOR_LIFETIME_MS,
+} from './cursor/cursor-signer.js';
 export {
   type FieldError,
   PROBLEM_BASE,

@@ -1,16 +1,20 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type Server, STATUS_CODES } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { TransportHooks } from '@orderbridge/core';
+import type { ScanBudget, TransportHooks } from '@orderbridge/core';
 import { createApp, type OrderBridgeApp } from './app.js';
 import { createTenantDefinitions } from './config/create-tenant-definitions.js';
 import {
   DEFAULT_HOST,
   DEFAULT_PORT,
   DEFAULT_READINESS_INTERVAL_MS,
+  DEFAULT_SERVER_LIMITS,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  type ServerLimits,
 } from './config/service-config.js';
 import type { TenantEntry } from './config/tenants-file.js';
+import { createProblem, PROBLEM_CONTENT_TYPE, type ProblemName } from './http/problem.js';
+import { securityHeaderLines } from './http/security-headers.js';
 import { createLogger, type ServiceLogger } from './observability/logger.js';
 import { createServiceMetrics } from './observability/metrics.js';
 import { createReadinessMonitor } from './observability/readiness.js';
@@ -37,6 +41,14 @@ export interface StartServerOptions {
   shutdownTimeoutMs?: number | undefined;
   /** Interval of the provider checks behind `/readyz`, in ms (default 30000). */
   readinessIntervalMs?: number | undefined;
+  /** Timeouts and limits of the HTTP server (each defaults as in `DEFAULT_SERVER_LIMITS`). */
+  limits?: Partial<ServerLimits> | undefined;
+  /** How long a signed cursor stays valid, in ms (default 24 h). */
+  cursorLifetimeMs?: number | undefined;
+  /** Upstream work one `GET /v1/orders` may do (default 20 page requests, 10 s). */
+  scanBudget?: ScanBudget | undefined;
+  /** Requests without a valid key one client address may make per minute (default 60). */
+  unauthenticatedRequestsPerMinute?: number | undefined;
 }
 
 /** A listening service. */
@@ -100,14 +112,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       );
     },
   };
+  const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...definedOnly(options.limits ?? {}) };
   const definitions = await createTenantDefinitions(options.tenants, {
     env: options.env ?? process.env,
     baseDir: options.baseDir,
     transport: { hooks },
   });
   const readiness = createReadinessMonitor(definitions, {
-    onCheck: (check) => {
-      if (check.status === 'failed') logger.warn({ check }, 'provider check failed');
+    onCheck: (check, error) => {
+      // The check says what clients may read; the error itself (upstream operation, provider's
+      // message) is for the operators.
+      if (check.status === 'failed') {
+        logger.warn(
+          { check, error: error instanceof Error ? error.message : undefined },
+          'provider check failed',
+        );
+      }
     },
   });
   const app = createApp({
@@ -117,9 +137,19 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger,
     metrics,
     readiness,
+    cursorLifetimeMs: options.cursorLifetimeMs,
+    scanBudget: options.scanBudget,
+    unauthenticatedRequestsPerMinute: options.unauthenticatedRequestsPerMinute,
+    requestDeadlineMs: limits.requestDeadlineMs,
   });
 
-  const server = await listen(app, options.port ?? DEFAULT_PORT, options.host ?? DEFAULT_HOST);
+  const server = await listen(
+    app,
+    options.port ?? DEFAULT_PORT,
+    options.host ?? DEFAULT_HOST,
+    limits,
+    logger,
+  );
   readiness.start(options.readinessIntervalMs ?? DEFAULT_READINESS_INTERVAL_MS);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -158,13 +188,75 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
 }
 
-async function listen(app: OrderBridgeApp, port: number, host: string): Promise<Server> {
+async function listen(
+  app: OrderBridgeApp,
+  port: number,
+  host: string,
+  limits: ServerLimits,
+  logger: ServiceLogger,
+): Promise<Server> {
   return new Promise<Server>((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname: host }) as Server;
+    const server = serve({
+      fetch: app.fetch,
+      port,
+      hostname: host,
+      // Node's own limits, set explicitly rather than inherited: a client that sends its headers
+      // or body slowly, or huge headers, or holds idle connections, is cut off.
+      serverOptions: {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        maxHeaderSize: limits.maxHeaderBytes,
+      },
+    }) as Server;
+    // Connections beyond this are closed at once by Node.
+    server.maxConnections = limits.maxConnections;
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+      logger.debug({ code: error.code, error: error.message }, 'malformed or slow client request');
+      answerClientError(error, socket);
+    });
     server.once('error', reject);
     server.once('listening', () => {
       server.off('error', reject);
       resolve(server);
     });
   });
+}
+
+/**
+ * Answers a request Node refused before the app saw it (headers too large, a request that took
+ * too long to arrive, bytes that are not HTTP) with a problem+json like every other error, instead
+ * of Node's bare status line; then closes the connection.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [name, detail]: [ProblemName, string] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? ['headers-too-large', 'The request headers are larger than this service accepts.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['request-timeout', 'The request did not arrive completely in time.']
+        : ['bad-request', 'The request is not valid HTTP.'];
+  const body = JSON.stringify(createProblem(name, { detail }));
+  const status = createProblem(name, { detail }).status;
+  socket.end(
+    [
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
+      `content-type: ${PROBLEM_CONTENT_TYPE}`,
+      `content-length: ${Buffer.byteLength(body)}`,
+      'cache-control: no-store',
+      ...securityHeaderLines(),
+      'connection: close',
+      '',
+      body,
+    ].join('\r\n'),
+  );
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined),
+  ) as Partial<T>;
 }

@@ -90,7 +90,10 @@ describe('readiness', () => {
     try {
       let body: Record<string, unknown> = {};
       for (let attempt = 0; attempt < 100; attempt++) {
-        const response = await fetch(`${service.url}/readyz`);
+        // The checks are for the tenant's keys only; without one /readyz says just ready or not.
+        const response = await fetch(`${service.url}/readyz`, {
+          headers: { authorization: `Bearer ${E2E_KEYS.tenantA}` },
+        });
         body = (await response.json()) as Record<string, unknown>;
         const checks = body.checks as Array<{ status: string }>;
         if (checks.every((check) => check.status !== 'pending')) {

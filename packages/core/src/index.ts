@@ -1,6 +1,8 @@
 export {
   type ClientCallOptions,
   createOrderClient,
+  DEFAULT_SCAN_DURATION_MS,
+  DEFAULT_SCAN_PAGE_REQUESTS,
   type OrderClient,
   type OrderClientSettings,
   type OrderIteration,
@@ -8,6 +10,8 @@ export {
   type ProviderErrorMode,
   type ProviderFailure,
   type ProviderInfo,
+  type ScanBudget,
+  type ScanReport,
 } from './client/order-client.js';
 export * from './errors/index.js';
 export {
@@ -37,6 +41,7 @@ export {
   merchantSchema,
   type Order,
   type OrderItem,
+  orderIdProblem,
   orderItemSchema,
   orderKey,
   orderSchema,

@@ -182,6 +182,7 @@ describe('createFlexFactor', () => {
       filters: ['status', 'createdFrom', 'createdTo', 'merchantId', 'search'],
       statusFilterValues: 'many',
       sorts: ['createdAt', 'total', 'id'],
+      neverMatchingFilters: ['customerId'],
       defaultPageSize: 100,
       maxPageSize: 500,
       pageNumbers: true,
@@ -250,13 +251,24 @@ describe('createFlexFactor', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('emulates customerId locally, with a warning', async () => {
-    const { provider } = fakeProvider(() => json(200, listBody(seed.orders.rows)));
+  it('answers a customerId filter empty without a request (FlexFactor rows carry no customer id)', async () => {
+    const { provider, data } = fakeProvider(() => json(200, listBody(seed.orders.rows)));
     const page = await provider.listOrders(list({ customerId: 'c-1' }));
     expect(page.orders).toEqual([]);
+    expect(page.nextCursor).toBeNull();
+    expect(data()).toEqual([]);
     expect(page.warnings).toContainEqual(
-      expect.objectContaining({ code: 'filter-emulated', field: 'customerId' }),
+      expect.objectContaining({ code: 'filter-never-matches', field: 'customerId' }),
     );
+  });
+
+  it('refuses order ids that would change the request path, without a request', async () => {
+    const { provider, data } = fakeProvider(() => json(200, listBody([])));
+    for (const id of ['.', '..', 'a/b', 'a\u0000b']) {
+      const error = await provider.getOrder(id).catch((caught: unknown) => caught);
+      expect(InvalidQueryError.isInstance(error), JSON.stringify(id)).toBe(true);
+    }
+    expect(data()).toEqual([]);
   });
 
   it('maps the seed page, reporting page number, count and total', async () => {

@@ -16,6 +16,7 @@ import {
   type OrderPage,
   type OrderProvider,
   type OrderQuery,
+  orderIdProblem,
   type ProviderCapabilities,
   ProviderResponseError,
   type ProviderSettings,
@@ -218,6 +219,8 @@ export function createFlexFactor(settings: FlexFactorSettings = {}): FlexFactorP
     filters: ['status', 'createdFrom', 'createdTo', 'merchantId', 'search'],
     statusFilterValues: 'many',
     sorts: ['createdAt', 'total', 'id'],
+    // FF-LIST rows carry no customer id (the mapper sets `customer.id: null`).
+    neverMatchingFilters: ['customerId'],
     defaultPageSize: Math.min(DEFAULT_PAGE_SIZE, resolved.pageSize),
     maxPageSize: resolved.pageSize,
     pageNumbers: true,
@@ -579,10 +582,12 @@ class FlexFactorListing {
 
   async get(orderId: string, options: CallOptions): Promise<Order> {
     const { provider, statusMap } = this.context;
-    if (typeof orderId !== 'string' || orderId.trim() === '') {
+    // An id like ".." would make the request path another endpoint: refused before any request.
+    const problem = typeof orderId === 'string' ? orderIdProblem(orderId) : 'must be a string';
+    if (problem !== undefined) {
       throw new InvalidQueryError({
         provider,
-        issues: [{ field: 'id', message: 'must be a non-empty FlexFactor order id' }],
+        issues: [{ field: 'id', message: `${problem} (a FlexFactor order id)` }],
       });
     }
     const response = await this.send(

@@ -228,6 +228,7 @@ describe('createFlexPortal', () => {
       filters: ['status', 'customerId'],
       statusFilterValues: 'one',
       sorts: ['createdAt', 'updatedAt', 'id', 'total'],
+      neverMatchingFilters: ['merchantId'],
       defaultPageSize: 50,
       maxPageSize: 100,
       pageNumbers: false,
@@ -383,7 +384,7 @@ describe('listOrders: what is done locally', () => {
     );
   });
 
-  it('emulates search and merchant filters with a warning (FlexPortal orders have no merchant)', async () => {
+  it('emulates search with a warning; a merchant filter matches nothing and sends no request (FlexPortal orders have no merchant)', async () => {
     const searched = await listWith({ search: 'ORD_PART' }, mixedPage);
     expect(searched.result.orders.map((order) => order.id)).toEqual(['ord_partial']);
     expect(searched.result.warnings).toContainEqual(
@@ -392,8 +393,10 @@ describe('listOrders: what is done locally', () => {
     expect(searched.params?.has('search')).toBe(false);
     const merchant = await listWith({ merchantId: 'm_1' }, mixedPage);
     expect(merchant.result.orders).toEqual([]);
+    expect(merchant.result.nextCursor).toBeNull();
+    expect(merchant.requests).toEqual([]);
     expect(merchant.result.warnings).toContainEqual(
-      expect.objectContaining({ code: 'filter-emulated', field: 'merchantId' }),
+      expect.objectContaining({ code: 'filter-never-matches', field: 'merchantId' }),
     );
   });
 
@@ -582,10 +585,19 @@ describe('listOrders: the response', () => {
 describe('getOrder', () => {
   it('requests the order by its encoded id and maps the bare object', async () => {
     const { provider, fetch } = providerWith(() => ({ body: fullOrder() }));
-    const order = await provider.getOrder('ord/7 Qm');
-    expect(fetch.requests[0]?.url.pathname).toBe('/v1/orders/ord%2F7%20Qm');
+    const order = await provider.getOrder('ord 7?Qm');
+    expect(fetch.requests[0]?.url.pathname).toBe('/v1/orders/ord%207%3FQm');
     expect(fetch.requests[0]?.headers.get('tenant-id')).toBe(TENANT);
     expect(order.key).toBe('flexportal:ord_7Qm2xk');
+  });
+
+  it('refuses ids that would change the request path, without a request', async () => {
+    const { provider, fetch } = providerWith(() => ({ body: fullOrder() }));
+    for (const id of ['', '.', '..', 'ord/7', 'ord\r\nx']) {
+      const error = await failure(() => provider.getOrder(id));
+      expect(InvalidQueryError.isInstance(error), JSON.stringify(id)).toBe(true);
+    }
+    expect(fetch.requests).toEqual([]);
   });
 
   it('throws NotFoundError keeping the provider code', async () => {

@@ -12,6 +12,7 @@ import {
   type OrderPage,
   type OrderProvider,
   type OrderQuery,
+  orderIdProblem,
   type ProviderCapabilities,
   ProviderResponseError,
   type ProviderSettings,
@@ -102,6 +103,8 @@ export const FLEXPORTAL_CAPABILITIES: ProviderCapabilities = {
   filters: ['status', 'customerId'],
   statusFilterValues: 'one',
   sorts: ['createdAt', 'updatedAt', 'id', 'total'],
+  // FlexPortal orders belong to a tenant, not a merchant (the mapper sets `merchant: null`).
+  neverMatchingFilters: ['merchantId'],
   defaultPageSize: 50,
   maxPageSize: 100,
   pageNumbers: false,
@@ -295,10 +298,12 @@ export function createFlexPortal(settings: FlexPortalSettings = {}): FlexPortalP
   }
 
   async function getOrder(id: string, options: CallOptions = {}): Promise<Order> {
-    if (typeof id !== 'string' || id.trim() === '') {
+    // An id like ".." would make the request path another endpoint: refused before any request.
+    const problem = typeof id === 'string' ? orderIdProblem(id) : 'must be a string';
+    if (problem !== undefined) {
       throw new InvalidQueryError({
         provider,
-        issues: [{ field: 'id', message: 'must be a non-empty FlexPortal order id' }],
+        issues: [{ field: 'id', message: `${problem} (a FlexPortal order id)` }],
       });
     }
     const operation = `GET /v1/orders/${id}`;

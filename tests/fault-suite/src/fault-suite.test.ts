@@ -5,6 +5,7 @@ import { describeLibraryResume } from './scenarios/library-resume.js';
 import { describePageWalkModel } from './scenarios/page-walk-model.js';
 import { describeProviderDown } from './scenarios/provider-down.js';
 import { describeSchemaDrift } from './scenarios/schema-drift.js';
+import { describeServiceHttp } from './scenarios/service-http.js';
 import { describeTokenExpiry } from './scenarios/token-expiry.js';
 import { describeTransportFaults } from './scenarios/transport-faults.js';
 
@@ -19,5 +20,6 @@ describeProviderDown();
 describeLibraryResume();
 describeForgedCursors();
 describeCliExport();
+describeServiceHttp();
 // Last: it searches everything the scenarios above collected.
 describeCanarySweep();

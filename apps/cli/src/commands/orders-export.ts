@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { basename, dirname, extname, resolve } from 'node:path';
 import {
   MAX_LIMIT,
   type OrderQuery,
@@ -85,6 +85,13 @@ export async function runOrdersExport(
   const args = exportArguments(query, flags, { format, redact, includeRaw });
   const checkpointPath =
     flags.checkpoint === undefined ? undefined : resolve(context.io.cwd, flags.checkpoint);
+  if (output && checkpointPath && (await samePath(output, checkpointPath))) {
+    // The checkpoint would overwrite the export (and the export the checkpoint).
+    throw new UsageError(
+      `--output and --checkpoint name the same file (${output}): the checkpoint would overwrite the export.`,
+      { hint: `Give the checkpoint its own file, e.g. --checkpoint ${output}.checkpoint.json.` },
+    );
+  }
 
   // Decide where to start before opening any provider, so a bad --resume fails fast.
   let resumed: Checkpoint | undefined;
@@ -158,6 +165,12 @@ export async function runOrdersExport(
       },
     });
     const { cursor: _cursor, limit: _limit, ...storedQuery } = query;
+    /** Orders the last checkpoint on disk vouches for (what a resume continues from). */
+    let checkpointedOrders = resumed?.ordersWritten;
+    /** Records that failed validation and were not exported (each an `invalid-record` warning). */
+    const recordsDropped = () =>
+      (resumed?.recordsDropped ?? 0) +
+      iteration.warnings.filter((warning) => warning.code === 'invalid-record').length;
     const saveCheckpoint = async (state: {
       ordersWritten: number;
       cursor: string | null;
@@ -174,11 +187,13 @@ export async function runOrdersExport(
         output: output!,
         bytesWritten: sink.bytesWritten,
         ordersWritten: state.ordersWritten,
+        recordsDropped: recordsDropped(),
         cursor: state.cursor,
         complete: state.complete,
         startedAt,
         updatedAt: context.io.now().toISOString(),
       });
+      checkpointedOrders = state.ordersWritten;
     };
 
     sink = output
@@ -245,17 +260,31 @@ export async function runOrdersExport(
     const resumeCommand = `orderbridge ${shellJoin(withResume(context.argv))}`;
 
     if (outcome.error !== undefined || outcome.isInterrupted) {
+      let isSaved = false;
       if (outcome.isOutputIntact) {
         await saveCheckpoint({ ordersWritten: total, cursor: iteration.cursor(), complete: false });
+        isSaved = true;
       }
-      await sink.close();
-      const saved = checkpointPath && outcome.isOutputIntact;
-      const summary = `${total} orders written to ${target}${saved ? `; checkpoint saved to ${checkpointPath}` : ''}`;
-      const next = saved
-        ? `Resume with: ${resumeCommand}`
-        : checkpointPath
-          ? undefined
-          : 'Without --checkpoint the export cannot be resumed; add --output FILE --checkpoint FILE next time.';
+      // A failed write (a full disk) may make closing fail too; the write's error is the one to tell.
+      await sink.close().catch((error: unknown) => {
+        if (outcome.isOutputIntact) throw error;
+      });
+      // `total` counts only orders whose write completed (a failed write is cut off the file).
+      const checkpointNote =
+        checkpointPath === undefined
+          ? ''
+          : isSaved
+            ? `; checkpoint saved to ${checkpointPath}`
+            : checkpointedOrders !== undefined
+              ? `; the checkpoint ${checkpointPath} vouches for the first ${checkpointedOrders}`
+              : '';
+      const summary = `${total} orders written to ${target}${checkpointNote}`;
+      const next =
+        checkpointPath && checkpointedOrders !== undefined
+          ? `Resume with: ${resumeCommand}`
+          : checkpointPath
+            ? undefined
+            : 'Without --checkpoint the export cannot be resumed; add --output FILE --checkpoint FILE next time.';
       if (outcome.isInterrupted) {
         throw InterruptedError.fromSignal(context.io.interrupt, {
           message: `interrupted: ${summary}.`,
@@ -287,7 +316,15 @@ export async function runOrdersExport(
     await sink.write(formatter.footer());
     await saveCheckpoint({ ordersWritten: total, cursor: null, complete: true });
     await sink.close();
-    if (output) context.note(`orderbridge: exported ${total} orders to ${output}.`);
+    // Records that failed validation were reported one by one as warnings; the summary counts
+    // them too, so a "complete" export never hides that something was left out.
+    const dropped = recordsDropped();
+    const droppedNote =
+      dropped > 0
+        ? `; ${dropped} record${dropped === 1 ? '' : 's'} failed validation and ${dropped === 1 ? 'was' : 'were'} not exported (see the warnings; --strict fails instead)`
+        : '';
+    if (output) context.note(`orderbridge: exported ${total} orders to ${output}${droppedNote}.`);
+    else if (dropped > 0) context.note(`orderbridge: exported ${total} orders${droppedNote}.`);
   } catch (error) {
     progress?.stop();
     await sink?.close().catch(() => undefined);
@@ -353,4 +390,24 @@ function shellJoin(args: readonly string[]): string {
   return args
     .map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`))
     .join(' ');
+}
+
+/**
+ * True when two paths name the same file, after resolving symbolic links (a path that does not
+ * exist yet is compared by its resolved folder and name).
+ */
+async function samePath(left: string, right: string): Promise<boolean> {
+  const canonical = async (path: string): Promise<string> => {
+    try {
+      return await realpath(path);
+    } catch {
+      try {
+        return resolve(await realpath(dirname(path)), basename(path));
+      } catch {
+        return path;
+      }
+    }
+  };
+  const [first, second] = await Promise.all([canonical(left), canonical(right)]);
+  return first === second;
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { MAX_PAGE_SIZE } from '../query/page-size.js';
+import { DEFAULT_SCAN_PAGE_REQUESTS } from '../query/scan-budget.js';
 import type { ActionFactory } from './action.js';
 import {
   addOutputOptions,
@@ -15,6 +16,8 @@ export const DEFAULT_LIST_LIMIT = 50;
 export interface OrdersListFlags extends OrderFlagValues {
   /** `--all`: every page, streamed. */
   all?: boolean | undefined;
+  /** `--scan-pages <n>`: upstream page requests one page may scan. */
+  scanPages?: string | undefined;
 }
 
 /** `orderbridge orders list`. */
@@ -30,6 +33,10 @@ export function createOrdersListCommand(action: ActionFactory): Command {
       'continue after a previous page (printed on stderr as "next cursor")',
     )
     .option('--all', 'follow the cursors to the end, streaming every matching order')
+    .option(
+      '--scan-pages <n>',
+      `provider pages one page may scan when a filter is applied locally (default ${DEFAULT_SCAN_PAGE_REQUESTS}); the page then ends early with a cursor that continues the scan`,
+    )
     .option('--allow-partial', 'when a provider fails, output the others and exit 3')
     .option(
       '--no-allow-partial',

@@ -7,6 +7,7 @@ import { createOrderFormatter } from '../output/order-formatter.js';
 import type { OutputFormat } from '../output/output-format.js';
 import { createStreamSink } from '../output/output-sink.js';
 import { streamOrders } from '../output/stream-orders.js';
+import { parseIntegerFlag } from '../query/integer-flag.js';
 import { buildOrderQuery } from '../query/query-flags.js';
 import {
   checkLiveOnly,
@@ -72,6 +73,13 @@ export async function runOrdersList(
       signal: context.io.interrupt,
       includeRaw: flags.includeRaw ?? false,
       strict: flags.strict ?? false,
+      ...(flags.scanPages !== undefined
+        ? {
+            scanBudget: {
+              maxPageRequests: parseIntegerFlag('--scan-pages', flags.scanPages, 1, 10_000),
+            },
+          }
+        : {}),
     };
     if (flags.all) {
       const iteration = session.client.iterate(query, { ...callOptions, onWarning: context.warn });

@@ -12,6 +12,7 @@ import {
 } from '@orderbridge/core';
 import { ExitCode } from './exit-code.js';
 import { InterruptedError } from './interrupted-error.js';
+import { OutputError } from './output-error.js';
 import { UsageError } from './usage-error.js';
 
 /** How an error is shown and what the process exits with. */
@@ -43,6 +44,9 @@ export function describeError(
       exitCode: ExitCode.usage,
       details,
     };
+  }
+  if (OutputError.isInstance(error)) {
+    return { message: error.message, hint: undefined, exitCode: ExitCode.failure, details };
   }
   if (InterruptedError.isInstance(error)) {
     return { message: error.message, hint: error.hint, exitCode: ExitCode.interrupted, details };

@@ -1,8 +1,10 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { OutputError } from '../errors/output-error.js';
 import { UsageError } from '../errors/usage-error.js';
+import { fullDisk, onFullDisk } from '../test-support/full-disk.js';
 import {
   assertResumable,
   type Checkpoint,
@@ -43,6 +45,18 @@ function checkpoint(overrides: Partial<Checkpoint> = {}): Checkpoint {
   };
 }
 
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  return {
+    ...actual,
+    open: async (...args: Parameters<typeof actual.open>) => onFullDisk(await actual.open(...args)),
+  };
+});
+
+afterEach(() => {
+  fullDisk.isFull = false;
+});
+
 async function temporaryDirectory(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'orderbridge-checkpoint-'));
 }
@@ -55,6 +69,21 @@ describe('checkpoint files', () => {
     await writeCheckpoint(path, checkpoint({ ordersWritten: 20, cursor: 'def' }));
     expect(await readCheckpoint(path)).toEqual(checkpoint({ ordersWritten: 20, cursor: 'def' }));
     expect(await readdir(directory)).toEqual(['export.checkpoint.json']);
+  });
+
+  it('leaves the previous checkpoint and no temporary file when the disk is full', async () => {
+    const directory = await temporaryDirectory();
+    const path = join(directory, 'export.checkpoint.json');
+    await writeCheckpoint(path, checkpoint());
+    fullDisk.isFull = true;
+    const error = await writeCheckpoint(path, checkpoint({ ordersWritten: 20 })).catch(
+      (caught: unknown) => caught,
+    );
+    expect(OutputError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('no space left on the device (ENOSPC)');
+    fullDisk.isFull = false;
+    expect(await readdir(directory)).toEqual(['export.checkpoint.json']);
+    expect(await readCheckpoint(path)).toEqual(checkpoint());
   });
 
   it('reads a missing file as undefined', async () => {

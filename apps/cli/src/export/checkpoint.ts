@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { OutputError } from '../errors/output-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { FLAG_OF_FIELD } from '../query/query-flags.js';
 import { EXPORT_FORMATS } from './export-format.js';
@@ -52,6 +53,11 @@ export const checkpointSchema = z.strictObject({
   bytesWritten: z.int().min(0),
   /** Orders in those bytes. */
   ordersWritten: z.int().min(0),
+  /**
+   * Records the providers sent that failed validation and were not exported (each reported as an
+   * `invalid-record` warning); absent in checkpoints of older versions.
+   */
+  recordsDropped: z.int().min(0).optional(),
   /** Composite cursor resuming after the last written order; null once everything was written. */
   cursor: z.string().nullable(),
   /** True once the export finished; `--resume` then has nothing to do. */
@@ -79,18 +85,19 @@ export function fingerprintArguments(args: ExportArguments): string {
  */
 export async function writeCheckpoint(path: string, checkpoint: Checkpoint): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
-  const handle = await open(temporary, 'w');
   try {
-    await handle.writeFile(`${JSON.stringify(checkpoint, null, 2)}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await open(temporary, 'w');
+    try {
+      await handle.writeFile(`${JSON.stringify(checkpoint, null, 2)}\n`, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temporary, path);
   } catch (error) {
+    // Whatever failed (a full disk while writing, a rename), no temporary file stays behind.
     await rm(temporary, { force: true });
-    throw error;
+    throw new OutputError(path, error);
   }
   await syncDirectory(dirname(path));
 }

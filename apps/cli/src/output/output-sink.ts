@@ -1,5 +1,6 @@
 import { type FileHandle, open, truncate } from 'node:fs/promises';
 import type { OutputStream } from '../cli-io.js';
+import { OutputError } from '../errors/output-error.js';
 
 /**
  * Where output text goes, with backpressure: `write` resolves once the text is handed to the OS (a
@@ -50,7 +51,10 @@ export function createStreamSink(stream: OutputStream): OutputSink {
 
 /**
  * A sink on a file. Fresh: created or emptied. Resumed: the file is cut to `resumeAt` bytes (what
- * the checkpoint vouches for) and appended to.
+ * the checkpoint vouches for, which drops a torn last line) and appended to. A write that fails
+ * (disk full) is undone: the file is cut back to the end of the last complete write, so it never
+ * ends in a torn record and `bytesWritten` is what it holds.
+ * @throws OutputError naming the path and the cause (missing folder, a folder, disk full, ...).
  */
 export async function createFileSink(
   path: string,
@@ -58,12 +62,16 @@ export async function createFileSink(
 ): Promise<OutputSink> {
   let handle: FileHandle;
   let bytesWritten = 0;
-  if (options.resumeAt !== undefined) {
-    await truncate(path, options.resumeAt);
-    handle = await open(path, 'a');
-    bytesWritten = options.resumeAt;
-  } else {
-    handle = await open(path, 'w');
+  try {
+    if (options.resumeAt !== undefined) {
+      await truncate(path, options.resumeAt);
+      handle = await open(path, 'a');
+      bytesWritten = options.resumeAt;
+    } else {
+      handle = await open(path, 'w');
+    }
+  } catch (error) {
+    throw new OutputError(path, error);
   }
   let isClosed = false;
   return {
@@ -76,23 +84,39 @@ export async function createFileSink(
       // as soon as the write completes. A Buffer.from copy would be freed only when the garbage
       // collector gets to it, and during a long export those copies pile up between collections.
       const length = Buffer.byteLength(text, 'utf8');
-      let offset = (await handle.write(text, null, 'utf8')).bytesWritten;
-      if (offset < length) {
-        // A short write (rare: e.g. a full disk that then frees up): the rest from a buffer.
-        const buffer = Buffer.from(text, 'utf8');
-        while (offset < length) {
-          offset += (await handle.write(buffer, offset, length - offset)).bytesWritten;
+      try {
+        let offset = (await handle.write(text, null, 'utf8')).bytesWritten;
+        if (offset < length) {
+          // A short write (rare: e.g. a full disk that then frees up): the rest from a buffer.
+          const buffer = Buffer.from(text, 'utf8');
+          while (offset < length) {
+            offset += (await handle.write(buffer, offset, length - offset)).bytesWritten;
+          }
         }
+      } catch (error) {
+        // Part of the text may be in the file: cut it off, so the file ends after a complete
+        // record. Cutting frees space, so it works on a full disk too.
+        await handle.truncate(bytesWritten).catch(() => undefined);
+        throw new OutputError(path, error);
       }
       bytesWritten += length;
     },
     async sync() {
-      await handle.sync();
+      try {
+        await handle.sync();
+      } catch (error) {
+        throw new OutputError(path, error);
+      }
     },
     async close() {
       if (isClosed) return;
       isClosed = true;
-      await handle.sync();
+      try {
+        await handle.sync();
+      } catch (error) {
+        await handle.close().catch(() => undefined);
+        throw new OutputError(path, error);
+      }
       await handle.close();
     },
   };

@@ -164,3 +164,31 @@ describe('streamOrders', () => {
     expect([...keysOf(first.text()), ...keysOf(resumed.text())]).toEqual(expected);
   });
 });
+
+describe('streamOrders on a failing sink', () => {
+  it('counts only the orders whose write completed', async () => {
+    const client = createOrderClient({
+      providers: [createMemoryProvider(dataset('a', 40), { id: 'a' })],
+    });
+    let writes = 0;
+    const sink = {
+      bytesWritten: 0,
+      async write() {
+        writes += 1;
+        if (writes === 3) throw new Error('ENOSPC: no space left on device');
+      },
+      async sync() {},
+      async close() {},
+    };
+    const outcome = await streamOrders({
+      iteration: client.iterate({ limit: 10 }),
+      formatter,
+      sink,
+      signal: new AbortController().signal,
+      batchSize: 7,
+    });
+    expect(outcome.ordersWritten).toBe(14);
+    expect(outcome.isOutputIntact).toBe(false);
+    expect(String(outcome.error)).toContain('ENOSPC');
+  });
+});

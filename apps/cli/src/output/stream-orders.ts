@@ -55,9 +55,11 @@ export async function streamOrders(options: StreamOrdersOptions): Promise<Stream
   const flush = async () => {
     if (batch.length === 0) return;
     const text = formatter.orders(batch, writtenBefore + written);
-    written += batch.length;
+    const count = batch.length;
     batch = [];
+    // Counted once written: a write that fails (disk full) must not count its orders.
     await sink.write(text);
+    written += count;
     await options.afterBatch?.(written);
   };
   let isFinished = false;

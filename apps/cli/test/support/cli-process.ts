@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,6 +31,8 @@ export interface CliRunOptions {
   cwd?: string;
   /** Node flags before the script (e.g. heap limits). */
   nodeFlags?: readonly string[];
+  /** A file stdout is opened on (e.g. `/dev/full`) instead of a pipe; `stdout` is then empty. */
+  stdoutPath?: string;
 }
 
 /** A fresh empty directory. */
@@ -46,11 +48,13 @@ export async function spawnCli(
   options: CliRunOptions = {},
 ): Promise<ChildProcess> {
   const cwd = options.cwd ?? (await temporaryDirectory());
+  const stdout = options.stdoutPath === undefined ? 'pipe' : openSync(options.stdoutPath, 'w');
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), CLI_BIN, ...args], {
     cwd,
     env: { ...(options.env ?? {}) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', stdout, 'pipe'],
   });
+  if (typeof stdout === 'number') closeSync(stdout);
   running.add(child);
   child.once('exit', () => running.delete(child));
   return child;

@@ -11,6 +11,32 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Default interval of the provider checks behind `/readyz`, in ms. */
 export const DEFAULT_READINESS_INTERVAL_MS = 30_000;
 
+/** Timeouts and limits of the HTTP server. */
+export interface ServerLimits {
+  /** Time to receive a request's headers, in ms (Node `headersTimeout`). */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, headers and body, in ms (Node `requestTimeout`). */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open, in ms (Node `keepAliveTimeout`). */
+  keepAliveTimeoutMs: number;
+  /** Concurrent connections; more are closed at once (Node `maxConnections`). */
+  maxConnections: number;
+  /** Largest request head (request line and headers), in bytes (Node `maxHeaderSize`). */
+  maxHeaderBytes: number;
+  /** Overall deadline of one request's handling, upstream retries included, in ms (then 504). */
+  requestDeadlineMs: number;
+}
+
+/** The server's limits unless configured otherwise. */
+export const DEFAULT_SERVER_LIMITS: Readonly<ServerLimits> = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1_000,
+  maxHeaderBytes: 16_384,
+  requestDeadlineMs: 30_000,
+};
+
 /** Settings given on the command line; they win over the environment. */
 export interface CommandLineOptions {
   /** `--tenants <file>`. */
@@ -29,6 +55,14 @@ interface CommonConfig {
   redact: boolean;
   shutdownTimeoutMs: number;
   readinessIntervalMs: number;
+  /** Server timeouts and limits. */
+  limits: ServerLimits;
+  /** How long a signed cursor stays valid, in ms. */
+  cursorLifetimeMs: number | undefined;
+  /** Upstream work of one listing call. */
+  scanBudget: { maxPageRequests?: number; maxDurationMs?: number };
+  /** Requests without a valid key per client address and minute. */
+  unauthenticatedRequestsPerMinute: number | undefined;
 }
 
 /** Production: tenants from a file, a shared cursor secret. */
@@ -73,7 +107,38 @@ export async function loadServiceConfig(
     shutdownTimeoutMs: environment.ORDERBRIDGE_SHUTDOWN_TIMEOUT_MS ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
     readinessIntervalMs:
       environment.ORDERBRIDGE_READINESS_INTERVAL_MS ?? DEFAULT_READINESS_INTERVAL_MS,
+    limits: {
+      headersTimeoutMs:
+        environment.ORDERBRIDGE_HEADERS_TIMEOUT_MS ?? DEFAULT_SERVER_LIMITS.headersTimeoutMs,
+      requestTimeoutMs:
+        environment.ORDERBRIDGE_REQUEST_TIMEOUT_MS ?? DEFAULT_SERVER_LIMITS.requestTimeoutMs,
+      keepAliveTimeoutMs:
+        environment.ORDERBRIDGE_KEEP_ALIVE_TIMEOUT_MS ?? DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs,
+      maxConnections:
+        environment.ORDERBRIDGE_MAX_CONNECTIONS ?? DEFAULT_SERVER_LIMITS.maxConnections,
+      maxHeaderBytes:
+        environment.ORDERBRIDGE_MAX_HEADER_BYTES ?? DEFAULT_SERVER_LIMITS.maxHeaderBytes,
+      requestDeadlineMs:
+        environment.ORDERBRIDGE_REQUEST_DEADLINE_MS ?? DEFAULT_SERVER_LIMITS.requestDeadlineMs,
+    },
+    cursorLifetimeMs: environment.ORDERBRIDGE_CURSOR_LIFETIME_MS,
+    scanBudget: {
+      ...(environment.ORDERBRIDGE_SCAN_MAX_PAGE_REQUESTS !== undefined
+        ? { maxPageRequests: environment.ORDERBRIDGE_SCAN_MAX_PAGE_REQUESTS }
+        : {}),
+      ...(environment.ORDERBRIDGE_SCAN_MAX_DURATION_MS !== undefined
+        ? { maxDurationMs: environment.ORDERBRIDGE_SCAN_MAX_DURATION_MS }
+        : {}),
+    },
+    unauthenticatedRequestsPerMinute: environment.ORDERBRIDGE_UNAUTHENTICATED_REQUESTS_PER_MINUTE,
   };
+  if (common.limits.headersTimeoutMs > common.limits.requestTimeoutMs) {
+    throw new ConfigurationError({
+      setting: 'environment',
+      environmentVariable: 'ORDERBRIDGE_HEADERS_TIMEOUT_MS',
+      message: `ORDERBRIDGE_HEADERS_TIMEOUT_MS (${common.limits.headersTimeoutMs}) must not exceed ORDERBRIDGE_REQUEST_TIMEOUT_MS (${common.limits.requestTimeoutMs})`,
+    });
+  }
   const tenantsPath = options.tenantsFile ?? environment.ORDERBRIDGE_TENANTS_FILE;
   if (tenantsPath === undefined) {
     return { ...common, mode: 'demo', cursorSecret: environment.ORDERBRIDGE_CURSOR_SECRET };

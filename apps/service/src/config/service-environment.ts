@@ -54,6 +54,53 @@ export const serviceEnvironmentSchema = z.object({
     'ORDERBRIDGE_READINESS_INTERVAL_MS',
     86_400_000,
   ).optional(),
+  /** Time to receive a request's headers, in ms (default 10000). */
+  ORDERBRIDGE_HEADERS_TIMEOUT_MS: positiveInteger(
+    'ORDERBRIDGE_HEADERS_TIMEOUT_MS',
+    600_000,
+  ).optional(),
+  /** Time to receive a whole request, in ms (default 30000). */
+  ORDERBRIDGE_REQUEST_TIMEOUT_MS: positiveInteger(
+    'ORDERBRIDGE_REQUEST_TIMEOUT_MS',
+    600_000,
+  ).optional(),
+  /** How long an idle keep-alive connection stays open, in ms (default 5000). */
+  ORDERBRIDGE_KEEP_ALIVE_TIMEOUT_MS: positiveInteger(
+    'ORDERBRIDGE_KEEP_ALIVE_TIMEOUT_MS',
+    600_000,
+  ).optional(),
+  /** Concurrent connections (default 1000). */
+  ORDERBRIDGE_MAX_CONNECTIONS: positiveInteger('ORDERBRIDGE_MAX_CONNECTIONS', 1_000_000).optional(),
+  /** Largest request head in bytes (default 16384). */
+  ORDERBRIDGE_MAX_HEADER_BYTES: positiveInteger(
+    'ORDERBRIDGE_MAX_HEADER_BYTES',
+    1_048_576,
+  ).optional(),
+  /** Overall deadline of one request, upstream retries included, in ms (default 30000). */
+  ORDERBRIDGE_REQUEST_DEADLINE_MS: positiveInteger(
+    'ORDERBRIDGE_REQUEST_DEADLINE_MS',
+    600_000,
+  ).optional(),
+  /** How long a signed cursor stays valid, in ms (default 86400000, a day). */
+  ORDERBRIDGE_CURSOR_LIFETIME_MS: positiveInteger(
+    'ORDERBRIDGE_CURSOR_LIFETIME_MS',
+    366 * 86_400_000,
+  ).optional(),
+  /** Upstream page requests one listing call may make (default 20). */
+  ORDERBRIDGE_SCAN_MAX_PAGE_REQUESTS: positiveInteger(
+    'ORDERBRIDGE_SCAN_MAX_PAGE_REQUESTS',
+    10_000,
+  ).optional(),
+  /** Time after which a listing call requests no further upstream pages, in ms (default 10000). */
+  ORDERBRIDGE_SCAN_MAX_DURATION_MS: positiveInteger(
+    'ORDERBRIDGE_SCAN_MAX_DURATION_MS',
+    600_000,
+  ).optional(),
+  /** Requests without a valid API key one client address may make per minute (default 60). */
+  ORDERBRIDGE_UNAUTHENTICATED_REQUESTS_PER_MINUTE: positiveInteger(
+    'ORDERBRIDGE_UNAUTHENTICATED_REQUESTS_PER_MINUTE',
+    1_000_000,
+  ).optional(),
 });
 
 /** The validated environment. */

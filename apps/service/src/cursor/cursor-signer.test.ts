@@ -55,6 +55,27 @@ describe('createCursorSigner', () => {
     );
   });
 
+  it('expires a cursor after its lifetime, and says so', () => {
+    let time = Date.UTC(2026, 0, 1);
+    const clocked = createCursorSigner('a-test-secret-that-is-32-bytes-long!', {
+      lifetimeMs: 60_000,
+      now: () => time,
+    });
+    const signed = clocked.sign('acme', 'eyJ2IjoxfQ');
+    time += 59_000;
+    expect(clocked.check('acme', signed)).toMatchObject({ status: 'valid', cursor: 'eyJ2IjoxfQ' });
+    time += 2_000;
+    expect(clocked.check('acme', signed)).toEqual({
+      status: 'expired',
+      issuedAt: new Date(Date.UTC(2026, 0, 1)),
+    });
+    expect(clocked.verify('acme', signed)).toBeUndefined();
+    // The issue time is signed: moving it forward breaks the signature.
+    const [payload, , signature] = signed.split('.');
+    const younger = `${payload}.${Math.floor(time / 1000).toString(36)}.${signature}`;
+    expect(clocked.check('acme', younger)).toEqual({ status: 'invalid' });
+  });
+
   it('refuses a secret shorter than 32 bytes', () => {
     expect(() => createCursorSigner('short')).toThrow(/at least 32 bytes/);
   });

@@ -2,10 +2,20 @@ import {
   ConfigurationError,
   InvalidQueryError,
   ProviderResponseError,
+  ProviderUnavailableError,
+  RateLimitError,
+  TimeoutError,
   TransportError,
 } from '@orderbridge/core';
 import { describe, expect, it } from 'vitest';
-import { describeIssues, parameterOf, problemFromError } from './problem-from-error.js';
+import {
+  boundErrors,
+  describeIssues,
+  MAX_REPORTED_ERRORS,
+  MAX_RETRY_AFTER_SECONDS,
+  parameterOf,
+  problemFromError,
+} from './problem-from-error.js';
 
 describe('problemFromError', () => {
   it('turns a cursor issue into invalid-cursor and other issues into invalid-query per parameter', () => {
@@ -78,6 +88,66 @@ describe('parameterOf / describeIssues', () => {
         { field: 'sort', message: 'sort.field: bad' },
         { field: 'limit', message: 'too big' },
       ]),
-    ).toBe('Invalid query: sort.field: bad; limit: too big');
+    ).toBe('Invalid query: sort.field: bad (and one more problem; see errors)');
+  });
+
+  it('bounds the errors it reports, whatever the input', () => {
+    const many = Array.from({ length: 1000 }, (_, index) => ({
+      field: `unknown${index}${'x'.repeat(500)}`,
+      message: 'is not a parameter of this operation',
+    }));
+    const bounded = boundErrors(many);
+    expect(bounded).toHaveLength(MAX_REPORTED_ERRORS + 1);
+    expect(bounded.at(-1)).toEqual({
+      field: '(more)',
+      message: 'and 990 more problems not listed',
+    });
+    expect(Math.max(...bounded.map((error) => error.field.length))).toBeLessThanOrEqual(64);
+  });
+
+  it('shows clients the provider and kind of a failure, never its upstream message or URL', () => {
+    const upstream = 'flexportal GET https://api-eu.flexportal.io/v1/orders?startAfter=x failed';
+    for (const error of [
+      new ProviderUnavailableError({ provider: 'flexportal', status: 503, message: upstream }),
+      new TransportError({ provider: 'flexportal', request: 'GET /v1/orders', message: upstream }),
+      new TimeoutError({
+        provider: 'flexportal',
+        message: upstream,
+        timeoutMs: 1,
+        scope: 'attempt',
+      }),
+      new ProviderResponseError({ provider: 'flexportal', issues: [], message: upstream }),
+    ]) {
+      const { init } = problemFromError(error);
+      expect(init.provider).toBe('flexportal');
+      expect(JSON.stringify(init)).not.toMatch(/flexportal\.io|startAfter|\/v1\/orders/);
+    }
+  });
+
+  it('passes Retry-After on as whole seconds, clamped, for 429 and 503 alike', () => {
+    const huge = new RateLimitError({
+      provider: 'p',
+      status: 429,
+      message: 'x',
+      retryAfterMs: 1e23,
+    });
+    expect(problemFromError(huge).headers['retry-after']).toBe(String(MAX_RETRY_AFTER_SECONDS));
+    const infinite = new RateLimitError({
+      provider: 'p',
+      status: 429,
+      message: 'x',
+      retryAfterMs: Number.POSITIVE_INFINITY,
+    });
+    expect(problemFromError(infinite).headers['retry-after']).toBe(String(MAX_RETRY_AFTER_SECONDS));
+    const unavailable = new ProviderUnavailableError({
+      provider: 'p',
+      status: 503,
+      message: 'x',
+      retryAfterMs: 1500,
+    });
+    expect(problemFromError(unavailable)).toMatchObject({
+      headers: { 'retry-after': '2' },
+      init: { retryAfter: 2 },
+    });
   });
 });

@@ -8,6 +8,15 @@ export interface ServiceVariables {
   tenant: Tenant;
   /** Id of the API key that authenticated the request (never the key itself). */
   apiKeyId: string;
+  /** Takes `count` more requests from the key's rate limit (upstream work beyond the first). */
+  chargeRequests: (count: number) => void;
+  /**
+   * Aborts when the client goes away or the request's deadline passes; handlers pass it to every
+   * upstream call.
+   */
+  signal: AbortSignal;
+  /** Aborted when the request's deadline passed (tells a 504 from a client that went away). */
+  deadline: AbortSignal;
 }
 
 /** The Hono environment of the service's app. */

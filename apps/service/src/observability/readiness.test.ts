@@ -18,7 +18,7 @@ describe('createReadinessMonitor', () => {
     expect(monitor.report().isReady).toBe(false);
   });
 
-  it('reports the failing provider with its message, and a hung one after the timeout', async () => {
+  it('reports the failing provider by kind (its message, with upstream URLs, only to onCheck), and a hung one after the timeout', async () => {
     let isFailing = true;
     const failing = createTestProvider('beta', [], {
       beforeCall: () => {
@@ -26,26 +26,34 @@ describe('createReadinessMonitor', () => {
           throw new ProviderUnavailableError({
             provider: 'beta',
             status: 503,
-            message: 'beta is down',
+            message: 'beta GET https://api.beta.invalid/v1/orders?limit=1 is down',
           });
         }
       },
     });
     const hung = createTestProvider('gamma', [], { latencyMs: 5_000 });
+    const logged: unknown[] = [];
     const monitor = createReadinessMonitor([{ id: 't', providers: [failing, hung] }], {
       timeoutMs: 50,
+      onCheck: (_check, error) => logged.push(error),
     });
     await monitor.checkNow();
     const report = monitor.report();
     expect(report.isReady).toBe(false);
     expect(report.checks).toEqual([
-      expect.objectContaining({ provider: 'beta', status: 'failed', error: 'beta is down' }),
+      expect.objectContaining({
+        provider: 'beta',
+        status: 'failed',
+        error: expect.stringMatching(/^Provider "beta" is unavailable.*\(HTTP 503\)/),
+      }),
       expect.objectContaining({
         provider: 'gamma',
         status: 'failed',
         error: 'no answer within 50 ms',
       }),
     ]);
+    expect(JSON.stringify(report)).not.toContain('api.beta.invalid');
+    expect(String(logged.find((error) => error instanceof Error))).toContain('api.beta.invalid');
     isFailing = false;
     await monitor.checkNow();
     expect(monitor.report().checks[0]).toMatchObject({ status: 'ok' });

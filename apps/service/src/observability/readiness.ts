@@ -1,4 +1,5 @@
-import { type OrderProvider, parseOrderQuery, redactSecrets } from '@orderbridge/core';
+import { type OrderProvider, parseOrderQuery } from '@orderbridge/core';
+import { problemFromError } from '../http/problem-from-error.js';
 
 /** Rejects when the signal aborts. */
 function aborted(signal: AbortSignal): Promise<never> {
@@ -17,7 +18,10 @@ export interface ProviderCheck {
   status: 'pending' | 'ok' | 'failed';
   /** When the last check finished (ISO 8601). */
   checkedAt?: string;
-  /** Why the last check failed (secret-free). */
+  /**
+   * Why the last check failed, as clients may read it: the provider and the kind of failure, never
+   * the upstream host, path or message (those go to `onCheck`, for the log).
+   */
   error?: string;
 }
 
@@ -47,7 +51,11 @@ export interface ReadinessMonitor {
  */
 export function createReadinessMonitor(
   tenants: ReadonlyArray<{ id: string; providers: readonly OrderProvider[] }>,
-  options: { timeoutMs?: number; onCheck?: (check: ProviderCheck) => void } = {},
+  options: {
+    timeoutMs?: number;
+    /** Called after each check; `error` is the failure itself, for the operators' log. */
+    onCheck?: (check: ProviderCheck, error?: unknown) => void;
+  } = {},
 ): ReadinessMonitor {
   const timeoutMs = options.timeoutMs ?? 5000;
   const checks = tenants.flatMap((tenant) =>
@@ -63,6 +71,7 @@ export function createReadinessMonitor(
   const runOne = async (entry: (typeof checks)[number]): Promise<void> => {
     const signal = AbortSignal.timeout(timeoutMs);
     let next: ProviderCheck;
+    let failure: unknown;
     try {
       const check = entry.provider.checkConnection
         ? entry.provider.checkConnection({ signal })
@@ -72,17 +81,18 @@ export function createReadinessMonitor(
       next = { ...entry.state, status: 'ok', checkedAt: new Date().toISOString() };
       delete next.error;
     } catch (error) {
+      failure = error;
       next = {
         ...entry.state,
         status: 'failed',
         checkedAt: new Date().toISOString(),
         error: signal.aborted
           ? `no answer within ${timeoutMs} ms`
-          : redactSecrets(error instanceof Error ? error.message : String(error)),
+          : (problemFromError(error).init.detail ?? 'the check failed'),
       };
     }
     entry.state = next;
-    options.onCheck?.(next);
+    options.onCheck?.(next, failure);
   };
 
   const checkNow = (): Promise<void> => {

@@ -27,4 +27,17 @@ describe('createKeyRateLimiter', () => {
     limiter.take('k', 2);
     expect(limiter.take('k', 2)).toEqual({ isAllowed: false, retryAfterSeconds: 30 });
   });
+
+  it('charges extra requests after the fact, which the next requests wait for', () => {
+    let now = 0;
+    const limiter = createKeyRateLimiter({ now: () => now });
+    expect(limiter.take('k', 60)).toEqual({ isAllowed: true, remaining: 59 });
+    limiter.charge('k', 60, 200);
+    // At most a minute of debt: 59 - 200 is capped at -60.
+    expect(limiter.take('k', 60).isAllowed).toBe(false);
+    now += 60_000;
+    expect(limiter.take('k', 60).isAllowed).toBe(false);
+    now += 1_000;
+    expect(limiter.take('k', 60).isAllowed).toBe(true);
+  });
 });

@@ -7,6 +7,12 @@ export type RateLimitDecision =
 export interface KeyRateLimiter {
   /** Takes one request from the key's budget of `requestsPerMinute`. */
   take(key: string, requestsPerMinute: number): RateLimitDecision;
+  /**
+   * Takes `count` more requests from the key's budget after the fact (the upstream page requests
+   * one call made beyond its first): the budget may go below zero, down to minus one minute's
+   * worth, and the key's next requests wait until it has refilled. Optional for custom limiters.
+   */
+  charge?(key: string, requestsPerMinute: number, count: number): void;
 }
 
 interface Bucket {
@@ -22,7 +28,9 @@ interface Bucket {
  * balancer each instance enforces the limit on its own share of the traffic; to enforce one limit
  * across instances, move these buckets to a shared store (e.g. Redis with an atomic script).
  */
-export function createKeyRateLimiter(options: { now?: () => number } = {}): KeyRateLimiter {
+export function createKeyRateLimiter(
+  options: { now?: (() => number) | undefined } = {},
+): Required<KeyRateLimiter> {
   const now = options.now ?? Date.now;
   const buckets = new Map<string, Bucket>();
   return {
@@ -42,6 +50,12 @@ export function createKeyRateLimiter(options: { now?: () => number } = {}): KeyR
       }
       const waitMs = (1 - bucket.tokens) / perMs;
       return { isAllowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    },
+    charge(key, requestsPerMinute, count) {
+      if (!(count > 0)) return;
+      const bucket = buckets.get(key);
+      if (!bucket) return;
+      bucket.tokens = Math.max(-requestsPerMinute, bucket.tokens - count);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { ProblemError } from '../http/problem-error.js';
 import type { ServiceEnv } from '../http/service-env.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
@@ -43,7 +44,7 @@ const readyRoute = createRoute({
   tags: ['Operations'],
   summary: 'Readiness',
   description:
-    "200 when the configuration is loaded and every provider's last check succeeded; 503 (`not-ready`) otherwise, and while shutting down.",
+    "200 when the configuration is loaded and every provider's last check succeeded; 503 (`not-ready`) otherwise, and while shutting down. Without credentials it says only ready or not ready; with a tenant's API key (`Authorization: Bearer`) it adds that tenant's provider checks.",
   responses: {
     200: {
       description: 'Ready.',
@@ -51,12 +52,16 @@ const readyRoute = createRoute({
         'application/json': {
           schema: z.object({
             status: z.literal('ready').openapi({ description: 'Always `ready`.' }),
-            checks: z.array(checkSchema).openapi({ description: "Each provider's last check." }),
+            checks: z.array(checkSchema).optional().openapi({
+              description: "With an API key: each of the key's tenant's providers' last check.",
+            }),
           }),
         },
       },
     },
-    503: documentedProblem('Not ready (`not-ready`); `checks` has each provider’s last check.'),
+    503: documentedProblem(
+      'Not ready (`not-ready`); with an API key, `checks` has each of its tenant’s providers’ last check.',
+    ),
   },
 });
 
@@ -79,22 +84,37 @@ const metricsRoute = createRoute({
 /** Registers `/healthz`, `/readyz` and `/metrics`. */
 export function registerOperationsRoutes(
   app: OpenAPIHono<ServiceEnv>,
-  dependencies: { metrics: ServiceMetrics; readiness: ReadinessMonitor | undefined },
+  dependencies: {
+    metrics: ServiceMetrics;
+    readiness: ReadinessMonitor | undefined;
+    /** The tenant whose valid API key the request presents, if any. */
+    tenantOf: (context: Context<ServiceEnv>) => string | undefined;
+  },
 ): void {
   app.openapi(healthRoute, (context) => context.json({ status: 'ok' as const }, 200));
 
   app.openapi(readyRoute, (context) => {
     const report = dependencies.readiness?.report() ?? { isReady: true, checks: [] };
-    if (report.isReady)
-      return context.json({ status: 'ready' as const, checks: report.checks }, 200);
-    const failing = report.checks.filter((check) => check.status !== 'ok');
-    throw new ProblemError('not-ready', {
-      detail:
-        failing.length > 0
-          ? `Waiting for ${failing.map((check) => `${check.tenant}/${check.provider} (${check.status})`).join(', ')}.`
-          : 'The service is shutting down.',
-      checks: report.checks,
-    });
+    // Which providers a deployment has, and why they fail, is for its tenants and operators only.
+    const tenant = dependencies.tenantOf(context as unknown as Context<ServiceEnv>);
+    const checks =
+      tenant === undefined ? undefined : report.checks.filter((check) => check.tenant === tenant);
+    if (checks !== undefined) context.header('cache-control', 'no-store');
+    if (report.isReady) {
+      return context.json({ status: 'ready' as const, ...(checks ? { checks } : {}) }, 200);
+    }
+    const failing = (checks ?? []).filter((check) => check.status !== 'ok');
+    throw new ProblemError(
+      'not-ready',
+      {
+        detail:
+          failing.length > 0
+            ? `Waiting for ${failing.map((check) => `${check.provider} (${check.status})`).join(', ')}.`
+            : 'The service is not ready.',
+        ...(checks ? { checks } : {}),
+      },
+      checks ? { 'cache-control': 'no-store' } : {},
+    );
   });
 
   app.openapi(metricsRoute, async (context) => {

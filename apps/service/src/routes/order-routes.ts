@@ -32,7 +32,7 @@ const listOrdersRoute = createRoute({
   tags: ['Orders'],
   summary: 'List orders',
   description:
-    'One page of the tenant\'s orders, merged across its providers in the requested sort order. Follow `nextCursor` (or the `Link: rel="next"` header) for the next page; a cursor is signed and valid only with the same query and a key of the same tenant. Unknown parameters are rejected.',
+    'One page of the tenant\'s orders, merged across its providers in the requested sort order. Follow `nextCursor` (or the `Link: rel="next"` header) for the next page; a cursor is signed, valid only with the same query and a key of the same tenant, and expires (default 24 h: `cursor-expired`). Unknown parameters are rejected. A filter a provider cannot apply is applied while scanning its pages; one call scans at most its scan budget of upstream pages (default 20) and time (default 10 s), then returns the orders found so far with a `nextCursor` that continues the scan and a `scan-budget-exhausted` warning. Upstream page requests beyond the first count against the key\'s rate limit.',
   security: [{ bearerAuth: [] }],
   request: { query: listOrdersQuerySchema },
   responses: {
@@ -70,7 +70,7 @@ const getOrderRoute = createRoute({
   tags: ['Orders'],
   summary: 'Get an order',
   description:
-    "One order by its key. An order of a provider the tenant does not have, or one the tenant's provider account cannot see, is 404.",
+    "One order by its key. An order of a provider the tenant does not have, or one the tenant's provider account cannot see, is 404. An id that is empty, `.` or `..`, or holds `/` or a control character is 400 (`invalid-query`), and no provider is asked.",
   security: [{ bearerAuth: [] }],
   request: { params: keyParameter, query: getOrderQuerySchema },
   responses: {
@@ -103,23 +103,31 @@ export function registerOrderRoutes(
     const request = toListOrdersRequest(context.req.valid('query'), dependencies.now);
     let query: OrderQueryInput = request.query;
     if (query.cursor !== undefined) {
-      const cursor = dependencies.signer.verify(tenant.id, query.cursor);
-      if (cursor === undefined) {
+      const checked = dependencies.signer.check(tenant.id, query.cursor);
+      if (checked.status === 'expired') {
+        throw new ProblemError('cursor-expired', {
+          detail: `The cursor was issued at ${checked.issuedAt.toISOString()} and has expired; start the listing again without a cursor.`,
+          errors: [{ field: 'cursor', message: 'has expired' }],
+        });
+      }
+      if (checked.status === 'invalid') {
         throw new ProblemError('invalid-cursor', {
           detail:
             'The cursor is not one this service issued for this tenant (forged, altered or truncated); use the nextCursor of a previous page unchanged.',
           errors: [{ field: 'cursor', message: 'has an invalid signature' }],
         });
       }
-      query = { ...query, cursor };
+      query = { ...query, cursor: checked.cursor };
     }
     const options: ClientCallOptions = {
       onProviderError: request.isPartial ? 'partial' : 'fail',
       includeRaw: request.includeRaw,
-      signal: context.req.raw.signal,
+      signal: context.get('signal'),
       ...(request.providers !== undefined ? { providers: request.providers } : {}),
     };
     const result = await tenant.client.list(query, options);
+    // The request itself paid for one upstream request; a scan that needed more pays for them too.
+    context.get('chargeRequests')(result.scanned.pageRequests - 1);
     const nextCursor =
       result.nextCursor === null ? null : dependencies.signer.sign(tenant.id, result.nextCursor);
     const body: Record<string, unknown> = {
@@ -178,7 +186,7 @@ export function registerOrderRoutes(
     if (!tenant.providers.some((provider) => provider.id === parsed.provider)) throw notFound();
     try {
       const order = await tenant.client.get(key, {
-        signal: context.req.raw.signal,
+        signal: context.get('signal'),
         includeRaw: context.req.valid('query').includeRaw ?? false,
       });
       return context.json(present(tenant, [order])[0] as z.infer<typeof orderResponseSchema>, 200);

@@ -171,6 +171,8 @@ export const warningResponseSchema = z
         'unknown-status',
         'invalid-record',
         'limit-clamped',
+        'filter-never-matches',
+        'scan-budget-exhausted',
         'other',
       ])
       .openapi({ description: 'Stable kind of warning.' }),

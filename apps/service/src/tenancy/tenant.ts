@@ -1,4 +1,9 @@
-import { createOrderClient, type OrderClient, type OrderProvider } from '@orderbridge/core';
+import {
+  createOrderClient,
+  type OrderClient,
+  type OrderProvider,
+  type ScanBudget,
+} from '@orderbridge/core';
 import type { ApiKeyRecord } from '../auth/api-key.js';
 
 /** Requests per minute a key may make when its tenant sets no limit. */
@@ -36,11 +41,17 @@ export interface Tenant {
  * Builds the run-time tenant: one order client over its providers.
  * @throws ConfigurationError when the tenant has no provider or two share an id.
  */
-export function createTenant(definition: TenantDefinition, options: { redact: boolean }): Tenant {
+export function createTenant(
+  definition: TenantDefinition,
+  options: { redact: boolean; scanBudget?: ScanBudget | undefined },
+): Tenant {
   return {
     id: definition.id,
     providers: definition.providers,
-    client: createOrderClient({ providers: definition.providers }),
+    client: createOrderClient({
+      providers: definition.providers,
+      ...(options.scanBudget ? { scanBudget: options.scanBudget } : {}),
+    }),
     requestsPerMinute: definition.rateLimit?.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
     redact: definition.redact ?? options.redact,
   };

@@ -18,6 +18,8 @@ export function createTestApp(
   overrides: Partial<AppOptions> & {
     acmeProviders?: OrderProvider[];
     limitedRequestsPerMinute?: number;
+    /** Requests per minute of acme's key (default: the service default). */
+    acmeRequestsPerMinute?: number;
   } = {},
 ) {
   const acmeProviders = overrides.acmeProviders ?? [
@@ -33,6 +35,9 @@ export function createTestApp(
         id: 'acme',
         apiKeys: [{ id: 'acme-ci', sha256: hashApiKey(KEYS.acme) }],
         providers: acmeProviders,
+        ...(overrides.acmeRequestsPerMinute !== undefined
+          ? { rateLimit: { requestsPerMinute: overrides.acmeRequestsPerMinute } }
+          : {}),
       },
       {
         id: 'globex',

@@ -65,6 +65,8 @@ export function encodeCompositeCursor(binding: string, state: CompositeCursorSta
 /**
  * Decodes a composite cursor and checks it belongs to this query and provider set, and that every
  * position in it is well-formed for the query's sort (a cursor is client input: it may be forged).
+ * `providerPageSize` gives the page size a provider was asked for in a listing of page size `s`
+ * (0: unknown, no check); an offset past it cannot come from this client.
  * @throws InvalidQueryError when the cursor is malformed or was made for another query.
  */
 export function decodeCompositeCursor(
@@ -72,6 +74,7 @@ export function decodeCompositeCursor(
   binding: string,
   providerIds: readonly string[],
   sortField: SortField,
+  providerPageSize: (providerId: string, pageSize: number) => number = (_id, pageSize) => pageSize,
 ): CompositeCursorState {
   const invalid = (message: string) =>
     new InvalidQueryError({ issues: [{ field: 'cursor', message }] });
@@ -100,7 +103,8 @@ export function decodeCompositeCursor(
     }
     const [pageCursor, consumed, lastKey, lastValue] = entry;
     // An offset past the page size, or a sort value of the wrong kind, cannot come from this client.
-    if (pageSize > 0 && consumed > pageSize)
+    const providerSize = providerPageSize(id, pageSize);
+    if (providerSize > 0 && consumed > providerSize)
       throw invalid('is not a cursor returned by this client');
     const value = lastValueSchema.safeParse(lastValue);
     if (!value.success) throw invalid('is not a cursor returned by this client');

@@ -9,7 +9,7 @@ import { collect } from '../pagination/pages.js';
 import { orderComparator } from '../query/order-match.js';
 import type { SortDirection, SortField } from '../query/order-query.js';
 import { createArrayProvider, makeOrder } from '../test-support/array-provider.js';
-import { createOrderClient, type OrderClient } from './order-client.js';
+import { createOrderClient, DEFAULT_SCAN_PAGE_REQUESTS, type OrderClient } from './order-client.js';
 
 async function walkList(client: OrderClient, query: Record<string, unknown>, limits: () => number) {
   const seen: Order[] = [];
@@ -295,5 +295,100 @@ describe('createOrderClient', () => {
   it('refuses to list from an unknown provider selection', async () => {
     const client = createOrderClient({ providers: [createArrayProvider('a', [])] });
     await expect(client.list({}, { providers: ['b'] })).rejects.toThrow(/unknown provider "b"/);
+  });
+});
+
+describe('createOrderClient scan budget', () => {
+  const manyOrders = (provider: string, count: number, matchEvery = 0) =>
+    Array.from({ length: count }, (_, index) =>
+      makeOrder(provider, `o${String(index).padStart(4, '0')}`, {
+        createdAt: `2025-01-01T00:00:${String(index % 60).padStart(2, '0')}.${String(index).padStart(3, '0')}Z`,
+        reference: matchEvery > 0 && index % matchEvery === 0 ? `needle-${index}` : `hay-${index}`,
+      }),
+    );
+
+  it('reads a local-filter scan at the largest page size and stops at the budget with a cursor and a warning', async () => {
+    const provider = createArrayProvider('p0', manyOrders('p0', 300), { maxPageSize: 10 });
+    const client = createOrderClient({ providers: [provider] });
+    const page = await client.list({ search: 'zzz', limit: 1 });
+    expect(page.orders).toEqual([]);
+    expect(provider.calls.length).toBe(DEFAULT_SCAN_PAGE_REQUESTS);
+    expect(provider.calls.every((query) => query.limit === 10)).toBe(true);
+    expect(page.nextCursor).not.toBeNull();
+    expect(page.scanned).toEqual({
+      pageRequests: DEFAULT_SCAN_PAGE_REQUESTS,
+      byProvider: { p0: DEFAULT_SCAN_PAGE_REQUESTS },
+      isBudgetExhausted: true,
+    });
+    const warning = page.warnings.find((entry) => entry.code === 'scan-budget-exhausted');
+    expect(warning?.message).toContain(`${DEFAULT_SCAN_PAGE_REQUESTS} provider page requests`);
+
+    // The cursor continues the scan where it stopped: the rest of the 30 pages, then the end.
+    const rest = await client.list({ search: 'zzz', limit: 1, cursor: page.nextCursor! });
+    expect(rest.orders).toEqual([]);
+    expect(rest.nextCursor).toBeNull();
+    expect(provider.calls.length).toBe(30);
+  });
+
+  it('walking a budget-limited scan through its cursors finds every match exactly once, in order', async () => {
+    const orders = manyOrders('p0', 200, 17);
+    const other = manyOrders('p1', 120, 9);
+    const client = createOrderClient({
+      providers: [
+        createArrayProvider('p0', orders, { maxPageSize: 7 }),
+        createArrayProvider('p1', other, { maxPageSize: 5 }),
+      ],
+      scanBudget: { maxPageRequests: 3 },
+    });
+    const seen = await walkList(client, { search: 'needle' }, () => 4);
+    const expected = [...orders, ...other]
+      .filter((order) => order.reference?.startsWith('needle'))
+      .sort(orderComparator({}));
+    expect(seen.map((order) => order.key)).toEqual(expected.map((order) => order.key));
+  });
+
+  it('a per-call budget overrides the client one field by field, and a bad budget is a configuration error', async () => {
+    const provider = createArrayProvider('p0', manyOrders('p0', 100), { maxPageSize: 10 });
+    const client = createOrderClient({ providers: [provider] });
+    const page = await client.list({ search: 'zzz' }, { scanBudget: { maxPageRequests: 2 } });
+    expect(provider.calls.length).toBe(2);
+    expect(page.scanned.isBudgetExhausted).toBe(true);
+    // The client's time budget (none left) still applies when a call sets only the page requests.
+    const timed = createArrayProvider('p1', manyOrders('p1', 100), { maxPageSize: 10 });
+    const timedClient = createOrderClient({ providers: [timed], scanBudget: { maxDurationMs: 0 } });
+    await timedClient.list({ search: 'zzz' }, { scanBudget: { maxPageRequests: 50 } });
+    expect(timed.calls.length).toBe(1);
+    expect(() =>
+      createOrderClient({ providers: [provider], scanBudget: { maxPageRequests: 0 } }),
+    ).toThrow(ConfigurationError);
+  });
+
+  it('answers a filter a provider can never match without asking it', async () => {
+    const never = createArrayProvider('p0', manyOrders('p0', 50), {
+      neverMatchingFilters: ['customerId'],
+    });
+    const client = createOrderClient({ providers: [never] });
+    const page = await client.list({ customerId: 'cus_1', limit: 1 });
+    expect(page.orders).toEqual([]);
+    expect(page.nextCursor).toBeNull();
+    expect(never.calls).toEqual([]);
+    expect(page.warnings.map((warning) => warning.code)).toEqual(['filter-never-matches']);
+  });
+
+  it('refuses order ids that would change the request path, before asking the provider', async () => {
+    const provider = createArrayProvider('p0', manyOrders('p0', 3));
+    let asked = 0;
+    const getOrder = provider.getOrder.bind(provider);
+    provider.getOrder = (id, options) => {
+      asked += 1;
+      return getOrder(id, options);
+    };
+    const client = createOrderClient({ providers: [provider] });
+    for (const id of ['.', '..', 'a/b', 'a\nb', ' ', 'a\u0000b', 'a\u0085b']) {
+      const error = await client.get(`p0:${id}`).catch((caught: unknown) => caught);
+      expect(InvalidQueryError.isInstance(error), JSON.stringify(id)).toBe(true);
+      expect((error as InvalidQueryError).issues[0]?.field).toBe('key');
+    }
+    expect(asked).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { InvalidQueryError } from '../errors/invalid-query-error.js';
 import { OrderBridgeError } from '../errors/orderbridge-error.js';
-import { type Order, parseOrderKey, providerIdSchema } from '../model/order.js';
+import { type Order, orderIdProblem, parseOrderKey, providerIdSchema } from '../model/order.js';
 import type { Warning } from '../model/warning.js';
 import {
   guard,
@@ -30,6 +30,7 @@ import {
   type SortField,
   sortOf,
 } from '../query/order-query.js';
+import { planQuery } from '../query/query-plan.js';
 import {
   type CompositeCursorState,
   cursorBinding,
@@ -40,6 +41,31 @@ import {
 
 /** What to do when one provider fails during a merged call. */
 export type ProviderErrorMode = 'fail' | 'partial';
+
+/**
+ * How much upstream work one `list` call may do. A filter a provider cannot apply itself (a
+ * `search` on FlexPortal) is applied locally, page by page, and without a bound one call for one
+ * order could read every page of the provider. When the budget runs out the call returns the orders
+ * found so far, a `nextCursor` that continues the scan, and a `scan-budget-exhausted` warning.
+ * `iterate` (which reads everything on purpose) has no budget.
+ */
+export interface ScanBudget {
+  /**
+   * Provider page requests one `list` call may make, summed over providers (default 20). Each
+   * provider may always fetch its first page of the call, so every call makes progress.
+   */
+  maxPageRequests?: number | undefined;
+  /**
+   * Time in ms after which a `list` call requests no further pages (default 10,000). A request
+   * already sent is not cut short: the transport's own timeouts bound it.
+   */
+  maxDurationMs?: number | undefined;
+}
+
+/** Default provider page requests of one `list` call. */
+export const DEFAULT_SCAN_PAGE_REQUESTS = 20;
+/** Default time one `list` call may spend requesting further pages, in ms. */
+export const DEFAULT_SCAN_DURATION_MS = 10_000;
 
 /** Settings of `createOrderClient`. */
 export interface OrderClientSettings {
@@ -52,6 +78,8 @@ export interface OrderClientSettings {
   onProviderError?: ProviderErrorMode;
   /** Page size of `list` when the query names none (default 50). */
   defaultLimit?: number;
+  /** Upstream work one `list` call may do (default 20 page requests, 10 s). */
+  scanBudget?: ScanBudget | undefined;
 }
 
 /** Options of one client call (`onNextCursor` belongs to the page walks the client runs). */
@@ -60,6 +88,8 @@ export interface ClientCallOptions extends Omit<CallOptions, 'onNextCursor'> {
   providers?: readonly string[] | undefined;
   /** Overrides the client's `onProviderError` for this call. */
   onProviderError?: ProviderErrorMode | undefined;
+  /** Overrides the client's scan budget for this `list` call (ignored by `iterate`). */
+  scanBudget?: ScanBudget | undefined;
 }
 
 /** A provider that failed during a merged call. */
@@ -78,6 +108,18 @@ export interface OrderListResult {
   warnings: Warning[];
   /** Providers that failed (only in `partial` mode); their orders are missing from this page. */
   errors: ProviderFailure[];
+  /** What the call read upstream: provider page requests, in total and per provider id. */
+  scanned: ScanReport;
+}
+
+/** Upstream work of one `list` call. */
+export interface ScanReport {
+  /** Provider page requests made (each may have been retried by the transport). */
+  pageRequests: number;
+  /** Page requests per provider id. */
+  byProvider: Record<string, number>;
+  /** True when the scan budget ran out before the page was full. */
+  isBudgetExhausted: boolean;
 }
 
 /** The merged stream of `iterate`, which also reports warnings, failures and its resume cursor. */
@@ -128,6 +170,7 @@ export function createOrderClient(settings: OrderClientSettings): OrderClient {
   const byId = new Map(providers.map((provider) => [provider.id, provider]));
   const defaultMode = settings.onProviderError ?? 'fail';
   const defaultLimit = settings.defaultLimit ?? 50;
+  const defaultBudget = checkScanBudget(settings.scanBudget, 'scanBudget');
 
   const select = (ids: readonly string[] | undefined): OrderProvider[] => {
     if (!ids || ids.length === 0) return providers;
@@ -149,6 +192,20 @@ export function createOrderClient(settings: OrderClientSettings): OrderClient {
     async list(input = {}, options = {}) {
       const query = parseOrderQuery(input);
       const limit = query.limit ?? defaultLimit;
+      // A per-call setting overrides the client's, field by field.
+      const callBudget =
+        options.scanBudget === undefined
+          ? defaultBudget
+          : checkScanBudget(
+              {
+                maxPageRequests:
+                  options.scanBudget.maxPageRequests ?? settings.scanBudget?.maxPageRequests,
+                maxDurationMs:
+                  options.scanBudget.maxDurationMs ?? settings.scanBudget?.maxDurationMs,
+              },
+              'options.scanBudget',
+            );
+      const budget = new ScanBudgetMeter(callBudget);
       const merge = new Merge(
         select(options.providers),
         query,
@@ -158,6 +215,7 @@ export function createOrderClient(settings: OrderClientSettings): OrderClient {
           prefetch: false,
           concurrency: 1,
           pageSize: limit,
+          budget,
         },
       );
       try {
@@ -167,11 +225,21 @@ export function createOrderClient(settings: OrderClientSettings): OrderClient {
           if (!next) break;
           orders.push(next);
         }
+        const nextCursor = merge.cursorNow();
+        if (budget.isExhausted && nextCursor !== null) {
+          merge.warnings.add([
+            {
+              code: 'scan-budget-exhausted',
+              message: `the scan budget of this call ran out after ${budget.describe()}: ${orders.length} of ${limit} orders found so far; nextCursor continues the scan`,
+            },
+          ]);
+        }
         return {
           orders,
-          nextCursor: merge.cursorNow(),
+          nextCursor,
           warnings: [...merge.warnings.list],
           errors: [...merge.errors],
+          scanned: budget.report(nextCursor !== null),
         };
       } finally {
         await merge.close();
@@ -215,7 +283,7 @@ export function createOrderClient(settings: OrderClientSettings): OrderClient {
     },
 
     async get(key, options = {}) {
-      const parsed = parseOrderKey(key);
+      const parsed = typeof key === 'string' ? parseOrderKey(key) : undefined;
       if (!parsed) {
         throw new InvalidQueryError({
           issues: [
@@ -235,6 +303,13 @@ export function createOrderClient(settings: OrderClientSettings): OrderClient {
               message: `provider "${parsed.provider}" is not configured; configured: ${[...byId.keys()].join(', ')}`,
             },
           ],
+        });
+      }
+      const idProblem = orderIdProblem(parsed.id);
+      if (idProblem !== undefined) {
+        throw new InvalidQueryError({
+          provider: provider.id,
+          issues: [{ field: 'key', message: `the order id ${idProblem}` }],
         });
       }
       return guard(provider, () => provider.getOrder(parsed.id, options));
@@ -289,6 +364,79 @@ interface MergeOptions {
   concurrency: number;
   pageSize: number | undefined;
   onWarning?: ((warning: Warning) => void) | undefined;
+  /** The `list` call's scan budget; none for `iterate`. */
+  budget?: ScanBudgetMeter | undefined;
+}
+
+/**
+ * Validates a scan budget.
+ * @throws ConfigurationError naming the bad setting.
+ */
+function checkScanBudget(
+  budget: ScanBudget | undefined,
+  setting: string,
+): Required<{ [K in keyof ScanBudget]: number }> {
+  const pageRequests = budget?.maxPageRequests ?? DEFAULT_SCAN_PAGE_REQUESTS;
+  const durationMs = budget?.maxDurationMs ?? DEFAULT_SCAN_DURATION_MS;
+  if (!Number.isInteger(pageRequests) || pageRequests < 1) {
+    throw new ConfigurationError({
+      setting: `${setting}.maxPageRequests`,
+      message: `${setting}.maxPageRequests must be a whole number of at least 1, got ${String(pageRequests)}`,
+    });
+  }
+  if (!Number.isFinite(durationMs) || durationMs < 0) {
+    throw new ConfigurationError({
+      setting: `${setting}.maxDurationMs`,
+      message: `${setting}.maxDurationMs must be a number of milliseconds of at least 0, got ${String(durationMs)}`,
+    });
+  }
+  return { maxPageRequests: pageRequests, maxDurationMs: durationMs };
+}
+
+/** Counts the page requests of one `list` call against its budget. */
+class ScanBudgetMeter {
+  private used = 0;
+  private readonly byProvider: Record<string, number> = {};
+  private readonly startedAt = Date.now();
+  /** True once a page was refused for lack of budget. */
+  isExhausted = false;
+
+  constructor(private readonly budget: { maxPageRequests: number; maxDurationMs: number }) {}
+
+  /**
+   * Takes one page request for a provider; false when the budget is spent. A provider's first
+   * page of the call is always granted, so every call makes progress on every provider.
+   */
+  take(provider: string): boolean {
+    const isFirst = this.byProvider[provider] === undefined;
+    if (
+      !isFirst &&
+      (this.used >= this.budget.maxPageRequests ||
+        Date.now() - this.startedAt >= this.budget.maxDurationMs)
+    ) {
+      this.isExhausted = true;
+      return false;
+    }
+    this.used += 1;
+    this.byProvider[provider] = (this.byProvider[provider] ?? 0) + 1;
+    return true;
+  }
+
+  /** `12 provider page requests (flexportal 12) in 840 ms`. */
+  describe(): string {
+    const parts = Object.entries(this.byProvider).map(
+      ([provider, count]) => `${provider} ${count}`,
+    );
+    return `${this.used} provider page request${this.used === 1 ? '' : 's'} (${parts.join(', ')}) in ${Date.now() - this.startedAt} ms`;
+  }
+
+  report(hasMore: boolean): ScanReport {
+    return {
+      pageRequests: this.used,
+      byProvider: { ...this.byProvider },
+      isBudgetExhausted: this.isExhausted && hasMore,
+    };
+  }
 }
 
 /**
@@ -314,37 +462,60 @@ class Merge {
     this.compare = orderComparator(query);
     const ids = providers.map((provider) => provider.id);
     this.binding = cursorBinding(query, ids);
-    const state: CompositeCursorState | undefined = query.cursor
-      ? decodeCompositeCursor(query.cursor, this.binding, ids, sortOf(query).field)
-      : undefined;
     const { cursor: _cursor, limit: _limit, ...baseQuery } = query;
+    const scans = new Map(providers.map((provider) => [provider.id, scanOf(baseQuery, provider)]));
+    const state: CompositeCursorState | undefined = query.cursor
+      ? decodeCompositeCursor(query.cursor, this.binding, ids, sortOf(query).field, (id, size) =>
+          this.pageSizeOf(size, byIdOf(providers, id), scans.get(id)),
+        )
+      : undefined;
     this.pageSize = state ? state.pageSize : (mergeOptions.pageSize ?? 0);
-    this.streams = providers.map(
-      (provider) =>
-        new ProviderStream(
-          provider,
-          this.providerQuery(baseQuery, provider),
-          sortOf(query),
-          state?.positions.get(provider.id),
-          {
-            ...options,
-            prefetch: mergeOptions.prefetch,
-            concurrency: mergeOptions.concurrency,
-          },
-          this.warnings,
-        ),
-    );
+    this.streams = providers.map((provider) => {
+      const scan = scans.get(provider.id);
+      // A provider no order of which can match is not asked at all (its plan says why).
+      if (scan?.isEmpty) this.warnings.add(scan.warnings);
+      const pageSize = this.pageSizeOf(this.pageSize, provider, scan);
+      return new ProviderStream(
+        provider,
+        pageSize === 0 ? baseQuery : { ...baseQuery, limit: pageSize },
+        sortOf(query),
+        scan?.isEmpty ? 'done' : state?.positions.get(provider.id),
+        {
+          ...options,
+          prefetch: mergeOptions.prefetch,
+          concurrency: mergeOptions.concurrency,
+        },
+        this.warnings,
+        mergeOptions.budget,
+      );
+    });
   }
 
-  /** The query one provider receives: its pages are the listing's page size, within its maximum. */
-  private providerQuery(baseQuery: OrderQuery, provider: OrderProvider): OrderQuery {
-    if (this.pageSize === 0) return baseQuery;
-    return { ...baseQuery, limit: Math.min(this.pageSize, provider.capabilities.maxPageSize) };
+  /**
+   * The page size one provider is asked for (0: its default): the listing's page size within the
+   * provider's maximum; the provider's largest page when it filters locally, because then most of
+   * a page may be dropped and small pages would multiply the requests. Derived from the query and
+   * the provider alone, so a resumed listing uses the same size its cursor's offsets refer to.
+   */
+  private pageSizeOf(
+    listingPageSize: number,
+    provider: OrderProvider | undefined,
+    scan: ProviderScan | undefined,
+  ): number {
+    if (!provider) return listingPageSize;
+    if (scan?.isLocalScan) return provider.capabilities.maxPageSize;
+    if (listingPageSize === 0) return 0;
+    return Math.min(listingPageSize, provider.capabilities.maxPageSize);
   }
 
-  /** The next order in merged order, or undefined when every provider is exhausted. */
+  /**
+   * The next order in merged order, or undefined when every provider is exhausted, or when a
+   * provider's stream stopped for lack of scan budget (its next order is unknown, so no other
+   * order can be known to come first).
+   */
   async next(): Promise<Order | undefined> {
     await this.fillHeads();
+    if (this.streams.some((stream) => stream.isPaused)) return undefined;
     let best: ProviderStream | undefined;
     for (const stream of this.streams) {
       const head = stream.peek();
@@ -408,6 +579,8 @@ class ProviderStream {
   private pendingSkip: number;
   /** True until the first page of a resumed stream is loaded and realigned. */
   private isResuming: boolean;
+  /** True once the call's scan budget refused this stream a page. */
+  isPaused = false;
 
   constructor(
     readonly provider: OrderProvider,
@@ -416,6 +589,7 @@ class ProviderStream {
     start: ProviderPosition | 'done' | undefined,
     private readonly options: PaginateOptions,
     private readonly warnings: WarningCollector,
+    private readonly budget?: ScanBudgetMeter | undefined,
   ) {
     this.isDone = start === 'done';
     const position = start === 'done' || start === undefined ? undefined : start;
@@ -428,7 +602,7 @@ class ProviderStream {
 
   /** True when the next order is not buffered and more may come. */
   needsPage(): boolean {
-    if (this.isDone || this.hasFailed) return false;
+    if (this.isDone || this.hasFailed || this.isPaused) return false;
     return this.buffer === undefined || this.index >= this.buffer.length;
   }
 
@@ -437,6 +611,10 @@ class ProviderStream {
     while (this.needsPage()) {
       if (this.buffer !== undefined && this.nextCursor === null) {
         this.isDone = true;
+        return;
+      }
+      if (this.budget && !this.budget.take(this.provider.id)) {
+        this.isPaused = true;
         return;
       }
       this.iterator ??= walkPages(
@@ -518,4 +696,39 @@ class ProviderStream {
     }
     return skip;
   }
+}
+
+/** What the merge needs to know of a provider's plan for the query. */
+interface ProviderScan {
+  /** True when no order of the provider can match: it is not asked. */
+  isEmpty: boolean;
+  /** True when the provider filters some of the query locally (pages may come back thinned). */
+  isLocalScan: boolean;
+  /** The plan's warnings (reported for a provider that is not asked). */
+  warnings: readonly Warning[];
+}
+
+/**
+ * Plans the query against a provider the way the provider will. A query the provider refuses (a
+ * sort it lacks) gives no scan: the provider itself reports that when asked.
+ */
+function scanOf(query: OrderQuery, provider: OrderProvider): ProviderScan | undefined {
+  try {
+    const plan = planQuery(query, {
+      provider: provider.id,
+      capabilities: provider.capabilities,
+      statusMap: provider.statusMap,
+    });
+    return {
+      isEmpty: plan.isEmpty,
+      isLocalScan: plan.emulatedFilters.length > 0,
+      warnings: plan.warnings,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function byIdOf(providers: readonly OrderProvider[], id: string): OrderProvider | undefined {
+  return providers.find((provider) => provider.id === id);
 }

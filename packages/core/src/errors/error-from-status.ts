@@ -83,7 +83,7 @@ export function errorFromProviderResponse(input: ProviderErrorInput): ProviderAp
       return new RateLimitError({ ...options, retryAfterMs: input.retryAfterMs });
     case 'unavailable':
     case 'server':
-      return new ProviderUnavailableError(options);
+      return new ProviderUnavailableError({ ...options, retryAfterMs: input.retryAfterMs });
     default:
       return new ProviderApiError({ ...options, kind });
   }

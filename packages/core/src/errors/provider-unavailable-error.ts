@@ -7,10 +7,13 @@ const marker = Symbol.for('orderbridge.error.ProviderUnavailableError');
 export class ProviderUnavailableError extends ProviderApiError {
   protected readonly [marker] = true;
   override readonly code: string = 'provider_unavailable';
+  /** How long the provider asked to wait (`Retry-After` on a 503), in milliseconds, when it said so. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(options: ProviderApiErrorOptions) {
+  constructor(options: ProviderApiErrorOptions & { retryAfterMs?: number | undefined }) {
     super({ ...options, kind: 'unavailable' });
     this.name = 'ProviderUnavailableError';
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   /** True for any `ProviderUnavailableError`, across package copies. */

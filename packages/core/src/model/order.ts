@@ -129,6 +129,24 @@ export function orderKey(provider: string, id: string): string {
   return `${provider}:${id}`;
 }
 
+/**
+ * Why a provider order id is unusable in a request path, or undefined when it is fine. An id is
+ * put into a URL path segment: `.` and `..` would be resolved away by URL normalisation (turning
+ * `GET /v1/orders/..` into a request for the API root), and `/` or control characters would change
+ * the path or the request line, so such ids are refused before any request is sent.
+ */
+export function orderIdProblem(id: string): string | undefined {
+  if (id.trim() === '') return 'must not be empty';
+  if (id === '.' || id === '..') return 'must not be "." or ".."';
+  if (id.includes('/')) return 'must not contain "/"';
+  for (const character of id) {
+    const code = character.codePointAt(0)!;
+    // C0 controls, DEL and C1 controls.
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return 'must not contain control characters';
+  }
+  return undefined;
+}
+
 /** Splits an order key at its first `:` into provider id and order id; undefined when malformed. */
 export function parseOrderKey(key: string): { provider: string; id: string } | undefined {
   const separator = key.indexOf(':');

@@ -12,6 +12,16 @@ export type WarningCode =
   | 'invalid-record'
   /** A requested page size was larger than the provider allows and was reduced. */
   | 'limit-clamped'
+  /**
+   * A filter on a field the provider's orders never carry (FlexFactor has no customer id): no
+   * order of that provider can match, so it was not asked.
+   */
+  | 'filter-never-matches'
+  /**
+   * A `list` call used up its scan budget (provider page requests or time) while filtering
+   * locally: the page holds what was found so far and `nextCursor` continues the scan.
+   */
+  | 'scan-budget-exhausted'
   /** Anything else a provider wants to say. */
   | 'other';
 

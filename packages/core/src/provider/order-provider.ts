@@ -20,6 +20,12 @@ export interface ProviderCapabilities {
   readonly statusFilterValues: 'none' | 'one' | 'many';
   /** Sort fields the API can order by, in both directions. A query sorted otherwise is refused. */
   readonly sorts: readonly SortField[];
+  /**
+   * Filters on fields this provider's orders never carry (FlexFactor has no customer id): a query
+   * with one of them matches none of its orders, so core answers it empty without a request.
+   * Optional; absent means every field may match.
+   */
+  readonly neverMatchingFilters?: readonly FilterField[] | undefined;
   /** Page size used when a query names none. */
   readonly defaultPageSize: number;
   /** Largest page the API serves; larger `limit`s are reduced, with a warning. */

@@ -80,6 +80,9 @@ export function planQuery(query: OrderQuery, context: PlanContext): QueryPlan {
   const warnings: Warning[] = [];
   const emulated: FilterField[] = [];
   const pushed = new Set<FilterField>();
+  const neverMatching = (capabilities.neverMatchingFilters ?? []).filter(
+    (field) => query[field] !== undefined,
+  );
   const emulate = (field: FilterField, reason: string) => {
     emulated.push(field);
     warnings.push({
@@ -106,7 +109,11 @@ export function planQuery(query: OrderQuery, context: PlanContext): QueryPlan {
     emulate(dimension, statusPlan.reasons.get(dimension) ?? '');
 
   for (const field of FILTER_FIELDS) {
-    if (STATUS_DIMENSIONS.includes(field as StatusDimension) || query[field] === undefined)
+    if (
+      STATUS_DIMENSIONS.includes(field as StatusDimension) ||
+      query[field] === undefined ||
+      neverMatching.includes(field)
+    )
       continue;
     if (capabilities.filters.includes(field)) {
       pushed.add(field);
@@ -128,13 +135,22 @@ export function planQuery(query: OrderQuery, context: PlanContext): QueryPlan {
     }
   }
 
+  for (const field of neverMatching) {
+    warnings.push({
+      code: 'filter-never-matches',
+      provider,
+      field,
+      message: `${provider} orders carry no ${field}; the ${field} filter matches none of them, so ${provider} was not asked`,
+    });
+  }
+
   const bound = earlyStop ? query[earlyStop] : undefined;
   return {
     query,
     sort,
     pageSize,
     statusCodes: statusPlan.codes,
-    isEmpty: statusPlan.isEmpty,
+    isEmpty: statusPlan.isEmpty || neverMatching.length > 0,
     pushedFilters: pushed,
     emulatedFilters: emulated,
     earlyStop,

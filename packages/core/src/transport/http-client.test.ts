@@ -127,6 +127,18 @@ describe('createHttpClient', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('keeps the Retry-After of a 503 on ProviderUnavailableError', async () => {
+    server = await startTestServer((_request, response) =>
+      sendJson(response, 503, {}, { 'retry-after': '120' }),
+    );
+    const error = await client({ retry: { maxRetryAfterMs: 5_000 } })
+      .request({ path: 'x' })
+      .catch((caught) => caught);
+    expect(ProviderUnavailableError.isInstance(error)).toBe(true);
+    expect(error.retryAfterMs).toBe(120_000);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('times out a hung server with TimeoutError', async () => {
     server = await startTestServer(() => {
       // never answers

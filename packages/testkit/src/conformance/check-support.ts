@@ -134,7 +134,10 @@ export function assertTypedError<T extends OrderBridgeError>(
 export function hasLocalWorkWarning(warnings: readonly Warning[], field: string): boolean {
   return warnings.some(
     (warning) =>
-      (warning.code === 'filter-emulated' || warning.code === 'early-stop') &&
+      (warning.code === 'filter-emulated' ||
+        warning.code === 'early-stop' ||
+        // A field the provider's orders never carry: answered empty without a request.
+        warning.code === 'filter-never-matches') &&
       warning.field === field,
   );
 }

@@ -71,7 +71,7 @@ export async function checkEmulatedFilter(
       throw new ConformanceError({
         finding: `page walk of ${describeQuery(result.query)} reported no filter-emulated or early-stop warning for ${field} (warnings: ${codes.join(', ') || 'none'})`,
         promise:
-          'a filter the provider does not push down is reported as a filter-emulated (or early-stop) warning',
+          'a filter the provider does not push down is reported as a filter-emulated, early-stop or filter-never-matches warning',
       });
     }
   }

@@ -137,7 +137,7 @@ export function describeCliExport(): void {
       expect(result.stderr).toMatch(/503/);
     });
 
-    it('schema drift: bad records reported by id and path, the rest exported; --strict exits 1 naming one', async () => {
+    it('schema drift: bad records reported by id and path and counted in the summary and checkpoint, the rest exported; --strict exits 1 naming one', async () => {
       const portal = sandbox.control.flexportal;
       const factor = sandbox.control.flexfactor;
       const unknownStatus = await portal.insert({ status: 'on_backorder' });
@@ -147,8 +147,15 @@ export function describeCliExport(): void {
       const invalid = [`flexportal:${noCustomer.orderId}`, `flexfactor:${wordAmount.id}`];
       try {
         const output = file('drift.ndjson');
-        const result = await run(exportArgs(output), 'drift');
+        const checkpoint = file('drift.checkpoint.json');
+        const result = await run(exportArgs(output, ['--checkpoint', checkpoint]), 'drift');
         expect(result.code, result.stderr).toBe(0);
+        // Exit 0 without --strict, but never silently: the summary and the checkpoint count them.
+        expect(result.stderr).toContain(
+          `; ${invalid.length} records failed validation and were not exported`,
+        );
+        const saved = JSON.parse(read(checkpoint, 'drift checkpoint')) as Record<string, unknown>;
+        expect(saved).toMatchObject({ complete: true, recordsDropped: invalid.length });
         const orders = exportedOrders(read(output, 'drift'));
         const keys = orders.map((order) => order.key);
         const added = [`flexportal:${unknownStatus.orderId}`, `flexfactor:${shipped.id}`];

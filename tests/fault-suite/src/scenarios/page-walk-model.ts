@@ -10,6 +10,7 @@ import type { FlexFactorProvider } from '@orderbridge/flexfactor';
 import type { Sandbox } from '@orderbridge/sandbox';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { runOptions } from '../support/run-options.js';
 import { flexFactorOn, flexFactorTruth, startSuiteSandbox } from '../support/suite-sandbox.js';
 
 /** Orders in the dataset, and the page size of the walk: small, so a walk has many pages. */
@@ -308,12 +309,6 @@ const TIE_AFTER_EMPTY_REALIGN_EXAMPLE: Scenario = {
     },
   ],
 };
-
-/** Runs with a fixed seed when FAULT_SUITE_SEED is set (to replay a reported counterexample). */
-function runOptions<T extends unknown[]>(numRuns: number, examples: T[] = []): fc.Parameters<T> {
-  const seed = process.env.FAULT_SUITE_SEED;
-  return seed === undefined ? { numRuns, examples } : { numRuns, examples, seed: Number(seed) };
-}
 
 /** Walks with core's `pages`, applying gap n after page n was handed to the caller. */
 async function walkWithCore(
