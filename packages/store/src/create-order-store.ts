@@ -1,10 +1,8 @@
 import { ConfigurationError, registerSecret, toQueryIssues } from '@orderbridge/core';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { KyselyOrderStore } from './kysely-order-store.js';
 import type { OrderStore } from './order-store.js';
 import { openPostgres } from './postgres/open-postgres.js';
-import type { StoreDatabase } from './schema/store-database.js';
 import { openSqlite } from './sqlite/open-sqlite.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 import { DATABASE_URL_VARIABLE, describeStoreUrl, parseStoreUrl } from './store-url.js';
@@ -55,18 +53,24 @@ export async function createOrderStore(settings: OrderStoreSettings = {}): Promi
     });
   }
   const location = parseStoreUrl(url);
-  let db: Kysely<StoreDatabase>;
+  let store: KyselyOrderStore;
   if (location.dialect === 'sqlite') {
-    db = openSqlite({ path: location.path, busyTimeoutMs: parsed.data.busyTimeoutMs ?? 5000 });
+    const { db, dialect } = openSqlite({
+      path: location.path,
+      busyTimeoutMs: parsed.data.busyTimeoutMs ?? 5000,
+    });
+    store = new KyselyOrderStore(db, 'sqlite', (sql, parameterLists) =>
+      dialect.runEach(sql, parameterLists),
+    );
   } else {
     // Masked in every error message from here on, whatever prints it.
     registerSecret(location.password);
-    db = openPostgres({
+    const db = openPostgres({
       connectionString: location.connectionString,
       maxConnections: parsed.data.maxConnections ?? 10,
     });
+    store = new KyselyOrderStore(db, 'postgres');
   }
-  const store = new KyselyOrderStore(db, location.dialect);
   try {
     if (parsed.data.migrate !== false) await store.migrate();
     else await store.migrations(); // still proves the database can be reached

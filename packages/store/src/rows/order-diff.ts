@@ -1,6 +1,6 @@
 import type { Order } from '@orderbridge/core';
 import type { OrderDiff } from '../order-store.js';
-import { canonicalJson } from './canonical-content.js';
+import { canonicalJson } from './order-content.js';
 
 type Content = Omit<Order, 'raw'>;
 
@@ -17,7 +17,7 @@ const DETAILED_FIELDS = [
 /**
  * What changed between two versions of an order: the move of each status dimension, the raw
  * status, the totals and fulfilment progress when they differ, and the names of every top-level
- * field that differs (sorted). Equality is canonical-JSON equality, the same as the content hash.
+ * field that differs (sorted). Fields are compared as canonical (key-sorted) JSON.
  */
 export function orderDiff(before: Content, after: Content, reappeared: boolean): OrderDiff {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);

@@ -1,6 +1,6 @@
 import { currencyExponent, type Money, ORDER_STATUSES, type Order } from '@orderbridge/core';
 import type { OrdersTable } from '../schema/store-database.js';
-import type { CanonicalContent } from './canonical-content.js';
+import type { OrderContent } from './order-content.js';
 
 /** Separates the fields of `search_text`, so a needle never matches across two of them. */
 export const SEARCH_SEPARATOR = '\u001f';
@@ -77,11 +77,7 @@ export interface RowContext {
 }
 
 /** The row of an order, with `first_seen_at` and `last_changed_at` set to the observation time. */
-export function orderRow(
-  order: Order,
-  canonical: CanonicalContent,
-  context: RowContext,
-): OrdersTable {
+export function orderRow(order: Order, content: OrderContent, context: RowContext): OrdersTable {
   const total = totalSortValue(order.totals.total);
   return {
     scope: context.scope,
@@ -102,8 +98,8 @@ export function orderRow(
     customer_id: order.customer?.id ?? null,
     merchant_id: order.merchant?.id ?? null,
     search_text: searchText(order),
-    document: canonical.json,
-    content_hash: canonical.hash,
+    document: content.json,
+    content_hash: content.hash,
     first_seen_at: context.observedAt,
     last_seen_at: context.observedAt,
     last_changed_at: context.observedAt,

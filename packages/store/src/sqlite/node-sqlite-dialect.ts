@@ -36,6 +36,17 @@ export class NodeSqliteDialect extends SqliteDialect {
     this.#database = wrapped;
   }
 
+  /**
+   * Runs one statement once per parameter list, synchronously, on the dialect's connection. Only
+   * for use inside a transaction Kysely holds (which has the connection): it skips Kysely's
+   * per-query path (an async round through its executor, about 10 µs), which measured more than
+   * the insert itself for the store's per-row inserts.
+   */
+  runEach(sql: string, parameterLists: ReadonlyArray<ReadonlyArray<unknown>>): void {
+    const statement = this.#database.prepare(sql);
+    for (const parameters of parameterLists) statement.run(parameters);
+  }
+
   override createDriver(): Driver {
     return new ImmediateTransactionDriver({ database: this.#database });
   }

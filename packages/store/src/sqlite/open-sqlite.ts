@@ -20,11 +20,18 @@ export interface SqliteOptions {
  *   append to the log;
  * - synchronous=NORMAL: with WAL, a commit survives a crash of the process (SIGKILL) and the
  *   database is never corrupted; only a power loss can roll back the last commits;
+ * - a checkpoint every 10,000 WAL pages (about 40 MB) instead of SQLite's 1,000: a checkpoint
+ *   copies the log into the database and syncs it to disk, and with one commit per batch of 100
+ *   orders the default checkpointed every few batches, which measured about half of the time of
+ *   a sync; the log file is cut back to 64 MB after a checkpoint;
  * - foreign keys on, and a busy timeout, so a second process waits for the lock instead of
  *   failing at once.
  * @throws StoreUnavailableError when the file cannot be created or opened.
  */
-export function openSqlite(options: SqliteOptions): Kysely<StoreDatabase> {
+export function openSqlite(options: SqliteOptions): {
+  db: Kysely<StoreDatabase>;
+  dialect: NodeSqliteDialect;
+} {
   const inMemory = options.path === ':memory:';
   let database: DatabaseSync | undefined;
   try {
@@ -33,6 +40,8 @@ export function openSqlite(options: SqliteOptions): Kysely<StoreDatabase> {
     database.exec(`pragma busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
     if (!inMemory) database.exec('pragma journal_mode = wal');
     database.exec('pragma synchronous = normal');
+    database.exec('pragma wal_autocheckpoint = 10000');
+    database.exec('pragma journal_size_limit = 67108864');
     database.exec('pragma foreign_keys = on');
   } catch (error) {
     database?.close();
@@ -41,5 +50,6 @@ export function openSqlite(options: SqliteOptions): Kysely<StoreDatabase> {
       cause: error,
     });
   }
-  return new Kysely<StoreDatabase>({ dialect: new NodeSqliteDialect(database) });
+  const dialect = new NodeSqliteDialect(database);
+  return { db: new Kysely<StoreDatabase>({ dialect }), dialect };
 }
