@@ -191,6 +191,32 @@ export function describeOrderStoreContract(
         expect(stored?.contentHash).toMatch(/^[0-9a-f]{64}$/);
       });
 
+      it('logs nothing when only the key order of the document differs', async () => {
+        const { store } = await fresh();
+        const order = makeOrder('alpha', '1');
+        await store.applyBatch(batch([order]));
+        const reordered = Object.fromEntries(Object.entries(order).reverse()) as Order;
+        const customer = order.customer!;
+        reordered.customer = {
+          company: customer.company,
+          name: customer.name,
+          email: customer.email,
+          id: customer.id,
+        };
+        expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(order));
+        for (const runId of ['run-2', 'run-3']) {
+          expect(await store.applyBatch(batch([reordered], { runId }))).toEqual({
+            created: 0,
+            updated: 0,
+            unchanged: 1,
+          });
+        }
+        expect(await allChanges(store)).toHaveLength(1);
+        const stored = await store.getOrder(order.key);
+        expect(stored?.order).toEqual(order);
+        expect(stored?.lastChangedAt).toBe('2026-01-01T00:00:01.000Z');
+      });
+
       it('keeps the last copy of a key repeated inside one batch', async () => {
         const { store } = await fresh();
         const first = makeOrder('alpha', '1', { status: 'pending' });
