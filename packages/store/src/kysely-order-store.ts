@@ -825,6 +825,8 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   async close(): Promise<void> {
+    // SQLite's advice for a closing connection: refresh the planner's statistics where needed.
+    if (this.dialect === 'sqlite') await sql`pragma optimize`.execute(this.#db).catch(() => {});
     await this.#db.destroy();
   }
 }
