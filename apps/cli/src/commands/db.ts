@@ -1,6 +1,6 @@
 import type { MigrationState } from '@orderbridge/store';
 import { chooseRecordFormat } from '../output/output-format.js';
-import { chooseDatabase, describeDatabase, openStore } from '../store/open-store.js';
+import { chooseDatabase, openStore } from '../store/open-store.js';
 import type { CommandContext } from './command-context.js';
 import { loadConfig } from './order-options.js';
 import type { StoreFlags } from './sync-command.js';
@@ -9,19 +9,21 @@ import type { StoreFlags } from './sync-command.js';
 export async function runDbMigrate(context: CommandContext, flags: StoreFlags): Promise<void> {
   const format = chooseRecordFormat(flags.format, context.io.stdout);
   const config = await loadConfig(context);
-  const database = chooseDatabase(flags.database, config);
-  const store = await openStore(database, { cwd: context.io.cwd, migrate: false });
+  const { store, label } = await openStore(chooseDatabase(flags.database, config), {
+    cwd: context.io.cwd,
+    migrate: false,
+  });
   try {
     const applied = await store.migrate();
     if (format === 'table') {
       context.io.stdout.write(
         applied.length === 0
-          ? `${describeDatabase(database.url)} is up to date.\n`
-          : `Applied to ${describeDatabase(database.url)}:\n${applied.map((name) => `  ${name}\n`).join('')}`,
+          ? `${label} is up to date.\n`
+          : `Applied to ${label}:\n${applied.map((name) => `  ${name}\n`).join('')}`,
       );
       return;
     }
-    writeData(context, format, { database: describeDatabase(database.url), applied }, applied);
+    writeData(context, format, { database: label, applied }, applied);
   } finally {
     await store.close();
   }
@@ -31,8 +33,10 @@ export async function runDbMigrate(context: CommandContext, flags: StoreFlags): 
 export async function runDbStatus(context: CommandContext, flags: StoreFlags): Promise<void> {
   const format = chooseRecordFormat(flags.format, context.io.stdout);
   const config = await loadConfig(context);
-  const database = chooseDatabase(flags.database, config);
-  const store = await openStore(database, { cwd: context.io.cwd, migrate: false });
+  const { store, label } = await openStore(chooseDatabase(flags.database, config), {
+    cwd: context.io.cwd,
+    migrate: false,
+  });
   try {
     const migrations: MigrationState[] = await store.migrations();
     if (format === 'table') {
@@ -42,16 +46,11 @@ export async function runDbStatus(context: CommandContext, flags: StoreFlags): P
           `  ${migration.executedAt ? context.stdoutColors.green('applied') : context.stdoutColors.yellow('pending')}  ${migration.name}${migration.executedAt ? `  ${migration.executedAt}` : ''}`,
       );
       context.io.stdout.write(
-        `${describeDatabase(database.url)}: ${migrations.length - pending} applied, ${pending} pending\n${lines.join('\n')}\n`,
+        `${label}: ${migrations.length - pending} applied, ${pending} pending\n${lines.join('\n')}\n`,
       );
       return;
     }
-    writeData(
-      context,
-      format,
-      { database: describeDatabase(database.url), migrations },
-      migrations,
-    );
+    writeData(context, format, { database: label, migrations }, migrations);
   } finally {
     await store.close();
   }

@@ -7,7 +7,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { BORDERLESS } from '../output/order-table.js';
 import { chooseRecordFormat } from '../output/output-format.js';
 import { parseDurationFlag } from '../query/duration-flag.js';
-import { chooseDatabase, describeDatabase, openStore } from '../store/open-store.js';
+import { chooseDatabase, openStore } from '../store/open-store.js';
 import { createSyncProgress } from '../store/sync-progress.js';
 import type { CommandContext } from './command-context.js';
 import { loadConfig } from './order-options.js';
@@ -50,14 +50,16 @@ export async function runSync(context: CommandContext, flags: SyncFlags): Promis
   });
   let store: OrderStore | undefined;
   try {
-    store = await openStore(database, { cwd: context.io.cwd });
+    const opened = await openStore(database, { cwd: context.io.cwd });
+    store = opened.store;
+    const label = opened.label;
     const providers = session.providers.flatMap((provider) =>
       provider.instance ? [provider.instance] : [],
     );
     const { syncOrders } = await import('@orderbridge/store');
     context.note(
       context.stderrColors.dim(
-        `orderbridge: syncing ${providers.map((provider) => provider.id).join(', ')} into ${describeDatabase(database.url)}`,
+        `orderbridge: syncing ${providers.map((provider) => provider.id).join(', ')} into ${label}`,
       ),
     );
     let run = 0;
@@ -119,8 +121,9 @@ export async function runSync(context: CommandContext, flags: SyncFlags): Promis
 export async function runSyncStatus(context: CommandContext, flags: StoreFlags): Promise<void> {
   const format = chooseRecordFormat(flags.format, context.io.stdout);
   const config = await loadConfig(context);
-  const database = chooseDatabase(flags.database, config);
-  const store = await openStore(database, { cwd: context.io.cwd });
+  const { store, label } = await openStore(chooseDatabase(flags.database, config), {
+    cwd: context.io.cwd,
+  });
   try {
     const states = await store.syncStates();
     const rows = await Promise.all(
@@ -129,9 +132,7 @@ export async function runSyncStatus(context: CommandContext, flags: StoreFlags):
       ),
     );
     if (format === 'json') {
-      context.io.stdout.write(
-        `${JSON.stringify({ database: describeDatabase(database.url), providers: rows }, null, 2)}\n`,
-      );
+      context.io.stdout.write(`${JSON.stringify({ database: label, providers: rows }, null, 2)}\n`);
       return;
     }
     if (format === 'ndjson') {
@@ -139,9 +140,7 @@ export async function runSyncStatus(context: CommandContext, flags: StoreFlags):
       return;
     }
     if (rows.length === 0) {
-      context.note(
-        `No provider has been synced into ${describeDatabase(database.url)} yet. Run "orderbridge sync".`,
-      );
+      context.note(`No provider has been synced into ${label} yet. Run "orderbridge sync".`);
       return;
     }
     const colors = context.stdoutColors;

@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import type { OrderStore } from '@orderbridge/store';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import type { SettingSource } from '../config/setting-source.js';
@@ -26,23 +27,35 @@ export function chooseDatabase(
 }
 
 /**
- * Opens the store (applying pending migrations unless `migrate` is false). Loaded only here: the
- * store and its drivers are a module graph the live commands never need.
- * @throws ConfigurationError for a URL the store cannot use.
+ * Opens the store (applying pending migrations unless `migrate` is false). A relative SQLite path
+ * is relative to the command's working directory. Loaded only here: the store and its drivers are
+ * a module graph the live commands never need.
+ * @throws ConfigurationError for a URL the store cannot use; StoreUnavailableError when the
+ * database cannot be opened or reached.
  */
 export async function openStore(
   setting: DatabaseSetting,
   options: { cwd: string; migrate?: boolean },
-): Promise<OrderStore> {
-  const { createOrderStore } = await import('@orderbridge/store');
-  return createOrderStore({
-    url: setting.url,
-    baseDir: options.cwd,
-    migrate: options.migrate ?? true,
-  });
+): Promise<OpenedStore> {
+  const { createOrderStore, describeStoreUrl } = await import('@orderbridge/store');
+  const url = relativeTo(setting.url, options.cwd);
+  const store = await createOrderStore({ url, migrate: options.migrate ?? true });
+  return { store, label: describeStoreUrl(url) };
 }
 
-/** The URL with any password replaced by `***`, for messages. */
-export function describeDatabase(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+/** An open store and how to name it in messages (any password masked). */
+export interface OpenedStore {
+  store: OrderStore;
+  label: string;
+}
+
+/** `sqlite:./x.db` → `sqlite:<cwd>/x.db`; every other URL unchanged. */
+function relativeTo(url: string, cwd: string): string {
+  for (const prefix of ['sqlite:', 'file:']) {
+    if (!url.startsWith(prefix)) continue;
+    const path = url.slice(prefix.length);
+    if (path === '' || path === ':memory:' || path.startsWith('//') || isAbsolute(path)) return url;
+    return `${prefix}${resolve(cwd, path)}`;
+  }
+  return url;
 }

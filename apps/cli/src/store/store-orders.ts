@@ -4,7 +4,7 @@ import type { CommandContext } from '../commands/command-context.js';
 import type { OrderFlagValues } from '../commands/order-flags.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { UsageError } from '../errors/usage-error.js';
-import { chooseDatabase, describeDatabase, openStore } from './open-store.js';
+import { chooseDatabase, openStore } from './open-store.js';
 
 /**
  * Refuses `--database` on a live read, where it would silently do nothing.
@@ -28,10 +28,11 @@ export async function withStore<T>(
   flags: OrderFlagValues,
   read: (store: OrderStore, label: string) => Promise<T>,
 ): Promise<T> {
-  const database = chooseDatabase(flags.database, config);
-  const store = await openStore(database, { cwd: context.io.cwd });
+  const { store, label } = await openStore(chooseDatabase(flags.database, config), {
+    cwd: context.io.cwd,
+  });
   try {
-    return await read(store, describeDatabase(database.url));
+    return await read(store, label);
   } finally {
     await store.close();
   }

@@ -217,7 +217,7 @@ describe('syncOrders', () => {
     let failOn = 4;
     const provider = createMemoryProvider(seedOrders('shop', 50), {
       id: 'shop',
-      capabilities: { maxPageSize: 10 },
+      capabilities: { maxPageSize: 10, defaultPageSize: 10 },
       beforeCall: (call) => {
         if (call.operation === 'listOrders' && call.number === failOn) {
           throw new Error('connection reset by the test');
@@ -257,7 +257,7 @@ describe('syncOrders', () => {
     const controller = new AbortController();
     const provider = createMemoryProvider(seedOrders('shop', 30), {
       id: 'shop',
-      capabilities: { maxPageSize: 10 },
+      capabilities: { maxPageSize: 10, defaultPageSize: 10 },
       beforeCall: (call) => {
         if (call.operation === 'listOrders' && call.number === 2) controller.abort();
       },
