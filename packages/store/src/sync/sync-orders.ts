@@ -3,6 +3,7 @@ import {
   compareTimestamps,
   InvalidQueryError,
   isAbortError,
+  type Order,
   OrderBridgeError,
   type OrderProvider,
   pages,
@@ -49,6 +50,12 @@ export interface SyncOrdersOptions {
   pageSize?: number;
   /** Pages in flight for page-number providers (default 4). */
   concurrency?: number;
+  /**
+   * Orders per transaction (default 5000): pages are committed together, with the position after
+   * the last of them, once this many orders are read, every 2 s, at the end, and before a failure
+   * or an interruption is reported. A run killed outright re-reads at most this many orders.
+   */
+  commitEvery?: number;
   /** Stops every run between batches; an interrupted run resumes next time. */
   signal?: AbortSignal;
   /** Called after every committed batch and when a run starts or ends. */
@@ -84,6 +91,11 @@ export interface SyncResult {
   /** The failure, when `outcome` is `failed`. */
   error?: Error;
 }
+
+/** Orders committed per transaction at most (several provider pages); see `commitEvery`. */
+export const DEFAULT_COMMIT_EVERY = 5000;
+/** A transaction commits at least this often while pages keep arriving. */
+const COMMIT_INTERVAL_MS = 2000;
 
 const ZERO_COUNTS: SyncCounts = {
   fetched: 0,
@@ -243,30 +255,29 @@ async function walk(
       options.onWarning?.(warning);
     },
   });
-  for await (const page of listing) {
-    // A change-time walk is sorted newest change first: once a page reaches past the watermark
-    // (minus overlap), every later page holds only orders the store already has.
-    const reachesKnown =
-      plan.stopBefore !== null &&
-      page.orders.some(
-        (order) =>
-          order.updatedAt === null || compareTimestamps(order.updatedAt, plan.stopBefore ?? '') < 0,
-      );
-    const isLast = page.nextCursor === null || reachesKnown;
-    const counts = { ...progress.counts, fetched: progress.counts.fetched + page.orders.length };
+  const commitEvery = options.commitEvery ?? DEFAULT_COMMIT_EVERY;
+  // Pages read but not yet committed, and the position after the last of them.
+  let pending: Order[] = [];
+  let pendingPages = 0;
+  let pendingCursor = progress.cursor;
+  let pendingFetched = 0;
+  let totalCount: number | undefined;
+  let lastCommitAt = performance.now();
+  const commit = async () => {
+    if (pendingPages === 0) return;
+    const counts = { ...progress.counts, fetched: progress.counts.fetched + pendingFetched };
     const next: SyncProgress = {
       ...progress,
-      // The position after this page; a finished walk keeps its last cursor (finishRun clears it).
-      cursor: isLast ? progress.cursor : page.nextCursor,
+      cursor: pendingCursor,
       counts,
-      requests: progress.requests + 1,
+      requests: progress.requests + pendingPages,
     };
     const applied = await options.store.applyBatch({
       scope,
       provider: provider.id,
       runId: progress.runId,
       observedAt: now().toISOString(),
-      orders: page.orders,
+      orders: pending,
       progress: next,
     });
     progress = {
@@ -278,16 +289,54 @@ async function walk(
         unchanged: counts.unchanged + applied.unchanged,
       },
     };
+    pending = [];
+    pendingPages = 0;
+    pendingFetched = 0;
+    lastCommitAt = performance.now();
     options.onProgress?.({
       type: 'batch',
       provider: provider.id,
       counts: progress.counts,
       pages: progress.requests,
-      ...(page.totalCount !== undefined ? { totalCount: page.totalCount } : {}),
+      ...(totalCount !== undefined ? { totalCount } : {}),
     });
-    if (isLast) break;
-    if (options.signal?.aborted) break;
+  };
+  try {
+    for await (const page of listing) {
+      // A change-time walk is sorted newest change first: once a page reaches past the watermark
+      // (minus overlap), every later page holds only orders the store already has.
+      const reachesKnown =
+        plan.stopBefore !== null &&
+        page.orders.some(
+          (order) =>
+            order.updatedAt === null ||
+            compareTimestamps(order.updatedAt, plan.stopBefore ?? '') < 0,
+        );
+      const isLast = page.nextCursor === null || reachesKnown;
+      for (const order of page.orders) pending.push(order);
+      pendingPages += 1;
+      pendingFetched += page.orders.length;
+      // The position after this page; a finished walk keeps its last cursor (finishRun clears it).
+      if (!isLast) pendingCursor = page.nextCursor;
+      if (page.totalCount !== undefined) totalCount = page.totalCount;
+      // Several pages per transaction: every transaction rewrites the index pages it touched, so
+      // one per provider page would write each index page many times over.
+      if (
+        isLast ||
+        pending.length >= commitEvery ||
+        performance.now() - lastCommitAt >= COMMIT_INTERVAL_MS ||
+        options.signal?.aborted
+      ) {
+        await commit();
+      }
+      if (isLast || options.signal?.aborted) break;
+    }
+  } catch (error) {
+    // Keep what was read before the failure: the next run resumes after it.
+    await commit();
+    throw error;
   }
+  await commit();
   return progress;
 }
 

@@ -241,20 +241,25 @@ export function describeOrderStoreContract(
         expect(await store.countOrders()).toBe(0);
       });
 
-      it('writes the run progress with the batch', async () => {
+      it('writes the run progress with the batch, its counts including the batch', async () => {
         const { store, reopen } = await fresh();
+        await store.applyBatch(batch([makeOrder('alpha', '1')]));
         const progress = progressOf('run-1', {
           cursor: 'page-2',
-          counts: { ...NO_COUNTS, fetched: 2, created: 2 },
-          requests: 1,
+          counts: { ...NO_COUNTS, fetched: 3, created: 1 },
+          requests: 2,
           query: { status: ['processing'] },
         });
         await store.applyBatch(
-          batch([makeOrder('alpha', '1'), makeOrder('alpha', '2')], { progress }),
+          batch([makeOrder('alpha', '1'), makeOrder('alpha', '2'), makeOrder('alpha', '3')], {
+            progress,
+          }),
         );
-        expect((await store.syncState('default', 'alpha'))?.progress).toEqual(progress);
+        // The caller's counts come before the batch: the store adds what the batch did.
+        const written = { ...progress, counts: { ...progress.counts, created: 3, unchanged: 1 } };
+        expect((await store.syncState('default', 'alpha'))?.progress).toEqual(written);
         const again = await reopen();
-        expect((await again.syncState('default', 'alpha'))?.progress).toEqual(progress);
+        expect((await again.syncState('default', 'alpha'))?.progress).toEqual(written);
       });
     });
 
