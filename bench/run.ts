@@ -47,6 +47,10 @@ const SCENARIOS: Record<string, ScenarioEntry> = {
     load: async () => (await import('./scenarios/export-memory.ts')).exportMemory,
     needs: ['sandbox', 'sandboxBin', 'cliBin'],
   },
+  'store-sync': {
+    load: async () => (await import('./scenarios/store-sync.ts')).storeSync,
+    needs: ['core', 'flexfactor', 'sandbox', 'sandboxBin', 'cliBin', 'store'],
+  },
 };
 
 const RESULTS_DIR = new URL('./results/', import.meta.url);

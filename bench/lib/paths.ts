@@ -13,6 +13,7 @@ export const BUILT = {
   flexportal: `${REPO_ROOT}packages/flexportal/dist/index.js`,
   flexfactor: `${REPO_ROOT}packages/flexfactor/dist/index.js`,
   sandbox: `${REPO_ROOT}packages/sandbox/dist/index.js`,
+  store: `${REPO_ROOT}packages/store/dist/index.js`,
 } as const;
 
 /** The built files in `names` that are missing. */

@@ -7,6 +7,7 @@ import { createOrdersGetCommand } from './commands/orders-get-command.js';
 import { createOrdersListCommand } from './commands/orders-list-command.js';
 import { createProvidersCommand } from './commands/providers-command.js';
 import { createSandboxCommand } from './commands/sandbox-command.js';
+import { createDbCommand, createSyncCommand } from './commands/sync-command.js';
 import { parseIntegerFlag } from './query/integer-flag.js';
 import { CLI_VERSION } from './version.js';
 
@@ -96,6 +97,7 @@ Examples:
   $ orderbridge orders get flexportal:ord_8f2k1
   $ orderbridge orders export -o orders.ndjson --checkpoint orders.checkpoint.json
   $ orderbridge providers check
+  $ orderbridge sync && orderbridge orders list --source store
   $ orderbridge sandbox`,
     );
 
@@ -112,6 +114,8 @@ Examples:
   orders.addCommand(createOrdersGetCommand(action));
   orders.addCommand(createOrdersExportCommand(action));
   program.addCommand(createProvidersCommand(action));
+  program.addCommand(createSyncCommand(action));
+  program.addCommand(createDbCommand(action));
   program.addCommand(createSandboxCommand(action));
   configureTree(program);
   return program;

@@ -78,6 +78,7 @@ export {
 export type { Warning, WarningCode } from './model/warning.js';
 export {
   collect,
+  isAbortError,
   type PaginateOptions,
   pages,
   paginate,

@@ -139,7 +139,11 @@ export interface SyncBatch {
   /** ISO 8601 UTC time the batch was observed. */
   observedAt: string;
   orders: readonly Order[];
-  /** The run's progress after this batch (committed with it). */
+  /**
+   * The run's progress after this batch, committed with it. Its counts do not yet include this
+   * batch's outcome: the store adds the batch's created / updated / unchanged to `progress.counts`
+   * before writing, so a resumed run continues with exact counts.
+   */
   progress: SyncProgress;
 }
 
@@ -166,6 +170,7 @@ export interface FinishRun {
   watermark: string | null;
   /** Whether this run was a full sweep (moves `lastFullSweepAt`). */
   fullSweep: boolean;
+  /** The run's counts; `vanished` is recorded as the number this call marks. */
   counts: SyncCounts;
   requests: number;
 }
@@ -221,11 +226,14 @@ export interface OrderStore {
     provider: string,
     error: { message: string; code: string | null },
   ): Promise<void>;
+  /** One provider's sync state in a scope; null before anything was recorded for it. */
   syncState(scope: StoreScope, provider: string): Promise<SyncState | null>;
+  /** Every provider's sync state in a scope, or in every scope when none is given. */
   syncStates(scope?: StoreScope): Promise<SyncState[]>;
 
   getOrder(key: string, scope?: StoreScope): Promise<StoredOrder | null>;
   listOrders(query: StoreListQuery): Promise<StorePage>;
+  /** Orders held and not vanished, in a scope (default `default`), of one or every provider. */
   countOrders(scope?: StoreScope, provider?: string): Promise<number>;
   listChanges(query: ChangeQuery): Promise<ChangeEntry[]>;
 

@@ -6,6 +6,7 @@ import { describePageWalkModel } from './scenarios/page-walk-model.js';
 import { describeProviderDown } from './scenarios/provider-down.js';
 import { describeSchemaDrift } from './scenarios/schema-drift.js';
 import { describeServiceHttp } from './scenarios/service-http.js';
+import { describeSyncKills } from './scenarios/sync-kills.js';
 import { describeTokenExpiry } from './scenarios/token-expiry.js';
 import { describeTransportFaults } from './scenarios/transport-faults.js';
 
@@ -21,5 +22,6 @@ describeLibraryResume();
 describeForgedCursors();
 describeCliExport();
 describeServiceHttp();
+describeSyncKills();
 // Last: it searches everything the scenarios above collected.
 describeCanarySweep();

@@ -59,6 +59,21 @@ export function addOutputOptions(command: Command, formats: readonly OutputForma
     .option('--strict', 'fail on any record the provider sent that does not match its schema');
 }
 
+/** Adds `--source` and `--database` (reading from the order store instead of the providers). */
+export function addSourceOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--source <source>',
+        'live: ask the providers (default); store: read the order store that "orderbridge sync" fills',
+      ).choices(['live', 'store']),
+    )
+    .option(
+      '--database <url>',
+      'order store for --source store (default: $ORDERBRIDGE_DATABASE_URL, else sqlite:./orderbridge.db)',
+    );
+}
+
 /** The raw values of the shared order flags, as commander parses them. */
 export interface OrderFlagValues extends QueryFlagValues {
   /** `--provider`: only these provider ids. */
@@ -75,4 +90,8 @@ export interface OrderFlagValues extends QueryFlagValues {
   strict?: boolean | undefined;
   /** `--allow-partial` (true) / `--no-allow-partial` (false); undefined leaves the config default. */
   allowPartial?: boolean | undefined;
+  /** `--source live|store`. */
+  source?: 'live' | 'store' | undefined;
+  /** `--database URL` (with `--source store`). */
+  database?: string | undefined;
 }

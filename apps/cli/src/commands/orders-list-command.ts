@@ -2,7 +2,12 @@ import { Command } from 'commander';
 import { MAX_PAGE_SIZE } from '../query/page-size.js';
 import { DEFAULT_SCAN_PAGE_REQUESTS } from '../query/scan-budget.js';
 import type { ActionFactory } from './action.js';
-import { addOutputOptions, addQueryOptions, type OrderFlagValues } from './order-flags.js';
+import {
+  addOutputOptions,
+  addQueryOptions,
+  addSourceOptions,
+  type OrderFlagValues,
+} from './order-flags.js';
 
 /** Page size of `orders list` when neither `--limit` nor the config file sets one. */
 export const DEFAULT_LIST_LIMIT = 50;
@@ -38,6 +43,7 @@ export function createOrdersListCommand(action: ActionFactory): Command {
       'fail when a provider fails, even if the config file allows partial results',
     );
   addQueryOptions(command);
+  addSourceOptions(command);
   addOutputOptions(command, ['table', 'json', 'ndjson', 'csv']);
   command.addHelpText(
     'after',
@@ -53,6 +59,7 @@ Examples:
   $ orderbridge orders list --search "acme" --fields key,status,customer.email,totals.total
   $ orderbridge orders list --cursor <cursor from the previous page>
   $ orderbridge orders list --all --format csv > orders.csv
+  $ orderbridge orders list --source store --status processing   (after "orderbridge sync")
   $ orderbridge orders list --created-from 2024-03-01 --created-to 2024-03-31 --format json | jq '.orders | length'`,
   );
   return command.action(

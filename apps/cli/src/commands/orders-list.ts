@@ -1,11 +1,20 @@
-import { MAX_LIMIT } from '@orderbridge/core';
+import { MAX_LIMIT, type OrderQuery } from '@orderbridge/core';
+import type { ResolvedConfig } from '../config/resolve-config.js';
 import { InterruptedError } from '../errors/interrupted-error.js';
 import { UsageError } from '../errors/usage-error.js';
+import type { FieldPath } from '../output/order-fields.js';
 import { createOrderFormatter } from '../output/order-formatter.js';
+import type { OutputFormat } from '../output/output-format.js';
 import { createStreamSink } from '../output/output-sink.js';
 import { streamOrders } from '../output/stream-orders.js';
 import { parseIntegerFlag } from '../query/integer-flag.js';
 import { buildOrderQuery } from '../query/query-flags.js';
+import {
+  checkLiveOnly,
+  iterateStoredOrders,
+  listStoredOrders,
+  withStore,
+} from '../store/store-orders.js';
 import type { CommandContext } from './command-context.js';
 import {
   allowsPartial,
@@ -42,6 +51,11 @@ export async function runOrdersList(
     defaultLimit: flags.all ? MAX_LIMIT : (config.defaults.limit?.value ?? DEFAULT_LIST_LIMIT),
     command: COMMAND,
   });
+  if (flags.source === 'store') {
+    await listFromStore(context, config, flags, query, format, fields);
+    return;
+  }
+  checkLiveOnly(flags, COMMAND);
   const session = await openOrderSession(context, config, {
     only: flags.provider,
     allowPartial: allowsPartial(flags, config),
@@ -105,13 +119,60 @@ export async function runOrdersList(
     );
     await sink.close();
     if (format === 'table' && result.orders.length === 0) context.note('No orders match.');
-    if (result.nextCursor !== null) {
-      // The cursor is data the user needs for the next page, so it is printed even with --quiet.
-      context.io.stderr.write(`next cursor: ${result.nextCursor}\n`);
-      context.note(context.stderrColors.dim(`(--cursor ${result.nextCursor} for the next page)`));
-    }
+    printNextCursor(context, result.nextCursor);
     reportPartial(context, result.errors);
   } finally {
     await session.close();
   }
+}
+
+/** `--source store`: the same listing, read from the order store with keyset pagination. */
+async function listFromStore(
+  context: CommandContext,
+  config: ResolvedConfig,
+  flags: OrdersListFlags,
+  query: OrderQuery,
+  format: OutputFormat,
+  fields: FieldPath[] | undefined,
+): Promise<void> {
+  await withStore(context, config, flags, async (store) => {
+    const formatter = createOrderFormatter({
+      format,
+      fields,
+      redact: redacts(flags, config),
+      jsonShape: 'listing',
+      colors: context.stdoutColors,
+    });
+    const sink = createStreamSink(context.io.stdout);
+    await sink.write(formatter.header());
+    let written = 0;
+    let nextCursor: string | null = null;
+    if (flags.all) {
+      for await (const orders of iterateStoredOrders(
+        store,
+        query,
+        flags.provider,
+        context.io.interrupt,
+      )) {
+        await sink.write(formatter.orders(orders, written));
+        written += orders.length;
+      }
+    } else {
+      const page = await listStoredOrders(store, query, flags.provider);
+      await sink.write(formatter.orders(page.orders, 0));
+      written = page.orders.length;
+      nextCursor = page.nextCursor;
+    }
+    await sink.write(formatter.footer({ nextCursor, warnings: [], errors: [] }));
+    await sink.close();
+    if (format === 'table' && written === 0) context.note('No orders match in the store.');
+    printNextCursor(context, nextCursor);
+  });
+}
+
+function printNextCursor(context: CommandContext, nextCursor: string | null): void {
+  if (nextCursor === null) return;
+  // The cursor is data the user needs for the next page, so it is printed even with --quiet.
+  context.io.stderr.write(`next cursor: ${nextCursor}\n`);
+  context.note(context.stderrColors.dim(`(--cursor ${nextCursor} for the next page)`));
 }

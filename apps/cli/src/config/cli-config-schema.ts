@@ -19,6 +19,12 @@ export const cliDefaultsSchema = z.strictObject({
   redact: z.boolean({ error: 'must be true or false' }).optional(),
   /** Accept partial results by default (`--allow-partial`). */
   allowPartial: z.boolean({ error: 'must be true or false' }).optional(),
+  /**
+   * The order store of `sync`, `db` and `--source store` (`sqlite:./orderbridge.db`,
+   * `postgres://...`; a relative SQLite path is relative to the working directory). A URL with a
+   * password is better given as `ORDERBRIDGE_DATABASE_URL`.
+   */
+  database: z.string({ error: 'must be a database URL' }).min(1, 'must not be empty').optional(),
 });
 
 /**

@@ -61,6 +61,8 @@ export interface ResolvedConfig {
     redact?: Sourced<boolean> | undefined;
     /** Accept partial results by default (`defaults.allowPartial`). */
     allowPartial?: Sourced<boolean> | undefined;
+    /** The order store (`ORDERBRIDGE_DATABASE_URL`, else `defaults.database`). */
+    database?: Sourced<string> | undefined;
   };
 }
 
@@ -189,6 +191,14 @@ export async function resolveConfig(input: ResolveConfigInput): Promise<Resolved
     };
   } else if (fileDefaults.format !== undefined) {
     defaults.format = { value: fileDefaults.format, source: fileSource('format') };
+  }
+  if (env.ORDERBRIDGE_DATABASE_URL) {
+    defaults.database = {
+      value: env.ORDERBRIDGE_DATABASE_URL,
+      source: { kind: 'env', variable: 'ORDERBRIDGE_DATABASE_URL' },
+    };
+  } else if (fileDefaults.database !== undefined) {
+    defaults.database = { value: fileDefaults.database, source: fileSource('database') };
   }
   if (fileDefaults.limit !== undefined)
     defaults.limit = { value: fileDefaults.limit, source: fileSource('limit') };

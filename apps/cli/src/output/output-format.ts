@@ -24,3 +24,21 @@ export function parseOutputFormat(
     `${source}: "${value}" is not a supported format${closest ? ` (did you mean "${closest}"?)` : ''}. Allowed: ${allowed.join(', ')}.`,
   );
 }
+
+/** The formats of the commands that print records rather than orders (sync, db, providers). */
+export type RecordFormat = 'table' | 'json' | 'ndjson';
+
+/**
+ * `--format` of a command that prints records: the flag, else a table on a terminal and NDJSON in
+ * a pipe.
+ * @throws UsageError for a format other than table, json or ndjson.
+ */
+export function chooseRecordFormat(
+  flag: string | undefined,
+  stdout: { readonly isTTY?: boolean | undefined },
+): RecordFormat {
+  if (flag !== undefined) {
+    return parseOutputFormat(flag, '--format', ['table', 'json', 'ndjson']) as RecordFormat;
+  }
+  return stdout.isTTY ? 'table' : 'ndjson';
+}

@@ -1,0 +1,94 @@
+import { NotFoundError, type Order, type OrderQuery } from '@orderbridge/core';
+import type { OrderStore, StorePage } from '@orderbridge/store';
+import type { CommandContext } from '../commands/command-context.js';
+import type { OrderFlagValues } from '../commands/order-flags.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { UsageError } from '../errors/usage-error.js';
+import { chooseDatabase, openStore } from './open-store.js';
+
+/**
+ * Refuses `--database` on a live read, where it would silently do nothing.
+ * @throws UsageError
+ */
+export function checkLiveOnly(flags: OrderFlagValues, command: string): void {
+  if (flags.database !== undefined) {
+    throw new UsageError('--database only applies with --source store.', {
+      hint: `Add --source store to read the order store. Run "${command} --help" for usage.`,
+    });
+  }
+}
+
+/**
+ * Opens the store for a `--source store` read and runs `read` against it.
+ * @throws ConfigurationError for a database URL the store cannot use.
+ */
+export async function withStore<T>(
+  context: CommandContext,
+  config: ResolvedConfig,
+  flags: OrderFlagValues,
+  read: (store: OrderStore, label: string) => Promise<T>,
+): Promise<T> {
+  const { store, label } = await openStore(chooseDatabase(flags.database, config), {
+    cwd: context.io.cwd,
+  });
+  try {
+    return await read(store, label);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * One order from the store by key.
+ * @throws NotFoundError when the store does not hold it (say so, and how to fill the store).
+ */
+export function getStoredOrder(
+  context: CommandContext,
+  config: ResolvedConfig,
+  key: string,
+  provider: string,
+  flags: OrderFlagValues,
+): Promise<Order> {
+  return withStore(context, config, flags, async (store, label) => {
+    const stored = await store.getOrder(key);
+    if (!stored) {
+      throw new NotFoundError({
+        provider,
+        message: `Order ${key} is not in the order store (${label}). Run "orderbridge sync" to fill it, or drop --source store to ask ${provider}.`,
+      });
+    }
+    return stored.order;
+  });
+}
+
+/** One page of the store's orders matching the query (only `providers`, when given). */
+export function listStoredOrders(
+  store: OrderStore,
+  query: OrderQuery,
+  providers: readonly string[] | undefined,
+): Promise<StorePage> {
+  return store.listOrders({
+    query,
+    ...(providers && providers.length > 0 ? { providers } : {}),
+  });
+}
+
+/** Every order of the store matching the query, page after page (keyset pagination). */
+export async function* iterateStoredOrders(
+  store: OrderStore,
+  query: OrderQuery,
+  providers: readonly string[] | undefined,
+  signal: AbortSignal,
+): AsyncGenerator<Order[]> {
+  let cursor = query.cursor;
+  do {
+    signal.throwIfAborted();
+    const page = await listStoredOrders(
+      store,
+      cursor === undefined ? query : { ...query, cursor },
+      providers,
+    );
+    yield page.orders;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+}

@@ -1,0 +1,891 @@
+import { createHash } from 'node:crypto';
+import {
+  InvalidQueryError,
+  ORDER_STATUSES,
+  type Order,
+  type OrderQuery,
+  parseOrderQuery,
+  sortOf,
+} from '@orderbridge/core';
+import {
+  type Expression,
+  type Insertable,
+  type InsertQueryBuilder,
+  type InsertResult,
+  type Kysely,
+  type SqlBool,
+  sql,
+  type Transaction,
+} from 'kysely';
+import { Migrator } from 'kysely/migration';
+import {
+  decodeListingCursor,
+  encodeListingCursor,
+  type ListingBinding,
+  type ListingPosition,
+  SORT_COLUMNS,
+  type SortColumn,
+} from './listing/listing-cursor.js';
+import {
+  type BatchResult,
+  CHANGE_KINDS,
+  type ChangeEntry,
+  type ChangeKind,
+  type ChangeQuery,
+  DEFAULT_SCOPE,
+  type FinishRun,
+  type MigrationState,
+  type OrderDiff,
+  type OrderStore,
+  type StoredOrder,
+  type StoreListQuery,
+  type StorePage,
+  type StoreScope,
+  type SyncProgress,
+  type SyncState,
+} from './order-store.js';
+import { type OrderContent, orderContent } from './rows/order-content.js';
+import { orderDiff } from './rows/order-diff.js';
+import { orderRow, sortableTime, statusRank } from './rows/order-row.js';
+import type { OrdersTable, StoreDatabase, SyncStateTable } from './schema/store-database.js';
+import {
+  MIGRATION_LOCK_TABLE,
+  MIGRATION_TABLE,
+  type StoreDialect,
+  storeMigrationProvider,
+} from './schema/store-migrations.js';
+import { StoreUnavailableError } from './store-unavailable-error.js';
+
+/** Page size of `listOrders` when the query names none (the same as the order client's). */
+const DEFAULT_LIST_LIMIT = 50;
+/** Page size of `listChanges` when the query names none, and its largest. */
+const DEFAULT_CHANGE_LIMIT = 100;
+const MAX_CHANGE_LIMIT = 1000;
+/**
+ * Bound parameters per statement: SQLite allows 32,766 and PostgreSQL 65,535, so large batches
+ * are written in chunks of at most this many parameters.
+ */
+const MAX_PARAMETERS = 30_000;
+/** `store_meta` entry: the lifecycle vocabulary `status_rank` was computed with. */
+const STATUS_VOCABULARY = 'order_statuses';
+
+/**
+ * Advisory lock classes (PostgreSQL's two-key form, a key space of its own): one serialises the
+ * batches of one provider in one scope, the other the writers of one scope's change log.
+ */
+const PROVIDER_LOCK_CLASS = 0x4f42_0001;
+const CHANGE_LOG_LOCK_CLASS = 0x4f42_0002;
+
+/** Columns an upsert overwrites on an existing row: all but the key and `first_seen_at`. */
+const UPDATED_COLUMNS = [
+  'provider',
+  'order_id',
+  'status',
+  'status_rank',
+  'payment_status',
+  'fulfillment_status',
+  'provider_status_code',
+  'created_at',
+  'updated_at',
+  'currency',
+  'total_minor',
+  'total_value_units',
+  'total_value_fraction',
+  'customer_id',
+  'merchant_id',
+  'search_text',
+  'document',
+  'content_hash',
+  'last_seen_at',
+  'last_changed_at',
+  'last_seen_run',
+  'vanished_at',
+] as const satisfies ReadonlyArray<keyof OrdersTable>;
+
+type Executor = Kysely<StoreDatabase> | Transaction<StoreDatabase>;
+
+/** Array types of the columns that are not text, for PostgreSQL's `unnest` inserts. */
+const POSTGRES_COLUMN_TYPES: Readonly<Record<string, string>> = {
+  status_rank: 'integer',
+  total_minor: 'bigint',
+  total_value_units: 'bigint',
+  total_value_fraction: 'integer',
+  document: 'jsonb',
+  diff: 'jsonb',
+};
+
+/** The store's database seen without table types, for statements whose table is a variable. */
+type UntypedDatabase = Record<string, Record<string, unknown>>;
+type UntypedInsert = InsertQueryBuilder<UntypedDatabase, string, InsertResult>;
+
+/** Runs one SQL statement once per parameter list, inside the current transaction. */
+export type RunEach = (sql: string, parameterLists: ReadonlyArray<ReadonlyArray<unknown>>) => void;
+
+/** One order of a batch, ready to write. */
+interface PreparedOrder {
+  order: Order;
+  content: OrderContent;
+}
+
+/** A change row before it is written. */
+interface PendingChange {
+  key: string;
+  kind: ChangeKind;
+  diff: OrderDiff | null;
+}
+
+/**
+ * The `OrderStore` on Kysely, for both SQLite and PostgreSQL. Every query is built with Kysely and
+ * every value is a bound parameter; the few dialect differences (advisory locks, the substring
+ * function) are chosen by `dialect`.
+ */
+export class KyselyOrderStore implements OrderStore {
+  readonly dialect: StoreDialect;
+  readonly #db: Kysely<StoreDatabase>;
+  readonly #runEach: RunEach | undefined;
+  #migrator: Promise<Migrator> | undefined;
+
+  /**
+   * @param runEach SQLite only: runs a compiled statement once per parameter list on the
+   * connection of the current transaction (see `NodeSqliteDialect.runEach`).
+   */
+  constructor(db: Kysely<StoreDatabase>, dialect: StoreDialect, runEach?: RunEach) {
+    this.#db = db;
+    this.dialect = dialect;
+    this.#runEach = runEach;
+  }
+
+  /**
+   * Kysely's migrator, recording migrations in the schema the store's tables go to. On PostgreSQL
+   * that is the connection's current schema (the first of its `search_path`): Kysely looks for its
+   * tables in any schema unless told which, and would take another schema's for the store's own.
+   */
+  #getMigrator(): Promise<Migrator> {
+    this.#migrator ??= (async () => {
+      let schema: string | undefined;
+      if (this.dialect === 'postgres') {
+        const { rows } = await sql<{
+          schema: string | null;
+        }>`select current_schema() as schema`.execute(this.#db);
+        schema = rows[0]?.schema ?? undefined;
+        if (schema === undefined) {
+          throw new StoreUnavailableError({
+            message:
+              'The PostgreSQL connection has no current schema: no schema of its search_path exists',
+          });
+        }
+      }
+      return new Migrator({
+        db: this.#db,
+        provider: storeMigrationProvider(this.dialect),
+        migrationTableName: MIGRATION_TABLE,
+        migrationLockTableName: MIGRATION_LOCK_TABLE,
+        ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
+      });
+    })();
+    this.#migrator.catch(() => {
+      this.#migrator = undefined;
+    });
+    return this.#migrator;
+  }
+
+  async migrations(): Promise<MigrationState[]> {
+    const migrations = await (await this.#getMigrator()).getMigrations();
+    return migrations.map((migration) => ({
+      name: migration.name,
+      executedAt: migration.executedAt ? migration.executedAt.toISOString() : null,
+    }));
+  }
+
+  async migrate(): Promise<string[]> {
+    const { error, results = [] } = await (await this.#getMigrator()).migrateToLatest();
+    if (error !== undefined) {
+      const failed = results.find((result) => result.status === 'Error');
+      throw new StoreUnavailableError({
+        message: `The store's migration ${failed ? `"${failed.migrationName}" ` : ''}failed: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+        cause: error,
+      });
+    }
+    await this.#rankStatuses();
+    return results
+      .filter((result) => result.status === 'Success')
+      .map((result) => result.migrationName);
+  }
+
+  /**
+   * Keeps `status_rank` in step with core's lifecycle order. The rank is stored so the `status`
+   * sort is an index scan; when a newer core adds or reorders statuses, every row is re-ranked
+   * once, on the first open by that version.
+   */
+  async #rankStatuses(): Promise<void> {
+    const vocabulary = JSON.stringify(ORDER_STATUSES);
+    const stored = await this.#db
+      .selectFrom('store_meta')
+      .select('value')
+      .where('name', '=', STATUS_VOCABULARY)
+      .executeTakeFirst();
+    if (stored?.value === vocabulary) return;
+    await this.#db.transaction().execute(async (trx) => {
+      // Literal ranks (our own small integers): PostgreSQL would type bound ones as text here.
+      const ranks = ORDER_STATUSES.map(
+        (status) => sql`when ${status} then ${sql.lit(statusRank(status))}`,
+      );
+      await trx
+        .updateTable('orders')
+        .set({
+          status_rank: sql<number>`case ${sql.ref('status')} ${sql.join(ranks, sql` `)} else -1 end`,
+        })
+        .execute();
+      await trx
+        .insertInto('store_meta')
+        .values({ name: STATUS_VOCABULARY, value: vocabulary })
+        .onConflict((conflict) => conflict.column('name').doUpdateSet({ value: vocabulary }))
+        .execute();
+    });
+  }
+
+  async applyBatch(batch: Parameters<OrderStore['applyBatch']>[0]): Promise<BatchResult> {
+    const scope = batch.scope ?? DEFAULT_SCOPE;
+    // The last occurrence of a key wins: a provider listing that moved under a walk can repeat an
+    // order, and its later copy is the newer one.
+    const prepared = new Map<string, PreparedOrder>();
+    for (const order of batch.orders) {
+      if (order.provider !== batch.provider) {
+        throw new TypeError(
+          `applyBatch: order ${order.key} belongs to provider "${order.provider}", not "${batch.provider}"`,
+        );
+      }
+      prepared.delete(order.key);
+      prepared.set(order.key, { order, content: orderContent(order) });
+    }
+    const context = { scope, observedAt: batch.observedAt, runId: batch.runId };
+
+    return this.#db.transaction().execute(async (trx) => {
+      await this.#lockProvider(trx, scope, batch.provider);
+      const existing = new Map<string, { hash: string; vanished: boolean }>();
+      for (const chunk of chunks([...prepared.keys()], MAX_PARAMETERS)) {
+        const rows = await trx
+          .selectFrom('orders')
+          .select(['key', 'content_hash', 'vanished_at'])
+          .where('scope', '=', scope)
+          .where(this.#keyIn(chunk))
+          .execute();
+        for (const row of rows) {
+          existing.set(row.key, { hash: row.content_hash, vanished: row.vanished_at !== null });
+        }
+      }
+
+      const created: OrdersTable[] = [];
+      const written: OrdersTable[] = [];
+      const unchanged: string[] = [];
+      const changes: PendingChange[] = [];
+      const candidates: PreparedOrder[] = [];
+      for (const [key, entry] of prepared) {
+        const before = existing.get(key);
+        if (before === undefined) {
+          created.push(orderRow(entry.order, entry.content, context));
+          changes.push({ key, kind: 'created', diff: null });
+        } else if (before.hash !== entry.content.hash || before.vanished) {
+          candidates.push(entry);
+        } else {
+          unchanged.push(key);
+        }
+      }
+
+      // A different hash is a candidate change: the documents are compared field by field, and
+      // one whose only difference is key order is not a change (see `orderContent`); its new
+      // text and hash are stored so the next equal copy matches at once.
+      let updated = 0;
+      const rewritten: PreparedOrder[] = [];
+      if (candidates.length > 0) {
+        const previous = await this.#documents(
+          trx,
+          scope,
+          candidates.map((entry) => entry.order.key),
+        );
+        for (const entry of candidates) {
+          const key = entry.order.key;
+          const before = JSON.parse(previous.get(key) as string) as Omit<Order, 'raw'>;
+          const reappeared = existing.get(key)?.vanished === true;
+          const diff = orderDiff(before, entry.content.content, reappeared);
+          if (diff.fields.length === 0 && !reappeared) {
+            rewritten.push(entry);
+            unchanged.push(key);
+            continue;
+          }
+          written.push(orderRow(entry.order, entry.content, context));
+          changes.push({ key, kind: 'updated', diff });
+          updated++;
+        }
+      }
+
+      // New keys are plain inserts: no other writer can add them meanwhile (the provider lock on
+      // PostgreSQL, the exclusive transaction on SQLite), and an upsert's conflict check costs.
+      await this.#insertRows(trx, 'orders', created);
+      await this.#insertRows(trx, 'orders', written, UPDATED_COLUMNS);
+      for (const entry of rewritten) {
+        await trx
+          .updateTable('orders')
+          .set({ document: entry.content.json, content_hash: entry.content.hash })
+          .where('scope', '=', scope)
+          .where('key', '=', entry.order.key)
+          .execute();
+      }
+      for (const chunk of chunks(unchanged, MAX_PARAMETERS)) {
+        await trx
+          .updateTable('orders')
+          .set({ last_seen_at: batch.observedAt, last_seen_run: batch.runId })
+          .where('scope', '=', scope)
+          .where(this.#keyIn(chunk))
+          .execute();
+      }
+      await this.#logChanges(trx, scope, batch.provider, batch.observedAt, batch.runId, changes);
+      const result = { created: changes.length - updated, updated, unchanged: unchanged.length };
+      // The caller's counts do not include this batch yet: the position written with the batch
+      // must, so a run resumed from it reports exact totals.
+      const counts = batch.progress.counts;
+      await this.#writeProgress(trx, scope, batch.provider, {
+        ...batch.progress,
+        counts: {
+          ...counts,
+          created: counts.created + result.created,
+          updated: counts.updated + result.updated,
+          unchanged: counts.unchanged + result.unchanged,
+        },
+      });
+      return result;
+    });
+  }
+
+  /**
+   * Inserts rows the fastest way the dialect offers; with `updateOnConflict`, a row whose
+   * (scope, key) exists overwrites those columns instead.
+   * - SQLite: one single-row statement, compiled by Kysely once and run for each row through
+   *   `runEach` (one prepared statement, the insert floor's own method; multi-row VALUES
+   *   measured slower).
+   * - PostgreSQL: one statement per batch whatever its size, `insert … select * from unnest($1,
+   *   $2, …)` with one array parameter per column: the server parses and plans 26 parameters
+   *   instead of 26 per row, and the text is the same for every batch.
+   */
+  async #insertRows<Table extends 'orders' | 'changes'>(
+    trx: Transaction<StoreDatabase>,
+    table: Table,
+    rows: ReadonlyArray<Insertable<StoreDatabase[Table]>>,
+    updateOnConflict?: readonly string[],
+  ): Promise<void> {
+    const [first] = rows;
+    if (first === undefined) return;
+    const columns = Object.keys(first) as Array<keyof typeof first & string>;
+    // Kysely's types cannot follow a table chosen at run time; the rows are typed by the caller.
+    const untyped = trx as unknown as Kysely<UntypedDatabase>;
+    const into: string = table;
+    const withConflict = (query: UntypedInsert): UntypedInsert =>
+      updateOnConflict === undefined
+        ? query
+        : query.onConflict((conflict) =>
+            conflict.columns(['scope', 'key']).doUpdateSet((eb) => {
+              const set: Record<string, unknown> = {};
+              for (const column of updateOnConflict) set[column] = eb.ref(`excluded.${column}`);
+              return set;
+            }),
+          );
+
+    if (this.#runEach === undefined) {
+      const arrays = columns.map(
+        (column) =>
+          sql`${rows.map((row) => row[column])}::${sql.raw(POSTGRES_COLUMN_TYPES[column] ?? 'text')}[]`,
+      );
+      await withConflict(
+        untyped
+          .insertInto(into)
+          .columns(columns)
+          .expression(sql`select * from unnest(${sql.join(arrays)})`),
+      ).execute();
+      return;
+    }
+    const compiled = withConflict(
+      untyped.insertInto(into).values(first as Record<string, unknown>),
+    ).compile();
+    // Kysely binds an inserted row's values in the order of its keys; checked once, so a change
+    // in Kysely could never bind a value to the wrong column.
+    if (
+      compiled.parameters.length !== columns.length ||
+      columns.some((column, index) => compiled.parameters[index] !== first[column])
+    ) {
+      throw new Error("The store cannot reuse Kysely's insert statement: parameters out of order");
+    }
+    this.#runEach(
+      compiled.sql,
+      rows.map((row) => columns.map((column) => row[column])),
+    );
+  }
+
+  /**
+   * `key` is one of `keys`: on PostgreSQL `key = any($1)` with one array parameter (one plan
+   * whatever the count), on SQLite `key in (?, ?, …)`.
+   */
+  #keyIn(keys: readonly string[]): Expression<SqlBool> {
+    return this.dialect === 'postgres'
+      ? sql<SqlBool>`${sql.ref('key')} = any(${keys}::text[])`
+      : sql<SqlBool>`${sql.ref('key')} in (${sql.join(keys)})`;
+  }
+
+  /** The stored documents of some keys of a scope, by key. */
+  async #documents(
+    executor: Executor,
+    scope: string,
+    keys: readonly string[],
+  ): Promise<Map<string, string>> {
+    const documents = new Map<string, string>();
+    for (const chunk of chunks(keys, MAX_PARAMETERS)) {
+      const rows = await executor
+        .selectFrom('orders')
+        .select(['key', 'document'])
+        .where('scope', '=', scope)
+        .where(this.#keyIn(chunk))
+        .execute();
+      for (const row of rows) documents.set(row.key, row.document);
+    }
+    return documents;
+  }
+
+  /**
+   * Serialises writers of one provider in one scope on PostgreSQL, so two concurrent syncs of the
+   * same provider cannot both read a key as new and both log it `created` (READ COMMITTED lets
+   * each see only what was committed before its read). SQLite needs nothing: `BEGIN IMMEDIATE`
+   * already makes every write transaction exclusive.
+   */
+  async #lockProvider(trx: Transaction<StoreDatabase>, scope: string, provider: string) {
+    if (this.dialect !== 'postgres') return;
+    await sql`select pg_advisory_xact_lock(${PROVIDER_LOCK_CLASS}, ${lockKey(`${scope}\u0000${provider}`)})`.execute(
+      trx,
+    );
+  }
+
+  /**
+   * Appends change-log entries. On PostgreSQL a transaction-scoped advisory lock on the scope's
+   * change log is taken first and held until commit. Why: `seq` comes from a sequence when the
+   * row is inserted, not when it commits, so without the lock transaction A could take seq 10,
+   * B seq 11, and B commit first; a feed reader that read `seq > 9` then would see 11, move its
+   * position past it, and never see 10. With the lock, whoever inserts change rows into a scope
+   * has every earlier inserter's transaction committed (or rolled back), so seq order is commit
+   * order within a scope, which is what a reader of `seq > N` relies on. The lock is taken as late
+   * as possible (the rest of the batch is already written) so it is held only for the tail.
+   * SQLite commits one write transaction at a time, so its order is commit order already.
+   */
+  async #logChanges(
+    trx: Transaction<StoreDatabase>,
+    scope: string,
+    provider: string,
+    observedAt: string,
+    runId: string,
+    changes: readonly PendingChange[],
+  ): Promise<void> {
+    if (changes.length === 0) return;
+    if (this.dialect === 'postgres') {
+      await sql`select pg_advisory_xact_lock(${CHANGE_LOG_LOCK_CLASS}, ${lockKey(scope)})`.execute(
+        trx,
+      );
+    }
+    const rows = changes.map((change) => ({
+      scope,
+      key: change.key,
+      provider,
+      kind: change.kind,
+      diff: change.diff === null ? null : JSON.stringify(change.diff),
+      observed_at: observedAt,
+      run_id: runId,
+    }));
+    await this.#insertRows(trx, 'changes', rows);
+  }
+
+  async #writeProgress(
+    executor: Executor,
+    scope: string,
+    provider: string,
+    progress: SyncProgress,
+  ): Promise<void> {
+    const json = JSON.stringify(progress);
+    await executor
+      .insertInto('sync_state')
+      .values({ ...emptySyncState(scope, provider), progress: json })
+      .onConflict((conflict) =>
+        conflict.columns(['scope', 'provider']).doUpdateSet({ progress: json }),
+      )
+      .execute();
+  }
+
+  async beginRun(scope: StoreScope, provider: string, progress: SyncProgress): Promise<void> {
+    await this.#writeProgress(this.#db, scope, provider, progress);
+  }
+
+  async finishRun(finish: FinishRun): Promise<number> {
+    const scope = finish.scope ?? DEFAULT_SCOPE;
+    return this.#db.transaction().execute(async (trx) => {
+      await this.#lockProvider(trx, scope, finish.provider);
+      let vanishedKeys: string[] = [];
+      if (finish.vanishedRange !== undefined) {
+        const range = finish.vanishedRange;
+        let update = trx
+          .updateTable('orders')
+          .set({ vanished_at: finish.finishedAt })
+          .where('scope', '=', scope)
+          .where('provider', '=', finish.provider)
+          .where('vanished_at', 'is', null)
+          .where('last_seen_run', '<>', finish.runId)
+          .where('created_at', '<=', sortableTime(range.to));
+        if (range.from !== undefined) {
+          update = update.where('created_at', '>=', sortableTime(range.from));
+        }
+        const rows = await update.returning('key').execute();
+        vanishedKeys = rows.map((row) => row.key).sort();
+        await this.#logChanges(
+          trx,
+          scope,
+          finish.provider,
+          finish.finishedAt,
+          finish.runId,
+          vanishedKeys.map((key) => ({ key, kind: 'vanished', diff: null })),
+        );
+      }
+
+      const current = await trx
+        .selectFrom('sync_state')
+        .selectAll()
+        .where('scope', '=', scope)
+        .where('provider', '=', finish.provider)
+        .executeTakeFirst();
+      const progress = current?.progress ? (JSON.parse(current.progress) as SyncProgress) : null;
+      const lastRun: NonNullable<SyncState['lastRun']> = {
+        runId: finish.runId,
+        mode: progress?.mode ?? (finish.fullSweep ? 'full' : 'incremental'),
+        startedAt: progress?.startedAt ?? finish.finishedAt,
+        finishedAt: finish.finishedAt,
+        // The store is the one that marks orders vanished, so its count is the true one.
+        counts: { ...finish.counts, vanished: vanishedKeys.length },
+        requests: finish.requests,
+      };
+      const state = {
+        watermark: finish.watermark ?? current?.watermark ?? null,
+        progress: null,
+        last_run: JSON.stringify(lastRun),
+        last_full_sweep_at: finish.fullSweep
+          ? finish.finishedAt
+          : (current?.last_full_sweep_at ?? null),
+        last_error: null,
+      };
+      await trx
+        .insertInto('sync_state')
+        .values({ scope, provider: finish.provider, ...state })
+        .onConflict((conflict) => conflict.columns(['scope', 'provider']).doUpdateSet(state))
+        .execute();
+      return vanishedKeys.length;
+    });
+  }
+
+  async failRun(
+    scope: StoreScope,
+    provider: string,
+    error: { message: string; code: string | null },
+  ): Promise<void> {
+    const lastError = JSON.stringify({
+      at: new Date().toISOString(),
+      message: error.message,
+      code: error.code,
+    });
+    await this.#db
+      .insertInto('sync_state')
+      .values({ ...emptySyncState(scope, provider), last_error: lastError })
+      .onConflict((conflict) =>
+        conflict.columns(['scope', 'provider']).doUpdateSet({ last_error: lastError }),
+      )
+      .execute();
+  }
+
+  async syncState(scope: StoreScope, provider: string): Promise<SyncState | null> {
+    const row = await this.#db
+      .selectFrom('sync_state')
+      .selectAll()
+      .where('scope', '=', scope)
+      .where('provider', '=', provider)
+      .executeTakeFirst();
+    return row ? syncStateOf(row) : null;
+  }
+
+  async syncStates(scope?: StoreScope): Promise<SyncState[]> {
+    let query = this.#db.selectFrom('sync_state').selectAll();
+    if (scope !== undefined) query = query.where('scope', '=', scope);
+    const rows = await query.orderBy('scope').orderBy('provider').execute();
+    return rows.map(syncStateOf);
+  }
+
+  async getOrder(key: string, scope: StoreScope = DEFAULT_SCOPE): Promise<StoredOrder | null> {
+    const row = await this.#db
+      .selectFrom('orders')
+      .select([
+        'document',
+        'first_seen_at',
+        'last_seen_at',
+        'last_changed_at',
+        'vanished_at',
+        'content_hash',
+      ])
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    if (row === undefined) return null;
+    return {
+      order: JSON.parse(row.document) as Order,
+      firstSeenAt: row.first_seen_at,
+      lastSeenAt: row.last_seen_at,
+      lastChangedAt: row.last_changed_at,
+      vanishedAt: row.vanished_at,
+      contentHash: row.content_hash,
+    };
+  }
+
+  async countOrders(scope: StoreScope = DEFAULT_SCOPE, provider?: string): Promise<number> {
+    let query = this.#db
+      .selectFrom('orders')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('scope', '=', scope)
+      .where('vanished_at', 'is', null);
+    if (provider !== undefined) query = query.where('provider', '=', provider);
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async listOrders(listing: StoreListQuery): Promise<StorePage> {
+    const query = parseOrderQuery(listing.query);
+    const scope = listing.scope ?? DEFAULT_SCOPE;
+    const includeVanished = listing.includeVanished ?? false;
+    const { field, direction } = sortOf(query);
+    const binding: ListingBinding = {
+      scope,
+      query,
+      providers: listing.providers,
+      includeVanished,
+    };
+    const after =
+      query.cursor === undefined ? undefined : decodeListingCursor(query.cursor, binding, field);
+    const limit = query.limit ?? DEFAULT_LIST_LIMIT;
+    const providers =
+      listing.providers !== undefined
+        ? [...new Set(listing.providers)].sort()
+        : await this.#providersOf(scope);
+    if (providers.length === 0) return { orders: [], nextCursor: null };
+
+    const columns: readonly SortColumn[] = SORT_COLUMNS[field];
+    // Each provider's rows are read in index order (scope, provider, sort columns, key), at most
+    // limit + 1 of them, and the union is merged by the same order: every page is a handful of
+    // index range scans whatever the table size, never an OFFSET or a sort of all rows.
+    const perProvider = providers.map((provider) =>
+      this.#providerListing(
+        scope,
+        provider,
+        query,
+        includeVanished,
+        columns,
+        direction,
+        after,
+        limit + 1,
+      ),
+    );
+    type ListingRow = { key: string; document: string } & Record<SortColumn, string | number>;
+    let rows: ListingRow[];
+    if (perProvider.length === 1) {
+      rows = (await perProvider[0]!.execute()) as ListingRow[];
+    } else {
+      const parts = perProvider.map((part, index) =>
+        this.#db.selectFrom(part.as(`provider_${index}`)).selectAll(),
+      );
+      let union = parts[0]!;
+      for (const part of parts.slice(1)) union = union.unionAll(part);
+      let merged = this.#db.selectFrom(union.as('merged')).selectAll();
+      for (const column of columns) merged = merged.orderBy(column, direction);
+      rows = (await merged
+        .orderBy('key', direction)
+        .limit(limit + 1)
+        .execute()) as ListingRow[];
+    }
+
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const nextCursor =
+      rows.length > limit && last !== undefined
+        ? encodeListingCursor(
+            { values: columns.map((column) => last[column]), key: last.key },
+            binding,
+          )
+        : null;
+    return { orders: page.map((row) => JSON.parse(row.document) as Order), nextCursor };
+  }
+
+  /** The providers a scope holds orders of: every one has a sync-state row (applyBatch writes it). */
+  async #providersOf(scope: string): Promise<string[]> {
+    const rows = await this.#db
+      .selectFrom('sync_state')
+      .select('provider')
+      .where('scope', '=', scope)
+      .orderBy('provider')
+      .execute();
+    return rows.map((row) => row.provider);
+  }
+
+  #providerListing(
+    scope: string,
+    provider: string,
+    query: OrderQuery,
+    includeVanished: boolean,
+    columns: readonly SortColumn[],
+    direction: 'asc' | 'desc',
+    after: ListingPosition | undefined,
+    limit: number,
+  ) {
+    let select = this.#db
+      .selectFrom('orders')
+      .select(['key', 'document', ...columns])
+      .where('scope', '=', scope)
+      .where('provider', '=', provider);
+    if (!includeVanished) select = select.where('vanished_at', 'is', null);
+    if (query.status !== undefined) {
+      select = select.where('status_rank', 'in', query.status.map(statusRank));
+    }
+    if (query.paymentStatus !== undefined) {
+      select = select.where('payment_status', 'in', query.paymentStatus);
+    }
+    if (query.fulfillmentStatus !== undefined) {
+      select = select.where('fulfillment_status', 'in', query.fulfillmentStatus);
+    }
+    if (query.createdFrom !== undefined) {
+      select = select.where('created_at', '>=', sortableTime(query.createdFrom));
+    }
+    if (query.createdTo !== undefined) {
+      select = select.where('created_at', '<=', sortableTime(query.createdTo));
+    }
+    if (query.customerId !== undefined) select = select.where('customer_id', '=', query.customerId);
+    if (query.merchantId !== undefined) select = select.where('merchant_id', '=', query.merchantId);
+    if (query.search !== undefined) {
+      select = select.where(this.#contains(query.search.toLowerCase()));
+    }
+    if (after !== undefined) {
+      // A row comparison, (c1, c2, key) > (v1, v2, k): both dialects compare it lexicographically
+      // and both use it as the start of an index range.
+      const left = sql.join([...columns, 'key'].map((column) => sql.ref(column)));
+      const right = sql.join([...after.values, after.key]);
+      select = select.where(
+        direction === 'asc'
+          ? sql<SqlBool>`(${left}) > (${right})`
+          : sql<SqlBool>`(${left}) < (${right})`,
+      );
+    }
+    for (const column of columns) select = select.orderBy(column, direction);
+    return select.orderBy('key', direction).limit(limit);
+  }
+
+  /** `search_text` contains the (lower-cased) needle, as a plain substring: no LIKE wildcards. */
+  #contains(needle: string): Expression<SqlBool> {
+    return this.dialect === 'postgres'
+      ? sql<SqlBool>`strpos(${sql.ref('search_text')}, ${needle}) > 0`
+      : sql<SqlBool>`instr(${sql.ref('search_text')}, ${needle}) > 0`;
+  }
+
+  async listChanges(query: ChangeQuery): Promise<ChangeEntry[]> {
+    const scope = query.scope ?? DEFAULT_SCOPE;
+    const after = query.after ?? 0;
+    const limit = query.limit ?? DEFAULT_CHANGE_LIMIT;
+    const issues: Array<{ field: string; message: string }> = [];
+    if (!Number.isSafeInteger(after) || after < 0) {
+      issues.push({ field: 'after', message: 'must be a whole number of at least 0' });
+    }
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_CHANGE_LIMIT) {
+      issues.push({
+        field: 'limit',
+        message: `must be a whole number from 1 to ${MAX_CHANGE_LIMIT}`,
+      });
+    }
+    const kinds = listOf(query.kind);
+    for (const kind of kinds ?? []) {
+      if (!(CHANGE_KINDS as readonly string[]).includes(kind)) {
+        issues.push({ field: 'kind', message: `must be one of ${CHANGE_KINDS.join(', ')}` });
+      }
+    }
+    if (issues.length > 0) throw new InvalidQueryError({ issues });
+
+    let select = this.#db
+      .selectFrom('changes')
+      .selectAll()
+      .where('scope', '=', scope)
+      .where('seq', '>', after);
+    const providers = listOf(query.provider);
+    if (providers?.length === 0 || kinds?.length === 0) return [];
+    if (providers !== undefined) select = select.where('provider', 'in', providers);
+    if (kinds !== undefined) select = select.where('kind', 'in', kinds);
+    const rows = await select.orderBy('seq').limit(limit).execute();
+    return rows.map((row) => ({
+      seq: Number(row.seq),
+      scope: row.scope,
+      key: row.key,
+      provider: row.provider,
+      kind: row.kind as ChangeKind,
+      diff: row.diff === null ? null : (JSON.parse(row.diff) as OrderDiff),
+      observedAt: row.observed_at,
+      runId: row.run_id,
+    }));
+  }
+
+  async close(): Promise<void> {
+    // SQLite's advice for a closing connection: refresh the planner's statistics where needed.
+    if (this.dialect === 'sqlite') await sql`pragma optimize`.execute(this.#db).catch(() => {});
+    await this.#db.destroy();
+  }
+}
+
+/** A sync-state row with nothing recorded yet. */
+function emptySyncState(scope: string, provider: string): SyncStateTable {
+  return {
+    scope,
+    provider,
+    watermark: null,
+    progress: null,
+    last_run: null,
+    last_full_sweep_at: null,
+    last_error: null,
+  };
+}
+
+function syncStateOf(row: SyncStateTable): SyncState {
+  const parse = <T>(text: string | null): T | null =>
+    text === null ? null : (JSON.parse(text) as T);
+  return {
+    scope: row.scope,
+    provider: row.provider,
+    watermark: row.watermark,
+    progress: parse<SyncProgress>(row.progress),
+    lastRun: parse<SyncState['lastRun']>(row.last_run),
+    lastFullSweepAt: row.last_full_sweep_at,
+    lastError: parse<SyncState['lastError']>(row.last_error),
+  };
+}
+
+/** A value or list of values as a list (undefined stays undefined; an empty list selects nothing). */
+function listOf<T extends string>(value: T | readonly T[] | undefined): T[] | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? [value] : [...value];
+}
+
+/** Splits a list into chunks of at most `size` items. */
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    result.push(items.slice(start, start + size));
+  }
+  return result;
+}
+
+/** A signed 32-bit key for an advisory lock, from a hash of the text it stands for. */
+function lockKey(text: string): number {
+  return createHash('sha256').update(text).digest().readInt32BE(0);
+}

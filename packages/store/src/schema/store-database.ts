@@ -1,0 +1,78 @@
+import type { Generated } from 'kysely';
+
+/**
+ * One stored order: the canonical document plus a column for every filter and sort of the
+ * canonical query. Time columns used for sorting hold `sortableTime` keys, not ISO text (see
+ * `rows/order-row.ts`); bookkeeping times hold ISO 8601 UTC text as the caller gave it.
+ */
+export interface OrdersTable {
+  scope: string;
+  key: string;
+  provider: string;
+  order_id: string;
+  status: string;
+  /** Position of `status` in core's lifecycle order (-1 when unknown to this version). */
+  status_rank: number;
+  payment_status: string | null;
+  fulfillment_status: string | null;
+  provider_status_code: string;
+  /** Sortable key of `createdAt`. */
+  created_at: string;
+  /** Sortable key of `updatedAt`; `''` when the order has none (sorts first, as in core). */
+  updated_at: string;
+  currency: string;
+  total_minor: number;
+  /** Integer part of the total's decimal value (floor), for sorting across currencies. */
+  total_value_units: number;
+  /** Fraction of the total's decimal value in 1/10,000ths (0 to 9,999). */
+  total_value_fraction: number;
+  customer_id: string | null;
+  merchant_id: string | null;
+  /** Lower-cased searchable fields, separated by U+001F. */
+  search_text: string;
+  /** Canonical JSON of the order without `raw` (JSONB on PostgreSQL). */
+  document: string;
+  content_hash: string;
+  first_seen_at: string;
+  last_seen_at: string;
+  last_changed_at: string;
+  last_seen_run: string;
+  vanished_at: string | null;
+}
+
+/** One change-log entry; `diff` is JSON text (JSONB on PostgreSQL). */
+export interface ChangesTable {
+  seq: Generated<number>;
+  scope: string;
+  key: string;
+  provider: string;
+  kind: string;
+  diff: string | null;
+  observed_at: string;
+  run_id: string;
+}
+
+/** One provider's sync state in one scope; JSON columns are JSONB on PostgreSQL. */
+export interface SyncStateTable {
+  scope: string;
+  provider: string;
+  watermark: string | null;
+  progress: string | null;
+  last_run: string | null;
+  last_full_sweep_at: string | null;
+  last_error: string | null;
+}
+
+/** Facts about the stored data itself (e.g. the status vocabulary `status_rank` was computed with). */
+export interface StoreMetaTable {
+  name: string;
+  value: string;
+}
+
+/** The store's tables, for Kysely's typed queries. */
+export interface StoreDatabase {
+  orders: OrdersTable;
+  changes: ChangesTable;
+  sync_state: SyncStateTable;
+  store_meta: StoreMetaTable;
+}
