@@ -30,7 +30,9 @@ export {
   type ProviderName,
 } from './faults/provider-faults.js';
 export {
+  FLEXFACTOR_CHARGEBACK_CODE,
   FLEXFACTOR_ORDER_STATUSES,
+  FLEXFACTOR_SANDBOX_ORDER_STATUSES,
   type FlexFactorAddress,
   type FlexFactorEnvelopeFailure,
   type FlexFactorOrderDetail,
