@@ -212,6 +212,7 @@ export function mapStatus(
   const found =
     entry ??
     (hasCode ? findStatusLabelEntry(map, labels?.[String(raw.code).trim()]) : undefined) ??
+    (typeof raw.code === 'string' ? findStatusLabelEntry(map, raw.code) : undefined) ??
     findStatusLabelEntry(map, raw.label);
   if (found) {
     return {
