@@ -67,11 +67,16 @@ export const flexPortalOrderItemSchema = z.object({
   rentalStatus: optionalText,
 });
 
-/** Order totals; `subtotal`, `total` and `currency` are read (`taxAmount` defaults to 0). */
+/**
+ * Order totals; `subtotal`, `total` and `currency` are read (`taxAmount` defaults to 0).
+ * `totalDevices` is required by the schema (an integer ≥ 1) but only kept as detail, so an order
+ * without it is still read.
+ */
 export const flexPortalTotalsSchema = z.object({
   subtotal: flexPortalAmountSchema,
   taxAmount: flexPortalAmountSchema.nullish(),
   total: flexPortalAmountSchema,
+  totalDevices: z.number().int().nonnegative().nullish(),
   // "string, exactly 3 characters"; read case-insensitively and upper-cased in the mapper.
   currency: z.string().regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 currency code'),
 });
