@@ -122,8 +122,14 @@ describe('GET /v1/orders', () => {
     expect(both).toHaveLength(40);
     const january = await walk(get, 'createdFrom=2025-01-10&createdTo=2025-01-12T23:59:59Z');
     expect(january).toHaveLength(6);
-    const byTotal = (await (await get('/v1/orders?sort=total:desc&limit=2')).json()) as Page;
+    const byTotal = (await (
+      await get('/v1/orders?sort=total:desc&currency=eur&limit=2')
+    ).json()) as Page;
     expect(byTotal.orders.map((order) => order.totals.total.amountMinor)).toEqual([2300, 2200]);
+    // Amounts in different currencies have no order: a total sort must name one currency.
+    const unranked = await get('/v1/orders?sort=total:desc');
+    expect(unranked.status).toBe(400);
+    expect(await unranked.text()).toMatch(/currency.*exchange rates/);
   });
 
   it('reads relative times against the clock', async () => {
@@ -138,7 +144,7 @@ describe('GET /v1/orders', () => {
     expect(days).toEqual(['alpha:al_0011', 'alpha:al_0010', 'alpha:al_0009']);
     const statuses = await walk(get, 'status=Completed, PENDING&fulfillmentStatus=fulfilled');
     expect(statuses).toHaveLength(8 + 11);
-    const sorted = (await (await get('/v1/orders?sort=TOTAL&limit=1')).json()) as Page;
+    const sorted = (await (await get('/v1/orders?sort=TOTAL&currency=eur&limit=1')).json()) as Page;
     expect(sorted.orders[0]!.totals.total.amountMinor).toBe(2300);
   });
 

@@ -170,8 +170,8 @@ describe('pagination', () => {
     for (const limit of [37, 150]) {
       expect(keys(await walk(`limit=${limit}`))).toEqual(keys(allOrdersOfA));
     }
-    expect(keys(await walk('limit=61&sort=total:asc'))).toEqual(
-      expected({ sort: { field: 'total', direction: 'asc' } }),
+    expect(keys(await walk('limit=61&sort=total:asc&currency=USD'))).toEqual(
+      expected({ sort: { field: 'total', direction: 'asc' }, currency: 'USD' }),
     );
   });
 
@@ -250,7 +250,11 @@ describe('every query parameter', () => {
       'sort=createdAt:asc',
       { sort: { field: 'createdAt', direction: 'asc' } },
     ],
-    ['sort by total', 'sort=total', { sort: { field: 'total', direction: 'desc' } }],
+    [
+      'sort by total, in one currency',
+      'sort=total&currency=usd',
+      { sort: { field: 'total', direction: 'desc' }, currency: 'USD' },
+    ],
   ] as const)('%s', async (_name, query, canonical) => {
     const result = keys(await walk(`${query}&limit=200`));
     expect(result).toEqual(expected(canonical as OrderQueryInput));
