@@ -75,6 +75,8 @@ describe.concurrent('orders list', () => {
       '2000-01-01',
       '--created-to',
       '2100-12-31',
+      '--currency',
+      'usd',
       '--sort',
       'total:asc',
       '--provider',
@@ -87,6 +89,7 @@ describe.concurrent('orders list', () => {
     expect(
       orders.every((order) => ['processing', 'completed', 'pending'].includes(order.status)),
     ).toBe(true);
+    expect(orders.every((order) => order.totals.total.currency === 'USD')).toBe(true);
     const merchant = orders[0]!.merchant!.id!;
     const byMerchant = parseNdjson<Order>(
       (await run(['orders', 'list', '--all', '--merchant', merchant, '--provider', 'flexfactor']))

@@ -49,7 +49,7 @@ errors go to stderr.
 Examples:
   $ orderbridge orders list
   $ orderbridge orders list --status processing,on_hold --created-from 7d
-  $ orderbridge orders list --provider flexfactor --sort total:desc --limit 10
+  $ orderbridge orders list --provider flexfactor --currency USD --sort total:desc --limit 10
   $ orderbridge orders list --search "acme" --fields key,status,customer.email,totals.total
   $ orderbridge orders list --cursor <cursor from the previous page>
   $ orderbridge orders list --all --format csv > orders.csv
