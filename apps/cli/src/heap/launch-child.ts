@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+
+/** What `runInChild` starts. */
+export interface ChildLaunch {
+  /** Node flags for the child (the heap settings). */
+  nodeFlags: readonly string[];
+  /** The script to run (this bin). */
+  script: string;
+  /** The CLI's arguments. */
+  args: readonly string[];
+  /** The child's environment. */
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs the command in a child node that shares this process's stdin, stdout and stderr, and
+ * resolves with its exit code. SIGINT and SIGTERM are passed on (a Ctrl-C reaches both processes
+ * anyway; the launcher waits for the child to save what it can). A child ended by a signal ends
+ * the launcher with the same signal, so a shell sees what it would have without the launcher.
+ */
+export function runInChild(launch: ChildLaunch): Promise<number> {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, ...launch.nodeFlags, launch.script, ...launch.args],
+    { stdio: 'inherit', env: launch.env },
+  );
+  const forward = (signal: NodeJS.Signals) => () => {
+    if (child.exitCode === null) child.kill(signal);
+  };
+  const onInterrupt = forward('SIGINT');
+  const onTerminate = forward('SIGTERM');
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onTerminate);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGTERM', onTerminate);
+      if (signal) {
+        process.kill(process.pid, signal);
+        return;
+      }
+      resolve(code ?? 1);
+    });
+  });
+}
