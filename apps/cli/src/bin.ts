@@ -4,7 +4,7 @@ import { processIo } from './cli-io.js';
 import { ExitCode } from './errors/exit-code.js';
 import { InterruptedError } from './errors/interrupted-error.js';
 import { OutputError } from './errors/output-error.js';
-import { runInChild } from './heap/launch-child.js';
+import { dieWithLauncher, runInChild } from './heap/launch-child.js';
 import { LAUNCHED_ENVIRONMENT_VARIABLE, streamingLaunchFlags } from './heap/streaming-heap.js';
 
 // A streaming command runs in a child node started with the heap settings on its command line,
@@ -25,6 +25,7 @@ if (nodeFlags) {
   });
   process.exit(code);
 }
+if (process.env[LAUNCHED_ENVIRONMENT_VARIABLE] === '1') dieWithLauncher();
 
 // Ctrl-C / SIGTERM abort the running command, which saves what it can (an export writes its
 // checkpoint) and exits 130. A second signal means "now": exit at once.

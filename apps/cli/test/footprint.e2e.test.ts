@@ -96,7 +96,7 @@ describe('heap settings', () => {
     );
     expect(code).toBe(0);
     expect(footprint.execArgv).toEqual(expect.arrayContaining([...STREAMING_NODE_FLAGS]));
-    expect(megabytes(footprint.maxNewSpaceBytes)).toBeLessThanOrEqual(4);
+    expect(megabytes(footprint.maxNewSpaceBytes)).toBeLessThanOrEqual(8);
     expect(await readFile(join(cwd, 'orders.ndjson'), 'utf8')).toMatch(/^\{/);
   });
 
@@ -108,6 +108,6 @@ describe('heap settings', () => {
     );
     expect(code).toBe(0);
     expect(footprint.execArgv).not.toContain(STREAMING_NODE_FLAGS[0]);
-    expect(megabytes(footprint.maxNewSpaceBytes)).toBeGreaterThan(4);
+    expect(megabytes(footprint.maxNewSpaceBytes)).toBeGreaterThan(8);
   });
 });

@@ -22,7 +22,9 @@ export function runInChild(launch: ChildLaunch): Promise<number> {
   const child = spawn(
     process.execPath,
     [...process.execArgv, ...launch.nodeFlags, launch.script, ...launch.args],
-    { stdio: 'inherit', env: launch.env },
+    // The IPC channel is only a lifeline: it closes when the launcher dies, however it dies
+    // (SIGKILL included), and the child then dies too (see `dieWithLauncher`).
+    { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: launch.env },
   );
   const forward = (signal: NodeJS.Signals) => () => {
     if (child.exitCode === null) child.kill(signal);
@@ -43,4 +45,15 @@ export function runInChild(launch: ChildLaunch): Promise<number> {
       resolve(code ?? 1);
     });
   });
+}
+
+/**
+ * In the launched child: ends this process the moment its launcher is gone (the IPC channel
+ * closes), as killing the launcher killed the command before there was a launcher. Without it, a
+ * `kill -9` of `orderbridge` would leave the export running on its own.
+ */
+export function dieWithLauncher(): void {
+  if (!process.channel) return;
+  process.channel.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGKILL'));
 }
