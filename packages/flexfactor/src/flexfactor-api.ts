@@ -85,7 +85,7 @@ const orderRowSchema = z.object({
 });
 
 /**
- * One row of `orders.rows` (seed 002 response example). Required: what a canonical order cannot do
+ * One row of `orders.rows` (FF-LIST's response example). Required: what a canonical order cannot do
  * without (id, status, amount, currency, creation time).
  *
  * Compiled with `z.compile` (zod ≥ 4.6): every listed order is validated with it, and zod's
@@ -115,7 +115,7 @@ export const flexFactorOrderPageSchema = z.object({
 /** The `orders` page object. */
 export type FlexFactorOrderPage = z.infer<typeof flexFactorOrderPageSchema>;
 
-/** `GET /v1/orders` 200 response (seed 002). */
+/** `GET /v1/orders` 200 response (FF-LIST's response example). */
 export const flexFactorOrderListResponseSchema = z.object({
   orders: flexFactorOrderPageSchema,
   /** Status code → name, e.g. `{ "7": "Completed" }`. */
@@ -154,7 +154,7 @@ export type FlexFactorOrderDetail = z.infer<typeof flexFactorOrderDetailSchema>;
  * `POST /v1/oauth2/token` 200 response (§2.3). `expires` is the access token's expiry in
  * milliseconds since the epoch (docs, AM transcript); NODE's `expiresIn` does not occur in real
  * responses but is tolerated. `refreshToken` is read only to keep it out of logs: no refresh
- * endpoint is documented (Part 3 item 23).
+ * endpoint is documented (docs/providers/flexfactor.md ambiguity 23).
  */
 export const flexFactorTokenResponseSchema = z.object({
   accessToken: z.string().min(1),

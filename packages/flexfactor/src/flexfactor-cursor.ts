@@ -17,7 +17,7 @@ import {
 import { z } from 'zod';
 
 /*
- * FlexFactor pages by number (`pageNumber`, `pageSize`; provider-apis.md §2.5). A page number alone
+ * FlexFactor pages by number (`pageNumber`, `pageSize`; docs/providers/flexfactor.md §2.5). A page number alone
  * is a position that moves whenever orders are created or deleted, so the cursor also carries what
  * keeps the walk stable: the upper time bound pinned at the first page (sent as `to` on every
  * page, so orders created during the walk stay out), the total seen (a change means the listing

@@ -183,8 +183,8 @@ function mapRecord(
     key,
     context.statusLabels,
   );
-  // The raw status is kept exactly as sent (DESIGN: never lost): the list spells the label
-  // "completed" (seed 002) and the single order "CAPTUREREQUIRED" (AM, Part 3 item 25); the code
+  // The raw status is kept exactly as sent (docs/architecture.md: never lost): the list spells the label
+  // "completed" (FF-LIST's response example) and the single order "CAPTUREREQUIRED" (AM, docs/providers/flexfactor.md ambiguity 25); the code
   // is what identifies the status, and labels are compared case-insensitively.
   const providerStatus = status.providerStatus;
   const order: Order = {

@@ -516,9 +516,9 @@ class FlexFactorListing {
     const { provider } = this.context;
     const query = plan.query;
     const searchParams = new URLSearchParams();
-    // FF-LIST parameter names; `query` not `queryString` (Part 3 item 16).
+    // FF-LIST parameter names; `query` not `queryString` (docs/providers/flexfactor.md ambiguity 16).
     if (plan.pushedFilters.has('search') && query.search) searchParams.set('query', query.search);
-    // An Int32 array: ASP.NET binds repeated keys, `status=1&status=7` (Part 3 item 17).
+    // An Int32 array: ASP.NET binds repeated keys, `status=1&status=7` (docs/providers/flexfactor.md ambiguity 17).
     for (const code of plan.statusCodes ?? []) searchParams.append('status', String(code));
     if (plan.pushedFilters.has('createdFrom') && query.createdFrom)
       searchParams.set('from', query.createdFrom);
@@ -529,7 +529,7 @@ class FlexFactorListing {
     searchParams.set('orderBy', ORDER_BY[plan.sort.field] ?? 'createdOn');
     searchParams.set('sort', plan.sort.direction);
     searchParams.set('pageSize', String(target.size));
-    // 1-based, as X.PagedList (whose field names the response uses) counts (Part 3 item 18).
+    // 1-based, as X.PagedList (whose field names the response uses) counts (docs/providers/flexfactor.md ambiguity 18).
     searchParams.set('pageNumber', String(target.page));
 
     const response = await this.send(

@@ -228,7 +228,7 @@ export function mapFlexPortalOrder(
         done: item.rentalIds?.length ?? 0,
       },
       listPrice: readOptionalMoney(reader, item.listPrice, 'listPrice', index),
-      // The schema's default is `unknown` (Part 3 item 10).
+      // The schema's default is `unknown` (docs/providers/flexportal.md ambiguity 10).
       listPriceSource: item.listPriceSource ?? 'unknown',
       acquisitionCost: readOptionalMoney(reader, item.acquisitionCost, 'acquisitionCost', index),
       acquisitionCostSource: item.acquisitionCostSource ?? 'unknown',
@@ -342,7 +342,7 @@ export function mapFlexPortalOrder(
     items,
     totals: {
       subtotal: readMoney(reader, wire.totals.subtotal, 'totals.subtotal'),
-      // `taxAmount` defaults to 0 in the schema (Part 3 item 9: the prose calls it "tax").
+      // `taxAmount` defaults to 0 in the schema (docs/providers/flexportal.md ambiguity 9: the prose calls it "tax").
       tax: readMoney(reader, wire.totals.taxAmount ?? 0, 'totals.taxAmount'),
       total: readMoney(reader, wire.totals.total, 'totals.total'),
       refunded: null,

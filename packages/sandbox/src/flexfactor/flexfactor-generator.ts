@@ -64,7 +64,7 @@ export interface FlexFactorMerchant {
   readonly stores: readonly MerchantStore[];
 }
 
-/** The merchant of the seed rows: "GenericStore" with "Example Store" (seed 002). */
+/** The merchant of the seed rows: "GenericStore" with "Example Store" (FF-LIST's response example). */
 const SEED_MERCHANT: FlexFactorMerchant = {
   merchantId: 'abcd-efgh-ijkl-mnop-qrstuvwx1234',
   merchantName: 'GenericStore',

@@ -126,7 +126,7 @@ export interface FlexFactorApiOptions {
   readonly maxPageSize: number;
 }
 
-/** The FlexFactor API (Part 2 of provider-apis.md). */
+/** The FlexFactor API (docs/providers/flexfactor.md). */
 export class FlexFactorApi {
   /**
    * @param data the orders

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /*
- * The sandbox's own reading of the FlexFactor wire format: the response example of seed 002 (the
- * authority for rows and the page object), provider-apis.md §2.3 (token), §2.4 (envelope), §2.6
+ * The sandbox's own reading of the FlexFactor wire format: the response example of FF-LIST (the
+ * authority for rows and the page object), docs/providers/flexfactor.md §2.3 (token), §2.4 (envelope), §2.6
  * (single order) and §2.8 (error shapes). Strict objects: a test fails when the generator emits a
  * key the documents do not show.
  */
@@ -40,7 +40,7 @@ export function flexFactorStatusName(code: number): string | undefined {
   return FLEXFACTOR_SANDBOX_ORDER_STATUSES[String(code)];
 }
 
-/** ISO 8601 UTC with exactly six fraction digits, as `createdOn` in seed 002. */
+/** ISO 8601 UTC with exactly six fraction digits, as `createdOn` in FF-LIST's response example. */
 const microsTimestamp = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/, 'ISO timestamp with microseconds and Z');
@@ -81,7 +81,7 @@ export const FLEXFACTOR_ROW_KEYS = Object.keys(
   flexFactorRowSchema.shape,
 ) as (keyof FlexFactorRow)[];
 
-/** The `orders` page object (seed 002; field names of X.PagedList, §2.5). */
+/** The `orders` page object (FF-LIST's response example; field names of X.PagedList, §2.5). */
 export const flexFactorPageSchema = z.strictObject({
   firstItemOnPage: z.int(),
   hasNextPage: z.boolean(),
