@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Argument, Command, CommanderError } from 'commander';
 import type { CliIo } from './cli-io.js';
 import type { ActionFactory } from './commands/action.js';
 import type { GlobalOptions } from './commands/command-context.js';
@@ -7,6 +7,11 @@ import { createOrdersGetCommand } from './commands/orders-get-command.js';
 import { createOrdersListCommand } from './commands/orders-list-command.js';
 import { createProvidersCommand } from './commands/providers-command.js';
 import { createSandboxCommand } from './commands/sandbox-command.js';
+import {
+  COMPLETION_SHELLS,
+  type CompletionShell,
+  completionScript,
+} from './completion/completion-script.js';
 import { parseIntegerFlag } from './query/integer-flag.js';
 import { CLI_VERSION } from './version.js';
 
@@ -113,6 +118,23 @@ Examples:
   orders.addCommand(createOrdersExportCommand(action));
   program.addCommand(createProvidersCommand(action));
   program.addCommand(createSandboxCommand(action));
+  program.addCommand(
+    new Command('completion')
+      .description('Print a shell completion script for bash, zsh or fish.')
+      .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(COMPLETION_SHELLS))
+      .addHelpText(
+        'after',
+        `
+Examples:
+  $ orderbridge completion bash > ~/.local/share/bash-completion/completions/orderbridge
+  $ orderbridge completion zsh > "\${fpath[1]}/_orderbridge"
+  $ orderbridge completion fish > ~/.config/fish/completions/orderbridge.fish
+  $ source <(orderbridge completion bash)        # this shell only`,
+      )
+      .action((shell: CompletionShell) => {
+        io.stdout.write(completionScript(program, shell));
+      }),
+  );
   configureTree(program);
   return program;
 }
