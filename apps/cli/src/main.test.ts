@@ -79,6 +79,16 @@ describe('main (in-process, embedded sandbox)', () => {
     expect(result.stderr).toMatch(/^next cursor: \S+\n$/);
   });
 
+  it('prints the next cursor once, and not on stderr when the JSON body carries it', async () => {
+    const ndjson = await run(['orders', 'list', '--limit', '3']);
+    const cursor = /^next cursor: (\S+)$/m.exec(ndjson.stderr)?.[1];
+    expect(cursor).toBeDefined();
+    expect(ndjson.stderr.split(cursor!).length - 1).toBe(1);
+    const json = await run(['--quiet', 'orders', 'list', '--limit', '3', '--format', 'json']);
+    expect(JSON.parse(json.stdout).nextCursor).toEqual(expect.any(String));
+    expect(json.stderr).toBe('');
+  });
+
   it('reads ORDERBRIDGE_FORMAT, and --format wins over it', async () => {
     const fromEnvironment = await run(['orders', 'list', '--limit', '2'], {
       env: { ORDERBRIDGE_FORMAT: 'csv' },

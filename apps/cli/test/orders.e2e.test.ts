@@ -32,11 +32,13 @@ describe.concurrent('orders list', () => {
     const created = orders.map((order) => order.createdAt);
     expect(created).toEqual([...created].sort().reverse());
     expect(result.stderr).toMatch(/^next cursor: \S+$/m);
-    expect(result.stderr).toContain('for the next page)');
+    expect(result.stderr).toContain('for the next page: it carries the filters');
     expect(result.stderr).not.toContain('embedded sandbox');
   });
 
-  it('pages with --cursor without a duplicate or a gap', async ({ expect }) => {
+  it('pages with the cursor alone (it carries the filters) without a duplicate or a gap', async ({
+    expect,
+  }) => {
     const all = parseNdjson<Order>(
       (await run(['orders', 'list', '--all', '--status', 'completed'])).stdout,
     );
@@ -44,14 +46,13 @@ describe.concurrent('orders list', () => {
     const seen: Order[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 100; page++) {
+      // The first page names the filter; every later one passes only its cursor.
       const result = await run([
         'orders',
         'list',
-        '--status',
-        'completed',
         '--limit',
         '70',
-        ...(cursor ? ['--cursor', cursor] : []),
+        ...(cursor ? ['--cursor', cursor] : ['--status', 'completed']),
       ]);
       expect(result.code).toBe(0);
       seen.push(...parseNdjson<Order>(result.stdout));

@@ -25,7 +25,7 @@ export function createOrdersListCommand(action: ActionFactory): Command {
     )
     .option(
       '--cursor <cursor>',
-      'continue after a previous page (printed on stderr as "next cursor")',
+      'continue after a previous page (its "next cursor"); the cursor carries the filters, sort and providers',
     )
     .option('--all', 'follow the cursors to the end, streaming every matching order')
     .option(

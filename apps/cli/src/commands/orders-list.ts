@@ -105,10 +105,15 @@ export async function runOrdersList(
     );
     await sink.close();
     if (format === 'table' && result.orders.length === 0) context.note('No orders match.');
-    if (result.nextCursor !== null) {
-      // The cursor is data the user needs for the next page, so it is printed even with --quiet.
+    // The cursor is data the user needs for the next page, so it is printed even with --quiet,
+    // once; not at all with --format json, whose body carries it as `nextCursor`.
+    if (result.nextCursor !== null && format !== 'json') {
       context.io.stderr.write(`next cursor: ${result.nextCursor}\n`);
-      context.note(context.stderrColors.dim(`(--cursor ${result.nextCursor} for the next page)`));
+      context.note(
+        context.stderrColors.dim(
+          `(pass it alone as --cursor for the next page: it carries the filters, sort and providers)`,
+        ),
+      );
     }
     reportPartial(context, result.errors);
   } finally {
