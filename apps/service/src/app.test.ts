@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import {
   NotFoundError,
   type Order,
@@ -205,10 +206,11 @@ describe('signed cursors', () => {
     const { get } = createTestApp();
     const cursor = await firstCursor(get);
     const [payload, signature] = cursor.split('.') as [string, string];
-    // The payload is core's cursor (base64url JSON); a forger edits it and keeps the signature.
-    const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    // The payload is core's cursor (deflated JSON, base64url); a forger edits it and keeps the
+    // signature.
+    const decoded = JSON.parse(inflateRawSync(Buffer.from(payload, 'base64url')).toString());
     decoded.s = 1;
-    const forgedPayload = Buffer.from(JSON.stringify(decoded)).toString('base64url');
+    const forgedPayload = deflateRawSync(JSON.stringify(decoded)).toString('base64url');
     const flip = (text: string, index: number) =>
       text.slice(0, index) + (text[index] === 'A' ? 'B' : 'A') + text.slice(index + 1);
     const candidates = [
@@ -217,7 +219,7 @@ describe('signed cursors', () => {
       flip(cursor, cursor.length - 1),
       cursor.slice(0, -5),
       payload,
-      Buffer.from(payload, 'base64url').toString(),
+      inflateRawSync(Buffer.from(payload, 'base64url')).toString(),
       'not-a-cursor',
     ];
     for (const candidate of candidates) {
