@@ -220,7 +220,13 @@ describe.concurrent('orders get', () => {
   it('fails with exit 1 naming the provider and kind for an unknown id', async ({ expect }) => {
     const result = await run(['orders', 'get', 'flexportal:ord_doesnotexist']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^orderbridge: flexportal not found error \(HTTP 404/m);
+    expect(result.stderr).toMatch(
+      /^orderbridge: flexportal not found error \(GET \/v1\/orders\/ord_doesnotexist, HTTP 404, code NOT_FOUND, request id [^)]+\): Order not found$/m,
+    );
+    // Said once: the status, the code and the provider appear once on the line.
+    const line = result.stderr.split('\n').find((text) => text.includes('not found error')) ?? '';
+    expect(line.split('404').length - 1).toBe(1);
+    expect(line.split('NOT_FOUND').length - 1).toBe(1);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

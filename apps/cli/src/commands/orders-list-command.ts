@@ -13,6 +13,8 @@ export interface OrdersListFlags extends OrderFlagValues {
   all?: boolean | undefined;
   /** `--scan-pages <n>`: upstream page requests one page may scan. */
   scanPages?: string | undefined;
+  /** `--wide`: table cells in full, however wide the terminal. */
+  wide?: boolean | undefined;
 }
 
 /** `orderbridge orders list`. */
@@ -31,6 +33,10 @@ export function createOrdersListCommand(action: ActionFactory): Command {
     .option(
       '--scan-pages <n>',
       `provider pages one page may scan when a filter is applied locally (default ${DEFAULT_SCAN_PAGE_REQUESTS}); the page then ends early with a cursor that continues the scan`,
+    )
+    .option(
+      '--wide',
+      'table: show keys and names in full (by default they are shortened with … to fit the terminal)',
     )
     .option('--allow-partial', 'when a provider fails, output the others and exit 3')
     .option(

@@ -53,6 +53,8 @@ export async function runOrdersList(
       redact: redacts(flags, config),
       jsonShape: 'listing',
       colors: context.stdoutColors,
+      // A table on a terminal fits its width unless --wide; in a pipe nothing is cut.
+      width: flags.wide || !context.io.stdout.isTTY ? undefined : context.io.stdout.columns,
     });
     const sink = createStreamSink(context.io.stdout);
     const callOptions = {
