@@ -6,7 +6,7 @@ import { createOrdersExportCommand } from './commands/orders-export-command.js';
 import { createOrdersGetCommand } from './commands/orders-get-command.js';
 import { createOrdersListCommand } from './commands/orders-list-command.js';
 import { createProvidersCommand } from './commands/providers-command.js';
-import { createSandboxCommand } from './commands/sandbox-command.js';
+import { createSandboxCommand, DEFAULT_SANDBOX_ORDERS } from './commands/sandbox-command.js';
 import {
   COMPLETION_SHELLS,
   type CompletionShell,
@@ -72,7 +72,10 @@ export function createProgram(io: CliIo, argv: readonly string[], state: RunStat
       'config file (default: $ORDERBRIDGE_CONFIG, else ./orderbridge.config.json)',
     )
     .option('--sandbox', 'use the embedded sandbox even when credentials are configured')
-    .option('--sandbox-orders <n>', 'orders per provider in the embedded sandbox (default 500)')
+    .option(
+      '--sandbox-orders <n>',
+      `orders per provider in the embedded sandbox (default ${DEFAULT_SANDBOX_ORDERS}, as orderbridge sandbox)`,
+    )
     .option('--timeout <ms>', 'per-request timeout in milliseconds (default 30000)')
     .option('--retries <n>', 'retries of a failed idempotent request (default 3)')
     .option('-q, --quiet', 'no notes or warnings on stderr (errors are still printed)')

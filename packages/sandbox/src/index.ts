@@ -84,6 +84,8 @@ export type { FlexPortalOrderInput, FlexPortalStore } from './flexportal/flexpor
 export { CURRENCIES, type CurrencyInfo } from './money/currencies.js';
 export {
   DEFAULT_FLEXFACTOR_CREDENTIALS,
+  DEFAULT_ORDERS_PER_PROVIDER,
+  DEFAULT_SANDBOX_PORT,
   DEFAULT_TENANTS,
   type Sandbox,
   type SandboxOptions,
