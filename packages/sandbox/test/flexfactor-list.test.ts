@@ -68,7 +68,7 @@ describe('FlexFactor GET /v1/orders', () => {
     expect(charged.json.orders.rows.every((row) => row.status === FLEXFACTOR_CHARGEBACK_CODE)).toBe(
       true,
     );
-    expect(charged.json.orderStatuses[code]).toBe('Chargeback');
+    expect((charged.json.orderStatuses as Record<string, string>)[code]).toBe('Chargeback');
     const documented = await list('status=0&pageSize=5&pageNumber=1');
     expect(documented.json.orderStatuses).not.toHaveProperty(code);
   });
@@ -87,7 +87,7 @@ describe('FlexFactor GET /v1/orders', () => {
     expect(result.json.orderStatuses).toEqual(
       hasChargeback ? FLEXFACTOR_SANDBOX_ORDER_STATUSES : FLEXFACTOR_ORDER_STATUSES,
     );
-    expect(result.json.orderStatuses).toMatchObject(seedExample.orderStatuses);
+    expect(result.json.orderStatuses).toMatchObject(seedExample.orderStatuses as object);
     flexFactorOrderListSchema.parse(result.json);
     expect(result.json).toMatchObject({
       success: true,
