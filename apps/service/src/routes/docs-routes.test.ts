@@ -136,7 +136,7 @@ describe('the OpenAPI document for people and tools', () => {
     expect(document.info.contact?.url).toMatch(/^https:\/\//);
   });
 
-  it('marks the operations endpoints as needing no key, and documents the retry headers', async () => {
+  it('marks the operations endpoints as needing no key (optional on /readyz), and documents the retry headers', async () => {
     const { get } = createTestApp();
     const document = (await (await get('/openapi.json', null)).json()) as {
       paths: Record<
@@ -144,9 +144,11 @@ describe('the OpenAPI document for people and tools', () => {
         Record<string, { security?: unknown[]; responses: Record<string, { headers?: object }> }>
       >;
     };
-    for (const path of ['/healthz', '/readyz', '/metrics']) {
+    for (const path of ['/healthz', '/metrics']) {
       expect(document.paths[path]?.get?.security).toEqual([]);
     }
+    // A key is optional on /readyz: it only adds the tenant's provider checks.
+    expect(document.paths['/readyz']?.get?.security).toEqual([{}, { bearerAuth: [] }]);
     const list = document.paths['/v1/orders']?.get;
     expect(Object.keys(list?.responses['429']?.headers ?? {})).toEqual([
       'Retry-After',
