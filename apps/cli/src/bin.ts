@@ -1,13 +1,31 @@
 #!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
 import { processIo } from './cli-io.js';
 import { ExitCode } from './errors/exit-code.js';
 import { InterruptedError } from './errors/interrupted-error.js';
 import { OutputError } from './errors/output-error.js';
-import { tuneStreamingHeap } from './heap/streaming-heap.js';
+import { dieWithLauncher, runInChild } from './heap/launch-child.js';
+import { LAUNCHED_ENVIRONMENT_VARIABLE, streamingLaunchFlags } from './heap/streaming-heap.js';
 
-// The garbage collector's settings come first (see streaming-heap.ts): main.js is imported only
-// afterwards, so that loading the command does not grow the young generation before they apply.
-tuneStreamingHeap({ execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS });
+// A streaming command runs in a child node started with the heap settings on its command line,
+// where Node documents V8 flags (see streaming-heap.ts); everything else runs here.
+const args = process.argv.slice(2);
+const nodeFlags = streamingLaunchFlags({
+  args,
+  execArgv: process.execArgv,
+  nodeOptions: process.env.NODE_OPTIONS,
+  isLaunched: process.env[LAUNCHED_ENVIRONMENT_VARIABLE] === '1',
+});
+if (nodeFlags) {
+  const code = await runInChild({
+    nodeFlags,
+    script: fileURLToPath(import.meta.url),
+    args,
+    env: { ...process.env, [LAUNCHED_ENVIRONMENT_VARIABLE]: '1' },
+  });
+  process.exit(code);
+}
+if (process.env[LAUNCHED_ENVIRONMENT_VARIABLE] === '1') dieWithLauncher();
 
 // Ctrl-C / SIGTERM abort the running command, which saves what it can (an export writes its
 // checkpoint) and exits 130. A second signal means "now": exit at once.

@@ -28,6 +28,20 @@ async function run(
 }
 
 describe('main (in-process, embedded sandbox)', () => {
+  it('lists each flag of providers check once in its help', async () => {
+    const help = await run(['providers', 'check', '--help']);
+    expect(help.stdout.match(/^\s+--format <format>/gm)).toHaveLength(1);
+  });
+
+  it('prints a completion script, and refuses a shell it does not know', async () => {
+    const bash = await run(['completion', 'bash']);
+    expect(bash.code).toBe(0);
+    expect(bash.stdout).toContain('complete -F _orderbridge_completion orderbridge');
+    const unknown = await run(['completion', 'powershell']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/bash, zsh, fish/);
+  });
+
   it('prints a coloured table on a terminal, and the sandbox notice once on stderr', async () => {
     const result = await run(['orders', 'list', '--limit', '5'], { tty: true });
     expect(result.code).toBe(0);
@@ -63,6 +77,16 @@ describe('main (in-process, embedded sandbox)', () => {
         .map((line) => JSON.parse(line).key),
     ).toHaveLength(3);
     expect(result.stderr).toMatch(/^next cursor: \S+\n$/);
+  });
+
+  it('prints the next cursor once, and not on stderr when the JSON body carries it', async () => {
+    const ndjson = await run(['orders', 'list', '--limit', '3']);
+    const cursor = /^next cursor: (\S+)$/m.exec(ndjson.stderr)?.[1];
+    expect(cursor).toBeDefined();
+    expect(ndjson.stderr.split(cursor!).length - 1).toBe(1);
+    const json = await run(['--quiet', 'orders', 'list', '--limit', '3', '--format', 'json']);
+    expect(JSON.parse(json.stdout).nextCursor).toEqual(expect.any(String));
+    expect(json.stderr).toBe('');
   });
 
   it('reads ORDERBRIDGE_FORMAT, and --format wins over it', async () => {

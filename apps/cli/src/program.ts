@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Argument, Command, CommanderError } from 'commander';
 import type { CliIo } from './cli-io.js';
 import type { ActionFactory } from './commands/action.js';
 import type { GlobalOptions } from './commands/command-context.js';
@@ -6,8 +6,13 @@ import { createOrdersExportCommand } from './commands/orders-export-command.js';
 import { createOrdersGetCommand } from './commands/orders-get-command.js';
 import { createOrdersListCommand } from './commands/orders-list-command.js';
 import { createProvidersCommand } from './commands/providers-command.js';
-import { createSandboxCommand } from './commands/sandbox-command.js';
+import { createSandboxCommand, DEFAULT_SANDBOX_ORDERS } from './commands/sandbox-command.js';
 import { createDbCommand, createSyncCommand } from './commands/sync-command.js';
+import {
+  COMPLETION_SHELLS,
+  type CompletionShell,
+  completionScript,
+} from './completion/completion-script.js';
 import { parseIntegerFlag } from './query/integer-flag.js';
 import { CLI_VERSION } from './version.js';
 
@@ -68,7 +73,10 @@ export function createProgram(io: CliIo, argv: readonly string[], state: RunStat
       'config file (default: $ORDERBRIDGE_CONFIG, else ./orderbridge.config.json)',
     )
     .option('--sandbox', 'use the embedded sandbox even when credentials are configured')
-    .option('--sandbox-orders <n>', 'orders per provider in the embedded sandbox (default 500)')
+    .option(
+      '--sandbox-orders <n>',
+      `orders per provider in the embedded sandbox (default ${DEFAULT_SANDBOX_ORDERS}, as orderbridge sandbox)`,
+    )
     .option('--timeout <ms>', 'per-request timeout in milliseconds (default 30000)')
     .option('--retries <n>', 'retries of a failed idempotent request (default 3)')
     .option('-q, --quiet', 'no notes or warnings on stderr (errors are still printed)')
@@ -117,6 +125,23 @@ Examples:
   program.addCommand(createSyncCommand(action));
   program.addCommand(createDbCommand(action));
   program.addCommand(createSandboxCommand(action));
+  program.addCommand(
+    new Command('completion')
+      .description('Print a shell completion script for bash, zsh or fish.')
+      .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(COMPLETION_SHELLS))
+      .addHelpText(
+        'after',
+        `
+Examples:
+  $ orderbridge completion bash > ~/.local/share/bash-completion/completions/orderbridge
+  $ orderbridge completion zsh > "\${fpath[1]}/_orderbridge"
+  $ orderbridge completion fish > ~/.config/fish/completions/orderbridge.fish
+  $ source <(orderbridge completion bash)        # this shell only`,
+      )
+      .action((shell: CompletionShell) => {
+        io.stdout.write(completionScript(program, shell));
+      }),
+  );
   configureTree(program);
   return program;
 }

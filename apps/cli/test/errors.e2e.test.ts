@@ -125,7 +125,7 @@ describe.concurrent('provider errors exit 1 with the typed error, no stack', () 
     const result = await run(['orders', 'list', '--retries', '0'], { FLEXPORTAL_API_KEY: badKey });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /^orderbridge: flexportal authentication error \(HTTP 401[^)]*\): /m,
+      /^orderbridge: flexportal authentication error \((?:GET [^,]+, )?HTTP 401[^)]*\): /m,
     );
     expect(result.stderr).toContain('orderbridge providers check');
     noStack(result.stderr);
@@ -155,7 +155,9 @@ describe('a provider that is down', () => {
     try {
       const failed = await run(['orders', 'list', '--retries', '0']);
       expect(failed.code).toBe(1);
-      expect(failed.stderr).toMatch(/^orderbridge: flexfactor unavailable error \(HTTP 503/m);
+      expect(failed.stderr).toMatch(
+        /^orderbridge: flexfactor unavailable error \((?:GET [^,]+, )?HTTP 503/m,
+      );
       expect(failed.stdout).toBe('');
 
       const partial = await run([
@@ -174,7 +176,9 @@ describe('a provider that is down', () => {
       expect(partial.stderr).toContain(
         'orderbridge: partial result: 1 provider failed; their orders are missing:',
       );
-      expect(partial.stderr).toMatch(/ {2}- flexfactor unavailable error \(HTTP 503/);
+      expect(partial.stderr).toMatch(
+        / {2}- flexfactor unavailable error \((?:GET [^,]+, )?HTTP 503/,
+      );
 
       const json = await run([
         'orders',

@@ -32,11 +32,13 @@ describe.concurrent('orders list', () => {
     const created = orders.map((order) => order.createdAt);
     expect(created).toEqual([...created].sort().reverse());
     expect(result.stderr).toMatch(/^next cursor: \S+$/m);
-    expect(result.stderr).toContain('for the next page)');
+    expect(result.stderr).toContain('for the next page: it carries the filters');
     expect(result.stderr).not.toContain('embedded sandbox');
   });
 
-  it('pages with --cursor without a duplicate or a gap', async ({ expect }) => {
+  it('pages with the cursor alone (it carries the filters) without a duplicate or a gap', async ({
+    expect,
+  }) => {
     const all = parseNdjson<Order>(
       (await run(['orders', 'list', '--all', '--status', 'completed'])).stdout,
     );
@@ -44,14 +46,13 @@ describe.concurrent('orders list', () => {
     const seen: Order[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 100; page++) {
+      // The first page names the filter; every later one passes only its cursor.
       const result = await run([
         'orders',
         'list',
-        '--status',
-        'completed',
         '--limit',
         '70',
-        ...(cursor ? ['--cursor', cursor] : []),
+        ...(cursor ? ['--cursor', cursor] : ['--status', 'completed']),
       ]);
       expect(result.code).toBe(0);
       seen.push(...parseNdjson<Order>(result.stdout));
@@ -75,6 +76,8 @@ describe.concurrent('orders list', () => {
       '2000-01-01',
       '--created-to',
       '2100-12-31',
+      '--currency',
+      'usd',
       '--sort',
       'total:asc',
       '--provider',
@@ -87,6 +90,7 @@ describe.concurrent('orders list', () => {
     expect(
       orders.every((order) => ['processing', 'completed', 'pending'].includes(order.status)),
     ).toBe(true);
+    expect(orders.every((order) => order.totals.total.currency === 'USD')).toBe(true);
     const merchant = orders[0]!.merchant!.id!;
     const byMerchant = parseNdjson<Order>(
       (await run(['orders', 'list', '--all', '--merchant', merchant, '--provider', 'flexfactor']))
@@ -216,7 +220,13 @@ describe.concurrent('orders get', () => {
   it('fails with exit 1 naming the provider and kind for an unknown id', async ({ expect }) => {
     const result = await run(['orders', 'get', 'flexportal:ord_doesnotexist']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^orderbridge: flexportal not found error \(HTTP 404/m);
+    expect(result.stderr).toMatch(
+      /^orderbridge: flexportal not found error \(GET \/v1\/orders\/ord_doesnotexist, HTTP 404, code NOT_FOUND, request id [^)]+\): Order not found$/m,
+    );
+    // Said once: the status, the code and the provider appear once on the line.
+    const line = result.stderr.split('\n').find((text) => text.includes('not found error')) ?? '';
+    expect(line.split('404').length - 1).toBe(1);
+    expect(line.split('NOT_FOUND').length - 1).toBe(1);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import {
   NotFoundError,
   type Order,
@@ -122,8 +123,14 @@ describe('GET /v1/orders', () => {
     expect(both).toHaveLength(40);
     const january = await walk(get, 'createdFrom=2025-01-10&createdTo=2025-01-12T23:59:59Z');
     expect(january).toHaveLength(6);
-    const byTotal = (await (await get('/v1/orders?sort=total:desc&limit=2')).json()) as Page;
+    const byTotal = (await (
+      await get('/v1/orders?sort=total:desc&currency=eur&limit=2')
+    ).json()) as Page;
     expect(byTotal.orders.map((order) => order.totals.total.amountMinor)).toEqual([2300, 2200]);
+    // Amounts in different currencies have no order: a total sort must name one currency.
+    const unranked = await get('/v1/orders?sort=total:desc');
+    expect(unranked.status).toBe(400);
+    expect(await unranked.text()).toMatch(/currency.*exchange rates/);
   });
 
   it('reads relative times against the clock', async () => {
@@ -138,7 +145,7 @@ describe('GET /v1/orders', () => {
     expect(days).toEqual(['alpha:al_0011', 'alpha:al_0010', 'alpha:al_0009']);
     const statuses = await walk(get, 'status=Completed, PENDING&fulfillmentStatus=fulfilled');
     expect(statuses).toHaveLength(8 + 11);
-    const sorted = (await (await get('/v1/orders?sort=TOTAL&limit=1')).json()) as Page;
+    const sorted = (await (await get('/v1/orders?sort=TOTAL&currency=eur&limit=1')).json()) as Page;
     expect(sorted.orders[0]!.totals.total.amountMinor).toBe(2300);
   });
 
@@ -199,10 +206,11 @@ describe('signed cursors', () => {
     const { get } = createTestApp();
     const cursor = await firstCursor(get);
     const [payload, signature] = cursor.split('.') as [string, string];
-    // The payload is core's cursor (base64url JSON); a forger edits it and keeps the signature.
-    const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    // The payload is core's cursor (deflated JSON, base64url); a forger edits it and keeps the
+    // signature.
+    const decoded = JSON.parse(inflateRawSync(Buffer.from(payload, 'base64url')).toString());
     decoded.s = 1;
-    const forgedPayload = Buffer.from(JSON.stringify(decoded)).toString('base64url');
+    const forgedPayload = deflateRawSync(JSON.stringify(decoded)).toString('base64url');
     const flip = (text: string, index: number) =>
       text.slice(0, index) + (text[index] === 'A' ? 'B' : 'A') + text.slice(index + 1);
     const candidates = [
@@ -211,7 +219,7 @@ describe('signed cursors', () => {
       flip(cursor, cursor.length - 1),
       cursor.slice(0, -5),
       payload,
-      Buffer.from(payload, 'base64url').toString(),
+      inflateRawSync(Buffer.from(payload, 'base64url')).toString(),
       'not-a-cursor',
     ];
     for (const candidate of candidates) {

@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import {
   matchesQuery,
   type Order,
@@ -170,8 +171,8 @@ describe('pagination', () => {
     for (const limit of [37, 150]) {
       expect(keys(await walk(`limit=${limit}`))).toEqual(keys(allOrdersOfA));
     }
-    expect(keys(await walk('limit=61&sort=total:asc'))).toEqual(
-      expected({ sort: { field: 'total', direction: 'asc' } }),
+    expect(keys(await walk('limit=61&sort=total:asc&currency=USD'))).toEqual(
+      expected({ sort: { field: 'total', direction: 'asc' }, currency: 'USD' }),
     );
   });
 
@@ -201,10 +202,13 @@ describe('pagination', () => {
     const first = (await (await call('/v1/orders?limit=5')).json()) as Page;
     const cursor = first.nextCursor!;
     const [payload, signature] = cursor.split('.') as [string, string];
-    // The payload is core's cursor (base64url JSON); a forger edits it and keeps the signature.
-    const inner = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { s: number };
+    // The payload is core's cursor (deflated JSON, base64url); a forger edits it and keeps the
+    // signature.
+    const inner = JSON.parse(inflateRawSync(Buffer.from(payload, 'base64url')).toString()) as {
+      s: number;
+    };
     inner.s = 1000;
-    const forged = `${Buffer.from(JSON.stringify(inner)).toString('base64url')}.${signature}`;
+    const forged = `${deflateRawSync(JSON.stringify(inner)).toString('base64url')}.${signature}`;
     const ofB = ((await (await call('/v1/orders?limit=5', E2E_KEYS.tenantB)).json()) as Page)
       .nextCursor!;
     const flip = (text: string, index: number) =>
@@ -215,7 +219,7 @@ describe('pagination', () => {
       flip(cursor, cursor.length - 2),
       cursor.slice(0, -4),
       `${payload}.`,
-      Buffer.from(payload, 'base64url').toString(),
+      inflateRawSync(Buffer.from(payload, 'base64url')).toString(),
       ofB,
     ]) {
       const body = await expectProblem(
@@ -250,7 +254,11 @@ describe('every query parameter', () => {
       'sort=createdAt:asc',
       { sort: { field: 'createdAt', direction: 'asc' } },
     ],
-    ['sort by total', 'sort=total', { sort: { field: 'total', direction: 'desc' } }],
+    [
+      'sort by total, in one currency',
+      'sort=total&currency=usd',
+      { sort: { field: 'total', direction: 'desc' }, currency: 'USD' },
+    ],
   ] as const)('%s', async (_name, query, canonical) => {
     const result = keys(await walk(`${query}&limit=200`));
     expect(result).toEqual(expected(canonical as OrderQueryInput));

@@ -140,6 +140,20 @@ describe('secrets and the environment', () => {
       /FLEXFACTOR_APP_KEY/,
     );
   });
+
+  it('names the environment variable and the config key of a missing secret, not a library call', async () => {
+    const error = await createProvider(
+      { type: 'flexfactor', id: 'ff-eu', appKey: 'fake-app-key' },
+      { env: {} },
+    ).catch((caught: unknown) => caught);
+    expect(ConfigurationError.isInstance(error)).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toBe(
+      'provider "ff-eu": appSecret is missing. Set FLEXFACTOR_APP_SECRET, or "appSecret" in the provider entry "ff-eu" of the config file (the value, or { "env": "NAME" }). Find it in the FlexFactor Merchant Portal → Developers → Api Keys.',
+    );
+    expect(message).not.toMatch(/createFlexFactor/);
+    expect((error as ConfigurationError).environmentVariable).toBe('FLEXFACTOR_APP_SECRET');
+  });
 });
 
 describe('createProvider', () => {

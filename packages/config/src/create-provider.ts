@@ -34,6 +34,53 @@ export async function createProvider(
   const secret = (value: SecretValue | undefined, setting: string) =>
     resolveSecret(value, { env, provider: id, setting });
   const transport = options.transport ?? {};
+  try {
+    return await createBuiltIn(entry, id, secret, transport, env, options);
+  } catch (error) {
+    throw forPeople(error, id);
+  }
+}
+
+/** Where each built-in secret is found, for the message that says it is missing. */
+const SECRET_ORIGINS: Readonly<Record<string, string>> = {
+  apiKey: 'FlexPortal dashboard → Settings → API Keys',
+  tenantId: 'FlexPortal dashboard → Settings → General',
+  appKey: 'FlexFactor Merchant Portal → Developers → Api Keys',
+  appSecret: 'FlexFactor Merchant Portal → Developers → Api Keys',
+};
+
+/**
+ * A missing secret told in the words of the apps' configuration: the environment variable and the
+ * config file key, not the library call (`createFlexFactor({ appSecret })`) a CLI or service user
+ * never writes. Other errors pass through unchanged.
+ */
+function forPeople(error: unknown, provider: string): unknown {
+  if (
+    !ConfigurationError.isInstance(error) ||
+    error.setting === undefined ||
+    error.environmentVariable === undefined ||
+    !(error.setting in SECRET_ORIGINS) ||
+    !/ is missing/.test(error.message)
+  ) {
+    return error;
+  }
+  const { setting, environmentVariable } = error;
+  return new ConfigurationError({
+    provider,
+    setting,
+    environmentVariable,
+    message: `provider "${provider}": ${setting} is missing. Set ${environmentVariable}, or "${setting}" in the provider entry "${provider}" of the config file (the value, or { "env": "NAME" }). Find it in the ${SECRET_ORIGINS[setting]}.`,
+  });
+}
+
+async function createBuiltIn(
+  entry: ProviderEntry,
+  id: string,
+  secret: (value: SecretValue | undefined, setting: string) => string | undefined,
+  transport: TransportOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  options: CreateProviderOptions,
+): Promise<OrderProvider> {
   switch (entry.type) {
     case 'flexportal':
       return createFlexPortal({

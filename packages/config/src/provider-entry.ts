@@ -1,4 +1,5 @@
 import { providerIdSchema } from '@orderbridge/core';
+import { FLEXFACTOR_ENVIRONMENTS } from '@orderbridge/flexfactor';
 import { z } from 'zod';
 
 /** A secret written inline, or a reference to the environment variable that holds it. */
@@ -42,8 +43,11 @@ export const flexFactorEntrySchema = z.strictObject({
   id: providerIdSchema.optional(),
   appKey: secretValueSchema.optional(),
   appSecret: secretValueSchema.optional(),
+  /** FlexFactor host family and environment (see `FLEXFACTOR_BASE_URLS`). */
   environment: z
-    .enum(['sandbox', 'production'], { error: 'must be sandbox or production' })
+    .enum(FLEXFACTOR_ENVIRONMENTS, {
+      error: `must be one of ${FLEXFACTOR_ENVIRONMENTS.join(', ')}`,
+    })
     .optional(),
   baseUrl: httpUrl.optional(),
   rateLimit: rateLimit.optional(),

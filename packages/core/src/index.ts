@@ -53,6 +53,7 @@ export {
   FULFILLMENT_STATUSES,
   type FulfillmentStatus,
   findStatusEntry,
+  findStatusLabelEntry,
   fulfillmentStatusSchema,
   type MappedStatus,
   mapStatus,
@@ -64,6 +65,7 @@ export {
   type ProviderStatus,
   paymentStatusSchema,
   type StatusDimension,
+  type StatusLabelEntry,
   type StatusMap,
   type StatusMapEntry,
   type StatusMapping,
@@ -123,6 +125,7 @@ export {
   type SortDirection,
   type SortField,
   sortOf,
+  TOTAL_SORT_NEEDS_CURRENCY,
   toQueryIssues,
 } from './query/order-query.js';
 export { type PlanContext, planQuery, type QueryPlan } from './query/query-plan.js';

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 
 /*
- * FlexFactor wire format, written from the documents: the response example of
- * shared/seeds/002_347665270cfbafca.txt (the authority for the page object and the rows) and
- * Part 2 of shared/reference/provider-apis.md (§2.3 token, §2.4 envelope, §2.5 list, §2.6 single
- * order). Only the fields the adapter reads are declared; a field the mapper needs for a canonical
+ * FlexFactor wire format, written from the public docs (docs/providers/flexfactor.md): the
+ * response example of the list endpoint (FF-LIST, the authority for the page object and the rows),
+ * the token endpoint, the common envelope and the single order. Only the fields the adapter reads are declared; a field the mapper needs for a canonical
  * field is required, descriptive fields may be absent or null. Unknown fields are accepted (and
  * ignored): the documented field lists are cut off in every stored copy of the docs.
  */
@@ -26,7 +25,8 @@ const currencyCodeSchema = z
 
 /**
  * One item of the envelope's `errors`: a serialised C# ValueTuple `{ item1: message, item2: code,
- * item3: code, item4: bool }` (provider-apis.md §2.4, AM `failed_refund_response`).
+ * item3: code, item4: bool }` (ActiveMerchant's recorded `failed_refund_response`; see
+ * docs/providers/flexfactor.md, "Envelope").
  */
 export const flexFactorErrorTupleSchema = z.object({
   item1: z.string().nullish(),
@@ -85,7 +85,7 @@ const orderRowSchema = z.object({
 });
 
 /**
- * One row of `orders.rows` (seed 002 response example). Required: what a canonical order cannot do
+ * One row of `orders.rows` (FF-LIST's response example). Required: what a canonical order cannot do
  * without (id, status, amount, currency, creation time).
  *
  * Compiled with `z.compile` (zod ≥ 4.6): every listed order is validated with it, and zod's
@@ -115,7 +115,7 @@ export const flexFactorOrderPageSchema = z.object({
 /** The `orders` page object. */
 export type FlexFactorOrderPage = z.infer<typeof flexFactorOrderPageSchema>;
 
-/** `GET /v1/orders` 200 response (seed 002). */
+/** `GET /v1/orders` 200 response (FF-LIST's response example). */
 export const flexFactorOrderListResponseSchema = z.object({
   orders: flexFactorOrderPageSchema,
   /** Status code → name, e.g. `{ "7": "Completed" }`. */
@@ -154,7 +154,7 @@ export type FlexFactorOrderDetail = z.infer<typeof flexFactorOrderDetailSchema>;
  * `POST /v1/oauth2/token` 200 response (§2.3). `expires` is the access token's expiry in
  * milliseconds since the epoch (docs, AM transcript); NODE's `expiresIn` does not occur in real
  * responses but is tolerated. `refreshToken` is read only to keep it out of logs: no refresh
- * endpoint is documented (Part 3 item 23).
+ * endpoint is documented (docs/providers/flexfactor.md ambiguity 23).
  */
 export const flexFactorTokenResponseSchema = z.object({
   accessToken: z.string().min(1),
@@ -168,11 +168,26 @@ export const flexFactorTokenResponseSchema = z.object({
 /** A token response as the adapter reads it. */
 export type FlexFactorTokenResponse = z.infer<typeof flexFactorTokenResponseSchema>;
 
-/** Base URLs of the two environments (provider-apis.md §2.1; the docs' bases end in `/v1/`). */
+/**
+ * Base URLs of the environments; every base ends in `/v1/`. FlexFactor's docs name two host
+ * families: the newest pages (the OAuth2 token page of docs.flexfactor.io) give
+ * `api(-sandbox).flexfactor.io`, the older pages, FlexCharge's own Node sample and the ActiveMerchant
+ * gateway use `api(-sandbox).flex-charge.com`. `production` and `sandbox` are the newest family;
+ * the `-flex-charge` environments keep the older hosts reachable (docs/providers/flexfactor.md,
+ * "Hosts").
+ */
 export const FLEXFACTOR_BASE_URLS = {
-  sandbox: 'https://api-sandbox.flex-charge.com/v1/',
-  production: 'https://api.flex-charge.com/v1/',
+  production: 'https://api.flexfactor.io/v1/',
+  sandbox: 'https://api-sandbox.flexfactor.io/v1/',
+  'production-flex-charge': 'https://api.flex-charge.com/v1/',
+  'sandbox-flex-charge': 'https://api-sandbox.flex-charge.com/v1/',
 } as const;
 
 /** The FlexFactor environments. */
 export type FlexFactorEnvironment = keyof typeof FLEXFACTOR_BASE_URLS;
+
+/** The environment names, for settings validation and messages. */
+export const FLEXFACTOR_ENVIRONMENTS = Object.keys(FLEXFACTOR_BASE_URLS) as [
+  FlexFactorEnvironment,
+  ...FlexFactorEnvironment[],
+];

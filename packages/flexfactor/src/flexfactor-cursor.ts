@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
+  compareMoneyValue,
   compareSortValues,
   InvalidQueryError,
+  type Money,
   moneySchema,
   type Order,
   type OrderQuery,
@@ -15,7 +17,7 @@ import {
 import { z } from 'zod';
 
 /*
- * FlexFactor pages by number (`pageNumber`, `pageSize`; provider-apis.md §2.5). A page number alone
+ * FlexFactor pages by number (`pageNumber`, `pageSize`; docs/providers/flexfactor.md §2.5). A page number alone
  * is a position that moves whenever orders are created or deleted, so the cursor also carries what
  * keeps the walk stable: the upper time bound pinned at the first page (sent as `to` on every
  * page, so orders created during the walk stay out), the total seen (a change means the listing
@@ -128,18 +130,21 @@ export function positionOf(order: Order, field: SortField): FlexFactorPosition {
 
 /**
  * How `order` compares with `last` by the sort value alone, in the listing's direction (negative:
- * before, 0: equal value). Timestamps and decimal amounts have one order; for ids this assumes
- * FlexFactor orders them as text, as claiming the `id` sort already does (the docs do not say).
+ * before, 0: equal value), in FlexFactor's own order. Timestamps have one order; for ids this
+ * assumes FlexFactor orders them as text, as claiming the `id` sort already does (the docs do not
+ * say). Amounts are compared by decimal value whatever their currency, because `orderBy=amount`
+ * ranks the bare numbers: the rows of a page come in that order before the currency filter (which
+ * a total sort needs) leaves one currency, in which this and core's (currency, amount) agree.
  */
 export function compareWithPosition(
   order: Order,
   last: FlexFactorPosition,
   sort: { field: SortField; direction: SortDirection },
 ): number {
-  const comparison = compareSortValues(
-    sort.field,
-    sortValueOf(order, sort.field),
-    last.value as SortValue,
-  );
+  const value = sortValueOf(order, sort.field);
+  const comparison =
+    sort.field === 'total' && value !== null && last.value !== null
+      ? compareMoneyValue(value as Money, last.value as Money)
+      : compareSortValues(sort.field, value, last.value as SortValue);
   return sort.direction === 'asc' ? comparison : -comparison;
 }

@@ -7,7 +7,7 @@ import {
 } from '@orderbridge/core';
 
 /*
- * FlexFactor reports errors in three shapes (provider-apis.md §2.8, Part 3 item 26):
+ * FlexFactor reports errors in three shapes (docs/providers/flexfactor.md §2.8, docs/providers/flexfactor.md ambiguity 26):
  * 1. ASP.NET ProblemDetails: `{ status: 400 | "400", title, traceId, errors: { field: [msg] } }` (FF-ERR);
  * 2. the envelope: `{ success: false, status: "FAILED", errors: [{ item1, item2, item3, item4 }] }` (AM);
  * 3. a flattened ModelState: `{ TraceId: ["00-…"], IdempotencyKey: ["… is required."] }` (AM remote test).

@@ -29,7 +29,7 @@ function row(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...(seedRows()[0] as Record<string, unknown>), ...overrides };
 }
 
-describe('the seed response example (shared/seeds/002)', () => {
+describe('the response example of FF-LIST (docs/providers/flexfactor.md)', () => {
   it('parses: page object, two rows, envelope', () => {
     const response = flexFactorOrderListResponseSchema.parse(
       readFixture('seed-002-list-response.json'),
@@ -277,17 +277,66 @@ describe('statuses on rows', () => {
 
   it('keeps an unknown status as unknown with a warning, never dropping the order', () => {
     const result = mapped(
-      readFlexFactorRow(row({ status: 8, statusName: 'Chargeback' }), '', context),
+      readFlexFactorRow(row({ status: 9, statusName: 'Refundpending' }), '', {
+        ...context,
+        statusLabels: { '9': 'Refundpending' },
+      }),
     );
     expect(result.order.status).toBe('unknown');
     expect(result.order.paymentStatus).toBe('unknown');
-    expect(result.order.providerStatus).toEqual({ code: 8, label: 'Chargeback' });
+    expect(result.order.providerStatus).toEqual({ code: 9, label: 'Refundpending' });
     expect(result.warnings).toEqual<Warning[]>([
       expect.objectContaining({
         code: 'unknown-status',
         provider: 'flexfactor',
         orderKey: 'flexfactor:12345678-abcd-1234-efgh-ijklmnopqrst',
       }),
+    ]);
+  });
+
+  it("recognises a Chargeback code by the response's orderStatuses: payment disputed, no warning", () => {
+    const result = mapped(
+      readFlexFactorRow(row({ status: 8, statusName: 'chargeback' }), '', {
+        ...context,
+        statusLabels: { '7': 'Completed', '8': 'Chargeback' },
+      }),
+    );
+    expect(result.order).toMatchObject({
+      status: 'completed',
+      paymentStatus: 'disputed',
+      fulfillmentStatus: null,
+      providerStatus: { code: 8, label: 'chargeback' },
+    });
+    expect(result.warnings).toEqual([]);
+  });
+
+  it.each([
+    [7, 45.65, 0, 'paid'],
+    [7, 45.65, 10, 'partially_refunded'],
+    [7, 45.65, 45.65, 'refunded'],
+    [6, 45.65, 45.65, 'refunded'],
+    [6, 45.65, 5.5, 'partially_refunded'],
+    [4, 45.65, 0, 'pending'],
+  ] as const)(
+    'status %i with amount %d and refundsAmount %d has payment %s',
+    (status, amount, refundsAmount, payment) => {
+      const result = mapped(readFlexFactorRow(row({ status, amount, refundsAmount }), '', context));
+      expect(result.order.paymentStatus).toBe(payment);
+      expect(result.order.fulfillmentStatus).toBeNull();
+    },
+  );
+
+  it('reads Problem as on hold with a pending payment, and Cancelled as a failed payment', () => {
+    const problem = mapped(
+      readFlexFactorRow(row({ status: 3, statusName: 'problem' }), '', context),
+    );
+    expect([problem.order.status, problem.order.paymentStatus]).toEqual(['on_hold', 'pending']);
+    const cancelled = mapped(
+      readFlexFactorRow(row({ status: 2, statusName: 'cancelled' }), '', context),
+    );
+    expect([cancelled.order.status, cancelled.order.paymentStatus]).toEqual([
+      'cancelled',
+      'failed',
     ]);
   });
 });

@@ -18,6 +18,7 @@ import {
   flexFactorOrderDetailSchema,
   flexFactorOrderRowSchema,
 } from './flexfactor-api.js';
+import { paymentStatusAfterRefunds } from './flexfactor-status-map.js';
 
 /**
  * FlexFactor fields with no canonical home, under `order.extensions.<provider id>`
@@ -77,6 +78,11 @@ export interface FlexFactorMapContext {
   provider: string;
   /** Status table under that id. */
   statusMap: StatusMap;
+  /**
+   * The list response's `orderStatuses` (code → name): how a code the map was not built with is
+   * recognised by its name (a `Chargeback` code maps to payment `disputed`).
+   */
+  statusLabels?: Readonly<Record<string, string>> | null | undefined;
   /** Whether to keep the wire object as `order.raw`. */
   includeRaw?: boolean | undefined;
 }
@@ -175,9 +181,10 @@ function mapRecord(
     context.statusMap,
     { code: row.status, label: row.statusName ?? null },
     key,
+    context.statusLabels,
   );
-  // The raw status is kept exactly as sent (DESIGN: never lost): the list spells the label
-  // "completed" (seed 002) and the single order "CAPTUREREQUIRED" (AM, Part 3 item 25); the code
+  // The raw status is kept exactly as sent (docs/architecture.md: never lost): the list spells the label
+  // "completed" (FF-LIST's response example) and the single order "CAPTUREREQUIRED" (AM, docs/providers/flexfactor.md ambiguity 25); the code
   // is what identifies the status, and labels are compared case-insensitively.
   const providerStatus = status.providerStatus;
   const order: Order = {
@@ -185,7 +192,7 @@ function mapRecord(
     id: row.id,
     key,
     status: status.status,
-    paymentStatus: status.paymentStatus ?? null,
+    paymentStatus: paymentStatusAfterRefunds(status.paymentStatus ?? null, total, refunded),
     fulfillmentStatus: status.fulfillmentStatus ?? null,
     providerStatus,
     type: null,

@@ -89,7 +89,7 @@ describe('resolveFlexFactorSettings', () => {
       id: 'flexfactor',
       appKey: 'env-key',
       appSecret: 'env-secret',
-      baseUrl: 'https://api.flex-charge.com/v1/',
+      baseUrl: 'https://api.flexfactor.io/v1/',
       pageSize: 500,
     });
   });
@@ -107,11 +107,11 @@ describe('resolveFlexFactorSettings', () => {
 
   it('picks the environment URL, from the setting or FLEXFACTOR_ENVIRONMENT', () => {
     expect(resolveFlexFactorSettings({ environment: 'sandbox' }, env).baseUrl).toBe(
-      'https://api-sandbox.flex-charge.com/v1/',
+      'https://api-sandbox.flexfactor.io/v1/',
     );
     expect(
       resolveFlexFactorSettings({}, { ...env, FLEXFACTOR_ENVIRONMENT: 'sandbox' }).baseUrl,
-    ).toBe('https://api-sandbox.flex-charge.com/v1/');
+    ).toBe('https://api-sandbox.flexfactor.io/v1/');
     expect(
       resolveFlexFactorSettings(
         { environment: 'production' },
@@ -120,7 +120,21 @@ describe('resolveFlexFactorSettings', () => {
           FLEXFACTOR_ENVIRONMENT: 'sandbox',
         },
       ).baseUrl,
-    ).toBe('https://api.flex-charge.com/v1/');
+    ).toBe('https://api.flexfactor.io/v1/');
+  });
+
+  it('defaults to the newest hosts and keeps the flex-charge.com family reachable', () => {
+    expect(resolveFlexFactorSettings({}, env).baseUrl).toBe('https://api.flexfactor.io/v1/');
+    expect(resolveFlexFactorSettings({ environment: 'production-flex-charge' }, env).baseUrl).toBe(
+      'https://api.flex-charge.com/v1/',
+    );
+    expect(
+      resolveFlexFactorSettings({}, { ...env, FLEXFACTOR_ENVIRONMENT: 'sandbox-flex-charge' })
+        .baseUrl,
+    ).toBe('https://api-sandbox.flex-charge.com/v1/');
+    expect(() => resolveFlexFactorSettings({ environment: 'staging' as 'sandbox' }, env)).toThrow(
+      /"production", "sandbox", "production-flex-charge", "sandbox-flex-charge"/,
+    );
   });
 
   it('lets baseUrl (setting, then FLEXFACTOR_BASE_URL) override the environment, with a trailing slash', () => {
@@ -195,11 +209,12 @@ describe('createFlexFactor', () => {
     const { provider, data } = fakeProvider(() => json(200, listBody([])));
     await provider.listOrders(
       list({
-        status: ['processing', 'completed'],
+        status: ['processing', 'returned'],
         createdFrom: '2024-03-01T00:00:00Z',
         createdTo: '2024-03-31T23:59:59Z',
         merchantId: 'mid-1',
         search: 'Appleseed',
+        currency: 'USD',
         sort: { field: 'total', direction: 'asc' },
         limit: 25,
       }),
@@ -208,7 +223,7 @@ describe('createFlexFactor', () => {
     expect(request?.url.pathname).toBe('/v1/orders');
     expect(request?.headers.get('authorization')).toBe('Bearer fake-access-token');
     const params = request?.url.searchParams;
-    expect(params?.getAll('status')).toEqual(['4', '5', '7']);
+    expect(params?.getAll('status')).toEqual(['4', '5', '6']);
     expect(params?.get('from')).toBe('2024-03-01T00:00:00.000Z');
     expect(params?.get('to')).toBe('2024-03-31T23:59:59.000Z');
     expect(params?.get('mid')).toBe('mid-1');

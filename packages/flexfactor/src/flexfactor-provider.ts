@@ -34,6 +34,7 @@ import {
 } from '@orderbridge/core';
 import {
   FLEXFACTOR_BASE_URLS,
+  FLEXFACTOR_ENVIRONMENTS,
   type FlexFactorEnvironment,
   type FlexFactorOrderPage,
   flexFactorOrderListResponseSchema,
@@ -69,12 +70,14 @@ export interface FlexFactorSettings extends ProviderSettings {
   /** App secret. Default: `FLEXFACTOR_APP_SECRET`. Never logged, never in an error. */
   appSecret?: string | undefined;
   /**
-   * `sandbox` (`https://api-sandbox.flex-charge.com/v1/`) or `production`
-   * (`https://api.flex-charge.com/v1/`). Default: `FLEXFACTOR_ENVIRONMENT`, else `production`.
+   * `production` (`https://api.flexfactor.io/v1/`), `sandbox` (`https://api-sandbox.flexfactor.io/v1/`),
+   * or the older hosts `production-flex-charge` (`https://api.flex-charge.com/v1/`) and
+   * `sandbox-flex-charge` (`https://api-sandbox.flex-charge.com/v1/`). Default:
+   * `FLEXFACTOR_ENVIRONMENT`, else `production`.
    */
   environment?: FlexFactorEnvironment | undefined;
   /**
-   * API base URL including the version, e.g. `https://api.flex-charge.com/v1/`; overrides
+   * API base URL including the version, e.g. `https://api.flexfactor.io/v1/`; overrides
    * `environment`. Default: `FLEXFACTOR_BASE_URL`, else the environment's URL.
    */
   baseUrl?: string | undefined;
@@ -82,7 +85,7 @@ export interface FlexFactorSettings extends ProviderSettings {
   rateLimit?: RateLimitSettings | undefined;
   /**
    * Largest page requested from FlexFactor (default 500). The API's maximum is not documented
-   * (provider-apis.md Part 3 item 18); lower this if FlexFactor refuses large pages.
+   * (docs/providers/flexfactor.md, "Ambiguities"); lower this if FlexFactor refuses large pages.
    */
   pageSize?: number | undefined;
 }
@@ -173,7 +176,7 @@ export function resolveFlexFactorSettings(
       provider: id,
       setting: 'environment',
       environmentVariable: FLEXFACTOR_ENVIRONMENT_VARIABLES.environment,
-      message: `FlexFactor environment "${environmentName}" is invalid: use "sandbox" or "production" (setting environment or ${FLEXFACTOR_ENVIRONMENT_VARIABLES.environment})`,
+      message: `FlexFactor environment "${environmentName}" is invalid: use ${FLEXFACTOR_ENVIRONMENTS.map((name) => `"${name}"`).join(', ')} (setting environment or ${FLEXFACTOR_ENVIRONMENT_VARIABLES.environment})`,
     });
   }
   const rawBaseUrl =
@@ -268,6 +271,8 @@ interface ListingContext {
 /** One list page as received: the validated envelope, its rows not yet mapped. */
 interface ReceivedPage {
   page: FlexFactorOrderPage;
+  /** The response's own code → name table (`orderStatuses`), for codes the map does not know. */
+  statusLabels: Readonly<Record<string, string>> | null;
   headers: Headers;
   status: number;
   requestId: string | undefined;
@@ -475,7 +480,11 @@ class FlexFactorListing {
     const lastRow = received.page.rows.at(-1);
     let lastListed: Order | undefined;
     if (state.page < pageCount && lastRow !== undefined) {
-      const record = readFlexFactorRow(lastRow, '', { provider, statusMap });
+      const record = readFlexFactorRow(lastRow, '', {
+        provider,
+        statusMap,
+        statusLabels: received.statusLabels,
+      });
       if (!record.ok) return undefined;
       const last = state.last;
       if (
@@ -507,9 +516,9 @@ class FlexFactorListing {
     const { provider } = this.context;
     const query = plan.query;
     const searchParams = new URLSearchParams();
-    // FF-LIST parameter names; `query` not `queryString` (Part 3 item 16).
+    // FF-LIST parameter names; `query` not `queryString` (docs/providers/flexfactor.md ambiguity 16).
     if (plan.pushedFilters.has('search') && query.search) searchParams.set('query', query.search);
-    // An Int32 array: ASP.NET binds repeated keys, `status=1&status=7` (Part 3 item 17).
+    // An Int32 array: ASP.NET binds repeated keys, `status=1&status=7` (docs/providers/flexfactor.md ambiguity 17).
     for (const code of plan.statusCodes ?? []) searchParams.append('status', String(code));
     if (plan.pushedFilters.has('createdFrom') && query.createdFrom)
       searchParams.set('from', query.createdFrom);
@@ -520,7 +529,7 @@ class FlexFactorListing {
     searchParams.set('orderBy', ORDER_BY[plan.sort.field] ?? 'createdOn');
     searchParams.set('sort', plan.sort.direction);
     searchParams.set('pageSize', String(target.size));
-    // 1-based, as X.PagedList (whose field names the response uses) counts (Part 3 item 18).
+    // 1-based, as X.PagedList (whose field names the response uses) counts (docs/providers/flexfactor.md ambiguity 18).
     searchParams.set('pageNumber', String(target.page));
 
     const response = await this.send(
@@ -538,6 +547,7 @@ class FlexFactorListing {
     }
     return {
       page: parsed.data.orders,
+      statusLabels: parsed.data.orderStatuses ?? null,
       headers: response.headers,
       status: response.status,
       requestId: response.requestId,
@@ -565,6 +575,7 @@ class FlexFactorListing {
         const record = readFlexFactorRow(raw, '', {
           provider,
           statusMap,
+          statusLabels: received.statusLabels,
           includeRaw: options.includeRaw,
         });
         if (!record.ok) {
@@ -794,7 +805,7 @@ function validateBaseUrl(value: string, provider: string): string {
       provider,
       setting: 'baseUrl',
       environmentVariable: FLEXFACTOR_ENVIRONMENT_VARIABLES.baseUrl,
-      message: `FlexFactor baseUrl "${value}" (setting baseUrl or ${FLEXFACTOR_ENVIRONMENT_VARIABLES.baseUrl}) is not an absolute URL: use e.g. https://api.flex-charge.com/v1/`,
+      message: `FlexFactor baseUrl "${value}" (setting baseUrl or ${FLEXFACTOR_ENVIRONMENT_VARIABLES.baseUrl}) is not an absolute URL: use e.g. https://api.flexfactor.io/v1/`,
     });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {

@@ -11,10 +11,10 @@ import { flexFactorTokenResponseSchema } from './flexfactor-api.js';
 import { bodyShapeError, kindOfEnvelopeFailure, readEnvelopeFailure } from './flexfactor-error.js';
 
 /*
- * FlexFactor's OAuth2-style token (provider-apis.md §2.3, FF-TOKEN): `POST {base}oauth2/token` with
+ * FlexFactor's OAuth2-style token (docs/providers/flexfactor.md §2.3, FF-TOKEN): `POST {base}oauth2/token` with
  * `{ AppKey, AppSecret }` returns an access token valid for 10 minutes and its expiry `expires` in
  * epoch milliseconds. The docs ask clients to reuse the token rather than fetch one per call, and
- * to fetch a new one when a request returns 401. No refresh endpoint is documented (Part 3 item 23),
+ * to fetch a new one when a request returns 401. No refresh endpoint is documented (docs/providers/flexfactor.md ambiguity 23),
  * so `refreshToken` is never used: a new token is fetched with the app key and secret, as AM does.
  */
 
@@ -114,7 +114,7 @@ export class FlexFactorTokenManager {
       });
     } catch (error) {
       // Bad credentials are a 400 at the token endpoint (AM remote test `test_failed_fetch_access_token`,
-      // Part 3 item 24), not the 401 other endpoints send.
+      // docs/providers/flexfactor.md ambiguity 24), not the 401 other endpoints send.
       if (
         ProviderApiError.isInstance(error) &&
         (error.status === 400 || error.status === 401 || error.kind === 'authentication')

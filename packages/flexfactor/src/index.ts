@@ -1,5 +1,6 @@
 export {
   FLEXFACTOR_BASE_URLS,
+  FLEXFACTOR_ENVIRONMENTS,
   type FlexFactorEnvironment,
   type FlexFactorErrorTuple,
   type FlexFactorOrderDetail,

@@ -8,7 +8,7 @@ import { groundTruth, sandboxProvider, startFlexFactorSandbox } from './sandbox-
 // simulator's store rows, mapped with the adapter's own mapper.
 describeProviderConformance({
   name: 'flexfactor (sandbox)',
-  // seed 002 `orderStatuses` / provider-apis.md §2.7
+  // FF-LIST's `orderStatuses` / docs/providers/flexfactor.md §2.7
   documentedStatuses: [0, 1, 2, 3, 4, 5, 6, 7],
   async setup() {
     const sandbox: Sandbox = await startFlexFactorSandbox(240);
@@ -37,7 +37,7 @@ describeProviderConformance({
         latency: async (ms) => setFaults({ latencyMs: ms }),
         clear: async () => sandbox.faults.clear('flexfactor'),
       },
-      // The list sends lower-case names (seed 002); an undocumented code gets a name of its own.
+      // The list sends lower-case names (FF-LIST's response example); an undocumented code gets a name of its own.
       setRawStatus: async (orderId, rawStatus) => {
         const entry = findStatusEntry(flexFactorStatusMap, rawStatus);
         store.update(orderId, {

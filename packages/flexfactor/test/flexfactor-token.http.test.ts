@@ -4,7 +4,7 @@ import type { Sandbox } from '@orderbridge/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { groundTruth, ids, sandboxProvider, startFlexFactorSandbox } from './sandbox-support.js';
 
-// Token lifecycle over real HTTP against the sandbox's FlexFactor simulator (provider-apis.md §2.3).
+// Token lifecycle over real HTTP against the sandbox's FlexFactor simulator (docs/providers/flexfactor.md §2.3).
 let sandbox: Sandbox;
 
 beforeAll(async () => {

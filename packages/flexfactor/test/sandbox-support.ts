@@ -1,6 +1,11 @@
 import type { Order, OrderQuery } from '@orderbridge/core';
 import { orderComparator } from '@orderbridge/core';
-import { type Sandbox, type SandboxOptions, startSandbox } from '@orderbridge/sandbox';
+import {
+  FLEXFACTOR_SANDBOX_ORDER_STATUSES,
+  type Sandbox,
+  type SandboxOptions,
+  startSandbox,
+} from '@orderbridge/sandbox';
 import { readFlexFactorRow } from '../src/flexfactor-mapper.js';
 import { createFlexFactor, type FlexFactorSettings } from '../src/flexfactor-provider.js';
 import { flexFactorStatusMap } from '../src/flexfactor-status-map.js';
@@ -32,12 +37,19 @@ export function sandboxProvider(sandbox: Sandbox, settings: FlexFactorSettings =
   });
 }
 
-/** The sandbox's store rows (ground truth) mapped with the adapter's own mapper. */
+/**
+ * The sandbox's store rows (ground truth) mapped with the adapter's own mapper, with the status
+ * names the sandbox's list responses carry (its Chargeback code among them).
+ */
 export function groundTruth(sandbox: Sandbox, provider = 'flexfactor'): Order[] {
   const statusMap =
     provider === 'flexfactor' ? flexFactorStatusMap : { ...flexFactorStatusMap, provider };
   return sandbox.flexfactor.store.list().map((row, index) => {
-    const result = readFlexFactorRow(row, `store[${index}]`, { provider, statusMap });
+    const result = readFlexFactorRow(row, `store[${index}]`, {
+      provider,
+      statusMap,
+      statusLabels: FLEXFACTOR_SANDBOX_ORDER_STATUSES,
+    });
     if (!result.ok)
       throw new Error(`ground truth row ${index} is invalid: ${JSON.stringify(result.issues)}`);
     return result.order;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 // Wire schemas of the FlexPortal orders API, written from the OpenAPI 3.1 operations embedded in
-// https://docs.flexportal.io/api-reference/orders/list.md and .../get.md (reference Part 1 §1.4,
+// https://docs.flexportal.io/api-reference/orders/list.md and .../get.md (docs/providers/flexportal.md §1.4,
 // §1.7, §1.9). Only the fields the adapter reads are listed. A field is required exactly when the
 // OpenAPI `required` list says so; every object is a plain (non-strict) `z.object`, so fields
 // FlexPortal adds later pass through unnoticed. Optional fields also accept `null`: the documents
@@ -67,11 +67,16 @@ export const flexPortalOrderItemSchema = z.object({
   rentalStatus: optionalText,
 });
 
-/** Order totals; `subtotal`, `total` and `currency` are read (`taxAmount` defaults to 0). */
+/**
+ * Order totals; `subtotal`, `total` and `currency` are read (`taxAmount` defaults to 0).
+ * `totalDevices` is required by the schema (an integer ≥ 1) but only kept as detail, so an order
+ * without it is still read.
+ */
 export const flexPortalTotalsSchema = z.object({
   subtotal: flexPortalAmountSchema,
   taxAmount: flexPortalAmountSchema.nullish(),
   total: flexPortalAmountSchema,
+  totalDevices: z.number().int().nonnegative().nullish(),
   // "string, exactly 3 characters"; read case-insensitively and upper-cased in the mapper.
   currency: z.string().regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 currency code'),
 });
@@ -151,7 +156,7 @@ export const flexPortalOrderSchema = z.compile(
 );
 
 /**
- * The envelope of `GET /v1/orders` (Part 1 §1.4). Its orders are validated one by one, so one bad
+ * The envelope of `GET /v1/orders` (docs/providers/flexportal.md §1.4). Its orders are validated one by one, so one bad
  * record does not cost the whole page. `count` and `limit` are required by the OpenAPI too, but the
  * adapter does not read them, so their absence is not an error.
  */
@@ -164,7 +169,7 @@ export const flexPortalOrderListSchema = z.object({
 
 /**
  * FlexPortal's error body (OpenAPI `components.schemas.Error`): `code` and `message` are required;
- * `details[]` appears only in the FP-OV example (Part 3 item 5).
+ * `details[]` appears only in the FP-OV example (docs/providers/flexportal.md ambiguity 5).
  */
 export const flexPortalErrorSchema = z.object({
   error: z.object({

@@ -5,7 +5,7 @@ import { flexPortalErrorSchema } from './flexportal-api.js';
 const MAX_TEXT_BODY = 200;
 
 /**
- * Reads a FlexPortal error body, `{ "error": { "code", "message", "details"? } }` (Part 1 §1.9),
+ * Reads a FlexPortal error body, `{ "error": { "code", "message", "details"? } }` (docs/providers/flexportal.md §1.9),
  * for core's transport. The provider's `code` is kept verbatim as `providerCode` (`NO_TENANT_ACCESS`,
  * `VALIDATION_ERROR`), so callers can tell apart the causes FlexPortal folds into one HTTP status
  * (401 `AUTH_REQUIRED` vs `INVALID_TOKEN`). The HTTP status decides the error class (core maps 401,

@@ -119,7 +119,13 @@ describe('mapFlexPortalOrder', () => {
           paidAmount: eur(10163),
           manuallyMarked: false,
         },
-        customer: { phone: '+31 20 000 0000', customerType: 'business' },
+        customer: {
+          phone: '+31 20 000 0000',
+          customerType: 'business',
+          firstName: 'Lena',
+          lastName: 'Vos',
+        },
+        totalDevices: 3,
         createdBy: 'api',
         notes: 'Deliver to reception.',
         trackingNumber: 'TRACK-0001',
@@ -176,8 +182,24 @@ describe('mapFlexPortalOrder', () => {
     const extensions = flexPortalExtensionsOf(order);
     expect(extensions?.payment).toBeNull();
     expect(extensions?.customFields).toBeNull();
-    expect(extensions?.customer).toEqual({ phone: null, customerType: 'individual' });
+    expect(extensions?.customer).toEqual({
+      phone: null,
+      customerType: 'individual',
+      firstName: 'Ada',
+      lastName: 'Min',
+    });
+    expect(extensions?.totalDevices).toBe(1);
+    // The canonical name is the joined form; the split stays in the extension.
+    expect(order.customer?.name).toBe('Ada Min');
     expect(extensions?.shippingAddress.postalCode).toBeNull();
+  });
+
+  it('keeps totals.totalDevices apart from rentalProgress.totalDevices', () => {
+    const record = fullOrder();
+    (record.totals as { totalDevices: number }).totalDevices = 4;
+    const { value: order } = mapped(record);
+    expect(flexPortalExtensionsOf(order)?.totalDevices).toBe(4);
+    expect(order.fulfillment?.total).toBe(3);
   });
 
   it('accepts the documented edge values: postalCode null, customFields null', () => {

@@ -127,8 +127,17 @@ export type FlexPortalOrderExtensions = {
   shippingAddress: FlexPortalAddress;
   /** Payment record, or null when the order has none. */
   payment: FlexPortalPayment | null;
-  /** Customer detail the canonical customer does not carry. */
-  customer: { phone: string | null; customerType: string };
+  /**
+   * Customer detail the canonical customer does not carry: phone, type, and the name as FlexPortal
+   * splits it (the canonical `customer.name` is the joined form, `firstName lastName`).
+   */
+  customer: { phone: string | null; customerType: string; firstName: string; lastName: string };
+  /**
+   * `totals.totalDevices`: the devices the order's totals cover. The canonical `fulfillment.total`
+   * is `rentalProgress.totalDevices`; the two are separate fields on the wire, so both are kept.
+   * Null when FlexPortal left it out.
+   */
+  totalDevices: number | null;
   /** Who created the order (a user id, or `api`). */
   createdBy: string;
   /** Free-text notes (at most 5,000 characters). */
@@ -166,7 +175,8 @@ export function flexPortalExtensionsOf(
 }
 
 /**
- * Validates one FlexPortal wire order and maps it to the canonical `Order` (DESIGN.md): statuses
+ * Validates one FlexPortal wire order and maps it to the canonical `Order` (docs/architecture.md,
+ * docs/providers/flexportal.md): statuses
  * through the status map, money exact in the order's currency, timestamps in UTC, provider-only
  * detail under `extensions.<provider>`. An undocumented status is kept as `unknown` with a warning.
  * @throws a `ZodError` when the record does not match the documented schema, or a
@@ -218,7 +228,7 @@ export function mapFlexPortalOrder(
         done: item.rentalIds?.length ?? 0,
       },
       listPrice: readOptionalMoney(reader, item.listPrice, 'listPrice', index),
-      // The schema's default is `unknown` (Part 3 item 10).
+      // The schema's default is `unknown` (docs/providers/flexportal.md ambiguity 10).
       listPriceSource: item.listPriceSource ?? 'unknown',
       acquisitionCost: readOptionalMoney(reader, item.acquisitionCost, 'acquisitionCost', index),
       acquisitionCostSource: item.acquisitionCostSource ?? 'unknown',
@@ -287,7 +297,10 @@ export function mapFlexPortalOrder(
     customer: {
       phone: wire.customer.phone ?? null,
       customerType: wire.customer.customerType ?? 'individual',
+      firstName: wire.customer.firstName,
+      lastName: wire.customer.lastName,
     },
+    totalDevices: wire.totals.totalDevices ?? null,
     createdBy: wire.createdBy,
     notes: wire.notes ?? null,
     trackingNumber: wire.trackingNumber ?? null,
@@ -329,7 +342,7 @@ export function mapFlexPortalOrder(
     items,
     totals: {
       subtotal: readMoney(reader, wire.totals.subtotal, 'totals.subtotal'),
-      // `taxAmount` defaults to 0 in the schema (Part 3 item 9: the prose calls it "tax").
+      // `taxAmount` defaults to 0 in the schema (docs/providers/flexportal.md ambiguity 9: the prose calls it "tax").
       tax: readMoney(reader, wire.totals.taxAmount ?? 0, 'totals.taxAmount'),
       total: readMoney(reader, wire.totals.total, 'totals.total'),
       refunded: null,

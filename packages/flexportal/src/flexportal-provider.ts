@@ -40,7 +40,7 @@ import { flexPortalStatusMap } from './flexportal-status-map.js';
 export type FlexPortalRegion = 'eu' | 'us' | 'qatar' | 'test';
 
 /**
- * Base URL of each region (Part 1 §1.1, OpenAPI `servers`). Data stays in its region: an order
+ * Base URL of each region (docs/providers/flexportal.md §1.1, OpenAPI `servers`). Data stays in its region: an order
  * created in EU is not visible through the US host.
  */
 export const FLEXPORTAL_BASE_URLS: Readonly<Record<FlexPortalRegion, string>> = {
@@ -65,7 +65,7 @@ export interface FlexPortalSettings extends ProviderSettings {
   baseUrl?: string | undefined;
   /**
    * Client-side request budget. FlexPortal's Starter tier allows 100 requests per minute
-   * (Part 1 §1.3): set `{ requestsPerMinute: 100 }` to never see a 429 there.
+   * (docs/providers/flexportal.md §1.3): set `{ requestsPerMinute: 100 }` to never see a 429 there.
    */
   rateLimit?: RateLimitSettings | undefined;
 }
@@ -92,8 +92,8 @@ export const FLEXPORTAL_ENVIRONMENT = {
 } as const;
 
 /**
- * What FlexPortal's orders API does itself (Part 1 §1.4, §1.5):
- * - filters: `status` (one value per request; Part 3 item 4) and `customerId`. Dates, merchant and
+ * What FlexPortal's orders API does itself (docs/providers/flexportal.md §1.4, §1.5):
+ * - filters: `status` (one value per request; docs/providers/flexportal.md ambiguity 4) and `customerId`. Dates, merchant and
  *   search have no parameter and are finished locally by core.
  * - sorts: `createdAt`, `updatedAt`, `orderId`, `totals.total`. FlexPortal's `status` sort is
  *   alphabetical on the raw value (cancelled < confirmed < fulfilled < partial < pending), which is
@@ -250,7 +250,7 @@ export function createFlexPortal(settings: FlexPortalSettings = {}): FlexPortalP
     baseUrl,
     userAgent: `@orderbridge/flexportal/${PACKAGE_VERSION}`,
     ...toTransportOptions(settings),
-    // Part 1 §1.2: a static key as a bearer token, plus the Business Unit in `Tenant-ID`.
+    // docs/providers/flexportal.md §1.2: a static key as a bearer token, plus the Business Unit in `Tenant-ID`.
     headers: () => ({ authorization: `Bearer ${apiKey}`, 'tenant-id': tenantId }),
     describeError: describeFlexPortalError,
   });
@@ -373,10 +373,10 @@ export function createFlexPortal(settings: FlexPortalSettings = {}): FlexPortalP
 }
 
 /**
- * Query parameters of `GET /v1/orders` for a plan (Part 1 §1.5). `limit` goes as a decimal string
- * (the OpenAPI types it `string`, Part 3 item 2). `sortBy`/`sortDir` are always sent, even for the
+ * Query parameters of `GET /v1/orders` for a plan (docs/providers/flexportal.md §1.5). `limit` goes as a decimal string
+ * (the OpenAPI types it `string`, docs/providers/flexportal.md ambiguity 2). `sortBy`/`sortDir` are always sent, even for the
  * default, so the order never depends on a server default; they appear in FP-LIST's prose and
- * examples but not in its OpenAPI (Part 3 item 3).
+ * examples but not in its OpenAPI (docs/providers/flexportal.md ambiguity 3).
  */
 function listParameters(plan: QueryPlan): Record<string, string | undefined> {
   const { query } = plan;

@@ -16,7 +16,7 @@ describe('flexPortalStatusMap', () => {
     );
   });
 
-  it('maps each status as the DESIGN.md table says', () => {
+  it('maps each status as docs/providers/flexportal.md says', () => {
     const table = Object.fromEntries(
       DOCUMENTED_STATUSES.map((code) => {
         const mapped = mapStatus(flexPortalStatusMap, { code });

@@ -6,9 +6,10 @@ import {
 } from '@orderbridge/core';
 
 /**
- * FlexPortal's order statuses and their canonical meaning (DESIGN.md status table). The documented
- * values are `pending`, `confirmed`, `partial`, `fulfilled`, `cancelled` (Part 1 §1.7, FP-LIST,
- * FP-GET). FlexPortal sends no label, so each entry's label is the value itself.
+ * FlexPortal's order statuses and their canonical meaning (docs/providers/flexportal.md,
+ * "Statuses"). The documented values are `pending`, `confirmed`, `partial`, `fulfilled`,
+ * `cancelled` (the Order schema of the list and get operations). FlexPortal sends no label, so
+ * each entry's label is the value itself.
  *
  * `paymentStatus` is deliberately left out of every entry: FlexPortal decides it with the separate
  * `payment.status` field, not with the order status, so core never pushes a payment-status filter
@@ -47,7 +48,11 @@ export const flexPortalStatusMap: StatusMap = defineStatusMap('flexportal', [
   },
 ]);
 
-/** The documented `payment.status` values (Part 1 §1.7 `payment`) and their canonical meaning. */
+/**
+ * The documented `payment.status` values and their canonical meaning. FlexPortal documents no
+ * refund or dispute (no refunded amount, no such payment status), so its orders are never
+ * `partially_refunded`, `refunded` or `disputed`.
+ */
 export const flexPortalPaymentStatusMap: Readonly<Record<string, PaymentStatus>> = {
   pending: 'pending',
   paid: 'paid',
@@ -55,8 +60,8 @@ export const flexPortalPaymentStatusMap: Readonly<Record<string, PaymentStatus>>
 };
 
 /**
- * The documented per-line `rentalStatus` values (Part 1 §1.7 OrderItem, default `pending`) and the
- * canonical fulfilment status of the line.
+ * The documented per-line `rentalStatus` values (OrderItem, default `pending`) and the canonical
+ * fulfilment status of the line.
  */
 export const flexPortalRentalStatusMap: Readonly<Record<string, FulfillmentStatus>> = {
   pending: 'unfulfilled',

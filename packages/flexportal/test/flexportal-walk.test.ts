@@ -92,14 +92,22 @@ describe(`a ${ORDER_COUNT.toLocaleString('en-US')}-order walk`, () => {
 
   it('by total ascending, while the order the cursor points at is deleted: every order once', async () => {
     const store = sandbox.flexportal.store;
-    const before = groundTruth(sandbox);
+    // A total sort ranks one currency: the one the first order is in.
+    const currency = groundTruth(sandbox)[0]!.totals.total.currency;
+    const before = groundTruth(sandbox).filter((order) => order.totals.total.currency === currency);
+    const deleted = new Set<string>();
     const { orders } = await walk(
-      { limit: PAGE_SIZE, sort: { field: 'total', direction: 'asc' } },
+      { limit: PAGE_SIZE, currency, sort: { field: 'total', direction: 'asc' } },
       (delivered, page) => {
         store.insert({ orderId: `ord_total_${page}` });
         // The cursor may well be the last order id (FP-OV's example cursor looks like one):
         // deleting that order must not derail the walk.
-        expect(store.delete(delivered.at(-1)!.id)).toBe(true);
+        // (A page may hold no new order of the currency: then there is nothing new to delete.)
+        const last = delivered.at(-1);
+        if (last && !deleted.has(last.id)) {
+          deleted.add(last.id);
+          expect(store.delete(last.id)).toBe(true);
+        }
       },
     );
     expectEachOnce(orders, before);

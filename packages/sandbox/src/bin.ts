@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { formatConnectionSettings } from './control/connection-settings.js';
-import { type SandboxOptions, startSandbox } from './start-sandbox.js';
+import {
+  DEFAULT_ORDERS_PER_PROVIDER,
+  DEFAULT_SANDBOX_PORT,
+  type SandboxOptions,
+  startSandbox,
+} from './start-sandbox.js';
 
 const HELP = `Usage: orderbridge-sandbox [options]
 
@@ -9,13 +14,14 @@ Runs local simulators of the FlexPortal and FlexFactor APIs on one port and prin
 connect. Stop it with Ctrl-C (SIGINT) or SIGTERM.
 
 Options:
-  --port <n>                TCP port (default 0: any free port)
+  --port <n>                TCP port, 0 for any free one (default ${DEFAULT_SANDBOX_PORT})
   --host <address>          interface to bind (default 127.0.0.1)
   --seed <n>                dataset seed (default 1)
-  --orders <n>              generated orders per provider (default 200)
+  --orders <n>              generated orders per provider (default ${DEFAULT_ORDERS_PER_PROVIDER})
   --flexportal-orders <n>   FlexPortal orders (default tenant), overrides --orders
   --flexfactor-orders <n>   FlexFactor orders, overrides --orders
-  --latency <ms>            response time of every provider request (built meanwhile)
+  --latency <ms>            response time of every provider request: an answer leaves no
+                            earlier than ms after its request arrived (default 0)
   --jitter <ms>             random extra response time, 0..ms
   --token-ttl <ms>          FlexFactor access-token lifetime (default 600000)
   --json                    print the connection settings as one JSON line
@@ -65,11 +71,11 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const orders = integer('orders', values.orders, 0, 5_000_000) ?? 200;
+  const orders = integer('orders', values.orders, 0, 5_000_000) ?? DEFAULT_ORDERS_PER_PROVIDER;
   const latency = integer('latency', values.latency, 0, 600_000);
   const jitter = integer('jitter', values.jitter, 0, 600_000);
   const options: SandboxOptions = {
-    port: integer('port', values.port, 0, 65535) ?? 0,
+    port: integer('port', values.port, 0, 65535) ?? DEFAULT_SANDBOX_PORT,
     seed: integer('seed', values.seed, -2_147_483_648, 4_294_967_295) ?? 1,
     orders: {
       flexportal: integer('flexportal-orders', values['flexportal-orders'], 0, 5_000_000) ?? orders,

@@ -30,7 +30,9 @@ export {
   type ProviderName,
 } from './faults/provider-faults.js';
 export {
+  FLEXFACTOR_CHARGEBACK_CODE,
   FLEXFACTOR_ORDER_STATUSES,
+  FLEXFACTOR_SANDBOX_ORDER_STATUSES,
   type FlexFactorAddress,
   type FlexFactorEnvelopeFailure,
   type FlexFactorOrderDetail,
@@ -82,6 +84,8 @@ export type { FlexPortalOrderInput, FlexPortalStore } from './flexportal/flexpor
 export { CURRENCIES, type CurrencyInfo } from './money/currencies.js';
 export {
   DEFAULT_FLEXFACTOR_CREDENTIALS,
+  DEFAULT_ORDERS_PER_PROVIDER,
+  DEFAULT_SANDBOX_PORT,
   DEFAULT_TENANTS,
   type Sandbox,
   type SandboxOptions,

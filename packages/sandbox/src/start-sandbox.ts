@@ -33,6 +33,20 @@ import {
 import { createSandboxServer } from './http/sandbox-server.js';
 import { type SandboxStats, StatsRecorder } from './stats/sandbox-stats.js';
 
+/**
+ * Orders per provider when nothing says otherwise: the same for `startSandbox`, the
+ * `orderbridge-sandbox` command, `orderbridge sandbox` and the embedded sandbox of the CLI and
+ * the service.
+ */
+export const DEFAULT_ORDERS_PER_PROVIDER = 200;
+
+/**
+ * The port of a sandbox started from a command line (`orderbridge-sandbox`, `orderbridge sandbox`)
+ * when none is given, so its URLs stay the same from one run to the next. A sandbox started from
+ * code, and the embedded one, take any free port.
+ */
+export const DEFAULT_SANDBOX_PORT = 4010;
+
 /** Options of {@link startSandbox}. Every field is optional. */
 export interface SandboxOptions {
   /** TCP port; default 0 (an ephemeral port, see `Sandbox.url`). */
@@ -42,7 +56,7 @@ export interface SandboxOptions {
   /** Dataset seed; default 1. Same seed and counts → identical data. */
   seed?: number;
   /**
-   * Generated orders per provider (default 200). For FlexPortal this is the default tenant's count;
+   * Generated orders per provider (default {@link DEFAULT_ORDERS_PER_PROVIDER}, 200). For FlexPortal this is the default tenant's count;
    * the second default tenant has 25.
    */
   orders?: number | { flexportal?: number; flexfactor?: number };
@@ -230,8 +244,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     typeof config.orders === 'number'
       ? { flexportal: config.orders, flexfactor: config.orders }
       : {
-          flexportal: config.orders?.flexportal ?? 200,
-          flexfactor: config.orders?.flexfactor ?? 200,
+          flexportal: config.orders?.flexportal ?? DEFAULT_ORDERS_PER_PROVIDER,
+          flexfactor: config.orders?.flexfactor ?? DEFAULT_ORDERS_PER_PROVIDER,
         };
 
   const tenantSpecs =

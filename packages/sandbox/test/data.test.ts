@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CURRENCIES,
+  FLEXFACTOR_CHARGEBACK_CODE,
   FLEXFACTOR_ORDER_STATUSES,
+  FLEXFACTOR_SANDBOX_ORDER_STATUSES,
   FLEXPORTAL_STATUSES,
   type FlexFactorRow,
   type FlexPortalOrder,
@@ -174,18 +176,30 @@ describe('generated FlexFactor data', () => {
     expect(rows.filter((row) => row.currencyCode === 'USD').length).toBeGreaterThan(1000);
   });
 
-  it('has the seed rows verbatim and statuses with lower-case documented names', () => {
+  it('has the seed rows verbatim and statuses with lower-case names, Chargeback included', () => {
     expect(rows[0]?.id).toBe('12345678-abcd-1234-efgh-ijklmnopqrst');
     expect(rows[1]?.id).toBe('abcdef12-3456-7890-abcd-efghijklmnop');
     for (const row of rows) {
       expect(row.statusName).toBe(
-        (FLEXFACTOR_ORDER_STATUSES as Record<string, string>)[String(row.status)]?.toLowerCase(),
+        FLEXFACTOR_SANDBOX_ORDER_STATUSES[String(row.status)]?.toLowerCase(),
       );
     }
     const counts = new Map<number, number>();
     for (const row of rows) counts.set(row.status, (counts.get(row.status) ?? 0) + 1);
-    expect([...counts.keys()].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect([...counts.keys()].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(FLEXFACTOR_SANDBOX_ORDER_STATUSES['8']).toBe('Chargeback');
+    expect(FLEXFACTOR_ORDER_STATUSES).not.toHaveProperty('8');
     expect(counts.get(7)).toBeGreaterThan(1200);
+    expect(counts.get(FLEXFACTOR_CHARGEBACK_CODE)).toBeGreaterThan(10);
+  });
+
+  it('reports a payout once an order is paid, reversed by a refund or a chargeback', () => {
+    for (const row of rows.slice(2)) {
+      if (row.status === 6 || row.status === FLEXFACTOR_CHARGEBACK_CODE) {
+        expect(row.payoutStatus).toBe('reversed');
+      } else if (row.status === 7) expect(['pending', 'completed']).toContain(row.payoutStatus);
+      else expect(row.payoutStatus).toBeNull();
+    }
   });
 
   it('refunds returned orders fully and some completed ones partly', () => {
@@ -194,7 +208,12 @@ describe('generated FlexFactor data', () => {
       else expect(row.refundsAmount).toBeLessThanOrEqual(row.amount);
       if (row.status !== 6 && row.status !== 7) expect(row.refundsAmount).toBe(0);
     }
-    expect(rows.some((row) => row.status === 7 && row.refundsAmount > 0)).toBe(true);
+    // Partial refunds: completed orders with 0 < refundsAmount < amount.
+    expect(
+      rows.some(
+        (row) => row.status === 7 && row.refundsAmount > 0 && row.refundsAmount < row.amount,
+      ),
+    ).toBe(true);
   });
 
   it('has microsecond timestamps, placed after created, over months; merchants and payers repeat', () => {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  FLEXFACTOR_CHARGEBACK_CODE,
   FLEXFACTOR_ORDER_STATUSES,
+  FLEXFACTOR_SANDBOX_ORDER_STATUSES,
   FLEXFACTOR_SEED_ROWS,
   type FlexFactorRow,
   flexFactorOrderListSchema,
@@ -20,7 +22,7 @@ const seedExample = JSON.parse(
   ),
 ) as FlexFactorPage;
 
-// provider-apis.md §2.5 and the response example of seed 002 (the authority for the envelope).
+// FF-LIST and its response example (the authority for the envelope); docs/providers/flexfactor.md.
 describe('FlexFactor GET /v1/orders', () => {
   let sandbox: Sandbox;
   let token: string;
@@ -59,6 +61,18 @@ describe('FlexFactor GET /v1/orders', () => {
     expect(clean.json).toEqual(seedExample);
   });
 
+  it('names the Chargeback code in orderStatuses exactly on the pages that hold a charged-back order', async () => {
+    const code = String(FLEXFACTOR_CHARGEBACK_CODE);
+    const charged = await list(`status=${code}&pageSize=5&pageNumber=1`);
+    expect(charged.json.orders.rows.length).toBeGreaterThan(0);
+    expect(charged.json.orders.rows.every((row) => row.status === FLEXFACTOR_CHARGEBACK_CODE)).toBe(
+      true,
+    );
+    expect((charged.json.orderStatuses as Record<string, string>)[code]).toBe('Chargeback');
+    const documented = await list('status=0&pageSize=5&pageNumber=1');
+    expect(documented.json.orderStatuses).not.toHaveProperty(code);
+  });
+
   it('keeps the envelope keys, page fields and row fields in the seed order', async () => {
     const result = await list('');
     expect(result.headers.get('content-type')).toBe('application/json; charset=utf-8');
@@ -67,8 +81,13 @@ describe('FlexFactor GET /v1/orders', () => {
     for (const row of result.json.orders.rows) {
       expect(Object.keys(row)).toEqual(Object.keys(seedExample.orders.rows[0] as object));
     }
-    expect(result.json.orderStatuses).toEqual(FLEXFACTOR_ORDER_STATUSES);
-    expect(result.json.orderStatuses).toEqual(seedExample.orderStatuses);
+    const hasChargeback = result.json.orders.rows.some(
+      (row) => row.status === FLEXFACTOR_CHARGEBACK_CODE,
+    );
+    expect(result.json.orderStatuses).toEqual(
+      hasChargeback ? FLEXFACTOR_SANDBOX_ORDER_STATUSES : FLEXFACTOR_ORDER_STATUSES,
+    );
+    expect(result.json.orderStatuses).toMatchObject(seedExample.orderStatuses as object);
     flexFactorOrderListSchema.parse(result.json);
     expect(result.json).toMatchObject({
       success: true,

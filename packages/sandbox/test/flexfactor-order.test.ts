@@ -29,7 +29,7 @@ const DOCUMENTED = [
   'currencySymbol',
 ];
 
-// provider-apis.md §2.6.
+// docs/providers/flexfactor.md §2.6.
 describe('FlexFactor GET /v1/orders/{id}', () => {
   let sandbox: Sandbox;
   let token: string;

@@ -22,7 +22,7 @@ function claimsOf(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
-// provider-apis.md §2.3 (token request and recorded response), Ambiguities 21, 22, 24.
+// docs/providers/flexfactor.md §2.3 (token request and recorded response), Ambiguities 21, 22, 24.
 describe('FlexFactor POST /v1/oauth2/token', () => {
   let sandbox: Sandbox;
   beforeAll(async () => {

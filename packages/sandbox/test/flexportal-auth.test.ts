@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flexPortalErrorSchema, type Sandbox, startSandbox } from '../src/index.js';
 import { flexPortalGet, request } from './support/sandbox-http.js';
 
-// provider-apis.md §1.2 (Authorization: Bearer <key> + Tenant-ID) and §1.9 (error codes).
+// docs/providers/flexportal.md §1.2 (Authorization: Bearer <key> + Tenant-ID) and §1.9 (error codes).
 describe('FlexPortal authentication', () => {
   let sandbox: Sandbox;
   beforeAll(async () => {

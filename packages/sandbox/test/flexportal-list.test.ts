@@ -12,7 +12,7 @@ import {
 import { sortFlexPortal, walkFlexPortal } from './support/flexportal-walk.js';
 import { type FlexPortalPage, flexPortalGet } from './support/sandbox-http.js';
 
-// provider-apis.md §1.4 (envelope, cursor), §1.5 (parameters), §1.6 (get), §1.9 (errors).
+// docs/providers/flexportal.md §1.4 (envelope, cursor), §1.5 (parameters), §1.6 (get), §1.9 (errors).
 describe('FlexPortal GET /v1/orders', () => {
   let sandbox: Sandbox;
   let truth: FlexPortalOrder[];

@@ -767,6 +767,7 @@ export class KyselyOrderStore implements OrderStore {
     }
     if (query.customerId !== undefined) select = select.where('customer_id', '=', query.customerId);
     if (query.merchantId !== undefined) select = select.where('merchant_id', '=', query.merchantId);
+    if (query.currency !== undefined) select = select.where('currency', '=', query.currency);
     if (query.search !== undefined) {
       select = select.where(this.#contains(query.search.toLowerCase()));
     }

@@ -6,6 +6,7 @@ import {
   type TransportOptions,
 } from '@orderbridge/core';
 import type { Sandbox } from '@orderbridge/sandbox';
+import { DEFAULT_SANDBOX_ORDERS } from '../commands/sandbox-command.js';
 import type { ResolvedConfig, ResolvedProvider } from '../config/resolve-config.js';
 import { UsageError } from '../errors/usage-error.js';
 import { suggestClosest } from '../query/suggest-closest.js';
@@ -15,7 +16,7 @@ export const EMBEDDED_SANDBOX_NOTICE =
   'orderbridge: no provider credentials configured — using the embedded sandbox (FlexPortal + FlexFactor simulators). See "orderbridge providers --help".';
 
 /** Orders per provider in the embedded sandbox unless `--sandbox-orders` says otherwise. */
-export const DEFAULT_SANDBOX_ORDERS = 500;
+export { DEFAULT_SANDBOX_ORDERS };
 
 /** A configured provider, created (or the configuration error that prevented it). */
 export interface OpenedProvider extends ResolvedProvider {

@@ -31,12 +31,16 @@ export function addQueryOptions(command: Command): Command {
     .option('--customer <id>', "the provider's customer id")
     .option('--merchant <id>', "the provider's merchant id")
     .option(
+      '--currency <code>',
+      'only orders whose total is in this ISO 4217 currency (USD); required with --sort total',
+    )
+    .option(
       '--search <text>',
       'case-insensitive text in id, reference, customer or merchant name, email',
     )
     .option(
       '--sort <field[:dir]>',
-      'createdAt, updatedAt, id, status or total, then asc or desc (default createdAt:desc)',
+      'createdAt, updatedAt, id, status or total, then asc or desc (default createdAt:desc); total ranks one --currency, as amounts in different currencies have no order',
     )
     .option(
       '--provider <ids>',

@@ -18,6 +18,8 @@ export interface OrdersListFlags extends OrderFlagValues {
   all?: boolean | undefined;
   /** `--scan-pages <n>`: upstream page requests one page may scan. */
   scanPages?: string | undefined;
+  /** `--wide`: table cells in full, however wide the terminal. */
+  wide?: boolean | undefined;
 }
 
 /** `orderbridge orders list`. */
@@ -30,12 +32,16 @@ export function createOrdersListCommand(action: ActionFactory): Command {
     )
     .option(
       '--cursor <cursor>',
-      'continue after a previous page (printed on stderr as "next cursor")',
+      'continue after a previous page (its "next cursor"); the cursor carries the filters, sort and providers',
     )
     .option('--all', 'follow the cursors to the end, streaming every matching order')
     .option(
       '--scan-pages <n>',
       `provider pages one page may scan when a filter is applied locally (default ${DEFAULT_SCAN_PAGE_REQUESTS}); the page then ends early with a cursor that continues the scan`,
+    )
+    .option(
+      '--wide',
+      'table: show keys and names in full (by default they are shortened with … to fit the terminal)',
     )
     .option('--allow-partial', 'when a provider fails, output the others and exit 3')
     .option(
@@ -55,7 +61,7 @@ errors go to stderr.
 Examples:
   $ orderbridge orders list
   $ orderbridge orders list --status processing,on_hold --created-from 7d
-  $ orderbridge orders list --provider flexfactor --sort total:desc --limit 10
+  $ orderbridge orders list --provider flexfactor --currency USD --sort total:desc --limit 10
   $ orderbridge orders list --search "acme" --fields key,status,customer.email,totals.total
   $ orderbridge orders list --cursor <cursor from the previous page>
   $ orderbridge orders list --all --format csv > orders.csv

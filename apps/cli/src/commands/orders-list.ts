@@ -67,6 +67,8 @@ export async function runOrdersList(
       redact: redacts(flags, config),
       jsonShape: 'listing',
       colors: context.stdoutColors,
+      // A table on a terminal fits its width unless --wide; in a pipe nothing is cut.
+      width: flags.wide || !context.io.stdout.isTTY ? undefined : context.io.stdout.columns,
     });
     const sink = createStreamSink(context.io.stdout);
     const callOptions = {
@@ -119,7 +121,7 @@ export async function runOrdersList(
     );
     await sink.close();
     if (format === 'table' && result.orders.length === 0) context.note('No orders match.');
-    printNextCursor(context, result.nextCursor);
+    printNextCursor(context, result.nextCursor, format, 'alone');
     reportPartial(context, result.errors);
   } finally {
     await session.close();
@@ -166,13 +168,28 @@ async function listFromStore(
     await sink.write(formatter.footer({ nextCursor, warnings: [], errors: [] }));
     await sink.close();
     if (format === 'table' && written === 0) context.note('No orders match in the store.');
-    printNextCursor(context, nextCursor);
+    printNextCursor(context, nextCursor, format, 'with the same filters');
   });
 }
 
-function printNextCursor(context: CommandContext, nextCursor: string | null): void {
-  if (nextCursor === null) return;
-  // The cursor is data the user needs for the next page, so it is printed even with --quiet.
+/**
+ * The cursor is data the user needs for the next page, so it is printed even with --quiet, once;
+ * not at all with --format json, whose body carries it as `nextCursor`. A live cursor carries its
+ * query; a store cursor is checked against the query it is used with.
+ */
+function printNextCursor(
+  context: CommandContext,
+  nextCursor: string | null,
+  format: OutputFormat,
+  usage: 'alone' | 'with the same filters',
+): void {
+  if (nextCursor === null || format === 'json') return;
   context.io.stderr.write(`next cursor: ${nextCursor}\n`);
-  context.note(context.stderrColors.dim(`(--cursor ${nextCursor} for the next page)`));
+  context.note(
+    context.stderrColors.dim(
+      usage === 'alone'
+        ? '(pass it alone as --cursor for the next page: it carries the filters, sort and providers)'
+        : '(pass it as --cursor with the same filters and --source store for the next page)',
+    ),
+  );
 }

@@ -59,10 +59,8 @@ Examples:
     .description(
       'Verify the credentials and reachability of each provider (one cheap request each).',
     )
-    .option(
-      '--format <format>',
-      'table, json or ndjson (default: table on a terminal, else ndjson)',
-    )
+    // `--format` is the parent's (`providers --format`), which commander parses wherever it
+    // appears; defining it here too listed it twice in this command's help.
     .addHelpText(
       'after',
       `

@@ -17,8 +17,15 @@ export interface SandboxFlags {
   json?: boolean | undefined;
 }
 
-/** Default port of `orderbridge sandbox` (the embedded sandbox of other commands uses a free port). */
+/**
+ * Default port of `orderbridge sandbox`, the sandbox package's `DEFAULT_SANDBOX_PORT` (the
+ * embedded sandbox of other commands uses a free port). Repeated here because the command tree,
+ * built for every `--help`, must not load the sandbox; a test checks the two agree.
+ */
 export const DEFAULT_SANDBOX_PORT = 4010;
+
+/** Default orders per provider, the sandbox package's `DEFAULT_ORDERS_PER_PROVIDER` (tested). */
+export const DEFAULT_SANDBOX_ORDERS = 200;
 
 /** `orderbridge sandbox`. */
 export function createSandboxCommand(action: ActionFactory): Command {
@@ -29,8 +36,11 @@ export function createSandboxCommand(action: ActionFactory): Command {
     .option('--port <n>', `TCP port, 0 for any free one (default ${DEFAULT_SANDBOX_PORT})`)
     .option('--host <address>', 'interface to bind (default 127.0.0.1)')
     .option('--seed <n>', 'dataset seed: same seed and counts, same orders (default 1)')
-    .option('--orders <n>', 'generated orders per provider (default 200)')
-    .option('--latency <ms>', 'added latency on every provider request (default 0)')
+    .option('--orders <n>', `generated orders per provider (default ${DEFAULT_SANDBOX_ORDERS})`)
+    .option(
+      '--latency <ms>',
+      'response time of every provider request: an answer leaves no earlier than ms after its request arrived (default 0)',
+    )
     .option('--json', 'print the connection settings as one JSON line')
     .addHelpText(
       'after',

@@ -1,4 +1,9 @@
-import { formatConnectionSettings, type SandboxOptions, startSandbox } from '@orderbridge/sandbox';
+import {
+  DEFAULT_ORDERS_PER_PROVIDER,
+  formatConnectionSettings,
+  type SandboxOptions,
+  startSandbox,
+} from '@orderbridge/sandbox';
 import { parseIntegerFlag } from '../query/integer-flag.js';
 import type { CommandContext } from './command-context.js';
 import { DEFAULT_SANDBOX_PORT, type SandboxFlags } from './sandbox-command.js';
@@ -13,7 +18,9 @@ export async function runSandbox(context: CommandContext, flags: SandboxFlags): 
     host: flags.host ?? '127.0.0.1',
     seed: flags.seed === undefined ? 1 : parseIntegerFlag('--seed', flags.seed, 0, 4_294_967_295),
     orders:
-      flags.orders === undefined ? 200 : parseIntegerFlag('--orders', flags.orders, 0, 5_000_000),
+      flags.orders === undefined
+        ? DEFAULT_ORDERS_PER_PROVIDER
+        : parseIntegerFlag('--orders', flags.orders, 0, 5_000_000),
   };
   if (flags.latency !== undefined) {
     const latencyMs = parseIntegerFlag('--latency', flags.latency, 0, 600_000);

@@ -92,8 +92,16 @@ export function describeError(
 export function providerErrorLine(error: OrderBridgeError): string {
   const facts: string[] = [];
   let kind = 'provider';
+  let message = error.message;
   if (ProviderApiError.isInstance(error)) {
     kind = error.kind.replaceAll('_', ' ');
+    // Core's message repeats what the facts say ("flexportal GET /v1/orders/x failed (HTTP 404)
+    // [NOT_FOUND]: Order not found"): keep the operation as a fact and the provider's own words.
+    const repeated = ownWords(error);
+    if (repeated) {
+      if (repeated.operation) facts.push(repeated.operation);
+      message = repeated.rest;
+    }
     if (error.status !== undefined) facts.push(`HTTP ${error.status}`);
     if (error.providerCode !== undefined) facts.push(`code ${error.providerCode}`);
     if (error.requestId !== undefined) facts.push(`request id ${error.requestId}`);
@@ -114,7 +122,23 @@ export function providerErrorLine(error: OrderBridgeError): string {
   }
   const who = error.provider ?? 'orderbridge';
   const suffix = facts.length > 0 ? ` (${facts.join(', ')})` : '';
-  return `${who} ${kind} error${suffix}: ${redactSecrets(error.message)}`;
+  return `${who} ${kind} error${suffix}: ${redactSecrets(message)}`;
+}
+
+/**
+ * Splits core's "<provider> <operation> failed (HTTP n) [code]: <provider's message>" into the
+ * operation and the rest; undefined when the message has another form.
+ */
+function ownWords(
+  error: ProviderApiError,
+): { operation: string | undefined; rest: string } | undefined {
+  const provider = error.provider.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(
+    `^${provider}(?: ([^:]*?))? failed(?: \\(HTTP \\d+\\))?(?: \\[[^\\]]*\\])?(?:: |; )`,
+  ).exec(error.message);
+  if (!match) return undefined;
+  const rest = error.message.slice(match[0].length);
+  return rest === '' ? undefined : { operation: match[1], rest };
 }
 
 function hintFor(error: OrderBridgeError): string | undefined {

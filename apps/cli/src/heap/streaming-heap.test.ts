@@ -1,22 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { STREAMING_HEAP_FLAGS, tuneStreamingHeap } from './streaming-heap.js';
+import { STREAMING_NODE_FLAGS, streamingLaunchFlags } from './streaming-heap.js';
 
-function tune(execArgv: string[], nodeOptions?: string) {
-  const set: string[] = [];
-  const applied = tuneStreamingHeap({
-    execArgv,
-    nodeOptions,
-    setFlags: (flag) => set.push(flag),
-  });
-  return { applied, set };
+const EXPORT = ['orders', 'export', '--output', 'orders.ndjson'];
+
+function flags(
+  args: readonly string[],
+  execArgv: string[] = [],
+  nodeOptions?: string,
+  isLaunched = false,
+) {
+  return streamingLaunchFlags({ args, execArgv, nodeOptions, isLaunched });
 }
 
-describe('tuneStreamingHeap', () => {
-  it('sets the streaming flags when the user sized nothing', () => {
-    const { applied, set } = tune(['--enable-source-maps'], '--trace-warnings');
-    expect(set).toEqual([...STREAMING_HEAP_FLAGS]);
-    expect(applied).toEqual(set);
-    expect(set).toContain('--semi-space-growth-factor=1');
+describe('streamingLaunchFlags', () => {
+  it.each([
+    [EXPORT],
+    [['--quiet', 'orders', 'export']],
+    [['orders', 'list', '--all', '--format', 'ndjson']],
+  ])('starts the streaming command %j in a child with the heap flags', (args) => {
+    expect(flags(args, ['--enable-source-maps'], '--trace-warnings')).toEqual([
+      ...STREAMING_NODE_FLAGS,
+    ]);
+  });
+
+  it.each([
+    [['orders', 'list']],
+    [['orders', 'get', 'flexportal:ord_1']],
+    [['--version']],
+    [['orders', 'export', '--help']],
+    [['providers', 'check']],
+  ])('runs %j in its own process', (args) => {
+    expect(flags(args)).toBeUndefined();
+  });
+
+  it('launches nothing from the launched child', () => {
+    expect(flags(EXPORT, [], undefined, true)).toBeUndefined();
   });
 
   it.each([
@@ -26,13 +44,17 @@ describe('tuneStreamingHeap', () => {
     [[], '--enable-source-maps --max-old-space-size=4096'],
     [[], '--max-semi-space-size=64'],
     [[], '  --max-old-space-size-percentage=50  '],
-  ])('sets nothing when the user sized the heap (%j, NODE_OPTIONS %j)', (execArgv, nodeOptions) => {
-    expect(tune(execArgv, nodeOptions)).toEqual({ applied: [], set: [] });
+  ])('leaves the heap to the user who sized it (%j, NODE_OPTIONS %j)', (execArgv, nodeOptions) => {
+    expect(flags(EXPORT, execArgv, nodeOptions)).toBeUndefined();
   });
 
   it('matches whole flag names: --heap-prof and --max-http-header-size size nothing', () => {
-    expect(tune(['--heap-prof', '--max-http-header-size=16384']).set).toEqual([
-      ...STREAMING_HEAP_FLAGS,
+    expect(flags(EXPORT, ['--heap-prof', '--max-http-header-size=16384'])).toEqual([
+      ...STREAMING_NODE_FLAGS,
     ]);
+  });
+
+  it('uses only start-up flags node accepts on its command line', () => {
+    expect(STREAMING_NODE_FLAGS.every((flag) => /^--[a-z-]+=\d+$/.test(flag))).toBe(true);
   });
 });

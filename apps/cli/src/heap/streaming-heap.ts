@@ -1,30 +1,31 @@
-import { setFlagsFromString } from 'node:v8';
-
 /**
- * The V8 flags a streaming command line runs with: a young generation that stays at its initial
- * size (1 MB semi-spaces) and an old generation that grows by half of what is live after each full
- * collection, instead of V8's own up to 4×.
+ * The node flags a streaming command (`orders export`, `orders list --all`) runs with: a young
+ * generation capped at 1 MB semi-spaces and an old generation that grows by half of what is live
+ * after each full collection, instead of V8's own up to 4×.
  *
  * Why: an export allocates fast (every page is body text, parsed JSON, validated and canonical
  * orders, output text) but keeps almost nothing. V8 sizes the young generation by allocation
  * rate, up to 2 × 64 MB on a machine with plenty of memory, and lets the old generation grow to
  * several times its live size between full collections; together that made a 1,000,000-order
- * export peak at ≈ 350 MB while its live heap stayed under 64 MB. Both flags are read by V8's
- * heap controller at each collection, so setting them once node runs takes effect — unlike
- * `--max-semi-space-size`, which only counts when node starts and would need a shebang with
- * `env -S`, which BusyBox (Alpine) and the BSDs do not have. Neither caps anything: an operation
- * that really needs more memory still gets it, at the price of more frequent collections (more
- * CPU per order; see the README's "Memory").
+ * export peak at ≈ 350 MB while its live heap stayed under 64 MB. Neither flag caps the heap: an
+ * operation that really needs more memory still gets it, at the price of more frequent
+ * collections (more CPU per order; see the README's "Memory").
+ *
+ * How: Node documents V8 flags as start-up options (`v8.setFlagsFromString` after start-up is
+ * undefined behaviour), so the `orderbridge` bin is a launcher: for a streaming command it starts
+ * the command in a child node with these flags on its command line (a shebang cannot carry them:
+ * `env -S` is missing from BusyBox and the BSDs, and NODE_OPTIONS does not accept
+ * `--heap-growing-percent`). Other commands run in the launcher's own process, with no extra start.
  */
-export const STREAMING_HEAP_FLAGS: readonly string[] = [
-  '--semi-space-growth-factor=1',
+export const STREAMING_NODE_FLAGS: readonly string[] = [
+  '--max-semi-space-size=1',
   '--heap-growing-percent=50',
 ];
 
 /**
  * Flags (names, without values) with which the user sizes the heap themselves, on node's command
  * line or in `NODE_OPTIONS` (which takes `--max-semi-space-size` and `--max-old-space-size`). With
- * any of them, the CLI sets none of `STREAMING_HEAP_FLAGS` and V8 behaves as configured.
+ * any of them, the command runs in the launcher's process and V8 behaves as configured.
  */
 export const USER_HEAP_FLAGS: readonly string[] = [
   '--max-semi-space-size',
@@ -36,27 +37,40 @@ export const USER_HEAP_FLAGS: readonly string[] = [
   '--heap-growing-percent',
 ];
 
-/** Where `tuneStreamingHeap` looks for the user's own heap flags, and how it sets flags. */
-export interface TuneStreamingHeapOptions {
+/** Set in the child's environment: the child is the command, and launches nothing. */
+export const LAUNCHED_ENVIRONMENT_VARIABLE = 'ORDERBRIDGE_STREAMING_HEAP';
+
+/** What `streamingLaunchFlags` decides from. */
+export interface StreamingLaunchOptions {
+  /** The CLI's arguments (`process.argv.slice(2)`). */
+  args: readonly string[];
   /** Node's command-line flags (`process.execArgv`). */
   execArgv: readonly string[];
   /** `process.env.NODE_OPTIONS`. */
   nodeOptions: string | undefined;
-  /** Sets V8 flags (default `v8.setFlagsFromString`; a test seam). */
-  setFlags?: ((flags: string) => void) | undefined;
+  /** Whether this process is already the launched child. */
+  isLaunched: boolean;
 }
 
 /**
- * Sets `STREAMING_HEAP_FLAGS` in this process unless the user gave one of `USER_HEAP_FLAGS`, and
- * returns the flags it set (none in that case). Call it before the command's modules load, so the
- * young generation has not grown yet.
+ * The node flags to start the command with in a child process, or undefined to run it here: it
+ * is not a streaming command, it only asks for help, this is the child already, or the user sized
+ * the heap.
  */
-export function tuneStreamingHeap(options: TuneStreamingHeapOptions): string[] {
+export function streamingLaunchFlags(options: StreamingLaunchOptions): string[] | undefined {
+  if (options.isLaunched || !isStreamingCommand(options.args)) return undefined;
   const given = [...options.execArgv, ...(options.nodeOptions ?? '').split(/\s+/)].map(flagName);
-  if (given.some((name) => USER_HEAP_FLAGS.includes(name))) return [];
-  const setFlags = options.setFlags ?? setFlagsFromString;
-  for (const flag of STREAMING_HEAP_FLAGS) setFlags(flag);
-  return [...STREAMING_HEAP_FLAGS];
+  if (given.some((name) => USER_HEAP_FLAGS.includes(name))) return undefined;
+  return [...STREAMING_NODE_FLAGS];
+}
+
+/** `orders export …` or `orders list --all …`, not asking for help. */
+function isStreamingCommand(args: readonly string[]): boolean {
+  if (args.includes('--help') || args.includes('-h')) return false;
+  const orders = args.indexOf('orders');
+  if (orders === -1) return false;
+  const rest = args.slice(orders + 1);
+  return rest.includes('export') || (rest.includes('list') && rest.includes('--all'));
 }
 
 /** `--max_semi_space_size=8` → `--max-semi-space-size` (V8 accepts both spellings). */

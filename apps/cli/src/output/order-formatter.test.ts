@@ -6,6 +6,7 @@ import { colorsFor } from './color.js';
 import { CSV_COLUMN_NAMES } from './csv-columns.js';
 import { parseFieldsFlag } from './order-fields.js';
 import { createOrderFormatter, type OrderFormatterSettings } from './order-formatter.js';
+import { renderOrderDetail } from './order-table.js';
 import type { OutputFormat } from './output-format.js';
 
 const colors = colorsFor(false);
@@ -176,6 +177,52 @@ describe('table', () => {
     expect(text).toContain('1.250');
     expect(text).toContain('2025-01-02 03:04');
     expect(text).not.toContain('\u001b[');
+  });
+});
+
+describe('table width', () => {
+  const longKey = makeOrder('flexfactor', '613f30ec-3cdb-4d84-b274-6a18cc4567b1', {
+    customer: {
+      id: null,
+      email: null,
+      name: 'Maximilian Alexander von Hohenstein-Ebersberg',
+      company: null,
+    },
+  });
+
+  it('fits a terminal by shortening keys in the middle and names at the end, with an ellipsis', () => {
+    const text = render([longKey, tricky], { format: 'table', width: 90 });
+    const lines = text.trimEnd().split('\n');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(90);
+    expect(lines[1]).toMatch(/^flexfactor:613f…/);
+    expect(lines[1]).toMatch(/4567b1\s/);
+    expect(text).toContain('Maximilia…');
+    expect(text).not.toContain('Hohenstein-Ebersberg');
+    expect(text).toContain('…');
+  });
+
+  it('shows every cell in full without a width (--wide, or a pipe)', () => {
+    const text = render([longKey], { format: 'table' });
+    expect(text).toContain('flexfactor:613f30ec-3cdb-4d84-b274-6a18cc4567b1');
+    expect(text).toContain('Maximilian Alexander von Hohenstein-Ebersberg');
+    expect(text).not.toContain('…');
+  });
+
+  it('leaves a table that fits as it is', () => {
+    expect(render([tricky], { format: 'table', width: 200 })).toBe(
+      render([tricky], { format: 'table' }),
+    );
+  });
+});
+
+describe('order detail', () => {
+  it('shows the customer and the company on lines of their own', () => {
+    const order = makeOrder('flexportal', 'ord_5', {
+      customer: { id: 'c5', email: 'lena@example.org', name: 'Lena Vos', company: 'Example BV' },
+    });
+    const text = renderOrderDetail(order, { colors });
+    expect(text).toMatch(/^customer:\s+Lena Vos <lena@example\.org> \(id c5\)$/m);
+    expect(text).toMatch(/^company:\s+Example BV$/m);
   });
 });
 

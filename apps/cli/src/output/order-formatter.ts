@@ -47,6 +47,8 @@ export interface OrderFormatterSettings {
   jsonShape?: 'array' | 'listing';
   /** Colour functions for tables. */
   colors: Colors;
+  /** The terminal's width, which a table fits into; undefined for no limit (`--wide`, a pipe). */
+  width?: number | undefined;
 }
 
 /** RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled, CRLF between records. */
@@ -114,7 +116,11 @@ export function createOrderFormatter(settings: OrderFormatterSettings): OrderFor
         orders: (batch) =>
           batch.length === 0
             ? ''
-            : renderOrderTable(batch.map(prepare), { colors: settings.colors, fields }),
+            : renderOrderTable(batch.map(prepare), {
+                colors: settings.colors,
+                fields,
+                width: settings.width,
+              }),
         footer: () => '',
       };
   }

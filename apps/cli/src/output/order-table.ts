@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { stripVTControlCharacters } from 'node:util';
 import { formatMoney, type Order, toDecimalString } from '@orderbridge/core';
 import type TableConstructor from 'cli-table3';
 import { cellText } from './cell-text.js';
@@ -24,6 +25,11 @@ export interface TableSettings {
   colors: Colors;
   /** `--fields`: the columns to show instead of the default ones. */
   fields?: readonly FieldPath[] | undefined;
+  /**
+   * The terminal's width: the default table is fitted into it by shortening long keys and
+   * customer names with an ellipsis, as `gh` does. Undefined (a pipe, or `--wide`): no limit.
+   */
+  width?: number | undefined;
 }
 
 /** cli-table3's own colours off (picocolors decides), no row separators. */
@@ -51,19 +57,73 @@ const TABLE_LOOK = {
   style: { ...NO_STYLE, 'padding-left': 0, 'padding-right': 0 },
 };
 
-/** The default columns of the order table: key, status, payment, customer, total, created. */
-const DEFAULT_COLUMNS: ReadonlyArray<{
+/** One column of the default table; a column with `shrink` may be shortened to fit a terminal. */
+interface TableColumn {
   name: string;
   align?: 'right';
   read: (order: Order, colors: Colors) => string;
-}> = [
-  { name: 'key', read: (order) => order.key },
+  /** How to shorten it, and how narrow it may get (the first columns listed shrink first). */
+  shrink?: { minimum: number; cut: 'middle' | 'end'; order: number };
+}
+
+/**
+ * The default columns of the order table: key, status, payment, customer, total, created. A key
+ * loses its middle (its provider prefix and the end of its id stay readable), a name its end.
+ */
+const DEFAULT_COLUMNS: readonly TableColumn[] = [
+  { name: 'key', read: (order) => order.key, shrink: { minimum: 22, cut: 'middle', order: 1 } },
   { name: 'status', read: (order, colors) => colorStatus(order.status, colors) },
   { name: 'payment', read: (order) => order.paymentStatus ?? '' },
-  { name: 'customer', read: (order) => customerLabel(order) },
+  {
+    name: 'customer',
+    read: (order) => customerLabel(order),
+    shrink: { minimum: 10, cut: 'end', order: 0 },
+  },
   { name: 'total', align: 'right', read: (order) => moneyLabel(order.totals.total) },
   { name: 'created', read: (order) => shortTimestamp(order.createdAt) },
 ];
+
+/** Space between two columns of the borderless table. */
+const COLUMN_GAP = 2;
+
+/** Visible width of a cell (colour codes take no room). */
+function visibleWidth(text: string): number {
+  return stripVTControlCharacters(text).length;
+}
+
+/** `text` cut to `width` visible characters with an ellipsis, at its end or in its middle. */
+export function truncateText(text: string, width: number, cut: 'middle' | 'end'): string {
+  if (text.length <= width) return text;
+  if (width <= 1) return '…'.slice(0, width);
+  if (cut === 'end') return `${text.slice(0, width - 1)}…`;
+  const head = Math.ceil((width - 1) / 2);
+  const tail = width - 1 - head;
+  return `${text.slice(0, head)}…${tail > 0 ? text.slice(-tail) : ''}`;
+}
+
+/**
+ * The widths the columns get within `width`: their content's widths, less what the shrinkable
+ * columns give up (each down to its minimum, in its order) until the line fits or none can shrink.
+ */
+function fitColumns(rows: readonly string[][], width: number | undefined): number[] {
+  const widths = DEFAULT_COLUMNS.map((column, index) =>
+    Math.max(column.name.length, ...rows.map((row) => visibleWidth(row[index] ?? ''))),
+  );
+  if (width === undefined) return widths;
+  let excess =
+    widths.reduce((sum, value) => sum + value, 0) + COLUMN_GAP * (widths.length - 1) - width;
+  const shrinkable = DEFAULT_COLUMNS.map((column, index) => ({ column, index }))
+    .filter((entry) => entry.column.shrink)
+    .sort((left, right) => (left.column.shrink?.order ?? 0) - (right.column.shrink?.order ?? 0));
+  for (const { column, index } of shrinkable) {
+    if (excess <= 0) break;
+    const minimum = Math.max(column.shrink?.minimum ?? 0, column.name.length);
+    const giving = Math.min(excess, Math.max(0, (widths[index] ?? 0) - minimum));
+    widths[index] = (widths[index] ?? 0) - giving;
+    excess -= giving;
+  }
+  return widths;
+}
 
 /** Renders orders as a table for a terminal: default columns, or the `--fields` paths. */
 export function renderOrderTable(orders: readonly Order[], settings: TableSettings): string {
@@ -84,8 +144,16 @@ export function renderOrderTable(orders: readonly Order[], settings: TableSettin
     colAligns: DEFAULT_COLUMNS.map((column) => column.align ?? 'left'),
     ...TABLE_LOOK,
   });
-  for (const order of orders)
-    table.push(DEFAULT_COLUMNS.map((column) => column.read(order, colors)));
+  const rows = orders.map((order) => DEFAULT_COLUMNS.map((column) => column.read(order, colors)));
+  const widths = fitColumns(rows, settings.width);
+  for (const row of rows) {
+    table.push(
+      row.map((cell, index) => {
+        const shrink = DEFAULT_COLUMNS[index]?.shrink;
+        return shrink ? truncateText(cell, widths[index] ?? cell.length, shrink.cut) : cell;
+      }),
+    );
+  }
   return tableText(table);
 }
 
@@ -110,6 +178,7 @@ export function renderOrderDetail(order: Order, settings: TableSettings): string
   add('type', order.type ?? '—');
   add('reference', order.reference ?? '—');
   add('customer', customerDetail(order));
+  if (order.customer?.company) add('company', order.customer.company);
   add('merchant', merchantDetail(order));
   add('total', moneyLabel(order.totals.total));
   for (const name of ['subtotal', 'tax', 'refunded'] as const) {
@@ -184,7 +253,8 @@ function customerLabel(order: Order): string {
 function customerDetail(order: Order): string {
   const customer = order.customer;
   if (!customer) return '—';
-  const parts = [customer.name, customer.company, customer.email && `<${customer.email}>`].filter(
+  // The company has a line of its own: "Lena Vos Example BV" read as one name.
+  const parts = [customer.name, customer.email && `<${customer.email}>`].filter(
     (part): part is string => Boolean(part),
   );
   if (customer.id) parts.push(`(id ${customer.id})`);

@@ -29,6 +29,7 @@ describe('buildOrderQuery', () => {
       customer: 'cus_1',
       merchant: 'mer_2',
       search: 'acme',
+      currency: 'eur',
       sort: 'total:asc',
       limit: '25',
       cursor: 'abc',
@@ -42,10 +43,23 @@ describe('buildOrderQuery', () => {
       customerId: 'cus_1',
       merchantId: 'mer_2',
       search: 'acme',
+      currency: 'EUR',
       sort: { field: 'total', direction: 'asc' },
       limit: 25,
       cursor: 'abc',
     });
+  });
+
+  it('refuses --sort total without --currency, naming the flag and why', () => {
+    expect(() => buildOrderQuery({ sort: 'total:desc' }, context)).toThrow(
+      /--currency sorting by total needs a single currency: amounts in different currencies cannot be ordered without exchange rates/,
+    );
+  });
+
+  it('accepts the new payment statuses', () => {
+    expect(
+      buildOrderQuery({ paymentStatus: ['partially-refunded', 'Disputed'] }, context).paymentStatus,
+    ).toEqual(['partially_refunded', 'disputed']);
   });
 
   it('reads repeated and comma-separated statuses, case-insensitively and with dashes, without duplicates', () => {

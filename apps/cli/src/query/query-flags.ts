@@ -33,6 +33,8 @@ export interface QueryFlagValues {
   customer?: string | undefined;
   /** `--merchant`: the provider's merchant id. */
   merchant?: string | undefined;
+  /** `--currency`: ISO 4217 code of the order total. */
+  currency?: string | undefined;
   /** `--search`: free text. */
   search?: string | undefined;
   /** `--sort field[:asc|desc]`. */
@@ -62,6 +64,7 @@ export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   createdTo: '--created-to',
   customerId: '--customer',
   merchantId: '--merchant',
+  currency: '--currency',
   search: '--search',
   sort: '--sort',
   limit: '--limit',
@@ -100,6 +103,7 @@ export function buildOrderQuery(flags: QueryFlagValues, context: QueryFlagContex
   }
   if (flags.customer !== undefined) input.customerId = flags.customer;
   if (flags.merchant !== undefined) input.merchantId = flags.merchant;
+  if (flags.currency !== undefined) input.currency = flags.currency;
   if (flags.search !== undefined) input.search = flags.search;
   if (flags.sort !== undefined) input.sort = parseSort(flags.sort, hint);
   if (flags.limit !== undefined)

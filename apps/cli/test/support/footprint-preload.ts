@@ -1,6 +1,8 @@
 // Loaded with `node --import` into a CLI process under test: records every module the process
-// loads and the largest size V8's young generation (new space) reaches, and writes both as JSON
-// to the file named by FOOTPRINT_REPORT when the process exits.
+// loads, its node flags and the largest size V8's young generation (new space) reaches, and
+// writes them as JSON to the file named by FOOTPRINT_REPORT when the process exits. A streaming
+// command runs in a child of the launcher, which inherits the preload: the child exits first and
+// its report is the one kept (the launcher's would only describe the launcher).
 import { writeFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { getHeapSpaceStatistics } from 'node:v8';
@@ -22,5 +24,10 @@ setInterval(sample, 10).unref();
 
 process.on('exit', () => {
   sample();
-  writeFileSync(process.env.FOOTPRINT_REPORT!, JSON.stringify({ modules, maxNewSpaceBytes }));
+  const report = { modules, maxNewSpaceBytes, execArgv: process.execArgv };
+  try {
+    writeFileSync(process.env.FOOTPRINT_REPORT!, JSON.stringify(report), { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 });

@@ -86,7 +86,11 @@ export function authenticate(options: {
           detail: `This API key may make ${tenant.requestsPerMinute} requests per minute; retry after ${decision.retryAfterSeconds} s.`,
           retryAfter: decision.retryAfterSeconds,
         },
-        { 'retry-after': String(decision.retryAfterSeconds) },
+        {
+          'retry-after': String(decision.retryAfterSeconds),
+          'ratelimit-limit': String(tenant.requestsPerMinute),
+          'ratelimit-remaining': '0',
+        },
       );
     }
     context.header('ratelimit-limit', String(tenant.requestsPerMinute));

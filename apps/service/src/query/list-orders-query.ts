@@ -112,13 +112,19 @@ export const listOrdersQuerySchema = z
     ),
     customerId: textParameter("The provider's customer id."),
     merchantId: textParameter("The provider's merchant id."),
+    currency: once().optional().openapi({
+      description:
+        'Only orders whose total is in this ISO 4217 currency (any case). Required with `sort=total`: amounts in different currencies have no order without exchange rates, so a total sort ranks one currency.',
+      pattern: '^[A-Za-z]{3}$',
+      example: 'USD',
+    }),
     search: textParameter(
       'Case-insensitive substring of the order id, reference, customer name, email or company, or merchant name.',
     ),
     sort: once()
       .optional()
       .openapi({
-        description: `Sort order as \`field:direction\` (direction \`asc\` or \`desc\`, default \`desc\`); fields: ${SORT_FIELDS.join(', ')}. Default \`${DEFAULT_SORT.field}:${DEFAULT_SORT.direction}\`. Ties are broken by order key.`,
+        description: `Sort order as \`field:direction\` (direction \`asc\` or \`desc\`, default \`desc\`); fields: ${SORT_FIELDS.join(', ')}. Default \`${DEFAULT_SORT.field}:${DEFAULT_SORT.direction}\`. Ties are broken by order key. \`total\` needs \`currency\` (one currency is ranked; a total sort without it is a 400).`,
         example: 'createdAt:desc',
       }),
     limit: once()
@@ -191,6 +197,7 @@ export function toListOrdersRequest(
   }
   if (parameters.customerId !== undefined) query.customerId = parameters.customerId;
   if (parameters.merchantId !== undefined) query.merchantId = parameters.merchantId;
+  if (parameters.currency !== undefined) query.currency = parameters.currency;
   if (parameters.search !== undefined) query.search = parameters.search;
   if (parameters.sort !== undefined) query.sort = parseSortText(parameters.sort);
   query.limit = parameters.limit === undefined ? DEFAULT_LIMIT : parseInteger(parameters.limit);

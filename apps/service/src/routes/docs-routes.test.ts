@@ -106,11 +106,55 @@ describe('/docs', () => {
     const { get } = createTestApp();
     const html = await (await get('/docs', null)).text();
     expect(html).toContain(`src="${DOCS_SCRIPT_PATH}"`);
-    expect(html).toContain('/openapi.json');
+    expect(html).toContain('src="/docs/assets/init.js"');
     expect(html).not.toMatch(/https?:\/\//);
     const script = await get(DOCS_SCRIPT_PATH, null);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toContain('javascript');
     expect((await script.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+    // The page's own start-up script and the stylesheet come from here too; the start-up script
+    // turns off Swagger's online validator, which would send the document elsewhere.
+    const init = await (await get('/docs/assets/init.js', null)).text();
+    expect(init).toContain('validatorUrl: null');
+    expect(init).toContain("url: '/openapi.json'");
+    const styles = await get('/docs/assets/swagger-ui.css', null);
+    expect(styles.headers.get('content-type')).toContain('text/css');
+  });
+});
+
+describe('the OpenAPI document for people and tools', () => {
+  it('names this service as its server, a licence and a contact', async () => {
+    const { get } = createTestApp();
+    const document = (await (await get('/openapi.json', null)).json()) as {
+      servers: Array<{ url: string }>;
+      info: { license?: { name: string }; contact?: { url?: string } };
+    };
+    expect(document.servers).toEqual([
+      { url: 'http://localhost', description: 'This OrderBridge service' },
+    ]);
+    expect(document.info.license?.name).toBe('MIT');
+    expect(document.info.contact?.url).toMatch(/^https:\/\//);
+  });
+
+  it('marks the operations endpoints as needing no key (optional on /readyz), and documents the retry headers', async () => {
+    const { get } = createTestApp();
+    const document = (await (await get('/openapi.json', null)).json()) as {
+      paths: Record<
+        string,
+        Record<string, { security?: unknown[]; responses: Record<string, { headers?: object }> }>
+      >;
+    };
+    for (const path of ['/healthz', '/metrics']) {
+      expect(document.paths[path]?.get?.security).toEqual([]);
+    }
+    // A key is optional on /readyz: it only adds the tenant's provider checks.
+    expect(document.paths['/readyz']?.get?.security).toEqual([{}, { bearerAuth: [] }]);
+    const list = document.paths['/v1/orders']?.get;
+    expect(Object.keys(list?.responses['429']?.headers ?? {})).toEqual([
+      'Retry-After',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+    ]);
+    expect(Object.keys(list?.responses['503']?.headers ?? {})).toEqual(['Retry-After']);
   });
 });

@@ -1,24 +1,66 @@
 import { readFile } from 'node:fs/promises';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import type { ServiceEnv } from '../http/service-env.js';
 
-/** Where the API reference page loads its script from: this service, never a CDN. */
-export const DOCS_SCRIPT_PATH = '/docs/scalar-api-reference.js';
+/** Where the API reference page loads its files from: this service, never a CDN. */
+export const DOCS_ASSET_PATH = '/docs/assets';
+
+/** The renderer's script (Swagger UI's standalone bundle), served by this service. */
+export const DOCS_SCRIPT_PATH = `${DOCS_ASSET_PATH}/swagger-ui-bundle.js`;
+
+/** The project's public home, for the document's `info.contact` and the licence. */
+const PROJECT_URL = 'https://github.com/orderbridge/orderbridge';
 
 /**
- * The standalone browser bundle of `@scalar/api-reference` (one self-contained file that defines
- * `window.Scalar`). It is not in the package's `exports`, so it is found next to the package's
- * entry point.
+ * The renderer's files, copied from the pinned `swagger-ui-dist` devDependency into the package's
+ * `docs-assets/` when it is built (scripts/copy-docs-assets.ts): the published service carries
+ * these two files and no renderer dependency at all, so an install stays small and the page
+ * loads nothing from elsewhere. Resolved from this module, which sits two levels below the
+ * package root both as `src/routes/*.ts` and as `dist/routes/*.js`.
  */
-function standaloneBundleUrl(): URL {
-  return new URL('./browser/standalone.js', import.meta.resolve('@scalar/api-reference'));
-}
+const ASSETS = {
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'swagger-ui.css': 'text/css; charset=utf-8',
+} as const;
+const ASSET_DIRECTORY = new URL('../../docs-assets/', import.meta.url);
+
+/**
+ * Starts Swagger UI on the page. Served as a file rather than inline, so a Content-Security-Policy
+ * without `unsafe-inline` still allows it. `validatorUrl: null` keeps the page from sending the
+ * document to Swagger's online validator.
+ */
+const INIT_SCRIPT = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({
+    url: '/openapi.json',
+    dom_id: '#reference',
+    validatorUrl: null,
+    deepLinking: true,
+    displayRequestDuration: true,
+    persistAuthorization: false,
+  });
+});
+`;
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>OrderBridge API reference</title>
+<link rel="stylesheet" href="${DOCS_ASSET_PATH}/swagger-ui.css">
+</head>
+<body>
+<div id="reference"></div>
+<script src="${DOCS_SCRIPT_PATH}"></script>
+<script src="${DOCS_ASSET_PATH}/init.js"></script>
+</body>
+</html>
+`;
 
 /** An OpenAPI 3.1 document as @hono/zod-openapi generates it. */
 type OpenApiDocument = ReturnType<OpenAPIHono<ServiceEnv>['getOpenAPI31Document']>;
 
-/** The OpenAPI document of the app, with its description and tags. */
+/** The OpenAPI document of the app, with its description, licence, contact and tags. */
 function openApiDocument(app: OpenAPIHono<ServiceEnv>, version: string): OpenApiDocument {
   return app.getOpenAPI31Document({
     openapi: '3.1.0',
@@ -27,6 +69,8 @@ function openApiDocument(app: OpenAPIHono<ServiceEnv>, version: string): OpenApi
       version,
       description:
         "One canonical view of orders across order and payment providers. Authenticate with `Authorization: Bearer <API key>`; each key belongs to a tenant and sees only that tenant's orders. Errors are RFC 9457 problem details (`application/problem+json`).",
+      license: { name: 'MIT', url: 'https://spdx.org/licenses/MIT.html' },
+      contact: { name: 'OrderBridge', url: PROJECT_URL },
     },
     tags: [
       { name: 'Orders', description: 'Orders merged across the tenant’s providers.' },
@@ -37,8 +81,8 @@ function openApiDocument(app: OpenAPIHono<ServiceEnv>, version: string): OpenApi
 }
 
 /**
- * Registers `/openapi.json`, the interactive reference at `/docs` and its script. The page works
- * offline: the script is served from the installed package and default web fonts are off.
+ * Registers `/openapi.json`, the interactive reference at `/docs` and its files. The page works
+ * offline: every file is served from the installed package.
  */
 export function registerDocsRoutes(app: OpenAPIHono<ServiceEnv>, version: string): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
@@ -49,39 +93,40 @@ export function registerDocsRoutes(app: OpenAPIHono<ServiceEnv>, version: string
   let document: OpenApiDocument | undefined;
   app.get('/openapi.json', (context) => {
     document ??= openApiDocument(app, version);
-    return context.json(document);
+    // The server is this service as the caller reached it, so the reference's request samples
+    // are absolute URLs that work as they are.
+    const origin = new URL(context.req.url).origin;
+    return context.json({
+      ...document,
+      servers: [{ url: origin, description: 'This OrderBridge service' }],
+    });
   });
 
-  let bundle: Promise<Buffer> | undefined;
-  app.get(DOCS_SCRIPT_PATH, async (context) => {
-    bundle ??= readFile(standaloneBundleUrl()).catch((error: unknown) => {
-      bundle = undefined;
-      throw error;
+  const files = new Map<string, Promise<Buffer>>();
+  for (const [name, contentType] of Object.entries(ASSETS)) {
+    app.get(`${DOCS_ASSET_PATH}/${name}`, async (context) => {
+      let file = files.get(name);
+      if (!file) {
+        file = readFile(new URL(name, ASSET_DIRECTORY));
+        files.set(name, file);
+        file.catch(() => files.delete(name));
+      }
+      const content = await file;
+      return context.body(new Uint8Array(content), 200, {
+        'content-type': contentType,
+        'cache-control': 'public, max-age=3600',
+      });
     });
-    const content = await bundle;
-    return context.body(new Uint8Array(content), 200, {
+  }
+  app.get(`${DOCS_ASSET_PATH}/init.js`, (context) =>
+    context.body(INIT_SCRIPT, 200, {
       'content-type': 'text/javascript; charset=utf-8',
       'cache-control': 'public, max-age=3600',
-    });
-  });
+    }),
+  );
 
   // Browsers ask for it on every page; answer without a 404 problem in the console and the logs.
   app.get('/favicon.ico', (context) => context.body(null, 204));
 
-  app.get(
-    '/docs',
-    Scalar({
-      pageTitle: 'OrderBridge API reference',
-      url: '/openapi.json',
-      cdn: DOCS_SCRIPT_PATH,
-      withDefaultFonts: false,
-      telemetry: false,
-      // Nothing on the page may call out: no AI agent, MCP or hosted developer tools.
-      showDeveloperTools: 'never',
-      agent: { disabled: true },
-      mcp: { disabled: true },
-      documentDownloadType: 'json',
-      authentication: { preferredSecurityScheme: 'bearerAuth' },
-    }),
-  );
+  app.get('/docs', (context) => context.html(PAGE));
 }

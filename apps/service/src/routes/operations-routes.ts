@@ -22,6 +22,8 @@ const healthRoute = createRoute({
   method: 'get',
   path: '/healthz',
   operationId: 'health',
+  // No authentication: probes and scrapers call these without an API key.
+  security: [],
   tags: ['Operations'],
   summary: 'Liveness',
   description: 'Answers 200 while the process runs; checks nothing else.',
@@ -41,6 +43,8 @@ const readyRoute = createRoute({
   method: 'get',
   path: '/readyz',
   operationId: 'ready',
+  // A key is optional: without one the answer is only ready or not; with one it adds the checks.
+  security: [{}, { bearerAuth: [] }],
   tags: ['Operations'],
   summary: 'Readiness',
   description:
@@ -69,6 +73,8 @@ const metricsRoute = createRoute({
   method: 'get',
   path: '/metrics',
   operationId: 'metrics',
+  // No authentication: probes and scrapers call these without an API key.
+  security: [],
   tags: ['Operations'],
   summary: 'Prometheus metrics',
   description:

@@ -32,7 +32,7 @@ const listOrdersRoute = createRoute({
   tags: ['Orders'],
   summary: 'List orders',
   description:
-    'One page of the tenant\'s orders, merged across its providers in the requested sort order. Follow `nextCursor` (or the `Link: rel="next"` header) for the next page; a cursor is signed, valid only with the same query and a key of the same tenant, and expires (default 24 h: `cursor-expired`). Unknown parameters are rejected. A filter a provider cannot apply is applied while scanning its pages; one call scans at most its scan budget of upstream pages (default 20) and time (default 10 s), then returns the orders found so far with a `nextCursor` that continues the scan and a `scan-budget-exhausted` warning. Upstream page requests beyond the first count against the key\'s rate limit.',
+    'One page of the tenant\'s orders, merged across its providers in the requested sort order. Follow `nextCursor` (or the `Link: rel="next"` header) for the next page; a cursor is signed, carries its query (pass it alone to continue), is valid only for a key of the same tenant, and expires (default 24 h: `cursor-expired`). Unknown parameters are rejected. A filter a provider cannot apply is applied while scanning its pages; one call scans at most its scan budget of upstream pages (default 20) and time (default 10 s), then returns the orders found so far with a `nextCursor` that continues the scan and a `scan-budget-exhausted` warning. Upstream page requests beyond the first count against the key\'s rate limit.',
   security: [{ bearerAuth: [] }],
   request: { query: listOrdersQuerySchema },
   responses: {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import { InvalidQueryError } from '../errors/invalid-query-error.js';
 import { moneySchema } from '../model/money.js';
@@ -8,6 +9,8 @@ import type { SortValue } from '../query/order-match.js';
 import {
   MAX_LIMIT,
   type OrderQuery,
+  type OrderQueryInput,
+  parseOrderQuery,
   queryFingerprint,
   type SortField,
 } from '../query/order-query.js';
@@ -33,10 +36,17 @@ export interface CompositeCursorState {
   pageSize: number;
 }
 
+/**
+ * The cursor on the wire: version 2 carries the query it continues (`f`: filters and sort, without
+ * `cursor` and `limit`), so a cursor alone continues a listing, and the provider ids are the keys
+ * of `p`. Each position is `[page cursor, orders consumed, last order id (without the provider
+ * prefix), last sort value]`, or 0 for a provider with nothing left. The JSON is deflated before
+ * base64url, which keeps a two-provider cursor around 300 characters.
+ */
 interface Encoded {
-  v: 1;
-  q: string;
+  v: 2;
   s: number;
+  f: Record<string, unknown>;
   p: Record<string, [string | null, number, string | null, SortValue] | 0>;
 }
 
@@ -50,16 +60,65 @@ export function cursorBinding(query: OrderQuery, providerIds: readonly string[])
     .slice(0, 16);
 }
 
-/** Encodes the merged listing's position as an opaque string (base64url JSON). */
-export function encodeCompositeCursor(binding: string, state: CompositeCursorState): string {
-  const encoded: Encoded = { v: 1, q: binding, s: state.pageSize, p: {} };
+/** The part of a query a cursor continues: everything but `cursor` and `limit`, no empty fields. */
+function selectionOf(query: OrderQuery): Record<string, unknown> {
+  const { cursor: _cursor, limit: _limit, ...rest } = query;
+  return Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * Encodes the merged listing's position, with the query it belongs to, as an opaque string
+ * (deflated JSON, base64url).
+ */
+export function encodeCompositeCursor(query: OrderQuery, state: CompositeCursorState): string {
+  const encoded: Encoded = { v: 2, s: state.pageSize, f: selectionOf(query), p: {} };
   for (const [provider, position] of state.positions) {
-    encoded.p[provider] =
-      position === 'done'
-        ? 0
-        : [position.pageCursor, position.consumed, position.lastKey, position.lastValue];
+    if (position === 'done') {
+      encoded.p[provider] = 0;
+      continue;
+    }
+    // Keys are `<provider>:<id>`: the provider is the entry's name already.
+    const prefix = `${provider}:`;
+    const lastId = position.lastKey?.startsWith(prefix)
+      ? position.lastKey.slice(prefix.length)
+      : position.lastKey;
+    encoded.p[provider] = [position.pageCursor, position.consumed, lastId, position.lastValue];
   }
-  return Buffer.from(JSON.stringify(encoded)).toString('base64url');
+  return deflateRawSync(JSON.stringify(encoded)).toString('base64url');
+}
+
+/** Reads the wire form of a cursor; undefined when it is not one this client made. */
+function readEncoded(cursor: string): Encoded | undefined {
+  try {
+    const json: unknown = JSON.parse(
+      inflateRawSync(Buffer.from(cursor, 'base64url'), { maxOutputLength: 1 << 20 }).toString(
+        'utf8',
+      ),
+    );
+    const decoded = encodedSchema.safeParse(json);
+    return decoded.success ? (decoded.data as Encoded) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The query and providers a cursor continues, so that a cursor alone continues a listing.
+ * @throws InvalidQueryError when the cursor is malformed or its query is not a valid query.
+ */
+export function cursorQuery(cursor: string): { query: OrderQueryInput; providers: string[] } {
+  const invalid = new InvalidQueryError({
+    issues: [{ field: 'cursor', message: 'is not a cursor returned by this client' }],
+  });
+  const encoded = readEncoded(cursor);
+  if (!encoded) throw invalid;
+  // Validated like any query: a cursor is client input.
+  try {
+    parseOrderQuery(encoded.f);
+  } catch {
+    throw invalid;
+  }
+  return { query: encoded.f as OrderQueryInput, providers: Object.keys(encoded.p) };
 }
 
 /**
@@ -78,18 +137,18 @@ export function decodeCompositeCursor(
 ): CompositeCursorState {
   const invalid = (message: string) =>
     new InvalidQueryError({ issues: [{ field: 'cursor', message }] });
-  let json: unknown;
+  const encoded = readEncoded(cursor);
+  if (!encoded) throw invalid('is not a cursor returned by this client');
+  const { s: pageSize, p, f } = encoded;
+  let carried: OrderQuery;
   try {
-    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    carried = parseOrderQuery(f);
   } catch {
     throw invalid('is not a cursor returned by this client');
   }
-  const decoded = encodedSchema.safeParse(json);
-  if (!decoded.success) throw invalid('is not a cursor returned by this client');
-  const { q, s: pageSize, p } = decoded.data;
-  if (q !== binding) {
+  if (cursorBinding(carried, Object.keys(p)) !== binding) {
     throw invalid(
-      'belongs to a different query; repeat the query that returned it, or start without a cursor',
+      'belongs to a different query; pass the cursor alone (it carries its query), or repeat the query that returned it',
     );
   }
   const lastValueSchema = SORT_VALUE_SCHEMAS[sortField];
@@ -101,14 +160,19 @@ export function decodeCompositeCursor(
       positions.set(id, 'done');
       continue;
     }
-    const [pageCursor, consumed, lastKey, lastValue] = entry;
+    const [pageCursor, consumed, lastId, lastValue] = entry;
     // An offset past the page size, or a sort value of the wrong kind, cannot come from this client.
     const providerSize = providerPageSize(id, pageSize);
     if (providerSize > 0 && consumed > providerSize)
       throw invalid('is not a cursor returned by this client');
     const value = lastValueSchema.safeParse(lastValue);
     if (!value.success) throw invalid('is not a cursor returned by this client');
-    positions.set(id, { pageCursor, consumed, lastKey, lastValue: value.data as SortValue });
+    positions.set(id, {
+      pageCursor,
+      consumed,
+      lastKey: lastId === null ? null : `${id}:${lastId}`,
+      lastValue: value.data as SortValue,
+    });
   }
   return { positions, pageSize };
 }
@@ -123,9 +187,9 @@ const SORT_VALUE_SCHEMAS: Readonly<Record<SortField, z.ZodType>> = {
 };
 
 const encodedSchema = z.strictObject({
-  v: z.literal(1),
-  q: z.string(),
+  v: z.literal(2),
   s: z.number().int().nonnegative().max(MAX_LIMIT),
+  f: z.record(z.string(), z.unknown()),
   p: z.record(
     z.string(),
     z.union([

@@ -24,6 +24,7 @@ import {
   sortValueOf,
 } from '../query/order-match.js';
 import {
+  FILTER_FIELDS,
   type OrderQuery,
   type OrderQueryInput,
   parseOrderQuery,
@@ -34,6 +35,7 @@ import { planQuery } from '../query/query-plan.js';
 import {
   type CompositeCursorState,
   cursorBinding,
+  cursorQuery,
   decodeCompositeCursor,
   encodeCompositeCursor,
   type ProviderPosition,
@@ -142,6 +144,32 @@ export interface ProviderInfo {
   capabilities: ProviderCapabilities;
 }
 
+/**
+ * The query a call runs. A query that names only a cursor (and perhaps a limit) continues the
+ * listing the cursor came from: the cursor carries that listing's filters, sort and providers, so
+ * nobody has to repeat them. A query with filters or a sort is taken as given, and its cursor must
+ * belong to it.
+ * @throws InvalidQueryError for a bad query or cursor.
+ */
+function continuedQuery(
+  input: OrderQueryInput,
+  providers: readonly string[] | undefined,
+): { query: OrderQuery; providers: readonly string[] | undefined } {
+  const query = parseOrderQuery(input);
+  const selects =
+    query.sort !== undefined || FILTER_FIELDS.some((field) => query[field] !== undefined);
+  if (query.cursor === undefined || selects) return { query, providers };
+  const carried = cursorQuery(query.cursor);
+  return {
+    query: parseOrderQuery({
+      ...carried.query,
+      cursor: query.cursor,
+      ...(query.limit !== undefined ? { limit: query.limit } : {}),
+    }),
+    providers: providers ?? carried.providers,
+  };
+}
+
 /** One canonical view of orders across providers. */
 export interface OrderClient {
   /**
@@ -190,7 +218,7 @@ export function createOrderClient(settings: OrderClientSettings): OrderClient {
 
   return {
     async list(input = {}, options = {}) {
-      const query = parseOrderQuery(input);
+      const { query, providers: selected } = continuedQuery(input, options.providers);
       const limit = query.limit ?? defaultLimit;
       // A per-call setting overrides the client's, field by field.
       const callBudget =
@@ -207,7 +235,7 @@ export function createOrderClient(settings: OrderClientSettings): OrderClient {
             );
       const budget = new ScanBudgetMeter(callBudget);
       const merge = new Merge(
-        select(options.providers),
+        select(selected),
         query,
         options,
         options.onProviderError ?? defaultMode,
@@ -247,9 +275,9 @@ export function createOrderClient(settings: OrderClientSettings): OrderClient {
     },
 
     iterate(input = {}, options = {}) {
-      const query = parseOrderQuery(input);
+      const { query, providers: selected } = continuedQuery(input, options.providers);
       const merge = new Merge(
-        select(options.providers),
+        select(selected),
         query,
         options,
         options.onProviderError ?? defaultMode,
@@ -450,6 +478,7 @@ class Merge {
   private readonly compare: (left: Order, right: Order) => number;
   private readonly binding: string;
   private readonly pageSize: number;
+  private readonly query: OrderQuery;
 
   constructor(
     providers: readonly OrderProvider[],
@@ -461,6 +490,7 @@ class Merge {
     this.warnings = new WarningCollector(mergeOptions.onWarning);
     this.compare = orderComparator(query);
     const ids = providers.map((provider) => provider.id);
+    this.query = query;
     this.binding = cursorBinding(query, ids);
     const { cursor: _cursor, limit: _limit, ...baseQuery } = query;
     const scans = new Map(providers.map((provider) => [provider.id, scanOf(baseQuery, provider)]));
@@ -536,7 +566,7 @@ class Merge {
     }
     return isFinished
       ? null
-      : encodeCompositeCursor(this.binding, { positions, pageSize: this.pageSize });
+      : encodeCompositeCursor(this.query, { positions, pageSize: this.pageSize });
   }
 
   async close(): Promise<void> {

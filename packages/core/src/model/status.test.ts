@@ -82,3 +82,67 @@ describe('mapStatus', () => {
     ).toThrow(/twice/);
   });
 });
+
+describe("name-only statuses and the response's own labels", () => {
+  const withChargeback = defineStatusMap(
+    'ff',
+    [
+      {
+        code: 7,
+        label: 'Completed',
+        status: 'completed',
+        paymentStatus: 'paid',
+        fulfillmentStatus: null,
+      },
+    ],
+    [
+      {
+        label: 'Chargeback',
+        status: 'completed',
+        paymentStatus: 'disputed',
+        fulfillmentStatus: null,
+      },
+    ],
+  );
+
+  it('recognises an unknown code by the label the response gives it', () => {
+    const mapped = mapStatus(withChargeback, { code: 8, label: null }, 'ff:1', {
+      '8': 'CHARGEBACK',
+    });
+    expect(mapped).toMatchObject({
+      status: 'completed',
+      paymentStatus: 'disputed',
+      warning: undefined,
+    });
+    expect(mapped.providerStatus).toEqual({ code: 8, label: null });
+  });
+
+  it("recognises it by the order's own label when the response has no table", () => {
+    expect(mapStatus(withChargeback, { code: 11, label: 'chargeback' }).paymentStatus).toBe(
+      'disputed',
+    );
+  });
+
+  it('keeps unknown with a warning for any other name', () => {
+    const mapped = mapStatus(withChargeback, { code: 9, label: 'Weird' }, 'ff:2', { '9': 'Weird' });
+    expect(mapped.status).toBe('unknown');
+    expect(mapped.paymentStatus).toBe('unknown');
+    expect(mapped.warning?.code).toBe('unknown-status');
+  });
+
+  it('never lets the label table override a documented code', () => {
+    expect(
+      mapStatus(withChargeback, { code: 7 }, undefined, { '7': 'Chargeback' }).paymentStatus,
+    ).toBe('paid');
+  });
+
+  it('refuses a name-only status that repeats a documented label', () => {
+    expect(() =>
+      defineStatusMap(
+        'ff',
+        [{ code: 7, label: 'Completed', status: 'completed' }],
+        [{ label: 'completed', status: 'completed' }],
+      ),
+    ).toThrow(/twice/);
+  });
+});

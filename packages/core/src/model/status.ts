@@ -13,13 +13,18 @@ export const ORDER_STATUSES = [
   'returned',
   'unknown',
 ] as const;
-/** Payment statuses of the canonical order. */
+/**
+ * Payment statuses of the canonical order. `partially_refunded`: paid, then part of the amount
+ * refunded; `disputed`: the customer disputed the payment with their bank (a chargeback).
+ */
 export const PAYMENT_STATUSES = [
   'pending',
   'requires_capture',
   'paid',
-  'failed',
+  'partially_refunded',
   'refunded',
+  'disputed',
+  'failed',
   'unknown',
 ] as const;
 /** Fulfilment statuses of the canonical order. */
@@ -60,6 +65,22 @@ export interface StatusMapping {
   paymentStatus?: PaymentStatus | null;
   /** Canonical fulfilment status; `undefined` when another field decides it. */
   fulfillmentStatus?: FulfillmentStatus | null;
+  /**
+   * Payment statuses an order with this raw status can have instead of `paymentStatus`, decided
+   * by another field of the order (FlexFactor's `refundsAmount` turns a `paid` order into
+   * `partially_refunded`). The planner pushes this raw value down for a filter on any of them.
+   */
+  otherPaymentStatuses?: readonly PaymentStatus[];
+}
+
+/**
+ * A status the provider documents by name only, without its raw code (FlexFactor's portal guide
+ * lists "Chargeback" but no number). It is recognised when a raw code the map does not know
+ * arrives with this label (from the response's own code → name table, or the order's label).
+ */
+export interface StatusLabelEntry extends StatusMapping {
+  /** The documented name, compared case-insensitively (`'Chargeback'`). */
+  label: string;
 }
 
 /** One documented raw value of a provider's status field and its canonical meaning. */
@@ -76,6 +97,8 @@ export interface StatusMap {
   readonly provider: string;
   /** Every documented raw value. */
   readonly entries: readonly StatusMapEntry[];
+  /** Statuses documented by name only (no code); absent or empty for most providers. */
+  readonly labelEntries?: readonly StatusLabelEntry[];
 }
 
 /** The raw status as the provider sent it: never lost. */
@@ -96,15 +119,41 @@ export interface MappedStatus {
   warning: Warning | undefined;
 }
 
-/** Builds a status map and checks it has no duplicate codes. */
-export function defineStatusMap(provider: string, entries: readonly StatusMapEntry[]): StatusMap {
+/**
+ * Builds a status map and checks it has no duplicate codes, and that no name-only status reuses
+ * the code or label of a documented one.
+ * @throws Error naming the duplicate.
+ */
+export function defineStatusMap(
+  provider: string,
+  entries: readonly StatusMapEntry[],
+  labelEntries: readonly StatusLabelEntry[] = [],
+): StatusMap {
   const seen = new Set<string>();
   for (const entry of entries) {
     const key = String(entry.code).toLowerCase();
     if (seen.has(key)) throw new Error(`status map for ${provider} lists ${entry.code} twice`);
     seen.add(key);
   }
-  return { provider, entries };
+  const known = new Set(
+    entries.flatMap((entry) => [String(entry.code).toLowerCase(), entry.label.toLowerCase()]),
+  );
+  for (const entry of labelEntries) {
+    const key = entry.label.toLowerCase();
+    if (known.has(key)) throw new Error(`status map for ${provider} lists ${entry.label} twice`);
+    known.add(key);
+  }
+  return { provider, entries, labelEntries };
+}
+
+/** Finds the name-only status with this label, case-insensitively. */
+export function findStatusLabelEntry(
+  map: StatusMap,
+  label: string | null | undefined,
+): StatusLabelEntry | undefined {
+  if (!label) return undefined;
+  const wanted = label.trim().toLowerCase();
+  return (map.labelEntries ?? []).find((entry) => entry.label.toLowerCase() === wanted);
 }
 
 /** Finds the entry for a raw code or label, case-insensitively (FlexFactor sends `CAPTUREREQUIRED`). */
@@ -138,12 +187,16 @@ function entryIndexOf(map: StatusMap): Map<string, StatusMapEntry> {
 /**
  * Maps a raw status to the canonical dimensions. An unknown value never throws and never drops the
  * order: it maps to `unknown` (in every dimension the map decides), keeps the raw value, and
- * returns a warning.
+ * returns a warning. A code the map does not know is recognised by name only when the name is one
+ * of the map's name-only statuses (`labelEntries`); the name is read from `labels`, the code →
+ * name table the provider sent with the response (FlexFactor's `orderStatuses`), else from the
+ * order's own label.
  */
 export function mapStatus(
   map: StatusMap,
   raw: { code: string | number; label?: string | null },
   orderKey?: string,
+  labels?: Readonly<Record<string, string>> | null,
 ): MappedStatus {
   const providerStatus: ProviderStatus = { code: raw.code, label: raw.label ?? null };
   // The code decides. The label is only read when no code was sent: an unknown code with a known
@@ -156,16 +209,21 @@ export function mapStatus(
     : raw.label
       ? findStatusEntry(map, raw.label)
       : undefined;
-  if (entry) {
+  const found =
+    entry ??
+    (hasCode ? findStatusLabelEntry(map, labels?.[String(raw.code).trim()]) : undefined) ??
+    (typeof raw.code === 'string' ? findStatusLabelEntry(map, raw.code) : undefined) ??
+    findStatusLabelEntry(map, raw.label);
+  if (found) {
     return {
-      status: entry.status,
-      paymentStatus: entry.paymentStatus,
-      fulfillmentStatus: entry.fulfillmentStatus,
+      status: found.status,
+      paymentStatus: found.paymentStatus,
+      fulfillmentStatus: found.fulfillmentStatus,
       providerStatus,
       warning: undefined,
     };
   }
-  const decides = (dimension: 'paymentStatus' | 'fulfillmentStatus') =>
+  const decides = (dimension: 'paymentStatus' | 'fulfillmentStatus'): boolean =>
     map.entries.some((candidate) => candidate[dimension] !== undefined);
   return {
     status: 'unknown',

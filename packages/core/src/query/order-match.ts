@@ -39,6 +39,8 @@ export function matchesFilter(order: Order, query: OrderQuery, field: FilterFiel
       return query.customerId === undefined || order.customer?.id === query.customerId;
     case 'merchantId':
       return query.merchantId === undefined || order.merchant?.id === query.merchantId;
+    case 'currency':
+      return query.currency === undefined || order.totals.total.currency === query.currency;
     case 'search':
       return query.search === undefined || matchesSearch(order, query.search);
   }
@@ -54,6 +56,7 @@ export function matchesQuery(order: Order, query: OrderQuery): boolean {
     matchesFilter(order, query, 'createdTo') &&
     matchesFilter(order, query, 'customerId') &&
     matchesFilter(order, query, 'merchantId') &&
+    matchesFilter(order, query, 'currency') &&
     matchesFilter(order, query, 'search')
   );
 }
@@ -111,8 +114,18 @@ export function compareSortValues(field: SortField, left: SortValue, right: Sort
         ORDER_STATUSES.indexOf(left as OrderStatus) - ORDER_STATUSES.indexOf(right as OrderStatus)
       );
     case 'total':
-      return compareMoneyValue(left as Money, right as Money);
+      return compareTotals(left as Money, right as Money);
   }
+}
+
+/**
+ * Totals in (currency, amount) order: by currency code, then by amount. A query sorted by total
+ * names one currency (see `TOTAL_SORT_NEEDS_CURRENCY`), so in a listing only the amount differs;
+ * the currency comes first so that the comparator is still a total order on any set of orders.
+ */
+function compareTotals(left: Money, right: Money): number {
+  const byCurrency = compareText(left.currency, right.currency);
+  return byCurrency !== 0 ? byCurrency : compareMoneyValue(left, right);
 }
 
 /** Compares two orders by one sort field only (ascending). */

@@ -24,6 +24,7 @@ describe('parseOrderQuery', () => {
         customerId: 'cust_1',
         merchantId: 'm1',
         search: ' apple ',
+        currency: ' usd ',
         sort: { field: 'total', direction: 'asc' },
         limit: 25,
         cursor: 'abc',
@@ -37,10 +38,19 @@ describe('parseOrderQuery', () => {
       customerId: 'cust_1',
       merchantId: 'm1',
       search: 'apple',
+      currency: 'USD',
       sort: { field: 'total', direction: 'asc' },
       limit: 25,
       cursor: 'abc',
     });
+  });
+
+  it('refuses a total sort that does not name one currency, and a malformed currency', () => {
+    expect(issuesOf({ sort: { field: 'total', direction: 'desc' } })).toEqual([
+      { field: 'currency', message: expect.stringContaining('exchange rates') },
+    ]);
+    expect(issuesOf({ currency: 'US$' })[0]?.field).toBe('currency');
+    expect(parseOrderQuery({ currency: 'jpy' }).currency).toBe('JPY');
   });
 
   it('accepts an empty query', () => {

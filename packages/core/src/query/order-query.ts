@@ -30,6 +30,7 @@ export const FILTER_FIELDS = [
   'createdTo',
   'customerId',
   'merchantId',
+  'currency',
   'search',
 ] as const;
 /** A filter a query can carry. */
@@ -77,6 +78,16 @@ export const orderQuerySchema = z
     customerId: text(256).optional(),
     /** The provider's merchant id. */
     merchantId: text(256).optional(),
+    /**
+     * ISO 4217 code of the order total (`USD`, any case). Required when sorting by `total`:
+     * amounts in different currencies have no order without exchange rates.
+     */
+    currency: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 code such as USD')
+      .transform((value) => value.toUpperCase())
+      .optional(),
     /** Free-text search. */
     search: text(256).optional(),
     /** Sort order; newest first when absent. Ties are broken by order key in the same direction. */
@@ -108,7 +119,20 @@ export const orderQuerySchema = z
         message: 'must not be before createdFrom',
       });
     }
+    // Sorting by total across currencies would compare ¥8,760 with £827.90 as numbers. OrderBridge
+    // refuses rather than inventing an order: a total sort names the one currency it ranks.
+    if (query.sort?.field === 'total' && query.currency === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['currency'],
+        message: `${TOTAL_SORT_NEEDS_CURRENCY}; add a currency filter such as USD`,
+      });
+    }
   });
+
+/** Why a listing sorted by total must name one currency (in errors and help texts). */
+export const TOTAL_SORT_NEEDS_CURRENCY =
+  'sorting by total needs a single currency: amounts in different currencies cannot be ordered without exchange rates';
 
 /** The canonical order query (validated and normalised). */
 export type OrderQuery = z.output<typeof orderQuerySchema>;

@@ -99,9 +99,13 @@ describe('planQuery', () => {
   });
 
   it('filters locally without early stop when sorted otherwise', () => {
-    const result = plan({ createdFrom: '2025-01-02', sort: { field: 'total', direction: 'asc' } });
+    const result = plan({
+      createdFrom: '2025-01-02',
+      currency: 'USD',
+      sort: { field: 'total', direction: 'asc' },
+    });
     expect(result.earlyStop).toBeUndefined();
-    expect(result.emulatedFilters).toEqual(['createdFrom']);
+    expect(result.emulatedFilters).toEqual(['createdFrom', 'currency']);
   });
 
   it('refuses a sort the provider cannot do, naming the ones it can', () => {
@@ -125,5 +129,69 @@ describe('planQuery', () => {
       makeOrder('portal', 'b', { status: 'pending' }),
     ];
     expect(result.finishPage(orders).orders.map((order) => order.id)).toEqual(['a']);
+  });
+
+  // The FlexFactor shape: every dimension decided by the code, a paid code that a refund can turn
+  // into (partially) refunded, and a status documented by name only.
+  const factorMap = defineStatusMap(
+    'factor',
+    [
+      {
+        code: 4,
+        label: 'Processing',
+        status: 'processing',
+        paymentStatus: 'pending',
+        fulfillmentStatus: null,
+      },
+      {
+        code: 6,
+        label: 'Returned',
+        status: 'returned',
+        paymentStatus: 'refunded',
+        fulfillmentStatus: null,
+      },
+      {
+        code: 7,
+        label: 'Completed',
+        status: 'completed',
+        paymentStatus: 'paid',
+        fulfillmentStatus: null,
+        otherPaymentStatuses: ['partially_refunded', 'refunded'],
+      },
+    ],
+    [
+      {
+        label: 'Chargeback',
+        status: 'completed',
+        paymentStatus: 'disputed',
+        fulfillmentStatus: null,
+      },
+    ],
+  );
+  const factor: ProviderCapabilities = { ...portal, statusFilterValues: 'many' };
+  const planFactor = (query: object) =>
+    planQuery(parseOrderQuery(query), {
+      provider: 'factor',
+      capabilities: factor,
+      statusMap: factorMap,
+    });
+
+  it('pushes down every raw value whose orders another field can turn into the wanted status', () => {
+    expect(planFactor({ paymentStatus: ['refunded'] }).statusCodes).toEqual([6, 7]);
+    expect(planFactor({ paymentStatus: ['partially_refunded'] }).statusCodes).toEqual([7]);
+    expect(planFactor({ paymentStatus: ['pending'] }).statusCodes).toEqual([4]);
+  });
+
+  it('emulates a filter a status documented by name only could satisfy', () => {
+    const disputed = planFactor({ paymentStatus: ['disputed'] });
+    expect(disputed.statusCodes).toBeUndefined();
+    expect(disputed.isEmpty).toBe(false);
+    expect(disputed.warnings[0]?.message).toMatch(/"Chargeback" is documented without a raw value/);
+    // Completed orders include charged-back ones, whose code is not documented: nothing is pushed.
+    expect(planFactor({ status: ['completed'] }).statusCodes).toBeUndefined();
+    // With a payment filter the name-only status cannot meet, the payment filter is pushed.
+    const paidCompleted = planFactor({ status: ['completed'], paymentStatus: ['paid'] });
+    expect(paidCompleted.statusCodes).toEqual([7]);
+    expect(paidCompleted.emulatedFilters).toEqual(['status']);
   });
 });

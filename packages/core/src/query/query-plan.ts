@@ -1,6 +1,6 @@
 import { InvalidQueryError } from '../errors/invalid-query-error.js';
 import type { Order } from '../model/order.js';
-import type { StatusDimension, StatusMap } from '../model/status.js';
+import type { StatusDimension, StatusMap, StatusMapping } from '../model/status.js';
 import { compareTimestamps } from '../model/timestamp.js';
 import type { Warning } from '../model/warning.js';
 import type { ProviderCapabilities } from '../provider/order-provider.js';
@@ -192,12 +192,24 @@ function planStatuses(query: OrderQuery, context: PlanContext): StatusPlan {
     capabilities.filters.includes('status') && capabilities.statusFilterValues !== 'none';
   if (!canFilter) return { codes: undefined, isEmpty: false, emulated: requested, reasons };
 
+  const labelEntries = statusMap.labelEntries ?? [];
   const decided: StatusDimension[] = [];
   const emulated: StatusDimension[] = [];
   for (const dimension of requested) {
     const values = query[dimension] as readonly string[];
+    // A status documented by name only has no code to send: a filter it could satisfy must see
+    // every raw value (FlexFactor's "Chargeback").
+    const nameOnly = labelEntries.find((entry) =>
+      valuesOf(entry, dimension).some((value) => values.includes(value)),
+    );
     if (values.includes('unknown')) {
       reasons.set(dimension, 'a filter on "unknown" must see every raw value');
+      emulated.push(dimension);
+    } else if (nameOnly) {
+      reasons.set(
+        dimension,
+        `its status "${nameOnly.label}" is documented without a raw value to filter by`,
+      );
       emulated.push(dimension);
     } else if (statusMap.entries.every((entry) => entry[dimension] !== undefined)) {
       decided.push(dimension);
@@ -209,14 +221,11 @@ function planStatuses(query: OrderQuery, context: PlanContext): StatusPlan {
   if (decided.length === 0) return { codes: undefined, isEmpty: false, emulated, reasons };
 
   const candidates = statusMap.entries.filter((entry) =>
-    decided.every((dimension) => {
-      const value = entry[dimension];
-      return (
-        value !== null &&
-        value !== undefined &&
-        (query[dimension] as readonly string[]).includes(value)
-      );
-    }),
+    decided.every((dimension) =>
+      valuesOf(entry, dimension).some((value) =>
+        (query[dimension] as readonly string[]).includes(value),
+      ),
+    ),
   );
   if (candidates.length === 0) return { codes: [], isEmpty: true, emulated, reasons };
   if (candidates.length === statusMap.entries.length)
@@ -229,4 +238,15 @@ function planStatuses(query: OrderQuery, context: PlanContext): StatusPlan {
     return { codes: undefined, isEmpty: false, emulated: [...emulated, ...decided], reasons };
   }
   return { codes: candidates.map((entry) => entry.code), isEmpty: false, emulated, reasons };
+}
+
+/**
+ * The canonical values an order with this raw status can have in one dimension: the mapped value,
+ * plus the payment statuses another field can turn it into (`otherPaymentStatuses`).
+ */
+function valuesOf(entry: StatusMapping, dimension: StatusDimension): string[] {
+  const value = entry[dimension];
+  const values: string[] = value === null || value === undefined ? [] : [value];
+  if (dimension === 'paymentStatus') values.push(...(entry.otherPaymentStatuses ?? []));
+  return values;
 }

@@ -1,4 +1,4 @@
-// FlexPortal payloads written by hand from the documented schema (reference Part 1 §1.7, §1.8,
+// FlexPortal payloads written by hand from the documented schema (docs/providers/flexportal.md §1.7, §1.8,
 // §1.9; OpenAPI of FP-LIST / FP-GET). Values are fake. Each function returns a fresh copy, so a
 // test can change a field without affecting another test.
 
@@ -136,7 +136,7 @@ export function minimalOrder(overrides: Record<string, unknown> = {}): Record<st
   };
 }
 
-/** A `GET /v1/orders` envelope (Part 1 §1.4): all five keys present. */
+/** A `GET /v1/orders` envelope (docs/providers/flexportal.md §1.4): all five keys present. */
 export function listPage(
   orders: unknown[],
   options: { hasMore?: boolean; nextCursor?: string | null; limit?: number } = {},
@@ -150,7 +150,7 @@ export function listPage(
   };
 }
 
-/** A FlexPortal error body (Part 1 §1.9). */
+/** A FlexPortal error body (docs/providers/flexportal.md §1.9). */
 export function errorBody(
   code: string,
   message: string,

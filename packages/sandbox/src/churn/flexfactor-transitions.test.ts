@@ -22,7 +22,13 @@ describe('nextFlexFactorRow', () => {
       const row = generator.row(slot);
       const next = nextFlexFactorRow(row as unknown as WireObject, new SeededRandom(4, slot));
       if (!next) {
-        expect(row.status === 2 || row.status === 6 || row.refundsAmount >= row.amount).toBe(true);
+        // Cancelled, Returned and charged back (8) are final; so is a Completed order refunded in full.
+        expect(
+          row.status === 2 ||
+            row.status === 6 ||
+            row.status === 8 ||
+            row.refundsAmount >= row.amount,
+        ).toBe(true);
         continue;
       }
       expect(flexFactorRowSchema.safeParse(next).success).toBe(true);
@@ -40,6 +46,8 @@ describe('nextFlexFactorRow', () => {
       if (next.status === 7 || next.status === 2 || next.status === 3) {
         expect(next.expiryDate).toBeNull();
       }
+      if (next.status === 6) expect(next.payoutStatus).toBe('reversed');
+      if (next.status === 7 && row.status !== 7) expect(next.payoutStatus).toBe('pending');
       moves.add(`${row.status}→${next.status}`);
     }
     expect(moves.size).toBeGreaterThanOrEqual(10);

@@ -4,7 +4,7 @@ import type { SeededRandom } from '../random/seeded-random.js';
 import { numberOf } from '../table/lenient-values.js';
 import type { WireObject } from '../table/order-table.js';
 
-// Status codes (seed 002 `orderStatuses`).
+// Status codes (FF-LIST's `orderStatuses`; docs/providers/flexfactor.md).
 const DRAFT = 0;
 const ONHOLD = 1;
 const CANCELLED = 2;
@@ -16,7 +16,7 @@ const COMPLETED = 7;
 
 /**
  * The next state of a FlexFactor order row, or undefined when it has nowhere to go (Cancelled,
- * Returned, fully refunded) or is not shaped like a generated row. Moves: Draft → Processing or
+ * Returned, charged back, fully refunded) or is not shaped like a generated row. Moves: Draft → Processing or
  * Cancelled; Onhold → Processing or Cancelled; Problem → Completed or Cancelled; Processing →
  * Completed or Problem; Capturerequired → Completed or Cancelled; Completed → Returned (refunded in
  * full) or a partial refund (still Completed). FlexFactor rows carry no change time, so `createdOn`
@@ -70,6 +70,12 @@ export function nextFlexFactorRow(row: WireObject, random: SeededRandom): WireOb
   const nextStatus = next.status as number;
   if (nextStatus !== status) {
     next.statusName = (flexFactorStatusName(nextStatus) ?? 'Unknown').toLowerCase();
+    // The payout follows the payment, as generated rows show it: a newly paid order's payout is
+    // pending, a refund reverses it.
+    if ('payoutStatus' in next) {
+      if (nextStatus === COMPLETED) next.payoutStatus = 'pending';
+      else if (nextStatus === RETURNED) next.payoutStatus = 'reversed';
+    }
     const awaiting =
       nextStatus === ONHOLD ||
       nextStatus === CAPTURE_REQUIRED ||

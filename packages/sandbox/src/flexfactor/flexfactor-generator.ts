@@ -10,6 +10,7 @@ import { IndexPermutation, toHex } from '../random/index-permutation.js';
 import { cumulative, hash32, hashString, mix32, SeededRandom } from '../random/seeded-random.js';
 import { formatIsoMicros } from '../time/iso-time.js';
 import {
+  FLEXFACTOR_CHARGEBACK_CODE,
   type FlexFactorAddress,
   type FlexFactorRow,
   type FlexFactorStatusCode,
@@ -38,6 +39,7 @@ const STREAM_PAYER = 2;
 const STREAM_DETAIL = 3;
 const STREAM_ID_TAIL = 4;
 const STREAM_MERCHANT = 5;
+const STREAM_PAYOUT = 6;
 
 // Index = status code: Draft, Onhold, Cancelled, Problem, Processing, Capturerequired, Returned, Completed.
 const STATUS_WEIGHTS = cumulative([3, 3, 7, 3, 5, 5, 4, 70]);
@@ -62,7 +64,7 @@ export interface FlexFactorMerchant {
   readonly stores: readonly MerchantStore[];
 }
 
-/** The merchant of the seed rows: "GenericStore" with "Example Store" (seed 002). */
+/** The merchant of the seed rows: "GenericStore" with "Example Store" (FF-LIST's response example). */
 const SEED_MERCHANT: FlexFactorMerchant = {
   merchantId: 'abcd-efgh-ijkl-mnop-qrstuvwx1234',
   merchantName: 'GenericStore',
@@ -373,6 +375,10 @@ export class FlexFactorGenerator {
         : status === 7 && refundDraw < 0.05
           ? Math.max(1, Math.floor(out.amountMinor * refundShare))
           : 0;
+    // About 3% of completed orders are charged back (the same draw, so nothing else moves).
+    if (status === 7 && hints?.status === undefined && refundDraw > 0.97) {
+      out.status = FLEXFACTOR_CHARGEBACK_CODE;
+    }
     out.reference = random.int(0, 999_999_999) * 10 + random.int(0, 9);
     const index = slot - this.seedRowCount;
     const createdOn =
@@ -411,7 +417,7 @@ export class FlexFactorGenerator {
       createdOn: formatIsoMicros(core.createdOnUs),
       orderPlacedDate: formatIsoMicros(core.placedUs),
       expiryDate: awaiting ? formatIsoMicros(core.createdOnUs + 7 * DAY_US) : null,
-      payoutStatus: null,
+      payoutStatus: payoutStatusOf(status, new SeededRandom(this.key, STREAM_PAYOUT, slot)),
       refundsAmount: minorToDecimal(core.refundsMinor, currency.exponent),
       descriptor: merchant.descriptor,
       paymentInstrumentToken: this.paymentToken(core.payer),
@@ -490,6 +496,16 @@ export class FlexFactorGenerator {
     }
     return detail;
   }
+}
+
+/**
+ * The payout state of an order: none before payment; a paid order's payout is `pending` or
+ * `completed`; a refund or chargeback `reversed` it (the states of the payout webhook).
+ */
+function payoutStatusOf(status: FlexFactorStatusCode, random: SeededRandom): string | null {
+  if (status === 6 || status === FLEXFACTOR_CHARGEBACK_CODE) return 'reversed';
+  if (status === 7) return random.chance(0.2) ? 'pending' : 'completed';
+  return null;
 }
 
 /** Converts US cents to the minor units of a currency, in integers (JPY: tens of yen). */

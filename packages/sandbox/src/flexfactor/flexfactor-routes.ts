@@ -9,7 +9,11 @@ import {
   type SandboxResponse,
 } from '../http/sandbox-http.js';
 import { parseIsoMicros } from '../time/iso-time.js';
-import { FLEXFACTOR_ORDER_STATUSES } from './flexfactor-schema.js';
+import {
+  FLEXFACTOR_CHARGEBACK_CODE,
+  FLEXFACTOR_ORDER_STATUSES,
+  FLEXFACTOR_SANDBOX_ORDER_STATUSES,
+} from './flexfactor-schema.js';
 import {
   FLEXFACTOR_ORDER_BY,
   type FlexFactorData,
@@ -122,7 +126,7 @@ export interface FlexFactorApiOptions {
   readonly maxPageSize: number;
 }
 
-/** The FlexFactor API (Part 2 of provider-apis.md). */
+/** The FlexFactor API (docs/providers/flexfactor.md). */
 export class FlexFactorApi {
   /**
    * @param data the orders
@@ -230,7 +234,12 @@ export class FlexFactorApi {
         ...pagingFields(query.pageNumber, query.pageSize, totalItemCount, rows.length),
         rows,
       },
-      orderStatuses: FLEXFACTOR_ORDER_STATUSES,
+      // The documented table, plus the Chargeback code when the page holds such an order: the seed's
+      // example request still gets the seed's response byte for byte, and a client must read the
+      // name of an undocumented code from the response it came with.
+      orderStatuses: rows.some((row) => row.status === FLEXFACTOR_CHARGEBACK_CODE)
+        ? FLEXFACTOR_SANDBOX_ORDER_STATUSES
+        : FLEXFACTOR_ORDER_STATUSES,
       success: true,
       result: null,
       status: null,
@@ -337,7 +346,7 @@ function parseListQuery(
       const text = part.trim();
       if (text === '') continue;
       const code = INT_PATTERN.test(text) ? Number(text) : Number.NaN;
-      if (!Number.isInteger(code) || code < 0 || code > 7)
+      if (!Number.isInteger(code) || code < 0 || code > FLEXFACTOR_CHARGEBACK_CODE)
         invalid('status', `The value '${text}' is not valid.`);
       else statuses.push(code);
     }

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 
 /*
- * The sandbox's own reading of the FlexFactor wire format: the response example of seed 002 (the
- * authority for rows and the page object), provider-apis.md §2.3 (token), §2.4 (envelope), §2.6
+ * The sandbox's own reading of the FlexFactor wire format: the response example of FF-LIST (the
+ * authority for rows and the page object), docs/providers/flexfactor.md §2.3 (token), §2.4 (envelope), §2.6
  * (single order) and §2.8 (error shapes). Strict objects: a test fails when the generator emits a
  * key the documents do not show.
  */
 
-/** Order status codes and their documented names (seed 002 `orderStatuses`, §2.7). */
+/** Order status codes and their documented names (the list response's `orderStatuses`). */
 export const FLEXFACTOR_ORDER_STATUSES = {
   '0': 'Draft',
   '1': 'Onhold',
@@ -19,15 +19,28 @@ export const FLEXFACTOR_ORDER_STATUSES = {
   '7': 'Completed',
 } as const;
 
-/** A FlexFactor status code, 0..7. */
-export type FlexFactorStatusCode = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+/**
+ * The code the sandbox gives "Chargeback" (disputed by the customer). FlexFactor's portal guide
+ * lists the status but no code, so the sandbox picks the next free one and, like the real table
+ * would, names it in every list response's `orderStatuses`; a client must read it from there.
+ */
+export const FLEXFACTOR_CHARGEBACK_CODE = 8;
 
-/** The documented name of a status code, e.g. 7 → "Completed". */
+/** The `orderStatuses` table the sandbox sends: the documented codes plus Chargeback. */
+export const FLEXFACTOR_SANDBOX_ORDER_STATUSES: Readonly<Record<string, string>> = {
+  ...FLEXFACTOR_ORDER_STATUSES,
+  [String(FLEXFACTOR_CHARGEBACK_CODE)]: 'Chargeback',
+};
+
+/** A FlexFactor status code of the sandbox: 0..7, and 8 for Chargeback. */
+export type FlexFactorStatusCode = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+
+/** The name of a status code in the sandbox's table, e.g. 7 → "Completed", 8 → "Chargeback". */
 export function flexFactorStatusName(code: number): string | undefined {
-  return (FLEXFACTOR_ORDER_STATUSES as Record<string, string>)[String(code)];
+  return FLEXFACTOR_SANDBOX_ORDER_STATUSES[String(code)];
 }
 
-/** ISO 8601 UTC with exactly six fraction digits, as `createdOn` in seed 002. */
+/** ISO 8601 UTC with exactly six fraction digits, as `createdOn` in FF-LIST's response example. */
 const microsTimestamp = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/, 'ISO timestamp with microseconds and Z');
@@ -42,7 +55,7 @@ export const flexFactorRowSchema = z.strictObject({
   referenceNumber: z.string(),
   storeName: z.string(),
   storeId: z.string(),
-  status: z.int().min(0).max(7),
+  status: z.int().min(0).max(FLEXFACTOR_CHARGEBACK_CODE),
   statusName: z.string(),
   amount: z.number().min(0),
   formattedAmount: z.string(),
@@ -51,6 +64,7 @@ export const flexFactorRowSchema = z.strictObject({
   createdOn: microsTimestamp,
   orderPlacedDate: microsTimestamp,
   expiryDate: microsTimestamp.nullable(),
+  /** Set once the order is paid: `pending`, `completed`, or `reversed` after a refund or chargeback. */
   payoutStatus: z.string().nullable(),
   refundsAmount: z.number().min(0),
   descriptor: z.string(),
@@ -67,7 +81,7 @@ export const FLEXFACTOR_ROW_KEYS = Object.keys(
   flexFactorRowSchema.shape,
 ) as (keyof FlexFactorRow)[];
 
-/** The `orders` page object (seed 002; field names of X.PagedList, §2.5). */
+/** The `orders` page object (FF-LIST's response example; field names of X.PagedList, §2.5). */
 export const flexFactorPageSchema = z.strictObject({
   firstItemOnPage: z.int(),
   hasNextPage: z.boolean(),
@@ -136,7 +150,7 @@ export const flexFactorOrderDetailSchema = z.strictObject({
   id: z.string(),
   correlationId: z.string(),
   referenceNumber: z.string(),
-  status: z.int().min(0).max(7),
+  status: z.int().min(0).max(FLEXFACTOR_CHARGEBACK_CODE),
   statusName: z.string(),
   orderPlacedDate: microsTimestamp,
   expiryDate: microsTimestamp.nullable(),

@@ -1,7 +1,7 @@
 import type { FlexFactorRow } from './flexfactor-schema.js';
 
 /**
- * The two rows of the response example in `shared/seeds/002_347665270cfbafca.txt`, verbatim
+ * The two rows of the response example in FF-LIST (docs/providers/flexfactor.md), verbatim
  * (including `"amount": 3`, `"formattedAmount": "$3"` and the lower-case `"statusName"`). They are
  * part of every generated FlexFactor dataset, so the seed's example request
  * (`status=7&from=2024-03-01T00:00:00Z&to=2024-03-31T23:59:59Z&pageSize=10&pageNumber=1`) returns

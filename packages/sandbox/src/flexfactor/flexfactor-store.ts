@@ -14,7 +14,11 @@ import {
   payerNameOfRank,
   payerNameRank,
 } from './flexfactor-generator.js';
-import type { FlexFactorOrderDetail, FlexFactorRow } from './flexfactor-schema.js';
+import {
+  FLEXFACTOR_CHARGEBACK_CODE,
+  type FlexFactorOrderDetail,
+  type FlexFactorRow,
+} from './flexfactor-schema.js';
 import { FLEXFACTOR_SEED_ROWS } from './flexfactor-seed-rows.js';
 
 /** Fields to insert or patch: documented ones typed, anything else allowed (schema drift). */
@@ -34,7 +38,7 @@ export interface FlexFactorStore {
   /** One order as `GET /v1/orders/{id}` returns it, or undefined. */
   detail(id: string): FlexFactorOrderDetail | undefined;
   /**
-   * Inserts an order: a complete generated row (consistent with a given status code 0..7) with the
+   * Inserts an order: a complete generated row (consistent with a given status code 0..8) with the
    * given fields applied verbatim (undefined removes a field). `createdOn` defaults to now.
    * @throws Error when the id is taken
    */
@@ -341,7 +345,7 @@ export class FlexFactorData {
       typeof given.status === 'number' &&
       Number.isInteger(given.status) &&
       given.status >= 0 &&
-      given.status <= 7
+      given.status <= FLEXFACTOR_CHARGEBACK_CODE
         ? given.status
         : undefined;
     const generated = this.generator.row(slot, {

@@ -71,7 +71,7 @@ export function flexPortalErrorForStatus(status: number, retryAfter?: string): S
 const NUMBER_PATTERN = /^\d+$/;
 
 /**
- * The FlexPortal API (Part 1 of provider-apis.md) over a set of tenants. Every response carries an
+ * The FlexPortal API (docs/providers/flexportal.md) over a set of tenants. Every response carries an
  * `x-request-id` header.
  */
 export class FlexPortalApi {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /*
- * The sandbox's own reading of the FlexPortal wire format: provider-apis.md §1.7 (the Order schema
+ * The sandbox's own reading of the FlexPortal wire format: docs/providers/flexportal.md §1.7 (the Order schema
  * of the OpenAPI in FP-LIST / FP-GET / FP-CREATE), §1.4 (list envelope) and §1.9 (error envelope).
  * Objects are strict so a test fails when the generator emits an undocumented key. These schemas
  * describe what the sandbox *sends*; the stores deliberately accept anything (schema drift).

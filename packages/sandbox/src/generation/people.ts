@@ -1,7 +1,7 @@
 /**
  * Invented name lists for generated customers and payers. Combinations repeat on purpose (real
  * datasets have many "Jane Doe"s). "John Appleseed" and "Jane Doe" are the FlexFactor seed rows'
- * payers (seed 002), so those names sort and search like every generated one.
+ * payers (FF-LIST's response example), so those names sort and search like every generated one.
  */
 
 /** Given names. */

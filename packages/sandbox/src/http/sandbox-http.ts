@@ -63,7 +63,7 @@ export function headerValue(headers: IncomingHttpHeaders, name: string): string 
   return value ?? '';
 }
 
-/** Parses `Authorization: Bearer <token>`; the scheme is case-insensitive (seed 002 sends "bearer"). */
+/** Parses `Authorization: Bearer <token>`; the scheme is case-insensitive (FF-LIST's request example sends "bearer"). */
 export function bearerToken(headers: IncomingHttpHeaders): { present: boolean; token?: string } {
   const value = headerValue(headers, 'authorization').trim();
   if (value === '') return { present: false };

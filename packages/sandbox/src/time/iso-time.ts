@@ -1,6 +1,6 @@
 /**
  * ISO 8601 helpers. FlexPortal timestamps are millisecond ISO strings with `Z`; FlexFactor's
- * `createdOn` carries microseconds (`2024-03-06T10:09:18.437947Z`, seed 002), so FlexFactor times
+ * `createdOn` carries microseconds (`2024-03-06T10:09:18.437947Z`, FF-LIST's response example), so FlexFactor times
  * are kept as integer microseconds since the epoch (exact in a double until year 2255).
  */
 
@@ -22,7 +22,7 @@ const ISO_PATTERN =
 
 /**
  * Parses an ISO 8601 date or date-time to microseconds since the epoch. A value without a zone is
- * UTC (DESIGN.md: "a timestamp without a zone is read as UTC"; FF-LIST says `from`/`to` are UTC).
+ * UTC (docs/architecture.md: "a timestamp without a zone is read as UTC"; FF-LIST says `from`/`to` are UTC).
  * Returns undefined for anything else, including impossible dates such as 2024-02-30.
  */
 export function parseIsoMicros(text: string): number | undefined {

@@ -41,6 +41,8 @@ export function filterValueOf(order: Order, field: FilterField): string {
       return `customer.id ${JSON.stringify(order.customer?.id ?? null)}`;
     case 'merchantId':
       return `merchant.id ${JSON.stringify(order.merchant?.id ?? null)}`;
+    case 'currency':
+      return `total in ${order.totals.total.currency}`;
     case 'search':
       return 'no searchable field containing it';
   }

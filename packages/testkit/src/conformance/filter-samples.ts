@@ -46,6 +46,11 @@ export function filterSamples(field: FilterField, orders: readonly Order[]): Ord
       samples.push({ [field]: `conformance-no-such-${party}` });
       return samples;
     }
+    case 'currency': {
+      // The most frequent currency, lower-cased (codes are case-insensitive), and one no order has.
+      const [common] = byFrequency(orders.map((order) => order.totals.total.currency));
+      return [{ currency: (common ?? 'USD').toLowerCase() }, { currency: 'XTS' }];
+    }
     case 'search': {
       const needle = searchNeedle(orders);
       return [{ search: needle }];

@@ -37,7 +37,11 @@ export async function checkStatusMapCoversDocumentedStatuses(
       promise: 'the suite is given the raw status values of the provider’s documentation',
     });
   }
-  for (const entry of map.entries) {
+  const described = [
+    ...map.entries.map((entry) => ({ entry, name: JSON.stringify(entry.code) })),
+    ...(map.labelEntries ?? []).map((entry) => ({ entry, name: `named ${entry.label}` })),
+  ];
+  for (const { entry, name } of described) {
     const problems = [
       orderStatusSchema.safeParse(entry.status).success ? undefined : `status ${entry.status}`,
       entry.paymentStatus == null || paymentStatusSchema.safeParse(entry.paymentStatus).success
@@ -47,10 +51,13 @@ export async function checkStatusMapCoversDocumentedStatuses(
       fulfillmentStatusSchema.safeParse(entry.fulfillmentStatus).success
         ? undefined
         : `fulfillmentStatus ${entry.fulfillmentStatus}`,
+      ...(entry.otherPaymentStatuses ?? [])
+        .filter((other: string) => !paymentStatusSchema.safeParse(other).success)
+        .map((other: string) => `otherPaymentStatuses ${other}`),
     ].filter((problem) => problem !== undefined);
     if (problems.length > 0) {
       throw new ConformanceError({
-        finding: `status map entry ${JSON.stringify(entry.code)} has ${problems.join(', ')}, not canonical`,
+        finding: `status map entry ${name} has ${problems.join(', ')}, not canonical`,
         promise: 'the status map names only canonical statuses',
       });
     }

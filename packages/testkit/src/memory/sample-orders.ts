@@ -109,6 +109,22 @@ const STATUSES: readonly SampleStatus[] = [
     fulfillmentStatus: 'returned',
     weight: 1,
   },
+  {
+    code: 'partially_refunded',
+    label: 'Partially refunded',
+    status: 'completed',
+    paymentStatus: 'partially_refunded',
+    fulfillmentStatus: 'fulfilled',
+    weight: 1,
+  },
+  {
+    code: 'chargeback',
+    label: 'Chargeback',
+    status: 'completed',
+    paymentStatus: 'disputed',
+    fulfillmentStatus: 'fulfilled',
+    weight: 1,
+  },
 ];
 
 /** The raw status codes `sampleOrders` uses: the "documented statuses" of the sample shop. */
