@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # scripts/ensure-node.sh: source it (". scripts/ensure-node.sh"), don't execute it.
-# Puts Node >= 22.12 and a pinned pnpm on PATH. Idempotent: a second run changes nothing.
+# Puts Node >= 22.16 and a pinned pnpm on PATH. Idempotent: a second run changes nothing.
 # Uses only the npm registry. Installs nothing globally: everything goes under $TOOLS_DIR.
 NODE_PIN=${NODE_PIN:-24.21.0}   # used only when the machine's node is too old
 PNPM_PIN=${PNPM_PIN:-12.21.0}
@@ -21,9 +21,9 @@ if [ -z "${npm_config_globalconfig:-}" ] && command -v node >/dev/null 2>&1; the
   [ -f "$_gc" ] && export npm_config_globalconfig="$_gc"
 fi
 
-_node_ok() { # true when the node on PATH is >= 22.12
+_node_ok() { # true when the node on PATH is >= 22.16
   command -v node >/dev/null 2>&1 &&
-    node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=12)?0:1)' 2>/dev/null
+    node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=16)?0:1)' 2>/dev/null
 }
 
 if ! _node_ok; then
