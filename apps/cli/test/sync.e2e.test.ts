@@ -4,10 +4,13 @@ import type { ChurnResult } from '@orderbridge/sandbox';
 import { type ChangeEntry, createOrderStore, type OrderStore } from '@orderbridge/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  finished,
   killStrayProcesses,
   parseNdjson,
   runCli,
+  spawnCli,
   temporaryDirectory,
+  waitFor,
 } from './support/cli-process.js';
 import { type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
 
@@ -268,6 +271,27 @@ describe.each(backends)('orderbridge sync into $name', ({ url }) => {
     ]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/not in the order store/);
+  });
+
+  it('--watch syncs again every --interval until SIGINT, then exits 130', async () => {
+    const child = await spawnCli(
+      ['sync', '--watch', '--interval', '1s', '--database', database, '--format', 'ndjson'],
+      { env: { ...sandbox.env } },
+    );
+    const output = finished(child);
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    // Two runs: two summary rows per provider.
+    await waitFor(() => parseNdjson<SummaryRow>(stdout).length >= 4, 60_000);
+    child.kill('SIGINT');
+    const result = await output;
+    expect(result.code).toBe(130);
+    const rows = parseNdjson<SummaryRow>(result.stdout);
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    expect(rows.slice(0, 4).every((entry) => entry.outcome === 'completed')).toBe(true);
+    expect(result.stderr).toMatch(/next run in 1s/);
   });
 
   it('sync status reports each provider, and a failing provider does not stop the other', async () => {
