@@ -9,12 +9,8 @@ import { createStreamSink } from '../output/output-sink.js';
 import { streamOrders } from '../output/stream-orders.js';
 import { parseIntegerFlag } from '../query/integer-flag.js';
 import { buildOrderQuery } from '../query/query-flags.js';
-import {
-  checkLiveOnly,
-  iterateStoredOrders,
-  listStoredOrders,
-  withStore,
-} from '../store/store-orders.js';
+import { withStore } from '../store/open-store.js';
+import { checkLiveOnly, iterateStoredOrders, listStoredOrders } from '../store/store-orders.js';
 import type { CommandContext } from './command-context.js';
 import {
   allowsPartial,
@@ -61,15 +57,7 @@ export async function runOrdersList(
     allowPartial: allowsPartial(flags, config),
   });
   try {
-    const formatter = createOrderFormatter({
-      format,
-      fields,
-      redact: redacts(flags, config),
-      jsonShape: 'listing',
-      colors: context.stdoutColors,
-      // A table on a terminal fits its width unless --wide; in a pipe nothing is cut.
-      width: flags.wide || !context.io.stdout.isTTY ? undefined : context.io.stdout.columns,
-    });
+    const formatter = listingFormatter(context, config, flags, format, fields);
     const sink = createStreamSink(context.io.stdout);
     const callOptions = {
       signal: context.io.interrupt,
@@ -128,6 +116,25 @@ export async function runOrdersList(
   }
 }
 
+/** The formatter of a listing, live or from the store. */
+function listingFormatter(
+  context: CommandContext,
+  config: ResolvedConfig,
+  flags: OrdersListFlags,
+  format: OutputFormat,
+  fields: FieldPath[] | undefined,
+) {
+  return createOrderFormatter({
+    format,
+    fields,
+    redact: redacts(flags, config),
+    jsonShape: 'listing',
+    colors: context.stdoutColors,
+    // A table on a terminal fits its width unless --wide; in a pipe nothing is cut.
+    width: flags.wide || !context.io.stdout.isTTY ? undefined : context.io.stdout.columns,
+  });
+}
+
 /** `--source store`: the same listing, read from the order store with keyset pagination. */
 async function listFromStore(
   context: CommandContext,
@@ -137,14 +144,8 @@ async function listFromStore(
   format: OutputFormat,
   fields: FieldPath[] | undefined,
 ): Promise<void> {
-  await withStore(context, config, flags, async (store) => {
-    const formatter = createOrderFormatter({
-      format,
-      fields,
-      redact: redacts(flags, config),
-      jsonShape: 'listing',
-      colors: context.stdoutColors,
-    });
+  await withStore(context, config, flags.database, async (store) => {
+    const formatter = listingFormatter(context, config, flags, format, fields);
     const sink = createStreamSink(context.io.stdout);
     await sink.write(formatter.header());
     let written = 0;

@@ -95,19 +95,15 @@ Examples:
       await runSync(context, flags);
     }),
   );
-  const status = new Command('status')
-    .description('Per provider: last run, watermark, orders stored and how old the data is.')
-    .option('--database <url>', DATABASE_HELP)
-    .option(
-      '--format <format>',
-      'table, json or ndjson (default: table on a terminal, else ndjson)',
-    )
-    .action(
-      action(async (context, flags: StoreFlags) => {
-        const { runSyncStatus } = await import('./sync.js');
-        await runSyncStatus(context, flags);
-      }),
-    );
+  const status = storeCommand(
+    'status',
+    'Per provider: last run, watermark, orders stored and how old the data is.',
+  ).action(
+    action(async (context, flags: StoreFlags) => {
+      const { runSyncStatus } = await import('./sync.js');
+      await runSyncStatus(context, flags);
+    }),
+  );
   command.addCommand(status);
   return command;
 }
@@ -128,34 +124,31 @@ Examples:
   $ orderbridge db migrate --database postgres://orderbridge@127.0.0.1/orders`,
   );
   command.addCommand(
-    new Command('migrate')
-      .description('Apply pending migrations and list the ones applied.')
-      .option('--database <url>', DATABASE_HELP)
-      .option(
-        '--format <format>',
-        'table, json or ndjson (default: table on a terminal, else ndjson)',
-      )
-      .action(
-        action(async (context, flags: StoreFlags) => {
-          const { runDbMigrate } = await import('./db.js');
-          await runDbMigrate(context, flags);
-        }),
-      ),
+    storeCommand('migrate', 'Apply pending migrations and list the ones applied.').action(
+      action(async (context, flags: StoreFlags) => {
+        const { runDbMigrate } = await import('./db.js');
+        await runDbMigrate(context, flags);
+      }),
+    ),
   );
   command.addCommand(
-    new Command('status')
-      .description('List every migration, applied or pending.')
-      .option('--database <url>', DATABASE_HELP)
-      .option(
-        '--format <format>',
-        'table, json or ndjson (default: table on a terminal, else ndjson)',
-      )
-      .action(
-        action(async (context, flags: StoreFlags) => {
-          const { runDbStatus } = await import('./db.js');
-          await runDbStatus(context, flags);
-        }),
-      ),
+    storeCommand('status', 'List every migration, applied or pending.').action(
+      action(async (context, flags: StoreFlags) => {
+        const { runDbStatus } = await import('./db.js');
+        await runDbStatus(context, flags);
+      }),
+    ),
   );
   return command;
+}
+
+/** A command that reads the store and prints records: `--database` and `--format`. */
+function storeCommand(name: string, description: string): Command {
+  return new Command(name)
+    .description(description)
+    .option('--database <url>', DATABASE_HELP)
+    .option(
+      '--format <format>',
+      'table, json or ndjson (default: table on a terminal, else ndjson)',
+    );
 }

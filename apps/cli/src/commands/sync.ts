@@ -7,7 +7,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { BORDERLESS } from '../output/order-table.js';
 import { chooseRecordFormat } from '../output/output-format.js';
 import { parseDurationFlag } from '../query/duration-flag.js';
-import { chooseDatabase, openStore } from '../store/open-store.js';
+import { chooseDatabase, openStore, withStore } from '../store/open-store.js';
 import { createSyncProgress } from '../store/sync-progress.js';
 import type { CommandContext } from './command-context.js';
 import { loadConfig } from './order-options.js';
@@ -121,10 +121,7 @@ export async function runSync(context: CommandContext, flags: SyncFlags): Promis
 export async function runSyncStatus(context: CommandContext, flags: StoreFlags): Promise<void> {
   const format = chooseRecordFormat(flags.format, context.io.stdout);
   const config = await loadConfig(context);
-  const { store, label } = await openStore(chooseDatabase(flags.database, config), {
-    cwd: context.io.cwd,
-  });
-  try {
+  await withStore(context, config, flags.database, async (store, label) => {
     const states = await store.syncStates();
     const rows = await Promise.all(
       states.map(async (state) =>
@@ -167,9 +164,7 @@ export async function runSyncStatus(context: CommandContext, flags: StoreFlags):
       ]);
     }
     context.io.stdout.write(`${table.toString().replace(/ +$/gm, '')}\n`);
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /** One provider's sync status, as `sync status` prints it. */

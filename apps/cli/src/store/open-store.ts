@@ -49,6 +49,29 @@ export interface OpenedStore {
   label: string;
 }
 
+/**
+ * Opens the store a command names (`--database`, else the configured one), runs `use` against it
+ * and closes it.
+ * @throws ConfigurationError / StoreUnavailableError when it cannot be opened.
+ */
+export async function withStore<T>(
+  context: { io: { cwd: string } },
+  config: ResolvedConfig,
+  databaseFlag: string | undefined,
+  use: (store: OrderStore, label: string) => Promise<T>,
+  options: { migrate?: boolean } = {},
+): Promise<T> {
+  const { store, label } = await openStore(chooseDatabase(databaseFlag, config), {
+    cwd: context.io.cwd,
+    ...options,
+  });
+  try {
+    return await use(store, label);
+  } finally {
+    await store.close();
+  }
+}
+
 /** `sqlite:./x.db` → `sqlite:<cwd>/x.db`; every other URL unchanged. */
 function relativeTo(url: string, cwd: string): string {
   for (const prefix of ['sqlite:', 'file:']) {

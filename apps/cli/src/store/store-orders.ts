@@ -4,7 +4,7 @@ import type { CommandContext } from '../commands/command-context.js';
 import type { OrderFlagValues } from '../commands/order-flags.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { UsageError } from '../errors/usage-error.js';
-import { chooseDatabase, openStore } from './open-store.js';
+import { withStore } from './open-store.js';
 
 /**
  * Refuses `--database` on a live read, where it would silently do nothing.
@@ -19,26 +19,6 @@ export function checkLiveOnly(flags: OrderFlagValues, command: string): void {
 }
 
 /**
- * Opens the store for a `--source store` read and runs `read` against it.
- * @throws ConfigurationError for a database URL the store cannot use.
- */
-export async function withStore<T>(
-  context: CommandContext,
-  config: ResolvedConfig,
-  flags: OrderFlagValues,
-  read: (store: OrderStore, label: string) => Promise<T>,
-): Promise<T> {
-  const { store, label } = await openStore(chooseDatabase(flags.database, config), {
-    cwd: context.io.cwd,
-  });
-  try {
-    return await read(store, label);
-  } finally {
-    await store.close();
-  }
-}
-
-/**
  * One order from the store by key.
  * @throws NotFoundError when the store does not hold it (say so, and how to fill the store).
  */
@@ -49,7 +29,7 @@ export function getStoredOrder(
   provider: string,
   flags: OrderFlagValues,
 ): Promise<Order> {
-  return withStore(context, config, flags, async (store, label) => {
+  return withStore(context, config, flags.database, async (store, label) => {
     const stored = await store.getOrder(key);
     if (!stored) {
       throw new NotFoundError({
