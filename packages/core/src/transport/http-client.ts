@@ -6,6 +6,7 @@ import ky, {
   isNetworkError,
   isTimeoutError,
   type KyResponse,
+  type Options,
 } from 'ky';
 import {
   errorFromProviderResponse,
@@ -181,6 +182,28 @@ export function requestIdFrom(headers: Headers): string | undefined {
   return undefined;
 }
 
+/**
+ * What one call shares with its attempts. ky forwards options it does not know to `fetch`, so the
+ * ky instance and its `fetch` are created once per client and each call hands its state over
+ * under {@link CALL_STATE}; hooks read the same object from ky's `context`.
+ */
+interface CallState {
+  readonly method: string;
+  readonly idempotent: boolean;
+  readonly operation: string;
+  readonly signal: AbortSignal | undefined;
+  /** Attempts started so far. */
+  attempt: number;
+  /** The URL of the latest attempt, redacted only when a hook or an error needs it. */
+  attemptUrl: string;
+  /** Whether `body` holds the parsed body of the latest successful response. */
+  hasBody: boolean;
+  body: unknown;
+}
+
+/** The option under which a call's state reaches the client's `fetch` (ky forwards it as is). */
+const CALL_STATE = 'orderbridgeCall';
+
 /** Creates the HTTP client a provider uses for every call. */
 export function createHttpClient(settings: HttpClientSettings): HttpClient {
   const provider = settings.provider;
@@ -201,94 +224,161 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     accept: 'application/json',
     'user-agent': userAgent,
   };
-  // The parsed body of each successful response, read once inside its attempt.
-  const parsedBodies = new WeakMap<Response, unknown>();
+
+  /**
+   * Runs once per attempt (ky calls fetch for each retry): the hooks, then the body of a
+   * successful response is read and parsed here, once. Reading it inside the attempt means a
+   * truncated or malformed body is retried like a network error (a ForceRetryError, the error
+   * ky's own `ky.retry()` raises) and counts against the attempt's timeout; and no copy of the
+   * body is made (an afterResponse hook gets a tee'd clone of the stream, and had to hand back a
+   * replacement Response re-encoding the whole text). The rate-limit slot is taken before the
+   * attempt (in `request`, and in beforeRetry), so waiting for it never counts against the
+   * per-attempt timeout: a wait is not a failure and must not cause a retry.
+   */
+  const attemptFetch = async (
+    input: Request | URL | string,
+    init?: RequestInit,
+  ): Promise<Response> => {
+    const state = (init as { [CALL_STATE]?: CallState } | undefined)?.[CALL_STATE];
+    if (state === undefined) throw new Error('the transport was called without its call state');
+    state.attempt += 1;
+    const outgoing = input instanceof Request ? input : new Request(input, init);
+    state.attemptUrl = outgoing.url;
+    state.hasBody = false;
+    if (hooks.onRequest) {
+      const onRequest = hooks.onRequest;
+      safely(() =>
+        onRequest({
+          provider,
+          method: state.method,
+          url: redactSecrets(state.attemptUrl),
+          attempt: state.attempt,
+          headers: redactHeaders(outgoing.headers),
+        }),
+      );
+    }
+    const sentAt = hooks.onResponse ? performance.now() : 0;
+    const response = await baseFetch(outgoing);
+    if (hooks.onResponse) {
+      const onResponse = hooks.onResponse;
+      safely(() =>
+        onResponse({
+          provider,
+          method: state.method,
+          url: redactSecrets(state.attemptUrl),
+          attempt: state.attempt,
+          status: response.status,
+          durationMs: performance.now() - sentAt,
+          requestId: requestIdFrom(response.headers),
+        }),
+      );
+    }
+    if (response.ok) {
+      state.body = await readJsonBody(response, outgoing.signal, state);
+      state.hasBody = true;
+    }
+    return response;
+  };
+
+  /**
+   * Reads and parses a successful response's body.
+   * @throws ForceRetryError (retried) when an idempotent request's body is truncated or not
+   * JSON; for other requests the read error, or ProviderResponseError for a body that is not
+   * JSON.
+   */
+  async function readJsonBody(
+    response: Response,
+    signal: AbortSignal,
+    state: CallState,
+  ): Promise<unknown> {
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (!state.idempotent || signal.aborted) throw error;
+      throw new ForceRetryError({ code: MALFORMED_BODY, cause: asError(error) });
+    }
+    if (isBlank(text)) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      if (state.idempotent) {
+        throw new ForceRetryError({ code: MALFORMED_BODY, cause: asError(error) });
+      }
+      throw malformedBody(provider, state.operation, response, error);
+    }
+  }
+
+  // One ky instance for the client's lifetime: the settings that never change per call are merged
+  // once here, not on every request.
+  const client = ky.create({
+    prefix: settings.baseUrl,
+    fetch: attemptFetch,
+    timeout: timeoutMs,
+    throwHttpErrors: true,
+    retry: {
+      limit: maxRetries,
+      methods: ['get', 'put', 'delete', 'post', 'patch'],
+      statusCodes: RETRY_STATUS_CODES,
+      afterStatusCodes: [429, 503],
+      maxRetryAfter: maxRetryAfterMs,
+      backoffLimit: maxDelayMs,
+      delay: (retryCount) => baseDelayMs * 2 ** (retryCount - 1),
+      jitter: true,
+      retryOnTimeout: true,
+      shouldRetry: ({ error }) => {
+        // A server asking for a longer wait than we accept: fail now with retryAfterMs.
+        if (
+          isHTTPError(error) &&
+          (error.response.status === 429 || error.response.status === 503)
+        ) {
+          const wait = parseRetryAfter(error.response.headers.get('retry-after'));
+          if (wait !== undefined && wait > maxRetryAfterMs) return false;
+        }
+        return undefined;
+      },
+    },
+    hooks: {
+      beforeRetry: [
+        async ({ options, error }) => {
+          const state = options.context[CALL_STATE] as CallState;
+          await limiter?.acquire(state.signal);
+          if (hooks.onRetry) {
+            const onRetry = hooks.onRetry;
+            safely(() =>
+              onRetry({
+                provider,
+                method: state.method,
+                url: redactSecrets(state.attemptUrl),
+                attempt: state.attempt + 1,
+                reason: describeRetryReason(error),
+              }),
+            );
+          }
+        },
+      ],
+    },
+  });
 
   async function request(call: HttpRequest): Promise<HttpResponse> {
     const method = call.method ?? 'GET';
     const idempotent = call.idempotent ?? method !== 'POST';
-    const operation = call.operation ?? `${method} ${call.path}`;
-    let attempt = 0;
-    // The URL of the latest attempt, redacted only when a hook or an error needs it.
-    let attemptUrl = '';
-    const redactedUrl = () => redactSecrets(attemptUrl);
-    const started = Date.now();
-
-    // Runs once per attempt (ky calls fetch for each retry): the hooks, then the body of a
-    // successful response is read and parsed here, once. Reading it inside the attempt means a
-    // truncated or malformed body is retried like a network error (a ForceRetryError, the error
-    // ky's own `ky.retry()` raises) and counts against the attempt's timeout; and no copy of the
-    // body is made (an afterResponse hook gets a tee'd clone of the stream, and had to hand back a
-    // replacement Response re-encoding the whole text). The rate-limit slot is taken before the
-    // attempt (below, and in beforeRetry), so waiting for it never counts against the per-attempt
-    // timeout: a wait is not a failure and must not cause a retry.
-    const attemptFetch = async (
-      input: Request | URL | string,
-      init?: RequestInit,
-    ): Promise<Response> => {
-      attempt += 1;
-      const outgoing = input instanceof Request ? input : new Request(input, init);
-      attemptUrl = outgoing.url;
-      if (hooks.onRequest) {
-        const onRequest = hooks.onRequest;
-        safely(() =>
-          onRequest({
-            provider,
-            method,
-            url: redactedUrl(),
-            attempt,
-            headers: redactHeaders(outgoing.headers),
-          }),
-        );
-      }
-      const sentAt = hooks.onResponse ? performance.now() : 0;
-      const response = await baseFetch(outgoing);
-      if (hooks.onResponse) {
-        const onResponse = hooks.onResponse;
-        safely(() =>
-          onResponse({
-            provider,
-            method,
-            url: redactedUrl(),
-            attempt,
-            status: response.status,
-            durationMs: performance.now() - sentAt,
-            requestId: requestIdFrom(response.headers),
-          }),
-        );
-      }
-      if (response.ok) parsedBodies.set(response, await readJsonBody(response, outgoing.signal));
-      return response;
+    const state: CallState = {
+      method,
+      idempotent,
+      operation: call.operation ?? `${method} ${call.path}`,
+      signal: call.signal,
+      attempt: 0,
+      attemptUrl: '',
+      hasBody: false,
+      body: undefined,
     };
-
-    /**
-     * Reads and parses a successful response's body.
-     * @throws ForceRetryError (retried) when an idempotent request's body is truncated or not
-     * JSON; for other requests the read error, or ProviderResponseError for a body that is not
-     * JSON.
-     */
-    async function readJsonBody(response: Response, signal: AbortSignal): Promise<unknown> {
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        if (!idempotent || signal.aborted) throw error;
-        throw new ForceRetryError({ code: MALFORMED_BODY, cause: asError(error) });
-      }
-      if (text.trim() === '') return undefined;
-      try {
-        return JSON.parse(text);
-      } catch (error) {
-        if (idempotent) throw new ForceRetryError({ code: MALFORMED_BODY, cause: asError(error) });
-        throw malformedBody(provider, operation, response, error);
-      }
-    }
+    const started = Date.now();
 
     const credentialHeaders = call.authenticated === false ? undefined : await settings.headers?.();
     try {
       if (limiter) await acquireWithinDeadline(limiter, call.signal, deadlineMs);
-      const response = await ky(call.path, {
-        prefix: settings.baseUrl,
+      const options: Options & { [CALL_STATE]: CallState } = {
         method,
         searchParams: call.searchParams,
         json: call.json,
@@ -297,86 +387,56 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             ? { ...baseHeaders, ...credentialHeaders, ...call.headers }
             : baseHeaders,
         signal: call.signal,
-        fetch: attemptFetch,
-        timeout: timeoutMs,
         // The deadline covers the whole call, a wait for the first rate-limit slot included.
         totalTimeout: Math.max(1, deadlineMs - (Date.now() - started)),
-        throwHttpErrors: true,
-        retry: {
-          limit: maxRetries,
-          methods: idempotent ? [method.toLowerCase()] : [],
-          statusCodes: RETRY_STATUS_CODES,
-          afterStatusCodes: [429, 503],
-          maxRetryAfter: maxRetryAfterMs,
-          backoffLimit: maxDelayMs,
-          delay: (retryCount) => baseDelayMs * 2 ** (retryCount - 1),
-          jitter: true,
-          retryOnTimeout: true,
-          shouldRetry: ({ error }) => {
-            // A server asking for a longer wait than we accept: fail now with retryAfterMs.
-            if (
-              isHTTPError(error) &&
-              (error.response.status === 429 || error.response.status === 503)
-            ) {
-              const wait = parseRetryAfter(error.response.headers.get('retry-after'));
-              if (wait !== undefined && wait > maxRetryAfterMs) return false;
-            }
-            return undefined;
-          },
-        },
-        hooks: {
-          beforeRetry: [
-            async ({ error }) => {
-              await limiter?.acquire(call.signal);
-              if (hooks.onRetry) {
-                const onRetry = hooks.onRetry;
-                safely(() =>
-                  onRetry({
-                    provider,
-                    method,
-                    url: redactedUrl(),
-                    attempt: attempt + 1,
-                    reason: describeRetryReason(error),
-                  }),
-                );
-              }
-            },
-          ],
-        },
-      });
+        context: { [CALL_STATE]: state },
+        [CALL_STATE]: state,
+      };
+      // Non-idempotent requests are never retried.
+      if (!idempotent) options.retry = { limit: 0 };
+      const response = await client(call.path, options);
       return {
         status: response.status,
         headers: response.headers,
         requestId: requestIdFrom(response.headers),
-        body: parsedBodies.has(response) ? parsedBodies.get(response) : await parseBody(response),
+        body: state.hasBody ? state.body : await parseBody(response, state.operation),
       };
     } catch (error) {
       if (call.signal?.aborted) throw call.signal.reason;
       const typed = await toTypedError(error, {
         provider,
-        operation,
+        operation: state.operation,
         started,
         deadlineMs,
         timeoutMs,
         settings,
       });
-      safely(() => hooks.onError?.({ provider, method, url: redactedUrl(), error: typed }));
+      safely(() =>
+        hooks.onError?.({ provider, method, url: redactSecrets(state.attemptUrl), error: typed }),
+      );
       throw typed;
     }
+  }
 
-    async function parseBody(response: KyResponse): Promise<unknown> {
-      const text = await response.text();
-      if (text.trim() === '') return undefined;
-      try {
-        return JSON.parse(text);
-      } catch (error) {
-        throw malformedBody(provider, operation, response, error);
-      }
+  async function parseBody(response: KyResponse, operation: string): Promise<unknown> {
+    const text = await response.text();
+    if (isBlank(text)) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw malformedBody(provider, operation, response, error);
     }
   }
 
   return { request };
 }
+
+/** Whether a body is empty or only whitespace (a regular expression stops at the first other character, where `trim()` would copy). */
+function isBlank(text: string): boolean {
+  return text.length === 0 || BLANK.test(text);
+}
+
+const BLANK = /^\s*$/;
 
 /**
  * Waits for a rate-limit slot, within the call's deadline.
