@@ -1,7 +1,7 @@
 import { type Server, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { ScanBudget, TransportHooks } from '@orderbridge/core';
+import type { ScanBudget } from '@orderbridge/core';
 import { createApp, type OrderBridgeApp } from './app.js';
 import { createTenantDefinitions } from './config/create-tenant-definitions.js';
 import {
@@ -18,6 +18,7 @@ import { securityHeaderLines } from './http/security-headers.js';
 import { createLogger, type ServiceLogger } from './observability/logger.js';
 import { createServiceMetrics } from './observability/metrics.js';
 import { createReadinessMonitor } from './observability/readiness.js';
+import { transportHooks } from './observability/transport-hooks.js';
 
 /** Options of {@link startServer}. Only `tenants` and `cursorSecret` are required. */
 export interface StartServerOptions {
@@ -75,43 +76,7 @@ export interface RunningServer {
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
   const metrics = createServiceMetrics();
-  const hooks: TransportHooks = {
-    onRequest(event) {
-      metrics.transportHooks.onRequest?.(event);
-      logger.debug(
-        { provider: event.provider, method: event.method, url: event.url, attempt: event.attempt },
-        'upstream request',
-      );
-    },
-    onResponse(event) {
-      metrics.transportHooks.onResponse?.(event);
-      logger.debug(
-        {
-          provider: event.provider,
-          method: event.method,
-          url: event.url,
-          status: event.status,
-          durationMs: event.durationMs,
-          upstreamRequestId: event.requestId,
-        },
-        'upstream response',
-      );
-    },
-    onRetry(event) {
-      metrics.transportHooks.onRetry?.(event);
-      logger.debug(
-        { provider: event.provider, url: event.url, attempt: event.attempt, reason: event.reason },
-        'upstream retry',
-      );
-    },
-    onError(event) {
-      metrics.transportHooks.onError?.(event);
-      logger.debug(
-        { provider: event.provider, url: event.url, error: event.error.message },
-        'upstream error',
-      );
-    },
-  };
+  const hooks = transportHooks(metrics, logger);
   const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...definedOnly(options.limits ?? {}) };
   const definitions = await createTenantDefinitions(options.tenants, {
     env: options.env ?? process.env,
@@ -158,6 +123,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     { url, tenants: definitions.map((tenant) => tenant.id) },
     'orderbridge-service listening',
   );
+  // Log lines are written in batches; whoever waits for this one should not wait for the batch.
+  logger.flush();
 
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   let closing: Promise<void> | undefined;
