@@ -11,6 +11,7 @@ import {
   resolveDateText,
   SORT_FIELDS,
 } from '@orderbridge/core';
+import { ORDER_FIELD_NAMES } from '../routes/order-projection.js';
 
 /** Page size when a request names none. */
 export const DEFAULT_LIMIT = 50;
@@ -56,6 +57,25 @@ const list = (description: string, values?: readonly string[]) =>
       description: `${description} At most ${MAX_LIST_VALUES} values.`,
       param: { style: 'form', explode: true },
       ...(values ? { items: { type: 'string', enum: [...values] } } : {}),
+    });
+
+/**
+ * `fields`: top-level order fields to return, in the list shape of the other parameters; an
+ * unknown name is an invalid-query problem naming the parameter.
+ */
+const fieldsParameter = (what: string) =>
+  z
+    .preprocess(
+      toList,
+      z
+        .array(z.enum(ORDER_FIELD_NAMES as [string, ...string[]]))
+        .min(1)
+        .optional(),
+    )
+    .openapi({
+      description: `Return only these top-level fields of ${what} (any of; repeat the parameter or separate names with commas); \`key\` is always returned, and \`raw\` with \`includeRaw=true\`. Without \`fields\`, every field. E.g. \`fields=status,totals,createdAt\` leaves out \`items\`, \`customer\` and the provider \`extensions\`, which are most of an order's size.`,
+      param: { style: 'form', explode: true },
+      items: { type: 'string', enum: [...ORDER_FIELD_NAMES] },
     });
 
 const BOOLEAN_TEXT: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
@@ -147,6 +167,7 @@ export const listOrdersQuerySchema = z
       'When a provider fails, answer 200 with the other providers’ orders and an `errors` entry per failed provider, instead of failing the request.',
     ),
     includeRaw: booleanParameter("Include each provider's wire object as `order.raw`."),
+    fields: fieldsParameter('each order'),
   })
   .openapi('ListOrdersQuery');
 
@@ -154,6 +175,7 @@ export const listOrdersQuerySchema = z
 export const getOrderQuerySchema = z
   .strictObject({
     includeRaw: booleanParameter("Include the provider's wire object as `raw`."),
+    fields: fieldsParameter('the order'),
   })
   .openapi('GetOrderQuery');
 
@@ -170,6 +192,8 @@ export interface ListOrdersRequest {
   isPartial: boolean;
   /** Whether orders carry `raw`. */
   includeRaw: boolean;
+  /** Top-level order fields to return (`key` always); undefined for every field. */
+  fields: string[] | undefined;
 }
 
 /**
@@ -207,6 +231,7 @@ export function toListOrdersRequest(
     providers: parameters.provider,
     isPartial: parameters.partial ?? false,
     includeRaw: parameters.includeRaw ?? false,
+    fields: parameters.fields,
   };
 }
 

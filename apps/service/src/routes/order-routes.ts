@@ -19,6 +19,7 @@ import {
 } from '../query/list-orders-query.js';
 import { redactOrder } from '../redaction/redact-order.js';
 import type { Tenant } from '../tenancy/tenant.js';
+import { projectOrders } from './order-projection.js';
 import { AUTHENTICATED_PROBLEMS, documentedProblem } from './problem-responses.js';
 import { orderPageResponseSchema, orderResponseSchema } from './schemas.js';
 
@@ -131,7 +132,7 @@ export function registerOrderRoutes(
     const nextCursor =
       result.nextCursor === null ? null : dependencies.signer.sign(tenant.id, result.nextCursor);
     const body: Record<string, unknown> = {
-      orders: present(tenant, result.orders),
+      orders: present(tenant, result.orders, request.fields),
       nextCursor,
       warnings: result.warnings,
     };
@@ -185,11 +186,15 @@ export function registerOrderRoutes(
     // Another tenant's provider, or one nobody has: 404 either way, so existence does not leak.
     if (!tenant.providers.some((provider) => provider.id === parsed.provider)) throw notFound();
     try {
+      const parameters = context.req.valid('query');
       const order = await tenant.client.get(key, {
         signal: context.get('signal'),
-        includeRaw: context.req.valid('query').includeRaw ?? false,
+        includeRaw: parameters.includeRaw ?? false,
       });
-      return context.json(present(tenant, [order])[0] as z.infer<typeof orderResponseSchema>, 200);
+      return context.json(
+        present(tenant, [order], parameters.fields)[0] as z.infer<typeof orderResponseSchema>,
+        200,
+      );
     } catch (error) {
       // A provider that cannot parse the id (400) or does not know it (404) both mean: no such order.
       if (
@@ -203,8 +208,14 @@ export function registerOrderRoutes(
   });
 }
 
-function present(tenant: Tenant, orders: Order[]): Order[] {
-  return tenant.redact ? orders.map(redactOrder) : orders;
+/** The orders as the response carries them: projected to `fields`, then redacted for the tenant. */
+function present(
+  tenant: Tenant,
+  orders: Order[],
+  fields: readonly string[] | undefined,
+): Record<string, unknown>[] {
+  const projected = projectOrders(orders, fields);
+  return tenant.redact ? projected.map((order) => redactOrder(order as Order)) : projected;
 }
 
 /**

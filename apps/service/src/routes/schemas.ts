@@ -159,7 +159,10 @@ export const orderResponseSchema = described(
       })
       .nullable(),
   },
-).openapi('Order', { description: 'The canonical order: the same shape for every provider.' });
+).openapi('Order', {
+  description:
+    'The canonical order: the same shape for every provider. With `fields=`, only the chosen top-level fields and `key` are present.',
+});
 
 /** A warning attached to a result. */
 export const warningResponseSchema = z
