@@ -144,10 +144,20 @@ export function mergeLoadResults(results: readonly LoadResult[]): LoadResult {
   };
 }
 
-/** p50 and p99 of a load run, in ms. */
-export function percentilesOf(result: LoadResult): { p50: number; p99: number } {
+/** p50, p99 and p99.9 of a load run's 2xx responses, in ms, and how many responses they are of. */
+export function percentilesOf(result: LoadResult): {
+  p50: number;
+  p99: number;
+  p999: number;
+  samples: number;
+} {
   const values = result.latencies.length > 0 ? result.latencies : [Number.NaN];
-  return { p50: quantile(values, 0.5), p99: quantile(values, 0.99) };
+  return {
+    p50: quantile(values, 0.5),
+    p99: quantile(values, 0.99),
+    p999: quantile(values, 0.999),
+    samples: result.latencies.length,
+  };
 }
 
 function runAutocannon(

@@ -39,7 +39,7 @@ export const cursorExport: Scenario = async (context) => {
     });
     const walks: WalkResult[] = [];
     const requestCounts: number[] = [];
-    let rawLoop: WalkResult | undefined;
+    const rawLoops: WalkResult[] = [];
     let cpu: CpuSplit<WalkResult> | undefined;
     for (let run = 0; run < runs; run++) {
       await sandbox.control.resetStats();
@@ -51,11 +51,12 @@ export const cursorExport: Scenario = async (context) => {
       walks.push(measured.result);
       cpu = measured;
       requestCounts.push((await sandbox.control.stats()).flexportal.routes.listOrders);
-      if (run === 0) {
-        context.log('cursor-export: plain fetch loop (baseline)');
-        rawLoop = await rawCursorLoop(flexportal);
-      }
+      context.log(`cursor-export: plain fetch loop ${run + 1}/${runs} (baseline)`);
+      rawLoops.push(await rawCursorLoop(flexportal));
     }
+    const rawWall = summarize(rawLoops.map((walk) => walk.wallMs));
+    // The median plain loop, in the shape the figures below read.
+    const rawLoop = { wallMs: rawWall.median };
     const wall = summarize(walks.map((walk) => walk.wallMs));
     const floorRatio = ratioOf(wall.median, floorMs);
     const everyOnce = walks.every((walk) => isExactlyOnce(walk, orders));
@@ -64,6 +65,7 @@ export const cursorExport: Scenario = async (context) => {
 
     const roundTrip = trace.roundTripMs();
     const clientGap = trace.gapMs();
+    const reachableFloorMs = pages * roundTrip.median;
     const figures: Figure[] = [
       {
         label: `paginate(FlexPortal) over ${orders.toLocaleString('en')} orders: wall time`,
@@ -74,15 +76,26 @@ export const cursorExport: Scenario = async (context) => {
         spread: { min: round(wall.min, 0), max: round(wall.max, 0), runs: wall.runs },
       },
       {
+        label: `the same walk against the floor with the sandbox's own round trip: ${pages} × the median round trip (${round(roundTrip.median, 2)} ms, of which ${round(roundTrip.median - LATENCY_MS, 2)} ms is the sandbox and loopback, which no client can close)`,
+        value: round(wall.median, 0),
+        unit: 'ms',
+        baseline: {
+          label: `${pages} × ${round(roundTrip.median, 2)} ms`,
+          value: round(reachableFloorMs, 0),
+        },
+        ratio: ratioOf(wall.median, reachableFloorMs),
+      },
+      {
         label: 'the same walk: wall time against a plain fetch + JSON.parse cursor loop',
         value: round(wall.median, 0),
         unit: 'ms',
         baseline: {
           label:
             'plain fetch loop over the same sandbox (floor + loopback, body transfer and JSON.parse per page)',
-          value: round(rawLoop!.wallMs, 0),
+          value: round(rawLoop.wallMs, 0),
         },
-        ratio: ratioOf(wall.median, rawLoop!.wallMs),
+        ratio: ratioOf(wall.median, rawLoop.wallMs),
+        spread: { min: round(rawWall.min, 0), max: round(rawWall.max, 0), runs: rawWall.runs },
       },
       {
         label: 'time per page above the 50 ms latency (paginate)',
@@ -90,9 +103,9 @@ export const cursorExport: Scenario = async (context) => {
         unit: 'ms',
         baseline: {
           label: 'the same for the plain fetch loop',
-          value: round((rawLoop!.wallMs - floorMs) / pages, 2),
+          value: round((rawLoop.wallMs - floorMs) / pages, 2),
         },
-        ratio: ratioOf(perPageOverhead, (rawLoop!.wallMs - floorMs) / pages),
+        ratio: ratioOf(perPageOverhead, (rawLoop.wallMs - floorMs) / pages),
       },
       {
         label: 'per page, last run: request sent → response headers (median)',
@@ -148,8 +161,8 @@ export const cursorExport: Scenario = async (context) => {
         met: floorRatio <= GOAL_FLOOR_RATIO,
         detail:
           floorRatio <= GOAL_FLOOR_RATIO
-            ? `${round(floorRatio * 100, 1)}% of the ${floorMs} ms floor`
-            : `${round(floorRatio * 100, 1)}% of the ${floorMs} ms floor: ${round((floorRatio - GOAL_FLOOR_RATIO) * 100, 1)} points over; ${round(perPageOverhead, 1)} ms per page above the latency, of which the plain fetch loop already spends ${round((rawLoop!.wallMs - floorMs) / pages, 1)} ms (the round trip itself and JSON.parse)`,
+            ? `${round(floorRatio * 100, 1)}% of the ${floorMs} ms floor (${round((wall.median / reachableFloorMs) * 100, 1)}% of ${pages} × the sandbox's median round trip of ${round(roundTrip.median, 2)} ms)`
+            : `${round(floorRatio * 100, 1)}% of the ${floorMs} ms floor: ${round((floorRatio - GOAL_FLOOR_RATIO) * 100, 1)} points over; ${round(perPageOverhead, 1)} ms per page above the latency, of which the sandbox's own round trip takes ${round(roundTrip.median - LATENCY_MS, 1)} ms (median) and the plain fetch loop spends ${round((rawLoop.wallMs - floorMs) / pages, 1)} ms (the round trip itself and JSON.parse)`,
       },
       {
         text: `exactly ⌈N / page size⌉ = ${pages} data requests`,
@@ -173,6 +186,7 @@ export const cursorExport: Scenario = async (context) => {
         'The sandbox runs in its own process (orderbridge-sandbox --latency 50), so building and serialising its pages does not share the client event loop. Its latency is the upstream response time: a page is built while the 50 ms run, and a response leaves after max(50 ms, the sandbox work), so the floor is reachable; the plain fetch loop shows what remains per page for a client that does nothing but JSON.parse.',
         'The per-page split comes from the transport hooks (onRequest / onResponse) of the last run: the round trip is the latency plus loopback and scheduling; the client gap is what stays on the critical path — reading the body, JSON.parse and the envelope check — because the provider announces the next cursor before it validates and maps the records (CallOptions.onNextCursor) and the walk requests that page at once.',
         'Requests are counted by the sandbox (GET /_sandbox/stats, route listOrders), reset before each walk.',
+        `The plain fetch loop runs after each paginate run (A B A B …, ${runs} of each), and its median is the baseline.`,
       ],
     };
   } finally {

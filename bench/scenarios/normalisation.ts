@@ -28,6 +28,33 @@ const PAGE_SIZE = 100;
 const GOAL_ORDERS_PER_SECOND = 100_000;
 const GOAL_COST_RATIO = 3;
 
+/**
+ * The goals of one provider. Every goal is scored on `provider.listOrders` over the recorded bytes
+ * (what a user runs: transport, envelope, mapping) unless it names the mapper alone.
+ */
+interface NormalisationGoals {
+  /** Orders per CPU second of provider.listOrders. */
+  ordersPerSecond: number;
+  /** provider.listOrders CPU / JSON.parse CPU of the same bytes. */
+  listOrdersRatio: number;
+  /** The mapper alone (normalise) CPU / JSON.parse CPU, when the issue sets one. */
+  normaliseRatio?: number;
+}
+
+/**
+ * FlexPortal: issue 18 sets ≤ 1.75× JSON.parse for the mapper and ≤ 2.5× for the whole
+ * listOrders (the figure to score); FlexFactor keeps the first goals (≥ 100k orders/s per core,
+ * ≤ 3×), now scored on listOrders too.
+ */
+const GOALS: Record<'FlexPortal' | 'FlexFactor', NormalisationGoals> = {
+  FlexPortal: {
+    ordersPerSecond: GOAL_ORDERS_PER_SECOND,
+    listOrdersRatio: 2.5,
+    normaliseRatio: 1.75,
+  },
+  FlexFactor: { ordersPerSecond: GOAL_ORDERS_PER_SECOND, listOrdersRatio: GOAL_COST_RATIO },
+};
+
 /** Recorded response bodies of one provider: what the transport hands to `JSON.parse`. */
 interface RecordedPages {
   texts: string[];
@@ -203,7 +230,7 @@ async function helperCosts(quick: boolean): Promise<Figure[]> {
 }
 
 function report(
-  label: string,
+  label: 'FlexPortal' | 'FlexFactor',
   pages: RecordedPages,
   timings: Record<string, RepeatedTiming>,
   passes: number,
@@ -220,13 +247,23 @@ function report(
   const parseMs = perPage('parse');
   const ordersPerSecond = (name: string) => Math.round(orders / (timings[name]!.cpu.median / 1000));
   const normaliseRate = ordersPerSecond('normalise');
+  const providerRate = ordersPerSecond('provider');
   const parseRate = ordersPerSecond('parse');
   const costRatio = ratioOf(perPage('normalise'), parseMs);
+  const providerRatio = ratioOf(perPage('provider'), parseMs);
+  const target = GOALS[label];
   const pageKb = round(pages.bytes / PAGES / 1024, 1);
 
   figures.push(
     {
-      label: `${label}: normalisation throughput (orders/s per core)`,
+      label: `${label}: provider.listOrders throughput over recorded bytes (orders/s per core; scored)`,
+      value: providerRate,
+      unit: 'orders/s',
+      baseline: { label: `JSON.parse alone of the same ${pageKb} KB pages`, value: parseRate },
+      ratio: ratioOf(providerRate, parseRate),
+    },
+    {
+      label: `${label}: normalisation throughput, mapper only (orders/s per core)`,
       value: normaliseRate,
       unit: 'orders/s',
       baseline: { label: `JSON.parse alone of the same ${pageKb} KB pages`, value: parseRate },
@@ -276,24 +313,31 @@ function report(
       spread: spreadPerPage('parse'),
     },
   );
+  const ratioGoal = (what: string, subject: string, ratio: number, allowed: number): Goal => ({
+    text: `${label}: ${what} ≤ ${allowed}× the CPU cost of JSON.parse of the same bytes`,
+    met: ratio <= allowed,
+    detail:
+      ratio <= allowed
+        ? `${ratio}× JSON.parse (${round(perPage(subject))} ms vs ${round(parseMs)} ms per page)`
+        : `${ratio}× JSON.parse (${round(perPage(subject))} ms vs ${round(parseMs)} ms per page): ${round((ratio / allowed - 1) * 100, 0)}% over the ${allowed}× allowed`,
+  });
+  const rateGoal = target.ordersPerSecond;
   goals.push(
     {
-      text: `${label}: ≥ ${GOAL_ORDERS_PER_SECOND.toLocaleString('en')} orders/s per core`,
-      met: normaliseRate >= GOAL_ORDERS_PER_SECOND,
+      text: `${label}: provider.listOrders ≥ ${rateGoal.toLocaleString('en')} orders/s per core`,
+      met: providerRate >= rateGoal,
       detail:
-        normaliseRate >= GOAL_ORDERS_PER_SECOND
-          ? `${normaliseRate.toLocaleString('en')} orders/s per core (${round(normaliseRate / GOAL_ORDERS_PER_SECOND, 2)}× the goal)`
-          : `${normaliseRate.toLocaleString('en')} orders/s per core: ${round((1 - normaliseRate / GOAL_ORDERS_PER_SECOND) * 100, 1)}% short of the goal`,
+        providerRate >= rateGoal
+          ? `${providerRate.toLocaleString('en')} orders/s per core (${round(providerRate / rateGoal, 2)}× the goal)`
+          : `${providerRate.toLocaleString('en')} orders/s per core: ${round((1 - providerRate / rateGoal) * 100, 1)}% short of the goal (JSON.parse alone of the same bytes: ${parseRate.toLocaleString('en')} orders/s${parseRate < rateGoal ? ', itself short of it' : ''}; the mapper alone: ${normaliseRate.toLocaleString('en')})`,
     },
-    {
-      text: `${label}: ≤ ${GOAL_COST_RATIO}× the CPU cost of JSON.parse of the same bytes`,
-      met: costRatio <= GOAL_COST_RATIO,
-      detail:
-        costRatio <= GOAL_COST_RATIO
-          ? `${costRatio}× JSON.parse (${round(perPage('normalise'))} ms vs ${round(parseMs)} ms per page)`
-          : `${costRatio}× JSON.parse (${round(perPage('normalise'))} ms vs ${round(parseMs)} ms per page): ${round((costRatio / GOAL_COST_RATIO - 1) * 100, 0)}% over the ${GOAL_COST_RATIO}× allowed`,
-    },
+    ratioGoal('provider.listOrders (scored)', 'provider', providerRatio, target.listOrdersRatio),
   );
+  if (target.normaliseRatio !== undefined) {
+    goals.push(
+      ratioGoal('the mapper alone (normalise)', 'normalise', costRatio, target.normaliseRatio),
+    );
+  }
 }
 
 /** Runs `action` `passes` times; returns the sum of what it returned (pages or orders). */

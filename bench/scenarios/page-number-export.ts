@@ -16,17 +16,14 @@ import { pageNumberRounds, round, summarize } from '../lib/statistics.ts';
 
 const LATENCY_MS = 50;
 const PAGE_SIZE = 100;
-/**
- * The smallest power of two that can meet both goals: the hand-written loop needs
- * (1 + pages) × latency = 50.05 s for 1,000 pages, so 5× faster means ≤ 10 s, and 120% of the floor
- * must fit in that: floor ≤ 8.3 s → ⌈999 / c⌉ ≤ 164 → c ≥ 7.
- */
-const CONCURRENCY = 7;
 const GOAL_FLOOR_RATIO = 1.2;
 const GOAL_SPEEDUP = 5;
 /**
- * Diagnosis (no goal): one walk at each of these concurrencies, to show where the walk stops
- * following the latency floor and becomes bound by the client's CPU per page.
+ * The concurrency sweep: one walk at each, and the goals are scored at the one that is fastest in
+ * wall time (what a user picking a concurrency would pick), not at one chosen for its ratio. The
+ * hand-written loop needs (1 + pages) × latency = 50.05 s for 1,000 pages, so "5× faster" needs
+ * ≤ 10 s, and 120% of the floor must fit in that: c ≥ 7; the sweep also shows where the walk stops
+ * following its floor and becomes bound by the client's CPU per page.
  */
 const SWEEP = [4, 6, 7, 8, 12, 16];
 /** Rate-limit run: the limit, and orders so that the walk needs more requests than it allows. */
@@ -36,24 +33,34 @@ const RATE_LIMIT_ORDERS = 4_000;
 type FlexFactorSettings = SandboxConnectionSettings['flexfactor'];
 
 /**
- * Page-number export: a full FlexFactor walk with `paginate` at concurrency 8 against a sandbox
- * process with 50 ms latency, against the floor at that concurrency and the sequential loop a user
- * would write; then a walk under a sandbox rate limit with the provider's `rateLimit` set to it.
+ * Page-number export: a concurrency sweep of full FlexFactor walks with `paginate` against a
+ * sandbox process with 50 ms latency, then repeated walks at the fastest concurrency of the sweep,
+ * each next to a run of the sequential loop a user would write, against the floor at that
+ * concurrency; then a walk under a sandbox rate limit with the provider's `rateLimit` set to it.
  */
 export const pageNumberExport: Scenario = async (context) => {
   const orders = context.quick ? 10_000 : 100_000;
   const runs = context.quick ? 1 : 3;
   const pages = Math.ceil(orders / PAGE_SIZE);
   // The token request, then the first page alone (it tells the page count), then the rounds.
-  const rounds = 1 + pageNumberRounds(pages, CONCURRENCY);
-  const floorMs = rounds * LATENCY_MS;
+  const roundsAt = (concurrency: number) => 1 + pageNumberRounds(pages, concurrency);
   const handFloorMs = (1 + pages) * LATENCY_MS;
   const figures: Figure[] = [];
   const goals: Goal[] = [];
+  const parameters: Record<string, string | number> = {
+    orders,
+    pageSize: PAGE_SIZE,
+    latencyMs: LATENCY_MS,
+    sweep: SWEEP.join(', '),
+    runs,
+    pages,
+    rateLimitPerMinute: RATE_LIMIT_PER_MINUTE,
+    rateLimitOrders: RATE_LIMIT_ORDERS,
+  };
   const notes: string[] = [
-    `Floor at concurrency c = (1 + 1 + ⌈(pages − 1) / c⌉) × latency = (1 token + 1 first page + ${rounds - 2} rounds) × ${LATENCY_MS} ms = ${floorMs} ms: the token comes first, the first page comes alone because it tells the page count, then at most c pages are in flight.`,
-    `Concurrency ${CONCURRENCY}: the smallest with which both goals can hold — the hand-written loop needs (1 + ${pages}) × ${LATENCY_MS} ms, so "5× faster" leaves ${Math.round(handFloorMs / GOAL_SPEEDUP)} ms, and 120% of the floor must fit in it (c ≥ 7). More is not faster on a 2-core machine: the client and the sandbox process share the cores, and the diagnosis walks below show where the walk stops following its floor. Page size ${PAGE_SIZE}: the provider's default, and the page size of the cursor scenario, so both walks make comparable requests.`,
-    'Each paginate run uses a new provider, so it pays for its own token like a fresh export. The hand-written loop: POST oauth2/token, then GET orders?pageNumber=n&pageSize=100 one after the other until hasNextPage is false, with JSON.parse and nothing else.',
+    `Floor at concurrency c = (1 + 1 + ⌈(pages − 1) / c⌉) × latency: 1 token + 1 first page + the rounds, × ${LATENCY_MS} ms; the token comes first, the first page comes alone because it tells the page count, then at most c pages are in flight.`,
+    `The concurrency scored is the one whose sweep walk was fastest in wall time (one walk at each of ${SWEEP.join(', ')}), not one chosen for its ratio to the floor: the floor falls as the concurrency rises, so a higher concurrency can be faster and still further from its own floor. The hand-written loop needs (1 + ${pages}) × ${LATENCY_MS} ms, so "5× faster" leaves ${Math.round(handFloorMs / GOAL_SPEEDUP)} ms (c ≥ 7 for 120% of the floor to fit in it). On a 2-core machine the client and the sandbox process share the cores: the sweep shows where the walk stops following its floor. Page size ${PAGE_SIZE}: the provider's default, and the page size of the cursor scenario, so both walks make comparable requests.`,
+    'Each paginate run uses a new provider, so it pays for its own token like a fresh export. The hand-written loop: POST oauth2/token, then GET orders?pageNumber=n&pageSize=100 one after the other until hasNextPage is false, with JSON.parse and nothing else. It runs once after each paginate run (A B A B …), as many times.',
   ];
 
   context.log(
@@ -66,9 +73,30 @@ export const pageNumberExport: Scenario = async (context) => {
   });
   try {
     const settings = sandbox.settings.flexfactor;
+    const sweep: Array<{ concurrency: number; walk: WalkResult; floorMs: number }> = [];
+    for (const concurrency of SWEEP) {
+      context.log(`page-number-export: sweep walk at concurrency ${concurrency}`);
+      const provider = createFlexFactor({
+        appKey: settings.appKey,
+        appSecret: settings.appSecret,
+        baseUrl: settings.baseUrl,
+        pageSize: PAGE_SIZE,
+        env: {},
+      });
+      const walk = await walkOrders(() =>
+        paginate(provider, { limit: PAGE_SIZE }, { concurrency }),
+      );
+      sweep.push({ concurrency, walk, floorMs: roundsAt(concurrency) * LATENCY_MS });
+    }
+    const fastest = sweep.reduce((best, entry) =>
+      entry.walk.wallMs < best.walk.wallMs ? entry : best,
+    );
+    const scoredConcurrency = fastest.concurrency;
+    const rounds = roundsAt(scoredConcurrency);
+    const floorMs = rounds * LATENCY_MS;
     const walks: WalkResult[] = [];
+    const handLoops: WalkResult[] = [];
     const requestCounts: number[] = [];
-    let handLoop: WalkResult | undefined;
     let cpu: CpuSplit<WalkResult> | undefined;
     const trace = new RequestTrace();
     for (let run = 0; run < runs; run++) {
@@ -84,78 +112,76 @@ export const pageNumberExport: Scenario = async (context) => {
       });
       trace.reset();
       cpu = await measureCpuSplit(sandbox.pid, () =>
-        walkOrders(() => paginate(provider, { limit: PAGE_SIZE }, { concurrency: CONCURRENCY })),
+        walkOrders(() =>
+          paginate(provider, { limit: PAGE_SIZE }, { concurrency: scoredConcurrency }),
+        ),
       );
       walks.push(cpu.result);
       requestCounts.push((await sandbox.control.stats()).flexfactor.routes.listOrders);
-      if (run === 0) {
-        context.log('page-number-export: hand-written sequential loop (baseline)');
-        handLoop = await handWrittenLoop(settings);
-      }
-    }
-    const sweep: Array<{ concurrency: number; walk: WalkResult; floorMs: number }> = [];
-    for (const concurrency of SWEEP) {
-      if (concurrency === CONCURRENCY) continue;
-      context.log(`page-number-export: diagnosis walk at concurrency ${concurrency}`);
-      const provider = createFlexFactor({
-        appKey: settings.appKey,
-        appSecret: settings.appSecret,
-        baseUrl: settings.baseUrl,
-        pageSize: PAGE_SIZE,
-        env: {},
-      });
-      const walk = await walkOrders(() =>
-        paginate(provider, { limit: PAGE_SIZE }, { concurrency }),
-      );
-      sweep.push({
-        concurrency,
-        walk,
-        floorMs: (1 + pageNumberRounds(pages, concurrency)) * LATENCY_MS,
-      });
+      context.log(`page-number-export: hand-written sequential loop ${run + 1}/${runs} (baseline)`);
+      handLoops.push(await handWrittenLoop(settings));
     }
     const wall = summarize(walks.map((walk) => walk.wallMs));
+    const handWall = summarize(handLoops.map((walk) => walk.wallMs));
     const floorRatio = ratioOf(wall.median, floorMs);
-    const speedup = ratioOf(handLoop!.wallMs, wall.median);
+    const speedup = ratioOf(handWall.median, wall.median);
+    const roundTrip = trace.roundTripMs();
+    const reachableFloorMs = rounds * roundTrip.median;
     figures.push(
       {
-        label: `paginate(FlexFactor, concurrency ${CONCURRENCY}) over ${orders.toLocaleString('en')} orders: wall time`,
+        label: `paginate(FlexFactor, concurrency ${scoredConcurrency}, the fastest of the sweep) over ${orders.toLocaleString('en')} orders: wall time`,
         value: round(wall.median, 0),
         unit: 'ms',
         baseline: {
-          label: `floor at concurrency ${CONCURRENCY}: ${rounds} × ${LATENCY_MS} ms`,
+          label: `floor at concurrency ${scoredConcurrency}: ${rounds} × ${LATENCY_MS} ms`,
           value: floorMs,
         },
         ratio: floorRatio,
         spread: { min: round(wall.min, 0), max: round(wall.max, 0), runs: wall.runs },
       },
       {
+        label: `the same walks against the floor with the sandbox's own round trip: ${rounds} × the median round trip (${round(roundTrip.median, 2)} ms, of which ${round(roundTrip.median - LATENCY_MS, 2)} ms is the sandbox and loopback, which no client can close)`,
+        value: round(wall.median, 0),
+        unit: 'ms',
+        baseline: {
+          label: `${rounds} × ${round(roundTrip.median, 2)} ms`,
+          value: round(reachableFloorMs, 0),
+        },
+        ratio: ratioOf(wall.median, reachableFloorMs),
+      },
+      {
         label:
           'hand-written sequential loop: wall time (ratio = how many times faster paginate is)',
-        value: round(handLoop!.wallMs, 0),
+        value: round(handWall.median, 0),
         unit: 'ms',
-        baseline: { label: 'paginate at concurrency 8 (median)', value: round(wall.median, 0) },
+        baseline: {
+          label: `paginate at concurrency ${scoredConcurrency} (median)`,
+          value: round(wall.median, 0),
+        },
         ratio: speedup,
+        spread: { min: round(handWall.min, 0), max: round(handWall.max, 0), runs: handWall.runs },
       },
       {
         label: 'hand-written loop against its own floor',
-        value: round(handLoop!.wallMs, 0),
+        value: round(handWall.median, 0),
         unit: 'ms',
         baseline: { label: `(1 token + ${pages} pages) × ${LATENCY_MS} ms`, value: handFloorMs },
-        ratio: ratioOf(handLoop!.wallMs, handFloorMs),
+        ratio: ratioOf(handWall.median, handFloorMs),
       },
       {
         label: 'last run: requests in flight on average (Σ round trips / wall time)',
         value: round(trace.meanInFlight(cpu!.result.wallMs), 2),
         unit: 'requests',
-        baseline: { label: 'the concurrency', value: CONCURRENCY },
-        ratio: ratioOf(trace.meanInFlight(cpu!.result.wallMs), CONCURRENCY),
+        baseline: { label: 'the concurrency', value: scoredConcurrency },
+        ratio: ratioOf(trace.meanInFlight(cpu!.result.wallMs), scoredConcurrency),
       },
       {
-        label: 'last run: round trip per request, sent → response headers (median)',
-        value: round(trace.roundTripMs().median, 2),
+        label:
+          'last run: round trip per request, sent → response headers (median; above the latency: the sandbox and loopback)',
+        value: round(roundTrip.median, 2),
         unit: 'ms',
         baseline: { label: 'sandbox latency', value: LATENCY_MS },
-        ratio: ratioOf(trace.roundTripMs().median, LATENCY_MS),
+        ratio: ratioOf(roundTrip.median, LATENCY_MS),
       },
       {
         label: 'last run: CPU per page of the client process (all threads)',
@@ -173,7 +199,7 @@ export const pageNumberExport: Scenario = async (context) => {
       },
       ...sweep.map(
         ({ concurrency, walk, floorMs: sweepFloorMs }): Figure => ({
-          label: `diagnosis: one walk at concurrency ${concurrency} (ratio against its own floor)`,
+          label: `sweep: one walk at concurrency ${concurrency}${concurrency === scoredConcurrency ? ' (fastest: scored)' : ''} (ratio against its own floor)`,
           value: round(walk.wallMs, 0),
           unit: 'ms',
           baseline: { label: `floor at concurrency ${concurrency}`, value: sweepFloorMs },
@@ -190,29 +216,30 @@ export const pageNumberExport: Scenario = async (context) => {
     );
     goals.push(
       {
-        text: `≤ ${Math.round(GOAL_FLOOR_RATIO * 100)}% of the floor at the chosen concurrency (${CONCURRENCY})`,
+        text: `≤ ${Math.round(GOAL_FLOOR_RATIO * 100)}% of the floor, at the concurrency fastest in wall time (${scoredConcurrency})`,
         met: floorRatio <= GOAL_FLOOR_RATIO,
         detail:
           floorRatio <= GOAL_FLOOR_RATIO
-            ? `${round(floorRatio * 100, 1)}% of the ${floorMs} ms floor`
-            : `${round(floorRatio * 100, 1)}% of the ${floorMs} ms floor: ${round((floorRatio - GOAL_FLOOR_RATIO) * 100, 1)} points over`,
+            ? `${round(floorRatio * 100, 1)}% of the ${floorMs} ms floor (${round((wall.median / reachableFloorMs) * 100, 1)}% of ${rounds} × the sandbox's median round trip)`
+            : `${round(floorRatio * 100, 1)}% of the ${floorMs} ms floor: ${round((floorRatio - GOAL_FLOOR_RATIO) * 100, 1)} points over (${round((wall.median / reachableFloorMs) * 100, 1)}% of ${rounds} × the sandbox's median round trip of ${round(roundTrip.median, 2)} ms)`,
       },
       {
         text: `≥ ${GOAL_SPEEDUP}× faster than the hand-written sequential loop`,
         met: speedup >= GOAL_SPEEDUP,
-        detail: `${speedup}× (${round(handLoop!.wallMs, 0)} ms vs ${round(wall.median, 0)} ms)`,
+        detail: `${speedup}× (medians of ${handWall.runs} runs each, interleaved: ${round(handWall.median, 0)} ms vs ${round(wall.median, 0)} ms)`,
       },
       {
         text: 'every order exactly once',
         met: [...walks, ...sweep.map((entry) => entry.walk)].every((walk) =>
           isExactlyOnce(walk, orders),
         ),
-        detail: `${describeRuns(walks, orders)}; diagnosis walks: ${describeRuns(
+        detail: `${describeRuns(walks, orders)}; sweep walks: ${describeRuns(
           sweep.map((entry) => entry.walk),
           orders,
         )}`,
       },
     );
+    parameters.concurrency = scoredConcurrency;
   } finally {
     await sandbox.stop();
   }
@@ -222,22 +249,13 @@ export const pageNumberExport: Scenario = async (context) => {
       'The rate-limit run is skipped in --quick: a per-minute limit can only be crossed by a run longer than a minute.',
     );
   } else {
-    await rateLimitRun(context.log, figures, goals, notes);
+    await rateLimitRun(context.log, Number(parameters.concurrency), figures, goals, notes);
   }
 
   return {
     name: 'page-number-export',
     title: 'Page-number export: 100,000 FlexFactor orders at 50 ms latency',
-    parameters: {
-      orders,
-      pageSize: PAGE_SIZE,
-      latencyMs: LATENCY_MS,
-      concurrency: CONCURRENCY,
-      runs,
-      pages,
-      rateLimitPerMinute: RATE_LIMIT_PER_MINUTE,
-      rateLimitOrders: RATE_LIMIT_ORDERS,
-    },
+    parameters,
     figures,
     goals,
     notes,
@@ -251,6 +269,7 @@ export const pageNumberExport: Scenario = async (context) => {
  */
 async function rateLimitRun(
   log: (line: string) => void,
+  concurrency: number,
   figures: Figure[],
   goals: Goal[],
   notes: string[],
@@ -285,9 +304,7 @@ async function rateLimitRun(
       },
       env: {},
     });
-    const walk = await walkOrders(() =>
-      paginate(provider, { limit: PAGE_SIZE }, { concurrency: CONCURRENCY }),
-    );
+    const walk = await walkOrders(() => paginate(provider, { limit: PAGE_SIZE }, { concurrency }));
     const stats = (await sandbox.control.stats()).flexfactor;
     const retryCount = [...retries.values()].reduce((sum, count) => sum + count, 0);
     const retryReasons =

@@ -12,30 +12,46 @@ import {
   percentilesOf,
   steadyLoad,
 } from '../lib/load-generator.ts';
-import { BUILT } from '../lib/paths.ts';
+import { BUILT, REPO_ROOT } from '../lib/paths.ts';
 import { processCpuMs } from '../lib/process-cpu.ts';
 import { startSandboxProcess, stopChild } from '../lib/sandbox-process.ts';
 import { type Figure, type Goal, ratioOf, type Scenario } from '../lib/scenario-result.ts';
 import { quantile, round } from '../lib/statistics.ts';
 
 const LATENCY_MS = 50;
+/** The reference proxy's script, run by Node's type stripping like the scenarios. */
+const REFERENCE_PROXY = `${REPO_ROOT}bench/lib/reference-proxy.ts`;
 const LIMIT = 50;
 /**
- * Requests per second, evenly spaced (one every 50 ms): with ≈ 10 ms of service CPU per request the
+ * Requests per second, evenly spaced (one every 25 ms): with ≈ 5 ms of service CPU per request the
  * service, the sandbox and the load generator together use well under one of the two cores, so
- * the measurement shows the service's own overhead rather than the three processes starving each
- * other.
+ * the measurement shows the service's own overhead rather than the processes starving each other;
+ * and a side collects its 2,000 samples in 50 s.
  */
-const RATE_PER_SECOND = 20;
+const RATE_PER_SECOND = 40;
+/** The bursts keep the rate of the first runs, so their queueing is comparable with theirs. */
+const BURST_RATE_PER_SECOND = 20;
 /** The burst run: every connection fires its 2 requests at the start of each second. */
 const BURST_CONNECTIONS = 10;
 const CURSOR_PAGES = 40;
 const GOAL_P99_OVERHEAD_MS = 5;
+/** The service's added p99 against the reference proxy's, measured in the same run. */
+const GOAL_REFERENCE_RATIO = 1.5;
+/** Responses per side the p99 goals need, so that p99 is not the maximum. */
+const GOAL_SAMPLES = 2_000;
 /**
- * Each comparison alternates direct and service blocks (A B A B …) so that a noisy neighbour
- * hits both alike; the latencies of a side's blocks are pooled.
+ * Each comparison alternates its sides' blocks (direct, reference proxy, service, …: A B C A B C
+ * …) so that a noisy neighbour hits all alike; the latencies of a side's blocks are pooled. 10
+ * blocks of 5 s at 40 requests/s = 2,000 responses per side.
  */
-const BLOCKS = 4;
+const BLOCKS = 10;
+/** The burst runs have no goal: fewer blocks. */
+const BURST_BLOCKS = 4;
+/**
+ * A compact projection a list view would ask for (no `items`, `extensions`, `merchant`…): a
+ * diagnosis of what a smaller response saves, measured as a fourth side of the first pages.
+ */
+const COMPACT_FIELDS = 'status,paymentStatus,fulfillmentStatus,customer,totals,createdAt';
 /**
  * Nice value of the load generator, the sandbox and the service while they are measured (see
  * `raisePriority`).
@@ -71,6 +87,7 @@ async function measure(
   priority: PriorityOutcome,
 ): ReturnType<Scenario> {
   const blocks = context.quick ? 1 : BLOCKS;
+  const burstBlocks = context.quick ? 1 : BURST_BLOCKS;
   const blockSeconds = 5;
   context.log(`service: sandbox process (FlexPortal, ${LATENCY_MS} ms latency)`);
   const sandbox = await startSandboxProcess({
@@ -124,14 +141,22 @@ async function measure(
     serviceStderr += chunk.toString('utf8');
   });
   const serviceExited = new Promise<void>((resolve) => service.once('exit', () => resolve()));
+  context.log(
+    'service: starting the reference proxy (node:http + fetch + JSON.parse + JSON.stringify)',
+  );
+  const sandboxOrigin = new URL(flexportal.baseUrl);
+  const reference = spawn(process.execPath, [REFERENCE_PROXY, sandboxOrigin.origin], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const referenceExited = new Promise<void>((resolve) => reference.once('exit', () => resolve()));
   try {
+    const referenceUrl = `http://127.0.0.1:${await firstLine(reference)}`;
     await waitForHealth(serviceUrl, () => serviceStderr);
     const serviceHeaders = { authorization: `Bearer ${apiKey}` };
     const sandboxHeaders = {
       authorization: `Bearer ${flexportal.apiKey}`,
       'tenant-id': flexportal.tenantId,
     };
-    const sandboxOrigin = new URL(flexportal.baseUrl);
     const sandboxPrefix = sandboxOrigin.pathname.replace(/\/$/, '');
     const serviceFirst = `/v1/orders?limit=${LIMIT}&provider=flexportal`;
     const sandboxFirst = `${sandboxPrefix}/v1/orders?limit=${LIMIT}&sortBy=createdAt&sortDir=desc`;
@@ -154,41 +179,54 @@ async function measure(
       return { path, next: body.nextCursor };
     });
 
-    context.log('service: warm-up');
-    await steadyLoad({
-      url: serviceUrl,
-      paths: [serviceFirst, ...serviceFollowUps],
-      headers: serviceHeaders,
-      ratePerSecond: RATE_PER_SECOND,
-      durationSeconds: 3,
-    });
-    await steadyLoad({
-      url: sandboxOrigin.origin,
-      paths: [sandboxFirst, ...sandboxFollowUps],
-      headers: sandboxHeaders,
-      ratePerSecond: RATE_PER_SECOND,
-      durationSeconds: 1,
-    });
+    const compactFirst = `${serviceFirst}&fields=${COMPACT_FIELDS}`;
+    const sizes = await responseSizes(
+      `${serviceUrl}${serviceFirst}`,
+      `${serviceUrl}${compactFirst}`,
+      `${sandboxOrigin.origin}${sandboxFirst}`,
+      serviceHeaders,
+      sandboxHeaders,
+    );
 
-    const processes = { service: service.pid!, sandbox: sandbox.pid };
+    context.log('service: warm-up');
+    for (const [url, paths, headers, seconds] of [
+      [serviceUrl, [serviceFirst, compactFirst, ...serviceFollowUps], serviceHeaders, 3],
+      [referenceUrl, [sandboxFirst, ...sandboxFollowUps], sandboxHeaders, 2],
+      [sandboxOrigin.origin, [sandboxFirst, ...sandboxFollowUps], sandboxHeaders, 1],
+    ] as const) {
+      await steadyLoad({
+        url,
+        paths,
+        headers,
+        ratePerSecond: RATE_PER_SECOND,
+        durationSeconds: seconds,
+      });
+    }
+
+    const processes = { service: service.pid!, sandbox: sandbox.pid, reference: reference.pid! };
     const upstreamRequests = async () =>
       (await sandbox.control.stats()).flexportal.routes.listOrders;
-    /** Steady or burst load of the same paths, direct and via the service, block by block. */
+    const targets: Record<Side, { url: string; headers: Record<string, string> }> = {
+      direct: { url: sandboxOrigin.origin, headers: sandboxHeaders },
+      reference: { url: referenceUrl, headers: sandboxHeaders },
+      service: { url: serviceUrl, headers: serviceHeaders },
+      compact: { url: serviceUrl, headers: serviceHeaders },
+    };
+    /** Steady or burst load of each side's paths, block by block, sides in turn. */
     const compare = (
-      directPaths: readonly string[],
-      servicePaths: readonly string[],
+      paths: Partial<Record<Side, readonly string[]>>,
       shape: 'steady' | { connections: number },
     ) =>
       compareInBlocks({
-        blocks,
+        blocks: shape === 'steady' ? blocks : burstBlocks,
+        sides: Object.keys(paths) as Side[],
         processes,
         upstreamRequests,
-        run: (target) => {
+        run: (side) => {
           const options = {
-            url: target === 'direct' ? sandboxOrigin.origin : serviceUrl,
-            paths: target === 'direct' ? directPaths : servicePaths,
-            headers: target === 'direct' ? sandboxHeaders : serviceHeaders,
-            ratePerSecond: RATE_PER_SECOND,
+            ...targets[side],
+            paths: paths[side]!,
+            ratePerSecond: shape === 'steady' ? RATE_PER_SECOND : BURST_RATE_PER_SECOND,
             durationSeconds: blockSeconds,
           };
           return shape === 'steady'
@@ -198,126 +236,59 @@ async function measure(
       });
 
     context.log(
-      `service: first pages, ${blocks} × ${blockSeconds} s each side at ${RATE_PER_SECOND} req/s, evenly spaced`,
+      `service: first pages, ${blocks} × ${blockSeconds} s per side (direct, reference proxy, service, service with fields=) at ${RATE_PER_SECOND} req/s, evenly spaced`,
     );
-    const first = await compare([sandboxFirst], [serviceFirst], 'steady');
+    const first = await compare(
+      {
+        direct: [sandboxFirst],
+        reference: [sandboxFirst],
+        service: [serviceFirst],
+        compact: [compactFirst],
+      },
+      'steady',
+    );
     context.log('service: cursor follow-ups');
-    const follow = await compare(sandboxFollowUps, serviceFollowUps, 'steady');
-    context.log(
-      `service: bursts (${BURST_CONNECTIONS} connections at the same ${RATE_PER_SECOND} req/s)`,
+    const follow = await compare(
+      { direct: sandboxFollowUps, reference: sandboxFollowUps, service: serviceFollowUps },
+      'steady',
     );
-    const burst = await compare([sandboxFirst], [serviceFirst], {
-      connections: BURST_CONNECTIONS,
-    });
+    context.log(
+      `service: bursts (${BURST_CONNECTIONS} connections at ${BURST_RATE_PER_SECOND} req/s)`,
+    );
+    const burst = await compare(
+      { direct: [sandboxFirst], service: [serviceFirst] },
+      {
+        connections: BURST_CONNECTIONS,
+      },
+    );
     const durationSeconds = blocks * blockSeconds;
 
     const figures: Figure[] = [];
     const goals: Goal[] = [];
-    const addPair = (label: string, comparison: Comparison, hasGoal = true) => {
-      const { service: viaService, direct } = comparison;
-      const service = percentilesOf(viaService);
-      const upstream = percentilesOf(direct);
-      const overhead50 = service.p50 - upstream.p50;
-      const overhead99 = service.p99 - upstream.p99;
-      const failures = viaService.non2xx + viaService.errors + direct.non2xx + direct.errors;
-      const machine = comparison.machine;
-      figures.push(
-        {
-          label: `${label}: service p50`,
-          value: round(service.p50, 2),
-          unit: 'ms',
-          baseline: {
-            label: 'the same request straight to the sandbox, p50',
-            value: round(upstream.p50, 2),
-          },
-          ratio: ratioOf(service.p50, upstream.p50),
-        },
-        {
-          label: `${label}: service p99`,
-          value: round(service.p99, 2),
-          unit: 'ms',
-          baseline: {
-            label: 'the same request straight to the sandbox, p99',
-            value: round(upstream.p99, 2),
-          },
-          ratio: ratioOf(service.p99, upstream.p99),
-        },
-        {
-          label: `${label}: added latency p50 (service p50 − upstream p50)`,
-          value: round(overhead50, 2),
-          unit: 'ms',
-        },
-        {
-          label: `${label}: added latency p99 (service p99 − upstream p99)`,
-          value: round(overhead99, 2),
-          unit: 'ms',
-          baseline: { label: 'goal', value: GOAL_P99_OVERHEAD_MS },
-          ratio: ratioOf(overhead99, GOAL_P99_OVERHEAD_MS),
-        },
-        {
-          label: `${label}: service CPU per request (whole process)`,
-          value: round(comparison.serviceCpuMs / Math.max(1, viaService.sent), 2),
-          unit: 'ms',
-        },
-        {
-          label: `${label}: upstream requests per service request`,
-          value: round(
-            comparison.upstreamRequests /
-              Math.max(1, viaService.latencies.length + viaService.non2xx),
-            3,
-          ),
-          unit: 'requests',
-        },
-        {
-          label: `${label}: 2xx responses measured, service vs direct (${failures} non-2xx or errors)`,
-          value: viaService.latencies.length,
-          unit: 'responses',
-          baseline: { label: 'direct responses measured', value: direct.latencies.length },
-          ratio: ratioOf(viaService.latencies.length, direct.latencies.length),
-        },
-      );
-      const lateness = viaService.sendLateness ?? [];
-      if (lateness.length > 0) {
-        figures.push({
-          label: `${label}: load generator, service requests sent late against their schedule, p99 (max)`,
-          value: round(quantile(lateness, 0.99), 2),
-          unit: 'ms',
-          spread: {
-            min: round(Math.min(...lateness), 2),
-            max: round(Math.max(...lateness), 2),
-            runs: lateness.length,
-          },
-        });
-      }
-      if (machine) {
-        figures.push({
-          label: `${label}: CPU in use on the machine during the service blocks (% of one core; ${machine.cores} cores)`,
-          value: round(machine.busyPercent, 1),
-          unit: '%',
-          breakdown: {
-            service: round(machine.servicePercent, 1),
-            sandbox: round(machine.sandboxPercent, 1),
-            'load generator (this process)': round(machine.benchPercent, 1),
-            'other processes': round(
-              machine.busyPercent -
-                machine.servicePercent -
-                machine.sandboxPercent -
-                machine.benchPercent,
-              1,
-            ),
-          },
-        });
-      }
-      if (!hasGoal) return;
-      goals.push({
-        text: `${label}: added latency p99 ≤ ${GOAL_P99_OVERHEAD_MS} ms`,
-        met: overhead99 <= GOAL_P99_OVERHEAD_MS && failures === 0,
-        detail: `p99 ${round(service.p99, 1)} ms via the service vs ${round(upstream.p99, 1)} ms direct: +${round(overhead99, 2)} ms (p50 +${round(overhead50, 2)} ms)${overhead99 > GOAL_P99_OVERHEAD_MS ? `, ${round(overhead99 - GOAL_P99_OVERHEAD_MS, 2)} ms over the goal` : ''}${failures > 0 ? `; ${failures} failed requests` : ''}`,
-      });
-    };
-    addPair('first page', first);
-    addPair('cursor follow-up', follow);
-    addPair(`first page in bursts (${BURST_CONNECTIONS} connections; no goal)`, burst, false);
+    figures.push({
+      label: `response size of a ${LIMIT}-order first page: the service's (ratio against the upstream body of the same page)`,
+      value: sizes.service,
+      unit: 'bytes',
+      baseline: { label: 'the upstream FlexPortal body', value: sizes.upstream },
+      ratio: ratioOf(sizes.service, sizes.upstream),
+      breakdown: sizes.breakdown,
+    });
+    figures.push({
+      label: `response size with fields=${COMPACT_FIELDS}`,
+      value: sizes.compact,
+      unit: 'bytes',
+      baseline: { label: 'the upstream FlexPortal body', value: sizes.upstream },
+      ratio: ratioOf(sizes.compact, sizes.upstream),
+    });
+    addComparison('first page', first, figures, goals);
+    addComparison('cursor follow-up', follow, figures, goals);
+    addComparison(
+      `first page in bursts (${BURST_CONNECTIONS} connections; no goal)`,
+      burst,
+      figures,
+      goals,
+      false,
+    );
     const loads = [first, follow, burst].flatMap((comparison) => comparison.loadAverages);
     return {
       name: 'service',
@@ -326,8 +297,11 @@ async function measure(
         latencyMs: LATENCY_MS,
         limit: LIMIT,
         ratePerSecond: RATE_PER_SECOND,
+        burstRatePerSecond: BURST_RATE_PER_SECOND,
         blocks,
+        burstBlocks,
         blockSeconds,
+        compactFields: COMPACT_FIELDS,
         durationSeconds,
         burstConnections: BURST_CONNECTIONS,
         cursorPages: CURSOR_PAGES,
@@ -336,13 +310,15 @@ async function measure(
       figures,
       goals,
       notes: [
-        `Load: ${RATE_PER_SECOND} requests/s evenly spaced: request i leaves at start + i × ${1000 / RATE_PER_SECOND} ms whether or not earlier ones are answered (open loop), over a pool of keep-alive connections (node:http Agent), response time = request written → last body byte read. autocannon cannot send evenly spaced requests (its per-connection rate limit sends each connection's share of a second back to back, and its connections start each second together: 20 requests/s over 2 connections arrive as simultaneous pairs, so every other request waited for the previous one's CPU). Direct and service runs alternate in ${blocks} block(s) of ${blockSeconds} s per side (A B A B …, ${durationSeconds} s per side in all, pooled): first pages, then cursor follow-ups, then bursts — autocannon, ${BURST_CONNECTIONS} connections firing their share of each second together (reported without a goal). Every request of a block is answered before the next block starts.`,
-        `Service: orderbridge-service with a tenants file (one tenant, FlexPortal only, pointing at a sandbox process with ${LATENCY_MS} ms latency), LOG_LEVEL=info with the logs sent to /dev/null, the per-key rate limit raised out of the way. Upstream baseline: GET /flexportal/v1/orders?limit=${LIMIT} straight to the same sandbox with the provider's headers.`,
-        `Added latency = service percentile − upstream percentile at the same rate (a difference of percentiles, not a percentile of differences). Follow-ups: ${CURSOR_PAGES} consecutive pages' cursors, requested in turn; with limit ${LIMIT} (= the provider page size) each service page ends on a provider page boundary, so a follow-up needs exactly one upstream request (see "upstream requests per service request").`,
+        `Load: ${RATE_PER_SECOND} requests/s evenly spaced: request i leaves at start + i × ${1000 / RATE_PER_SECOND} ms whether or not earlier ones are answered (open loop), over a pool of keep-alive connections (node:http Agent), response time = request written → last body byte read. autocannon cannot send evenly spaced requests (its per-connection rate limit sends each connection's share of a second back to back, and its connections start each second together: 20 requests/s over 2 connections arrive as simultaneous pairs, so every other request waited for the previous one's CPU). The sides alternate in ${blocks} block(s) of ${blockSeconds} s each (direct, reference proxy, service[, service with fields=]: A B C A B C …, ${durationSeconds} s and ${blocks * blockSeconds * RATE_PER_SECOND} requests per side in all, pooled): first pages, then cursor follow-ups, then bursts — autocannon, ${BURST_CONNECTIONS} connections firing their share of each second together at ${BURST_RATE_PER_SECOND} requests/s, ${burstBlocks} block(s) per side (reported without a goal). Every request of a block is answered before the next block starts.`,
+        `Reference proxy (bench/lib/reference-proxy.ts, its own process at the same nice value): node:http, fetch of the same upstream path with the same headers, JSON.parse and JSON.stringify of the page, nothing else — the least a JSON proxy can add. The goal compares the service's added p99 with the reference's, measured in the same blocks.`,
+        `Service: orderbridge-service with a tenants file (one tenant, FlexPortal only, pointing at a sandbox process with ${LATENCY_MS} ms latency), LOG_LEVEL=info with the logs sent to /dev/null, the per-key rate limit raised out of the way. Upstream baseline: GET /flexportal/v1/orders?limit=${LIMIT} straight to the same sandbox with the provider's headers. A fourth side of the first pages asks the service for fields=${COMPACT_FIELDS} (a list view's projection; no goal): what a smaller response saves.`,
+        `Added latency = service (or reference) percentile − upstream percentile at the same rate (a difference of percentiles, not a percentile of differences); p99.9 of 2,000 responses is the 2nd-slowest, shown for the tail, not scored. Follow-ups: ${CURSOR_PAGES} consecutive pages' cursors, requested in turn; with limit ${LIMIT} (= the provider page size) each service page ends on a provider page boundary, so a follow-up needs exactly one upstream request (see "upstream requests per service request").`,
         `CPU: at this rate the three processes of the measurement need well under one of the two cores, so on a quiet machine nothing competes. On a shared machine other jobs do, and a request that waits for a core measures the neighbours, not the service; so the load generator, the sandbox and the service run at nice ${MEASUREMENT_NICE} (${priority.raised ? 'raised in this run' : `not raised in this run: ${priority.reason}`}), all three alike, so the direct baseline gets the same treatment. No process is pinned to a core: pinning cannot keep other jobs off a core and would stop the service from moving to the idler one. The machine's CPU use during the service blocks is shown with each process's share (from /proc/stat and /proc/<pid>/stat); 1-minute load average over the blocks: ${round(Math.min(...loads), 2)} – ${round(Math.max(...loads), 2)}.`,
       ],
     };
   } finally {
+    await stopChild(reference, referenceExited);
     await stopChild(service, serviceExited);
     await sandbox.stop();
     await rm(directory, { recursive: true, force: true });
@@ -367,17 +343,18 @@ function raisePriority(nice: number): PriorityOutcome {
   }
 }
 
-/** Both sides of one comparison, pooled over its blocks, and what the service blocks cost. */
+/** Who answers a block's requests. */
+type Side = 'direct' | 'reference' | 'service' | 'compact';
+
+/** The sides of one comparison, each pooled over its blocks, and what they cost. */
 interface Comparison {
-  /** Every direct block's results. */
-  direct: LoadResult;
-  /** Every service block's results. */
-  service: LoadResult;
-  /** CPU the service process used during its blocks, in ms. */
-  serviceCpuMs: number;
-  /** Requests the sandbox received during the service blocks. */
+  /** Each side's results, pooled over its blocks. */
+  results: Partial<Record<Side, LoadResult>>;
+  /** CPU of the process that answered each side (service for both service sides), in ms. */
+  cpuMs: Partial<Record<Side, number>>;
+  /** Requests the sandbox received during the `service` blocks. */
   upstreamRequests: number;
-  /** The machine's CPU use during the service blocks, undefined where /proc cannot be read. */
+  /** The machine's CPU use during the `service` blocks, undefined where /proc cannot be read. */
   machine: MachineCpu | undefined;
   /** 1-minute load average at the start of each block. */
   loadAverages: number[];
@@ -394,58 +371,70 @@ interface MachineCpu {
 
 async function compareInBlocks(options: {
   blocks: number;
-  processes: { service: number; sandbox: number };
+  sides: readonly Side[];
+  processes: { service: number; sandbox: number; reference: number };
   upstreamRequests: () => Promise<number>;
-  run: (target: 'direct' | 'service') => Promise<LoadResult>;
+  run: (side: Side) => Promise<LoadResult>;
 }): Promise<Comparison> {
-  const direct: LoadResult[] = [];
-  const service: LoadResult[] = [];
+  const results = new Map<Side, LoadResult[]>(options.sides.map((side) => [side, []]));
+  const cpuMs: Partial<Record<Side, number>> = {};
   const loadAverages: number[] = [];
-  let serviceCpuMs = 0;
   let upstreamRequests = 0;
   const cpu = { machineBusy: 0, machineTotal: 0, service: 0, sandbox: 0, bench: 0, wallMs: 0 };
   let cpuReadable = true;
+  const servingProcess = (side: Side) =>
+    side === 'direct'
+      ? options.processes.sandbox
+      : side === 'reference'
+        ? options.processes.reference
+        : options.processes.service;
   for (let block = 0; block < options.blocks; block++) {
-    loadAverages.push(loadavg()[0]!);
-    direct.push(await options.run('direct'));
-    await settle();
-    loadAverages.push(loadavg()[0]!);
-    const upstreamBefore = await options.upstreamRequests();
-    const machineBefore = machineCpuTicks();
-    const serviceBefore = processCpuMs(options.processes.service);
-    const sandboxBefore = processCpuMs(options.processes.sandbox);
-    const benchBefore = process.cpuUsage();
-    const wallBefore = performance.now();
-    service.push(await options.run('service'));
-    const wallMs = performance.now() - wallBefore;
-    const bench = process.cpuUsage(benchBefore);
-    const serviceAfter = processCpuMs(options.processes.service);
-    const sandboxAfter = processCpuMs(options.processes.sandbox);
-    const machineAfter = machineCpuTicks();
-    upstreamRequests += (await options.upstreamRequests()) - upstreamBefore;
-    serviceCpuMs += (serviceAfter ?? Number.NaN) - (serviceBefore ?? Number.NaN);
-    if (
-      machineBefore &&
-      machineAfter &&
-      sandboxBefore !== undefined &&
-      sandboxAfter !== undefined
-    ) {
-      cpu.machineBusy += machineAfter.busy - machineBefore.busy;
-      cpu.machineTotal += machineAfter.total - machineBefore.total;
-      cpu.service += (serviceAfter ?? Number.NaN) - (serviceBefore ?? Number.NaN);
-      cpu.sandbox += sandboxAfter - sandboxBefore;
-      cpu.bench += (bench.user + bench.system) / 1000;
-      cpu.wallMs += wallMs;
-    } else {
-      cpuReadable = false;
+    for (const side of options.sides) {
+      loadAverages.push(loadavg()[0]!);
+      const isService = side === 'service';
+      const upstreamBefore = isService ? await options.upstreamRequests() : 0;
+      const machineBefore = machineCpuTicks();
+      const servingBefore = processCpuMs(servingProcess(side));
+      const serviceBefore = processCpuMs(options.processes.service);
+      const sandboxBefore = processCpuMs(options.processes.sandbox);
+      const benchBefore = process.cpuUsage();
+      const wallBefore = performance.now();
+      results.get(side)!.push(await options.run(side));
+      const wallMs = performance.now() - wallBefore;
+      const bench = process.cpuUsage(benchBefore);
+      const servingAfter = processCpuMs(servingProcess(side));
+      const serviceAfter = processCpuMs(options.processes.service);
+      const sandboxAfter = processCpuMs(options.processes.sandbox);
+      const machineAfter = machineCpuTicks();
+      cpuMs[side] =
+        (cpuMs[side] ?? 0) + (servingAfter ?? Number.NaN) - (servingBefore ?? Number.NaN);
+      if (isService) {
+        upstreamRequests += (await options.upstreamRequests()) - upstreamBefore;
+        if (
+          machineBefore &&
+          machineAfter &&
+          sandboxBefore !== undefined &&
+          sandboxAfter !== undefined
+        ) {
+          cpu.machineBusy += machineAfter.busy - machineBefore.busy;
+          cpu.machineTotal += machineAfter.total - machineBefore.total;
+          cpu.service += (serviceAfter ?? Number.NaN) - (serviceBefore ?? Number.NaN);
+          cpu.sandbox += sandboxAfter - sandboxBefore;
+          cpu.bench += (bench.user + bench.system) / 1000;
+          cpu.wallMs += wallMs;
+        } else {
+          cpuReadable = false;
+        }
+      }
+      await settle();
     }
-    await settle();
   }
   const cores = machineCores();
   return {
-    direct: mergeLoadResults(direct),
-    service: mergeLoadResults(service),
-    serviceCpuMs,
+    results: Object.fromEntries(
+      [...results].map(([side, runs]) => [side, mergeLoadResults(runs)]),
+    ) as Partial<Record<Side, LoadResult>>,
+    cpuMs,
     upstreamRequests,
     machine:
       cpuReadable && cpu.machineTotal > 0
@@ -459,6 +448,291 @@ async function compareInBlocks(options: {
         : undefined,
     loadAverages,
   };
+}
+
+/**
+ * The figures of one comparison: each side's percentiles against the direct ones, the added
+ * latencies, CPU per request, and (with `hasGoal`) the goals: added p99 ≤ 5 ms on ≥ 2,000
+ * responses, and ≤ 1.5× the reference proxy's added p99.
+ */
+function addComparison(
+  label: string,
+  comparison: Comparison,
+  figures: Figure[],
+  goals: Goal[],
+  hasGoal = true,
+): void {
+  const direct = comparison.results.direct!;
+  const viaService = comparison.results.service!;
+  const upstream = percentilesOf(direct);
+  const service = percentilesOf(viaService);
+  const added = (side: ReturnType<typeof percentilesOf>) => ({
+    p50: side.p50 - upstream.p50,
+    p99: side.p99 - upstream.p99,
+    p999: side.p999 - upstream.p999,
+  });
+  const describe = (side: ReturnType<typeof percentilesOf>) =>
+    `p50 / p99 / p99.9 = ${round(side.p50, 2)} / ${round(side.p99, 2)} / ${round(side.p999, 2)} ms, n = ${side.samples}`;
+  const failuresOf = (result: LoadResult | undefined) =>
+    result ? result.non2xx + result.errors : 0;
+  const serviceAdded = added(service);
+  const failures = failuresOf(viaService) + failuresOf(direct);
+  figures.push(
+    {
+      label: `${label}: service p50`,
+      value: round(service.p50, 2),
+      unit: 'ms',
+      baseline: {
+        label: 'the same request straight to the sandbox, p50',
+        value: round(upstream.p50, 2),
+      },
+      ratio: ratioOf(service.p50, upstream.p50),
+    },
+    {
+      label: `${label}: service p99 (${service.samples} responses; direct: ${upstream.samples})`,
+      value: round(service.p99, 2),
+      unit: 'ms',
+      baseline: {
+        label: 'the same request straight to the sandbox, p99',
+        value: round(upstream.p99, 2),
+      },
+      ratio: ratioOf(service.p99, upstream.p99),
+    },
+    {
+      label: `${label}: service p99.9`,
+      value: round(service.p999, 2),
+      unit: 'ms',
+      baseline: {
+        label: 'the same request straight to the sandbox, p99.9',
+        value: round(upstream.p999, 2),
+      },
+      ratio: ratioOf(service.p999, upstream.p999),
+    },
+    {
+      label: `${label}: added latency p50 / p99.9 (service − upstream)`,
+      value: round(serviceAdded.p50, 2),
+      unit: 'ms',
+      breakdown: { p50: round(serviceAdded.p50, 2), 'p99.9': round(serviceAdded.p999, 2) },
+    },
+    {
+      label: `${label}: added latency p99 (service p99 − upstream p99)`,
+      value: round(serviceAdded.p99, 2),
+      unit: 'ms',
+      baseline: { label: 'goal', value: GOAL_P99_OVERHEAD_MS },
+      ratio: ratioOf(serviceAdded.p99, GOAL_P99_OVERHEAD_MS),
+    },
+    {
+      label: `${label}: service CPU per request (whole process)`,
+      value: round((comparison.cpuMs.service ?? Number.NaN) / Math.max(1, viaService.sent), 2),
+      unit: 'ms',
+    },
+    {
+      label: `${label}: upstream requests per service request`,
+      value: round(
+        comparison.upstreamRequests / Math.max(1, viaService.latencies.length + viaService.non2xx),
+        3,
+      ),
+      unit: 'requests',
+    },
+  );
+  const reference = comparison.results.reference;
+  let referenceAdded: { p50: number; p99: number; p999: number } | undefined;
+  if (reference) {
+    const percentiles = percentilesOf(reference);
+    referenceAdded = added(percentiles);
+    figures.push(
+      {
+        label: `${label}: reference proxy added latency p99 (its p99 − upstream p99; ${describe(percentiles)})`,
+        value: round(referenceAdded.p99, 2),
+        unit: 'ms',
+        breakdown: {
+          'added p50': round(referenceAdded.p50, 2),
+          'added p99.9': round(referenceAdded.p999, 2),
+        },
+      },
+      {
+        label: `${label}: service added latency p99 against the reference proxy's`,
+        value: round(serviceAdded.p99, 2),
+        unit: 'ms',
+        baseline: {
+          label: 'the reference proxy, same blocks',
+          value: round(referenceAdded.p99, 2),
+        },
+        ratio: ratioOf(serviceAdded.p99, referenceAdded.p99),
+      },
+      {
+        label: `${label}: service added latency p50 against the reference proxy's`,
+        value: round(serviceAdded.p50, 2),
+        unit: 'ms',
+        baseline: {
+          label: 'the reference proxy, same blocks',
+          value: round(referenceAdded.p50, 2),
+        },
+        ratio: ratioOf(serviceAdded.p50, referenceAdded.p50),
+      },
+      {
+        label: `${label}: reference proxy CPU per request (whole process)`,
+        value: round((comparison.cpuMs.reference ?? Number.NaN) / Math.max(1, reference.sent), 2),
+        unit: 'ms',
+      },
+    );
+  }
+  const compact = comparison.results.compact;
+  if (compact) {
+    const percentiles = percentilesOf(compact);
+    const compactAdded = added(percentiles);
+    figures.push(
+      {
+        label: `${label} with fields=${COMPACT_FIELDS} (no goal): added latency p99 (${describe(percentiles)})`,
+        value: round(compactAdded.p99, 2),
+        unit: 'ms',
+        baseline: { label: 'the full response, same blocks', value: round(serviceAdded.p99, 2) },
+        ratio: ratioOf(compactAdded.p99, serviceAdded.p99),
+        breakdown: {
+          'added p50': round(compactAdded.p50, 2),
+          'added p99.9': round(compactAdded.p999, 2),
+        },
+      },
+      {
+        label: `${label} with fields=${COMPACT_FIELDS}: service CPU per request`,
+        value: round((comparison.cpuMs.compact ?? Number.NaN) / Math.max(1, compact.sent), 2),
+        unit: 'ms',
+        baseline: {
+          label: 'the full response',
+          value: round((comparison.cpuMs.service ?? Number.NaN) / Math.max(1, viaService.sent), 2),
+        },
+        ratio: ratioOf(
+          (comparison.cpuMs.compact ?? Number.NaN) / Math.max(1, compact.sent),
+          (comparison.cpuMs.service ?? Number.NaN) / Math.max(1, viaService.sent),
+        ),
+      },
+    );
+  }
+  figures.push({
+    label: `${label}: 2xx responses measured, service vs direct (${failures} non-2xx or errors)`,
+    value: viaService.latencies.length,
+    unit: 'responses',
+    baseline: { label: 'direct responses measured', value: direct.latencies.length },
+    ratio: ratioOf(viaService.latencies.length, direct.latencies.length),
+  });
+  const lateness = viaService.sendLateness ?? [];
+  if (lateness.length > 0) {
+    figures.push({
+      label: `${label}: load generator, service requests sent late against their schedule, p99 (max)`,
+      value: round(quantile(lateness, 0.99), 2),
+      unit: 'ms',
+      spread: {
+        min: round(Math.min(...lateness), 2),
+        max: round(Math.max(...lateness), 2),
+        runs: lateness.length,
+      },
+    });
+  }
+  const machine = comparison.machine;
+  if (machine) {
+    figures.push({
+      label: `${label}: CPU in use on the machine during the service blocks (% of one core; ${machine.cores} cores)`,
+      value: round(machine.busyPercent, 1),
+      unit: '%',
+      breakdown: {
+        service: round(machine.servicePercent, 1),
+        sandbox: round(machine.sandboxPercent, 1),
+        'load generator (this process)': round(machine.benchPercent, 1),
+        'other processes': round(
+          machine.busyPercent -
+            machine.servicePercent -
+            machine.sandboxPercent -
+            machine.benchPercent,
+          1,
+        ),
+      },
+    });
+  }
+  if (!hasGoal) return;
+  const enough = service.samples >= GOAL_SAMPLES && upstream.samples >= GOAL_SAMPLES;
+  const sampleNote = enough
+    ? ''
+    : `; only ${service.samples} service and ${upstream.samples} direct responses (the goal needs ≥ ${GOAL_SAMPLES} each: a --quick run cannot meet it)`;
+  goals.push({
+    text: `${label}: added latency p99 ≤ ${GOAL_P99_OVERHEAD_MS} ms, on ≥ ${GOAL_SAMPLES.toLocaleString('en')} responses per side`,
+    met: serviceAdded.p99 <= GOAL_P99_OVERHEAD_MS && failures === 0 && enough,
+    detail: `service ${describe(service)}; direct ${describe(upstream)}: +${round(serviceAdded.p99, 2)} ms at p99 (p50 +${round(serviceAdded.p50, 2)}, p99.9 +${round(serviceAdded.p999, 2)})${serviceAdded.p99 > GOAL_P99_OVERHEAD_MS ? `, ${round(serviceAdded.p99 - GOAL_P99_OVERHEAD_MS, 2)} ms over the goal` : ''}${failures > 0 ? `; ${failures} failed requests` : ''}${sampleNote}`,
+  });
+  if (referenceAdded) {
+    const ratio = ratioOf(serviceAdded.p99, referenceAdded.p99);
+    goals.push({
+      text: `${label}: added latency p99 ≤ ${GOAL_REFERENCE_RATIO}× the reference proxy's (node:http + fetch + JSON.parse + JSON.stringify), same run`,
+      met: ratio <= GOAL_REFERENCE_RATIO && referenceAdded.p99 > 0 && enough,
+      detail: `+${round(serviceAdded.p99, 2)} ms vs +${round(referenceAdded.p99, 2)} ms: ${ratio}× (p50: +${round(serviceAdded.p50, 2)} vs +${round(referenceAdded.p50, 2)} ms)${sampleNote}`,
+    });
+  }
+}
+
+/**
+ * Bytes of the service's first page (full and projected) and of the upstream page, and where the
+ * service's bytes go: the provider `extensions`, `null` values, and the rest of the canonical
+ * fields.
+ */
+async function responseSizes(
+  serviceFull: string,
+  serviceCompact: string,
+  upstream: string,
+  serviceHeaders: Record<string, string>,
+  sandboxHeaders: Record<string, string>,
+): Promise<{
+  service: number;
+  compact: number;
+  upstream: number;
+  breakdown: Record<string, number>;
+}> {
+  const text = async (url: string, headers: Record<string, string>) => {
+    const response = await fetch(url, { headers });
+    if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
+    return response.text();
+  };
+  const full = await text(serviceFull, serviceHeaders);
+  const bytes = (value: string) => Buffer.byteLength(value);
+  const page = JSON.parse(full) as { orders: Array<Record<string, unknown>> };
+  const extensions = page.orders.reduce(
+    (sum, order) => sum + bytes(`"extensions":${JSON.stringify(order.extensions)},`),
+    0,
+  );
+  const withoutExtensions = page.orders.map(({ extensions: _, ...rest }) => rest);
+  const nulls =
+    bytes(JSON.stringify(withoutExtensions)) -
+    bytes(JSON.stringify(withoutExtensions, (_key, value) => (value === null ? undefined : value)));
+  const extensionNulls =
+    bytes(JSON.stringify(page.orders.map((order) => order.extensions))) -
+    bytes(
+      JSON.stringify(
+        page.orders.map((order) => order.extensions),
+        (_key, value) => (value === null ? undefined : value),
+      ),
+    );
+  return {
+    service: bytes(full),
+    compact: bytes(await text(serviceCompact, serviceHeaders)),
+    upstream: bytes(await text(upstream, sandboxHeaders)),
+    breakdown: {
+      'provider extensions, non-null members': extensions - extensionNulls,
+      'provider extensions, null members': extensionNulls,
+      'null canonical fields': nulls,
+      'the rest of the canonical fields and the envelope': bytes(full) - extensions - nulls,
+    },
+  };
+}
+
+/** The first line a child prints on stdout (the reference proxy's port). */
+function firstLine(child: ReturnType<typeof spawn>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      const end = text.indexOf('\n');
+      if (end >= 0) resolve(text.slice(0, end).trim());
+    });
+    child.once('exit', (code) => reject(new Error(`the reference proxy exited with ${code}`)));
+  });
 }
 
 function settle(): Promise<void> {
