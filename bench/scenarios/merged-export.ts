@@ -102,7 +102,7 @@ export const mergedExport: Scenario = async (context) => {
         },
       },
       {
-        label: 'FlexFactor floor at concurrency 8, for reference',
+        label: `FlexFactor floor at concurrency ${CONCURRENCY}, for reference`,
         value: flexFactorFloorMs,
         unit: 'ms',
       },
