@@ -7,7 +7,7 @@ import {
   parseOrderQuery,
 } from '@orderbridge/core';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ORDER_LIST_PARAMETERS } from '../src/test-support/order-list-parameters.js';
 import {
   type SandboxProcess,
@@ -482,10 +482,17 @@ describe('logs', () => {
       'x-request-id': 'e2e-trace-42',
     });
     expect(response.headers.get('x-request-id')).toBe('e2e-trace-42');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const line = service
-      .logs()
-      .find((entry) => entry.msg === 'request' && entry.requestId === 'e2e-trace-42');
+    // Lines are written in batches, at the latest a second after they were logged.
+    const line = await vi.waitFor(
+      () => {
+        const found = service
+          .logs()
+          .find((entry) => entry.msg === 'request' && entry.requestId === 'e2e-trace-42');
+        if (!found) throw new Error('the request line is not written yet');
+        return found;
+      },
+      { timeout: 5_000, interval: 50 },
+    );
     expect(line).toMatchObject({
       tenant: 'tenant-a',
       apiKeyId: 'a-ci',
