@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ScanBudget } from '@orderbridge/core';
+import type { OrderStore } from '@orderbridge/store';
 import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { createAddressThrottle } from './auth/address-throttle.js';
@@ -21,6 +22,7 @@ import { registerDocsRoutes } from './routes/docs-routes.js';
 import { registerOperationsRoutes } from './routes/operations-routes.js';
 import { registerOrderRoutes } from './routes/order-routes.js';
 import { registerProviderRoutes } from './routes/provider-routes.js';
+import { registerReportRoutes } from './routes/report-routes.js';
 import { createTenant, type Tenant, type TenantDefinition } from './tenancy/tenant.js';
 import { SERVICE_VERSION } from './version.js';
 
@@ -53,6 +55,8 @@ export interface AppOptions {
   scanBudget?: ScanBudget | undefined;
   /** Requests without a valid key one client address may make per minute (default 60). */
   unauthenticatedRequestsPerMinute?: number | undefined;
+  /** The order store the `/v1/reports` endpoints read (each tenant its own scope); none: 500. */
+  store?: OrderStore | undefined;
 }
 
 /** Default overall deadline of one request, in ms. */
@@ -182,6 +186,7 @@ export function createApp(options: AppOptions): OrderBridgeApp {
   );
   registerOrderRoutes(app, { signer, now, logger });
   registerProviderRoutes(app);
+  registerReportRoutes(app, { store: options.store, now });
   registerOperationsRoutes(app, {
     metrics,
     readiness: options.readiness,
