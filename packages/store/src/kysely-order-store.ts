@@ -102,6 +102,7 @@ const UPDATED_COLUMNS = [
   'vanished_at',
   'reference',
   'merchant_name',
+  'provider_status_label',
   'refunded_minor',
   'refunded_currency',
   'fulfillment_done',

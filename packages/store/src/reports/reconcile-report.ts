@@ -93,6 +93,7 @@ interface StoredRow {
   status: string;
   payment_status: string | null;
   provider_status_code: string;
+  provider_status_label: string | null;
   created_at: string;
 }
 
@@ -107,6 +108,7 @@ const COLUMNS = [
   'status',
   'payment_status',
   'provider_status_code',
+  'provider_status_label',
   'created_at',
 ] as const;
 
@@ -114,7 +116,8 @@ const COLUMNS = [
  * Matches ledger lines to stored orders: a line's `reference` names an order by key, else by
  * provider order id, else by `reference` (FlexFactor's reference number). A matched line is
  * compared on currency, then amount (exact minor units), then status (when the line has one:
- * equal, ignoring case, to the canonical `status`, `paymentStatus` or the provider's raw status).
+ * equal, ignoring case, to the canonical `status`, `paymentStatus`, or the provider's raw
+ * status code or label).
  * Orders in the window (and of `merchantId`) that no line names are `missing_in_ledger`.
  * `provider` limits both sides; `from` / `to` / `merchantId` only the orders expected in the ledger.
  * @throws InvalidQueryError for a bad option (naming it).
@@ -279,13 +282,16 @@ function compare(
   }
   if (line.status !== null) {
     const wanted = line.status.toLowerCase();
-    const known = [order.status, order.payment_status, order.provider_status_code].filter(
-      (value): value is string => value !== null,
-    );
+    const known = [
+      order.status,
+      order.payment_status,
+      order.provider_status_code,
+      order.provider_status_label,
+    ].filter((value): value is string => value !== null);
     if (!known.some((value) => value.toLowerCase() === wanted)) {
       return {
         verdict: 'status_mismatch',
-        detail: `ledger "${line.status}", order status ${order.status}, payment ${order.payment_status ?? 'none'}, provider status ${order.provider_status_code}`,
+        detail: `ledger "${line.status}", order status ${order.status}, payment ${order.payment_status ?? 'none'}, provider status ${order.provider_status_code}${order.provider_status_label ? ` (${order.provider_status_label})` : ''}`,
       };
     }
   }

@@ -23,6 +23,7 @@ describe('reportColumns', () => {
     expect(reportColumns(order)).toEqual({
       reference: 'REF-a',
       merchant_name: null,
+      provider_status_label: 'Confirmed',
       refunded_minor: null,
       refunded_currency: null,
       fulfillment_done: 1,

@@ -6,6 +6,8 @@ export interface ReportColumns {
   reference: string | null;
   /** `merchant.name`. */
   merchant_name: string | null;
+  /** `providerStatus.label` (FlexFactor's `statusName`): a ledger's status may be written so. */
+  provider_status_label: string | null;
   /** `totals.refunded.amountMinor`, null when the provider says nothing about refunds. */
   refunded_minor: number | null;
   /** `totals.refunded.currency` (a report sums a refund only in the total's currency). */
@@ -32,11 +34,15 @@ export function isoWeekStart(timestamp: string): string {
 
 /** The report columns of an order (canonical fields only, so every provider gets the reports). */
 export function reportColumns(
-  order: Pick<Order, 'reference' | 'merchant' | 'totals' | 'fulfillment' | 'createdAt'>,
+  order: Pick<
+    Order,
+    'reference' | 'merchant' | 'providerStatus' | 'totals' | 'fulfillment' | 'createdAt'
+  >,
 ): ReportColumns {
   return {
     reference: order.reference,
     merchant_name: order.merchant?.name ?? null,
+    provider_status_label: order.providerStatus.label,
     refunded_minor: order.totals.refunded?.amountMinor ?? null,
     refunded_currency: order.totals.refunded?.currency ?? null,
     fulfillment_done: order.fulfillment?.done ?? null,

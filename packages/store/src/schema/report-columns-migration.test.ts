@@ -30,6 +30,7 @@ it('0002-report-columns fills the columns of orders stored before it', async () 
   for (const column of [
     'reference',
     'merchant_name',
+    'provider_status_label',
     'refunded_minor',
     'refunded_currency',
     'fulfillment_done',

@@ -13,7 +13,7 @@ interface BackfillDatabase {
 
 /**
  * `0002-report-columns`: the columns the reports group and sum on (reference, merchant name,
- * refunded amount and currency, fulfilment done / total, ISO week of creation), so every report is
+ * provider status label, refunded amount and currency, fulfilment done / total, ISO week of creation), so every report is
  * one SQL aggregate over plain columns on both dialects (no JSON functions, which differ). Rows
  * already stored are filled from their canonical document, by the same function that fills new
  * rows, in keyset chunks.
@@ -25,6 +25,7 @@ export function reportColumnsMigration(): Migration {
       for (const [column, type] of [
         ['reference', 'text'],
         ['merchant_name', 'text'],
+        ['provider_status_label', 'text'],
         ['refunded_minor', 'bigint'],
         ['refunded_currency', 'text'],
         ['fulfillment_done', 'integer'],

@@ -41,6 +41,7 @@ export interface OrdersTable {
   // Report columns (migration 0002-report-columns, see rows/report-columns.ts).
   reference: string | null;
   merchant_name: string | null;
+  provider_status_label: string | null;
   refunded_minor: number | null;
   refunded_currency: string | null;
   fulfillment_done: number | null;

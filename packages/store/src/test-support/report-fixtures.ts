@@ -8,6 +8,15 @@ export const REPORT_AS_OF = '2025-03-11T00:00:00Z';
 
 const money = (amountMinor: number, currency: string): Money => ({ amountMinor, currency });
 
+/** FlexFactor's raw status of each canonical status the fixtures use (code and `statusName`). */
+const FLEXFACTOR_STATUS: Partial<Record<Order['status'], Order['providerStatus']>> = {
+  on_hold: { code: 1, label: 'Onhold' },
+  failed: { code: 3, label: 'Problem' },
+  processing: { code: 5, label: 'Capturerequired' },
+  returned: { code: 6, label: 'Returned' },
+  completed: { code: 7, label: 'Completed' },
+};
+
 /** A payment order (FlexFactor-like: a merchant, no fulfilment). */
 function payment(
   id: string,
@@ -24,7 +33,7 @@ function payment(
     status,
     paymentStatus,
     fulfillmentStatus: status === 'returned' ? 'returned' : null,
-    providerStatus: { code: status === 'unknown' ? 99 : 7, label: null },
+    providerStatus: FLEXFACTOR_STATUS[status] ?? { code: 99, label: null },
     merchant: {
       id: merchant,
       name: merchant === 'm1' ? 'Alpha Rentals' : 'Beta Bikes',
