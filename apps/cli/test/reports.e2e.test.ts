@@ -130,9 +130,9 @@ describe.concurrent('orderbridge report', () => {
       expected.rows.map((row) => [row.period, row.currency, row.amountMinor, row.netMinor]),
     );
     const table = await run(['revenue', '--by', 'week', '--format', 'table']);
-    expect(table.stdout).toMatch(/2025-03-03\s+flexfactor\s+USD\s+1\s+45\.65/);
-    expect(table.stdout).toMatch(/2025-03-10\s+flexfactor\s+KWD\s+1\s+1\.375/);
-    expect(table.stdout).toMatch(/2025-03-03\s+flexfactor\s+JPY\s+1\s+1500\s/);
+    expect(table.stdout).toMatch(/2025-03-03\s+flexfactor\s+USD\s+1\s+\{"completed":1\}\s+45\.65/);
+    expect(table.stdout).toMatch(/2025-03-10\s+flexfactor\s+KWD\s+1\s+\S+\s+1\.375/);
+    expect(table.stdout).toMatch(/2025-03-03\s+flexfactor\s+JPY\s+1\s+\S+\s+1500\s/);
   });
 
   it('revenue: a window and a provider', async () => {

@@ -79,7 +79,7 @@ Examples:
     .addHelpText(
       'after',
       `
-Columns: period, provider, currency, orders, amountMinor, capturedOrders, capturedMinor,
+Columns: period, provider, currency, orders, byStatus, amountMinor, capturedOrders, capturedMinor,
 refundedOrders, refundedMinor, netMinor (captured - refunded), awaitingCaptureOrders,
 awaitingCaptureMinor, cancelledOrFailedOrders, refundsInOtherCurrency.
 FlexPortal's total is the monthly subscription value; FlexFactor's is the payment amount.

@@ -40,6 +40,7 @@ export async function runRevenueReport(context: CommandContext, flags: ReportFla
     { name: 'provider', value: (row) => row.provider },
     { name: 'currency', value: (row) => row.currency },
     { name: 'orders', value: (row) => row.orders },
+    { name: 'byStatus', value: (row) => JSON.stringify(row.byStatus) },
     { name: 'amountMinor', value: (row) => row.amountMinor, money: (row) => row.currency },
     { name: 'capturedOrders', value: (row) => row.capturedOrders },
     { name: 'capturedMinor', value: (row) => row.capturedMinor, money: (row) => row.currency },

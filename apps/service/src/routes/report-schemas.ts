@@ -25,6 +25,9 @@ export const revenueRowSchema = z
     provider: provider(),
     currency: currency(),
     orders: count('Orders created in the period.'),
+    byStatus: z
+      .record(z.string(), z.number().int())
+      .openapi({ description: 'Those orders per lifecycle status (statuses that occur).' }),
     amountMinor: minor('Σ `totals.total`'),
     capturedOrders: count(
       'Orders whose `paymentStatus` is paid, refunded, partially_refunded or disputed.',
@@ -49,6 +52,17 @@ export const revenueReportSchema = z
     rows: z
       .array(revenueRowSchema)
       .openapi({ description: 'One row per period, provider and currency, sorted so.' }),
+    freshness: z
+      .array(
+        z.object({
+          provider: provider(),
+          lastSyncAt: nullableText('When a sync run of the provider last completed, or null.'),
+          lastSeenAt: nullableText(
+            'When one of its orders was last seen at the provider, or null.',
+          ),
+        }),
+      )
+      .openapi({ description: 'How current the stored orders are, per provider.' }),
   })
   .openapi('RevenueReport');
 

@@ -26,6 +26,7 @@ export {
   type ReconcileVerdict,
   reconcileReport,
 } from './reconcile-report.js';
+export { type ProviderFreshness, reportFreshness } from './report-freshness.js';
 export { CAPTURED_PAYMENT_STATUSES, FINAL_STATUSES, type ReportWindow } from './report-query.js';
 export {
   REVENUE_PERIODS,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { OrderStore } from '../order-store.js';
+import { type ProviderFreshness, reportFreshness } from './report-freshness.js';
 import { reportWindowSchema } from './report-options.js';
 import {
   CAPTURED_PAYMENT_STATUSES,
@@ -38,6 +39,8 @@ export interface RevenueRow {
   currency: string;
   /** Orders created in the period. */
   orders: number;
+  /** Those orders by lifecycle `status` (only statuses that occur). */
+  byStatus: Record<string, number>;
   /** Sum of their `totals.total.amountMinor`. */
   amountMinor: number;
   /** Orders whose payment was taken (`paymentStatus` paid, refunded, partially_refunded, disputed). */
@@ -63,6 +66,8 @@ export interface RevenueRow {
 export interface RevenueReport {
   by: RevenuePeriod;
   rows: RevenueRow[];
+  /** How current the stored orders are, per provider (see `reportFreshness`). */
+  freshness: ProviderFreshness[];
 }
 
 const optionsSchema = reportWindowSchema.extend({
@@ -112,32 +117,60 @@ export async function revenueReport(
         ),
       ).as('refundsInOtherCurrency'),
     ])
-    .groupBy([period, 'provider', 'currency'])
+    .select('status')
+    // Grouped by status too (folded below), for `byStatus`: one scan gives both.
+    .groupBy([period, 'provider', 'currency', 'status'])
     .execute();
+
+  const merged = new Map<string, RevenueRow>();
+  for (const row of rows) {
+    const id = JSON.stringify([row.period, row.provider, row.currency]);
+    let entry = merged.get(id);
+    if (entry === undefined) {
+      entry = {
+        period: row.period,
+        provider: row.provider,
+        currency: row.currency,
+        orders: 0,
+        byStatus: {},
+        amountMinor: 0,
+        capturedOrders: 0,
+        capturedMinor: 0,
+        refundedOrders: 0,
+        refundedMinor: 0,
+        netMinor: 0,
+        awaitingCaptureOrders: 0,
+        awaitingCaptureMinor: 0,
+        cancelledOrFailedOrders: 0,
+        refundsInOtherCurrency: 0,
+      };
+      merged.set(id, entry);
+    }
+    entry.orders += Number(row.orders);
+    entry.byStatus[row.status] = Number(row.orders);
+    entry.amountMinor += Number(row.amountMinor);
+    entry.capturedOrders += Number(row.capturedOrders);
+    entry.capturedMinor += Number(row.capturedMinor);
+    entry.refundedOrders += Number(row.refundedOrders);
+    entry.refundedMinor += Number(row.refundedMinor);
+    entry.awaitingCaptureOrders += Number(row.awaitingCaptureOrders);
+    entry.awaitingCaptureMinor += Number(row.awaitingCaptureMinor);
+    entry.cancelledOrFailedOrders += Number(row.cancelledOrFailedOrders);
+    entry.refundsInOtherCurrency += Number(row.refundsInOtherCurrency);
+  }
+  const result = [...merged.values()];
+  for (const row of result) {
+    row.netMinor = row.capturedMinor - row.refundedMinor;
+    row.byStatus = Object.fromEntries(
+      Object.entries(row.byStatus).sort(([left], [right]) => compareText(left, right)),
+    );
+  }
   // Sorted here, by code unit: PostgreSQL would sort text by the database's collation.
-  rows.sort(
+  result.sort(
     (left, right) =>
       compareText(left.period, right.period) ||
       compareText(left.provider, right.provider) ||
       compareText(left.currency, right.currency),
   );
-  return {
-    by,
-    rows: rows.map((row) => ({
-      period: row.period,
-      provider: row.provider,
-      currency: row.currency,
-      orders: Number(row.orders),
-      amountMinor: Number(row.amountMinor),
-      capturedOrders: Number(row.capturedOrders),
-      capturedMinor: Number(row.capturedMinor),
-      refundedOrders: Number(row.refundedOrders),
-      refundedMinor: Number(row.refundedMinor),
-      netMinor: Number(row.capturedMinor) - Number(row.refundedMinor),
-      awaitingCaptureOrders: Number(row.awaitingCaptureOrders),
-      awaitingCaptureMinor: Number(row.awaitingCaptureMinor),
-      cancelledOrFailedOrders: Number(row.cancelledOrFailedOrders),
-      refundsInOtherCurrency: Number(row.refundsInOtherCurrency),
-    })),
-  };
+  return { by, rows: result, freshness: await reportFreshness(store, window) };
 }

@@ -10,7 +10,7 @@ import { loadReportFixtures, REPORT_AS_OF } from './report-fixtures.js';
 
 /** A revenue row with every measure not named zero (the hand-computed rows name what is not). */
 function revenueRow(
-  row: Partial<RevenueRow> & Pick<RevenueRow, 'period' | 'provider' | 'currency'>,
+  row: Partial<RevenueRow> & Pick<RevenueRow, 'period' | 'provider' | 'currency' | 'byStatus'>,
 ): RevenueRow {
   return {
     orders: 0,
@@ -45,11 +45,21 @@ export function describeReports(name: string, openStore: () => Promise<OrderStor
       it('groups by UTC day, provider and currency, leaving the vanished order out', async () => {
         const report = await revenueReport(store, { by: 'day' });
         expect(report.by).toBe('day');
+        // Freshness: when each provider's orders were last seen; a completed run only for flexfactor.
+        expect(report.freshness).toEqual([
+          {
+            provider: 'flexfactor',
+            lastSyncAt: '2025-03-10T23:00:00.000Z',
+            lastSeenAt: '2025-03-10T23:00:00.000Z',
+          },
+          { provider: 'flexportal', lastSyncAt: null, lastSeenAt: '2025-03-10T23:00:00.000Z' },
+        ]);
         expect(report.rows).toEqual([
           revenueRow({
             period: '2025-03-01',
             provider: 'flexportal',
             currency: 'EUR',
+            byStatus: { pending: 1 },
             orders: 1,
             amountMinor: 10163,
           }),
@@ -58,6 +68,7 @@ export function describeReports(name: string, openStore: () => Promise<OrderStor
             period: '2025-03-03',
             provider: 'flexfactor',
             currency: 'USD',
+            byStatus: { completed: 1, returned: 1 },
             orders: 2,
             amountMinor: 5765,
             capturedOrders: 2,
@@ -70,6 +81,7 @@ export function describeReports(name: string, openStore: () => Promise<OrderStor
             period: '2025-03-03',
             provider: 'flexportal',
             currency: 'EUR',
+            byStatus: { completed: 1, processing: 1 },
             orders: 2,
             amountMinor: 12000,
             capturedOrders: 2,
@@ -81,6 +93,7 @@ export function describeReports(name: string, openStore: () => Promise<OrderStor
             period: '2025-03-04',
             provider: 'flexfactor',
             currency: 'USD',
+            byStatus: { completed: 1, processing: 1 },
             orders: 2,
             amountMinor: 13000,
             capturedOrders: 1,
@@ -95,6 +108,7 @@ export function describeReports(name: string, openStore: () => Promise<OrderStor
             period: '2025-03-04',
             provider: 'flexportal',
             currency: 'EUR',
+            byStatus: { cancelled: 1 },
             orders: 1,
             amountMinor: 2000,
             cancelledOrFailedOrders: 1,
@@ -104,6 +118,7 @@ export function describeReports(name: string, openStore: () => Promise<OrderStor
             period: '2025-03-05',
             provider: 'flexfactor',
             currency: 'JPY',
+            byStatus: { completed: 2 },
             orders: 2,
             amountMinor: 2300,
             capturedOrders: 2,
@@ -117,6 +132,7 @@ export function describeReports(name: string, openStore: () => Promise<OrderStor
             period: '2025-03-05',
             provider: 'flexportal',
             currency: 'EUR',
+            byStatus: { unknown: 1 },
             orders: 1,
             amountMinor: 3333,
             capturedOrders: 1,
@@ -128,6 +144,7 @@ export function describeReports(name: string, openStore: () => Promise<OrderStor
             period: '2025-03-09',
             provider: 'flexfactor',
             currency: 'JPY',
+            byStatus: { unknown: 1 },
             orders: 1,
             amountMinor: 2000,
           }),
@@ -136,6 +153,7 @@ export function describeReports(name: string, openStore: () => Promise<OrderStor
             period: '2025-03-10',
             provider: 'flexfactor',
             currency: 'KWD',
+            byStatus: { failed: 1, on_hold: 1 },
             orders: 2,
             amountMinor: 3875,
             cancelledOrFailedOrders: 1,
@@ -145,6 +163,7 @@ export function describeReports(name: string, openStore: () => Promise<OrderStor
             period: '2025-04-01',
             provider: 'flexfactor',
             currency: 'USD',
+            byStatus: { completed: 1 },
             orders: 1,
             amountMinor: 700,
             capturedOrders: 1,
