@@ -8,6 +8,7 @@ import { createApiKeyIndex } from './auth/api-key.js';
 import { authenticate } from './auth/authenticate.js';
 import { readBearerToken } from './auth/bearer-token.js';
 import { createCursorSigner } from './cursor/cursor-signer.js';
+import { registerDashboardRoutes } from './dashboard/dashboard-routes.js';
 import { clientAddress } from './http/client-address.js';
 import { respondWithProblem } from './http/problem.js';
 import { describeIssues, fieldErrorsFromZod, problemFromError } from './http/problem-from-error.js';
@@ -204,6 +205,7 @@ export function createApp(options: AppOptions): OrderBridgeApp {
     },
   });
   registerDocsRoutes(app, SERVICE_VERSION);
+  registerDashboardRoutes(app);
   return app;
 }
 

@@ -4,55 +4,22 @@
  * ground truth, not the mappers), with the sandbox's currency table for minor units.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type OrderProvider, pages } from '@orderbridge/core';
-import { createFlexFactor } from '@orderbridge/flexfactor';
-import { createFlexPortal } from '@orderbridge/flexportal';
-import { CURRENCIES, type Sandbox, startSandbox } from '@orderbridge/sandbox';
-import { createOrderStore, type OrderStore } from '@orderbridge/store';
+import { CURRENCIES, type Sandbox } from '@orderbridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServiceProcess, startServiceProcess, writeTenantsFile } from './support/processes.js';
-import { E2E_CURSOR_SECRET, E2E_KEYS } from './support/tenants.js';
+import { type ReportEnvironment, startReportEnvironment } from './support/report-environment.js';
 
 const CLI_BIN = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
 if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} does not exist: build first (pnpm build)`);
 const AS_OF = '2030-01-01T00:00:00.000Z';
 
+let environment: ReportEnvironment;
 let sandbox: Sandbox;
-let service: ServiceProcess;
+let service: ReportEnvironment['service'];
 let folder: string;
 let databaseUrl: string;
-
-/**
- * Copies every order of both providers into the store, page by page, as one full run each. It
- * stands in for `syncOrders` (another branch), using only the store's public batch API.
- */
-async function copyIntoStore(store: OrderStore, providers: readonly OrderProvider[]) {
-  for (const provider of providers) {
-    const runId = `e2e-${provider.id}`;
-    const startedAt = new Date().toISOString();
-    for await (const page of pages(provider, { limit: provider.capabilities.maxPageSize })) {
-      await store.applyBatch({
-        provider: provider.id,
-        runId,
-        observedAt: new Date().toISOString(),
-        orders: page.orders,
-        progress: {
-          runId,
-          mode: 'full',
-          startedAt,
-          cursor: page.nextCursor,
-          query: {},
-          counts: { fetched: 0, created: 0, updated: 0, unchanged: 0, vanished: 0, rejected: 0 },
-          requests: 0,
-        },
-      });
-    }
-  }
-}
 
 function runCli(
   args: readonly string[],
@@ -83,7 +50,7 @@ function runCli(
 async function fromService(path: string, init: RequestInit = {}): Promise<unknown> {
   const response = await fetch(`${service.url}${path}`, {
     ...init,
-    headers: { authorization: `Bearer ${E2E_KEYS.tenantA}`, ...(init.headers ?? {}) },
+    headers: { authorization: `Bearer ${environment.apiKey}`, ...(init.headers ?? {}) },
   });
   expect(response.status, await response.clone().text()).toBe(200);
   return response.json();
@@ -109,69 +76,11 @@ function minorOf(amount: number | string, currency: string): number {
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, seed: 16, orders: { flexportal: 250, flexfactor: 250 } });
-  folder = mkdtempSync(join(tmpdir(), 'orderbridge-reports-e2e-'));
-  databaseUrl = `sqlite:${join(folder, 'store.db')}`;
-  const store = await createOrderStore({ url: databaseUrl });
-  try {
-    await copyIntoStore(store, [
-      createFlexPortal({
-        apiKey: sandbox.flexportal.apiKey,
-        tenantId: sandbox.flexportal.tenantId,
-        baseUrl: sandbox.flexportal.baseUrl,
-      }),
-      createFlexFactor({
-        appKey: sandbox.flexfactor.appKey,
-        appSecret: sandbox.flexfactor.appSecret,
-        baseUrl: sandbox.flexfactor.baseUrl,
-      }),
-    ]);
-  } finally {
-    await store.close();
-  }
-  const tenantsFile = writeTenantsFile({
-    tenants: [
-      {
-        id: 'tenant-a',
-        apiKeys: [
-          {
-            id: 'a-ci',
-            sha256: (await import('node:crypto'))
-              .createHash('sha256')
-              .update(E2E_KEYS.tenantA)
-              .digest('hex'),
-          },
-        ],
-        providers: [
-          {
-            type: 'flexportal',
-            apiKey: sandbox.flexportal.apiKey,
-            tenantId: sandbox.flexportal.tenantId,
-            baseUrl: sandbox.flexportal.baseUrl,
-          },
-          {
-            type: 'flexfactor',
-            appKey: sandbox.flexfactor.appKey,
-            appSecret: sandbox.flexfactor.appSecret,
-            baseUrl: sandbox.flexfactor.baseUrl,
-          },
-        ],
-        // The scope the store was filled in (the one `orderbridge sync` writes).
-        storeScope: 'default',
-      },
-    ],
-  });
-  service = await startServiceProcess(['--tenants', tenantsFile], {
-    ORDERBRIDGE_CURSOR_SECRET: E2E_CURSOR_SECRET,
-    ORDERBRIDGE_DATABASE_URL: databaseUrl,
-  });
+  environment = await startReportEnvironment({ seed: 16, orders: 250 });
+  ({ sandbox, service, folder, databaseUrl } = environment);
 });
 
-afterAll(async () => {
-  await service?.stop();
-  await sandbox?.close();
-  if (folder) rmSync(folder, { recursive: true, force: true });
-});
+afterAll(() => environment?.stop());
 
 describe('reports end to end: sandbox → store → CLI and service', () => {
   it('revenue per month equals the sums of the sandbox’s own orders', async () => {
