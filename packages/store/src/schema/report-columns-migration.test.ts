@@ -26,7 +26,9 @@ it('0002-report-columns fills the columns of orders stored before it', async () 
 
   // Back to the 0001 schema with the same rows: drop what 0002 added and forget it ran.
   const db = reportDatabase(store);
-  await sql`drop index orders_by_reference`.execute(db);
+  for (const index of ['orders_by_reference', 'orders_report_scan', 'orders_report_queue']) {
+    await sql`drop index ${sql.ref(index)}`.execute(db);
+  }
   for (const column of [
     'reference',
     'merchant_name',
