@@ -13,6 +13,7 @@ const ORDER = [
   'merged-export',
   'service',
   'memory',
+  'reports',
 ];
 
 const RESULTS = new URL('./results/', import.meta.url);
