@@ -233,7 +233,7 @@ const REVENUE_SHAPE = `select substr(created_at, 1, 10) as period, provider, cur
   group by period, provider, currency, status`;
 const MERCHANTS_SHAPE = `select provider, merchant_id, currency, status, max(merchant_name), count(*), sum(total_minor)
   from orders where scope = 'default' and vanished_at is null
-  group by provider, merchant_id, currency, status`;
+  group by currency, provider, merchant_id, status`;
 const QUEUE_SHAPE = `select key, created_at from orders where scope = 'default' and vanished_at is null
   and fulfillment_status in ('unfulfilled', 'partially_fulfilled')
   and status not in ('completed', 'cancelled', 'failed', 'returned', 'draft')

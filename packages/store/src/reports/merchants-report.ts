@@ -137,7 +137,10 @@ export async function merchantsReport(
       exactSum(oneWhen(chargeback)).as('chargeback_orders'),
       exactSum(totalWhen(chargeback)).as('chargeback'),
     ])
-    .groupBy(['provider', 'merchant_id', 'currency', 'status'])
+    // Currency first: no index starts with these columns, so SQLite's planner takes the covering
+    // index instead of orders_by_merchant, whose order matched (provider, merchant_id) but whose
+    // rows it then read from the table, documents and all (5 s instead of ~1 s over 1,000,000).
+    .groupBy(['currency', 'provider', 'merchant_id', 'status'])
     .execute();
 
   const refunded = sql.ref('refunded_minor');
