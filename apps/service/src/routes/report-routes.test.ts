@@ -7,6 +7,7 @@ import {
   fulfillmentReport,
   merchantsReport,
   type OrderStore,
+  RECONCILE_VERDICTS,
   revenueReport,
 } from '@orderbridge/store';
 import { makeOrder } from '@orderbridge/testkit';
@@ -193,5 +194,16 @@ describe('/v1/reports', () => {
       '/v1/reports/revenue',
     ]);
     expect(Object.keys(document.paths['/v1/reports/reconcile'] ?? {})).toEqual(['post']);
+    // The documented verdicts are the store's (the schema lists them without loading the store).
+    const schemas = (
+      document as unknown as {
+        components: {
+          schemas: Record<string, { properties: Record<string, { properties?: object }> }>;
+        };
+      }
+    ).components.schemas;
+    expect(Object.keys(schemas.ReconcileReport?.properties.summary?.properties ?? {})).toEqual([
+      ...RECONCILE_VERDICTS,
+    ]);
   });
 });
