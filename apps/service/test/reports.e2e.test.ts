@@ -1,18 +1,15 @@
 /**
- * Sandbox → store → every report through the CLI binary and through the service process: both
+ * Sandbox → `orderbridge sync` → every report through the CLI binary and through the service process: both
  * answer the same JSON, and it equals totals computed here from the sandbox's own wire data (its
  * ground truth, not the mappers), with the sandbox's currency table for minor units.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CURRENCIES, type Sandbox } from '@orderbridge/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
 import { type ReportEnvironment, startReportEnvironment } from './support/report-environment.js';
 
-const CLI_BIN = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
-if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} does not exist: build first (pnpm build)`);
 const AS_OF = '2030-01-01T00:00:00.000Z';
 
 let environment: ReportEnvironment;
@@ -21,29 +18,10 @@ let service: ReportEnvironment['service'];
 let folder: string;
 let databaseUrl: string;
 
-function runCli(
-  args: readonly string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [CLI_BIN, 'report', ...args, '--database', databaseUrl, '--format', 'json'],
-      {
-        cwd: folder,
-        env: { PATH: process.env.PATH ?? '' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+/** `orderbridge report …args --format json` against the store. */
+function runReport(args: readonly string[]) {
+  return runCli(['report', ...args, '--database', databaseUrl, '--format', 'json'], {
+    cwd: folder,
   });
 }
 
@@ -62,7 +40,7 @@ async function bothWays<Report>(
   servicePath: string,
   init?: RequestInit,
 ) {
-  const cli = await runCli(cliArgs);
+  const cli = await runReport(cliArgs);
   const report = JSON.parse(cli.stdout) as Report;
   expect(await fromService(servicePath, init)).toEqual(report);
   return { report, code: cli.code };
@@ -124,11 +102,12 @@ describe('reports end to end: sandbox → store → CLI and service', () => {
       );
     }
     for (const row of sandbox.flexfactor.store.list()) {
-      // Completed (7) and Returned (6) were paid; refundsAmount is in the order's currency.
+      // Completed (7), Returned (6) and a Chargeback (disputed) were paid; refundsAmount is in the
+      // order's currency.
       add(
         `${row.createdOn.slice(0, 7)}|flexfactor|${row.currencyCode}`,
         minorOf(row.amount, row.currencyCode),
-        row.status === 6 || row.status === 7,
+        row.status === 6 || row.status === 7 || row.statusName?.toLowerCase() === 'chargeback',
         minorOf(row.refundsAmount ?? 0, row.currencyCode),
       );
     }

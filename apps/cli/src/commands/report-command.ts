@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { collectList } from '../query/integer-flag.js';
 import type { ActionFactory } from './action.js';
+import { DATABASE_HELP } from './sync-command.js';
 
 /** Flags every `report` subcommand takes. */
 export interface ReportFlags {
@@ -27,9 +28,6 @@ export interface ReportFlags {
   against?: string | undefined;
   merchant?: string | undefined;
 }
-
-const DATABASE_HELP =
-  'order store URL: sqlite:./orderbridge.db (default), postgres://user@host/db (default: $ORDERBRIDGE_DATABASE_URL)';
 
 /** The flags every report shares. */
 function withCommonFlags(command: Command): Command {

@@ -4,6 +4,7 @@ import { InvalidQueryError, toDecimalString } from '@orderbridge/core';
 import type {
   FulfillmentReport,
   MerchantsReport,
+  OrderStore,
   ReconcileReport,
   RevenueReport,
 } from '@orderbridge/store';
@@ -14,8 +15,9 @@ import { loadTable, TABLE_LOOK, tableText } from '../output/order-table.js';
 import { type OutputFormat, parseOutputFormat } from '../output/output-format.js';
 import { parseDateFlag } from '../query/date-flag.js';
 import { parseIntegerFlag } from '../query/integer-flag.js';
-import { chooseReportDatabase, openReportStore } from '../reports/open-report-store.js';
+import { withStore } from '../store/open-store.js';
 import type { CommandContext } from './command-context.js';
+import { loadConfig } from './order-options.js';
 import type { ReportFlags } from './report-command.js';
 
 /** One column of a report's rows: its name (the JSON field) and how a table shows it. */
@@ -30,7 +32,7 @@ interface Column<Row> {
 export async function runRevenueReport(context: CommandContext, flags: ReportFlags): Promise<void> {
   const format = reportFormat(context, flags);
   const by = flags.by === undefined ? undefined : parsePeriod(flags.by);
-  const report: RevenueReport = await withStore(context, flags, async (store) => {
+  const report: RevenueReport = await withReportStore(context, flags, async (store) => {
     const { revenueReport } = await import('@orderbridge/store');
     return revenueReport(store, { ...windowOf(context, flags), by });
   });
@@ -68,7 +70,7 @@ export async function runFulfillmentReport(
   const limit =
     flags.limit === undefined ? undefined : parseIntegerFlag('--limit', flags.limit, 1, 100_000);
   const asOf = asOfOf(context, flags);
-  const report: FulfillmentReport = await withStore(context, flags, async (store) => {
+  const report: FulfillmentReport = await withReportStore(context, flags, async (store) => {
     const { fulfillmentReport } = await import('@orderbridge/store');
     return fulfillmentReport(store, { ...windowOf(context, flags), asOf, limit });
   });
@@ -107,7 +109,7 @@ export async function runMerchantsReport(
       ? undefined
       : parseIntegerFlag('--stuck-after', flags.stuckAfter, 0, 3650);
   const asOf = asOfOf(context, flags);
-  const report: MerchantsReport = await withStore(context, flags, async (store) => {
+  const report: MerchantsReport = await withReportStore(context, flags, async (store) => {
     const { merchantsReport } = await import('@orderbridge/store');
     return merchantsReport(store, { ...windowOf(context, flags), asOf, stuckAfterDays });
   });
@@ -174,7 +176,7 @@ export async function runReconcileReport(
     }
     throw error;
   }
-  const report: ReconcileReport = await withStore(context, flags, (store) =>
+  const report: ReconcileReport = await withReportStore(context, flags, (store) =>
     reconcileReport(store, { ...windowOf(context, flags), ledger, merchantId: flags.merchant }),
   );
   type Row = ReconcileReport['rows'][number];
@@ -244,18 +246,13 @@ function asOfOf(context: CommandContext, flags: ReportFlags): string {
     : parseDateFlag('--as-of', flags.asOf, 'from', context.io.now);
 }
 
-async function withStore<Result>(
+/** Opens the store the command names (as `sync` and `db` do), runs one report, closes it. */
+async function withReportStore<Result>(
   context: CommandContext,
   flags: ReportFlags,
-  run: (store: Awaited<ReturnType<typeof openReportStore>>) => Promise<Result>,
+  run: (store: OrderStore) => Promise<Result>,
 ): Promise<Result> {
-  const url = chooseReportDatabase(flags.database, context.io.env, context.io.cwd);
-  const store = await openReportStore(url);
-  try {
-    return await run(store);
-  } finally {
-    await store.close();
-  }
+  return withStore(context, await loadConfig(context), flags.database, run);
 }
 
 function writeReport<Row>(

@@ -2,11 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type OrderProvider, pages } from '@orderbridge/core';
-import { createFlexFactor } from '@orderbridge/flexfactor';
-import { createFlexPortal } from '@orderbridge/flexportal';
 import { type Sandbox, startSandbox } from '@orderbridge/sandbox';
-import { createOrderStore, type OrderStore } from '@orderbridge/store';
+import { runCli } from './cli.js';
 import { type ServiceProcess, startServiceProcess, writeTenantsFile } from './processes.js';
 import { E2E_CURSOR_SECRET, E2E_KEYS } from './tenants.js';
 
@@ -23,45 +20,9 @@ export interface ReportEnvironment {
 }
 
 /**
- * Copies every order of each provider into the store, page by page, as one full run each. It
- * stands in for `syncOrders` (built on another branch), using only the store's public batch API.
- */
-export async function copyIntoStore(store: OrderStore, providers: readonly OrderProvider[]) {
-  for (const provider of providers) {
-    const runId = `e2e-${provider.id}`;
-    const startedAt = new Date().toISOString();
-    for await (const page of pages(provider, { limit: provider.capabilities.maxPageSize })) {
-      await store.applyBatch({
-        provider: provider.id,
-        runId,
-        observedAt: new Date().toISOString(),
-        orders: page.orders,
-        progress: {
-          runId,
-          mode: 'full',
-          startedAt,
-          cursor: page.nextCursor,
-          query: {},
-          counts: { fetched: 0, created: 0, updated: 0, unchanged: 0, vanished: 0, rejected: 0 },
-          requests: 0,
-        },
-      });
-    }
-    await store.finishRun({
-      provider: provider.id,
-      runId,
-      finishedAt: new Date().toISOString(),
-      watermark: null,
-      fullSweep: true,
-      counts: { fetched: 0, created: 0, updated: 0, unchanged: 0, vanished: 0, rejected: 0 },
-      requests: 0,
-    });
-  }
-}
-
-/**
- * Starts an in-process sandbox (its stores are the ground truth the tests compute from), fills a
- * SQLite store from it, and starts the service process with one tenant reading that store.
+ * Starts an in-process sandbox (its stores are the ground truth the tests compute from), syncs it
+ * into a SQLite store with `orderbridge sync`, and starts the service process with one tenant
+ * reading that store.
  */
 export async function startReportEnvironment(options: {
   seed: number;
@@ -86,15 +47,19 @@ export async function startReportEnvironment(options: {
       baseUrl: sandbox.flexfactor.baseUrl,
     },
   };
-  const store = await createOrderStore({ url: databaseUrl });
-  try {
-    await copyIntoStore(store, [
-      createFlexPortal(providerEntries.flexportal),
-      createFlexFactor(providerEntries.flexfactor),
-    ]);
-  } finally {
-    await store.close();
-  }
+  // The store is filled as users fill it: `orderbridge sync` against the sandbox.
+  const sync = await runCli(['sync', '--database', databaseUrl, '--format', 'json'], {
+    cwd: folder,
+    env: {
+      FLEXPORTAL_BASE_URL: sandbox.flexportal.baseUrl,
+      FLEXPORTAL_API_KEY: sandbox.flexportal.apiKey,
+      FLEXPORTAL_TENANT_ID: sandbox.flexportal.tenantId,
+      FLEXFACTOR_BASE_URL: sandbox.flexfactor.baseUrl,
+      FLEXFACTOR_APP_KEY: sandbox.flexfactor.appKey,
+      FLEXFACTOR_APP_SECRET: sandbox.flexfactor.appSecret,
+    },
+  });
+  if (sync.code !== 0) throw new Error(`orderbridge sync failed (${sync.code}): ${sync.stderr}`);
   const apiKey = E2E_KEYS.tenantA;
   const tenantsFile = writeTenantsFile({
     tenants: [
