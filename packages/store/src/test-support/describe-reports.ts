@@ -1,4 +1,5 @@
-import { InvalidQueryError } from '@orderbridge/core';
+import { InvalidQueryError, type Order } from '@orderbridge/core';
+import { makeOrder } from '@orderbridge/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderStore } from '../order-store.js';
 import { fulfillmentReport } from '../reports/fulfillment-report.js';
@@ -6,6 +7,7 @@ import { parseLedgerCsv } from '../reports/ledger-csv.js';
 import { merchantsReport } from '../reports/merchants-report.js';
 import { reconcileReport } from '../reports/reconcile-report.js';
 import { type RevenueRow, revenueReport } from '../reports/revenue-report.js';
+import { progressOf } from './contract-orders.js';
 import { loadReportFixtures, REPORT_AS_OF } from './report-fixtures.js';
 
 /** A revenue row with every measure not named zero (the hand-computed rows name what is not). */
@@ -297,6 +299,52 @@ export function describeReports(name: string, openStore: () => Promise<OrderStor
         expect(report.queue.map((row) => row.key)).toEqual(['flexportal:p1']);
         expect(report.total).toBe(3);
       });
+    });
+
+    it('counts a chargeback (disputed) and a partial refund (partially_refunded) as captured', async () => {
+      const order = (id: string, paymentStatus: Order['paymentStatus'], refunded: number) =>
+        makeOrder('flexfactor', id, {
+          createdAt: '2025-05-05T10:00:00Z',
+          status: 'completed',
+          paymentStatus,
+          fulfillmentStatus: null,
+          fulfillment: null,
+          totals: {
+            subtotal: null,
+            tax: null,
+            total: { amountMinor: 2000, currency: 'GBP' },
+            refunded: { amountMinor: refunded, currency: 'GBP' },
+          },
+        });
+      await store.applyBatch({
+        scope: 'disputes',
+        provider: 'flexfactor',
+        runId: 'run-disputes',
+        observedAt: '2025-05-06T00:00:00.000Z',
+        orders: [order('d1', 'disputed', 0), order('d2', 'partially_refunded', 500)],
+        progress: progressOf('run-disputes'),
+      });
+      const revenue = await revenueReport(store, { scope: 'disputes' });
+      expect(revenue.rows).toMatchObject([
+        {
+          period: '2025-05-05',
+          orders: 2,
+          capturedOrders: 2,
+          capturedMinor: 4000,
+          refundedMinor: 500,
+          netMinor: 3500,
+        },
+      ]);
+      const merchants = await merchantsReport(store, { scope: 'disputes', asOf: REPORT_AS_OF });
+      expect(merchants.rows).toMatchObject([
+        {
+          merchantId: 'mer_1',
+          currency: 'GBP',
+          chargebackOrders: 1,
+          chargebackMinor: 2000,
+          netMinor: 3500,
+        },
+      ]);
     });
 
     describe('merchants', () => {
