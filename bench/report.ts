@@ -14,6 +14,7 @@ const ORDER = [
   'service',
   'memory',
   'store-sync',
+  'reports',
 ];
 
 const RESULTS = new URL('./results/', import.meta.url);

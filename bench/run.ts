@@ -51,6 +51,10 @@ const SCENARIOS: Record<string, ScenarioEntry> = {
     load: async () => (await import('./scenarios/store-sync.ts')).storeSync,
     needs: ['core', 'flexfactor', 'sandbox', 'sandboxBin', 'cliBin', 'store'],
   },
+  reports: {
+    load: async () => (await import('./scenarios/reports.ts')).reports,
+    needs: ['core', 'store'],
+  },
 };
 
 const RESULTS_DIR = new URL('./results/', import.meta.url);

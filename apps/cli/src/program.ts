@@ -6,6 +6,7 @@ import { createOrdersExportCommand } from './commands/orders-export-command.js';
 import { createOrdersGetCommand } from './commands/orders-get-command.js';
 import { createOrdersListCommand } from './commands/orders-list-command.js';
 import { createProvidersCommand } from './commands/providers-command.js';
+import { createReportCommand } from './commands/report-command.js';
 import { createSandboxCommand, DEFAULT_SANDBOX_ORDERS } from './commands/sandbox-command.js';
 import { createDbCommand, createSyncCommand } from './commands/sync-command.js';
 import {
@@ -97,7 +98,7 @@ With no provider credentials configured, commands run against an embedded sandbo
 FlexPortal and FlexFactor with generated orders), so you can try everything right away.
 
 Exit codes: 0 ok, 1 provider/network error, 2 usage or configuration error,
-3 partial result (--allow-partial), 130 interrupted.
+3 partial result (--allow-partial), 4 differences (report reconcile), 130 interrupted.
 
 Examples:
   $ orderbridge orders list
@@ -106,6 +107,7 @@ Examples:
   $ orderbridge orders export -o orders.ndjson --checkpoint orders.checkpoint.json
   $ orderbridge providers check
   $ orderbridge sync && orderbridge orders list --source store
+  $ orderbridge report revenue --by month
   $ orderbridge sandbox`,
     );
 
@@ -124,6 +126,7 @@ Examples:
   program.addCommand(createProvidersCommand(action));
   program.addCommand(createSyncCommand(action));
   program.addCommand(createDbCommand(action));
+  program.addCommand(createReportCommand(action));
   program.addCommand(createSandboxCommand(action));
   program.addCommand(
     new Command('completion')

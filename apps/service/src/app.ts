@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ScanBudget } from '@orderbridge/core';
+import type { OrderStore } from '@orderbridge/store';
 import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { createAddressThrottle } from './auth/address-throttle.js';
@@ -7,6 +8,7 @@ import { createApiKeyIndex } from './auth/api-key.js';
 import { authenticate } from './auth/authenticate.js';
 import { readBearerToken } from './auth/bearer-token.js';
 import { createCursorSigner } from './cursor/cursor-signer.js';
+import { registerDashboardRoutes } from './dashboard/dashboard-routes.js';
 import { clientAddress } from './http/client-address.js';
 import { respondWithProblem } from './http/problem.js';
 import { describeIssues, fieldErrorsFromZod, problemFromError } from './http/problem-from-error.js';
@@ -21,6 +23,7 @@ import { registerDocsRoutes } from './routes/docs-routes.js';
 import { registerOperationsRoutes } from './routes/operations-routes.js';
 import { registerOrderRoutes } from './routes/order-routes.js';
 import { registerProviderRoutes } from './routes/provider-routes.js';
+import { registerReportRoutes } from './routes/report-routes.js';
 import { createTenant, type Tenant, type TenantDefinition } from './tenancy/tenant.js';
 import { SERVICE_VERSION } from './version.js';
 
@@ -53,6 +56,8 @@ export interface AppOptions {
   scanBudget?: ScanBudget | undefined;
   /** Requests without a valid key one client address may make per minute (default 60). */
   unauthenticatedRequestsPerMinute?: number | undefined;
+  /** The order store the `/v1/reports` endpoints read (each tenant its own scope); none: 500. */
+  store?: OrderStore | undefined;
 }
 
 /** Default overall deadline of one request, in ms. */
@@ -182,6 +187,7 @@ export function createApp(options: AppOptions): OrderBridgeApp {
   );
   registerOrderRoutes(app, { signer, now, logger });
   registerProviderRoutes(app);
+  registerReportRoutes(app, { store: options.store, now });
   registerOperationsRoutes(app, {
     metrics,
     readiness: options.readiness,
@@ -199,6 +205,7 @@ export function createApp(options: AppOptions): OrderBridgeApp {
     },
   });
   registerDocsRoutes(app, SERVICE_VERSION);
+  registerDashboardRoutes(app);
   return app;
 }
 

@@ -35,7 +35,8 @@ ORDERBRIDGE_REDACT, ORDERBRIDGE_SHUTDOWN_TIMEOUT_MS, ORDERBRIDGE_READINESS_INTER
 limits (see the README): ORDERBRIDGE_HEADERS_TIMEOUT_MS, ORDERBRIDGE_REQUEST_TIMEOUT_MS,
 ORDERBRIDGE_KEEP_ALIVE_TIMEOUT_MS, ORDERBRIDGE_MAX_CONNECTIONS, ORDERBRIDGE_MAX_HEADER_BYTES,
 ORDERBRIDGE_REQUEST_DEADLINE_MS, ORDERBRIDGE_CURSOR_LIFETIME_MS, ORDERBRIDGE_SCAN_MAX_PAGE_REQUESTS,
-ORDERBRIDGE_SCAN_MAX_DURATION_MS, ORDERBRIDGE_UNAUTHENTICATED_REQUESTS_PER_MINUTE.
+ORDERBRIDGE_SCAN_MAX_DURATION_MS, ORDERBRIDGE_UNAUTHENTICATED_REQUESTS_PER_MINUTE;
+the order store /v1/reports reads: ORDERBRIDGE_DATABASE_URL.
 Exit codes: 0 ok (also after SIGTERM/SIGINT), 1 failure at run time, 2 invalid configuration or usage.
 `;
 
@@ -139,6 +140,7 @@ async function serveFromConfiguration(values: {
         cursorLifetimeMs: config.cursorLifetimeMs,
         scanBudget: config.scanBudget,
         unauthenticatedRequestsPerMinute: config.unauthenticatedRequestsPerMinute,
+        databaseUrl: config.databaseUrl,
       });
     } else {
       const sandbox = await startSandbox({ port: 0 });
@@ -151,6 +153,8 @@ async function serveFromConfiguration(values: {
               id: 'demo',
               apiKeys: [{ id: 'demo', sha256: hashApiKey(demoKey) }],
               providers: sandboxProviderEntries(sandbox),
+              // The scope `orderbridge sync` writes, so the demo's reports read what the CLI synced.
+              storeScope: 'default',
             },
           ],
         },
@@ -171,6 +175,7 @@ async function serveFromConfiguration(values: {
         cursorLifetimeMs: config.cursorLifetimeMs,
         scanBudget: config.scanBudget,
         unauthenticatedRequestsPerMinute: config.unauthenticatedRequestsPerMinute,
+        databaseUrl: config.databaseUrl,
       });
       process.stderr.write(
         [

@@ -50,6 +50,11 @@ export interface StartServerOptions {
   scanBudget?: ScanBudget | undefined;
   /** Requests without a valid key one client address may make per minute (default 60). */
   unauthenticatedRequestsPerMinute?: number | undefined;
+  /**
+   * The order store the `/v1/reports` endpoints read (`sqlite:…` or `postgres://…`; see
+   * `ORDERBRIDGE_DATABASE_URL`). Opened (and migrated) at start, closed at shutdown.
+   */
+  databaseUrl?: string | undefined;
 }
 
 /** A listening service. */
@@ -95,7 +100,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       }
     },
   });
+  // Loaded only when configured: the store and its database drivers are not needed otherwise.
+  const store =
+    options.databaseUrl === undefined
+      ? undefined
+      : await (await import('@orderbridge/store')).createOrderStore({ url: options.databaseUrl });
   const app = createApp({
+    store,
     tenants: definitions,
     cursorSecret: options.cursorSecret,
     redact: options.redact,
@@ -145,8 +156,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         server.close(() => {
           clearInterval(idle);
           clearTimeout(force);
-          logger.info('shut down');
-          resolve();
+          const closeStore = store?.close() ?? Promise.resolve();
+          closeStore
+            .catch((error: unknown) =>
+              logger.warn({ err: error }, 'closing the order store failed'),
+            )
+            .then(() => {
+              logger.info('shut down');
+              resolve();
+            });
         });
         server.closeIdleConnections();
       });

@@ -1,5 +1,6 @@
 export { createOrderStore, type OrderStoreSettings } from './create-order-store.js';
 export * from './order-store.js';
+export * from './reports/index.js';
 export { StoreUnavailableError } from './store-unavailable-error.js';
 export { DATABASE_URL_VARIABLE, describeStoreUrl } from './store-url.js';
 export {

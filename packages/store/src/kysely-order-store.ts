@@ -100,6 +100,14 @@ const UPDATED_COLUMNS = [
   'last_changed_at',
   'last_seen_run',
   'vanished_at',
+  'reference',
+  'merchant_name',
+  'provider_status_label',
+  'refunded_minor',
+  'refunded_currency',
+  'fulfillment_done',
+  'fulfillment_total',
+  'created_week',
 ] as const satisfies ReadonlyArray<keyof OrdersTable>;
 
 type Executor = Kysely<StoreDatabase> | Transaction<StoreDatabase>;
@@ -110,6 +118,9 @@ const POSTGRES_COLUMN_TYPES: Readonly<Record<string, string>> = {
   total_minor: 'bigint',
   total_value_units: 'bigint',
   total_value_fraction: 'integer',
+  refunded_minor: 'bigint',
+  fulfillment_done: 'integer',
+  fulfillment_total: 'integer',
   document: 'jsonb',
   diff: 'jsonb',
 };
@@ -153,6 +164,11 @@ export class KyselyOrderStore implements OrderStore {
     this.#db = db;
     this.dialect = dialect;
     this.#runEach = runEach;
+  }
+
+  /** The query builder, for the read-only report queries (`reports/`); not part of `OrderStore`. */
+  get reportDatabase(): Kysely<StoreDatabase> {
+    return this.#db;
   }
 
   /**

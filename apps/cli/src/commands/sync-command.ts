@@ -35,7 +35,8 @@ const collectList = (value: string, previous: string[] | undefined) => [
     .filter((item) => item !== ''),
 ];
 
-const DATABASE_HELP =
+/** Help of `--database`, for every command that reads or writes the store. */
+export const DATABASE_HELP =
   "order store URL: sqlite:./orderbridge.db (default), sqlite::memory:, postgres://user@host/db (default: $ORDERBRIDGE_DATABASE_URL, else the config file's defaults.database)";
 
 /** `orderbridge sync` and `orderbridge sync status`. */

@@ -1,6 +1,7 @@
 /**
  * The exit codes of `orderbridge`, documented in the README. Scripts can rely on them: 2 means
- * "fix the command or the configuration", 1 "something outside failed", 3 "look at what is missing".
+ * "fix the command or the configuration", 1 "something outside failed", 3 "look at what is missing",
+ * 4 "the ledger and the store differ".
  */
 export const ExitCode = {
   /** Everything worked. */
@@ -11,6 +12,8 @@ export const ExitCode = {
   usage: 2,
   /** Partial result (`--allow-partial`): at least one provider failed, the others' orders were output. */
   partial: 3,
+  /** `report reconcile`: the ledger and the store differ (the report lists how). */
+  differences: 4,
   /** Interrupted by Ctrl-C or SIGTERM (128 + SIGINT). */
   interrupted: 130,
 } as const;

@@ -61,7 +61,7 @@ let csvStringify: typeof import('csv-stringify/sync').stringify | undefined;
  * csv-stringify's `stringify`, loaded on first use (synchronously, from its CommonJS entry) so
  * that the other formats never load it.
  */
-function stringify(records: readonly (readonly string[])[]): string {
+export function stringify(records: readonly (readonly string[])[]): string {
   csvStringify ??= (require('csv-stringify/sync') as typeof import('csv-stringify/sync')).stringify;
   return csvStringify(records as string[][], CSV_OPTIONS);
 }

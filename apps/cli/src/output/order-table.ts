@@ -14,7 +14,7 @@ let loadedTable: typeof TableConstructor | undefined;
  * string-width family are only for tables, and every command that prints none (an NDJSON or CSV
  * export, `--version`) would otherwise load them too.
  */
-function loadTable(): typeof TableConstructor {
+export function loadTable(): typeof TableConstructor {
   loadedTable ??= require('cli-table3') as typeof TableConstructor;
   return loadedTable;
 }
@@ -52,7 +52,7 @@ export const BORDERLESS = {
   'right-mid': '',
   middle: '  ',
 };
-const TABLE_LOOK = {
+export const TABLE_LOOK = {
   chars: BORDERLESS,
   style: { ...NO_STYLE, 'padding-left': 0, 'padding-right': 0 },
 };
@@ -217,7 +217,7 @@ export function renderOrderDetail(order: Order, settings: TableSettings): string
 }
 
 /** The table's text without the padding cli-table3 leaves at line ends. */
-function tableText(table: { toString(): string }): string {
+export function tableText(table: { toString(): string }): string {
   return `${table
     .toString()
     .split('\n')

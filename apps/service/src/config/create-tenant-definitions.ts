@@ -55,6 +55,7 @@ export async function createTenantDefinitions(
       providers,
       rateLimit: tenant.rateLimit,
       redact: tenant.redact,
+      storeScope: tenant.storeScope,
     });
   }
   return definitions;

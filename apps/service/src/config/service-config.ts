@@ -63,6 +63,8 @@ interface CommonConfig {
   scanBudget: { maxPageRequests?: number; maxDurationMs?: number };
   /** Requests without a valid key per client address and minute. */
   unauthenticatedRequestsPerMinute: number | undefined;
+  /** `ORDERBRIDGE_DATABASE_URL`: the order store the reports read, if any. */
+  databaseUrl: string | undefined;
 }
 
 /** Production: tenants from a file, a shared cursor secret. */
@@ -131,6 +133,7 @@ export async function loadServiceConfig(
         : {}),
     },
     unauthenticatedRequestsPerMinute: environment.ORDERBRIDGE_UNAUTHENTICATED_REQUESTS_PER_MINUTE,
+    databaseUrl: environment.ORDERBRIDGE_DATABASE_URL,
   };
   if (common.limits.headersTimeoutMs > common.limits.requestTimeoutMs) {
     throw new ConfigurationError({

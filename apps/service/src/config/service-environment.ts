@@ -44,6 +44,8 @@ export const serviceEnvironmentSchema = z.object({
     .enum(['true', 'false', '1', '0'], { error: 'ORDERBRIDGE_REDACT must be true or false' })
     .transform((value) => value === 'true' || value === '1')
     .optional(),
+  /** The order store the reports read: `sqlite:./orderbridge.db` or `postgres://…` (none: reports answer 500). */
+  ORDERBRIDGE_DATABASE_URL: z.string().min(1).optional(),
   /** How long shutdown waits for in-flight requests, in ms (default 10000). */
   ORDERBRIDGE_SHUTDOWN_TIMEOUT_MS: positiveInteger(
     'ORDERBRIDGE_SHUTDOWN_TIMEOUT_MS',

@@ -38,6 +38,14 @@ export const tenantEntrySchema = z.strictObject({
     .optional(),
   /** Mask customer emails and payment instrument tokens in this tenant's responses. */
   redact: z.boolean().optional(),
+  /**
+   * The order store scope this tenant's reports read (default: its id). `orderbridge sync` writes
+   * the scope `default`, so a deployment whose one tenant reads what the CLI synced says `default`.
+   */
+  storeScope: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
+    .optional(),
 });
 
 /** The tenants file. */

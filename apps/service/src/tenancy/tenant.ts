@@ -21,6 +21,8 @@ export interface TenantDefinition {
   rateLimit?: { requestsPerMinute: number } | undefined;
   /** Mask customer emails and payment instrument tokens in this tenant's responses. */
   redact?: boolean | undefined;
+  /** The order store scope the tenant's reports read (default: the tenant id). */
+  storeScope?: string | undefined;
 }
 
 /** A tenant at run time: its one multi-provider client and its settings. */
@@ -35,6 +37,8 @@ export interface Tenant {
   requestsPerMinute: number;
   /** Whether responses mask customer emails and payment instrument tokens. */
   redact: boolean;
+  /** The order store scope the tenant's reports read: its own orders, no other tenant's. */
+  storeScope: string;
 }
 
 /**
@@ -54,5 +58,6 @@ export function createTenant(
     }),
     requestsPerMinute: definition.rateLimit?.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
     redact: definition.redact ?? options.redact,
+    storeScope: definition.storeScope ?? definition.id,
   };
 }

@@ -1,6 +1,7 @@
 import { currencyExponent, type Money, ORDER_STATUSES, type Order } from '@orderbridge/core';
 import type { OrdersTable } from '../schema/store-database.js';
 import type { OrderContent } from './order-content.js';
+import { reportColumns } from './report-columns.js';
 
 /** Separates the fields of `search_text`, so a needle never matches across two of them. */
 export const SEARCH_SEPARATOR = '\u001f';
@@ -105,5 +106,6 @@ export function orderRow(order: Order, content: OrderContent, context: RowContex
     last_changed_at: context.observedAt,
     last_seen_run: context.runId,
     vanished_at: null,
+    ...reportColumns(order),
   };
 }

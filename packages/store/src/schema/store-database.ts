@@ -38,6 +38,16 @@ export interface OrdersTable {
   last_changed_at: string;
   last_seen_run: string;
   vanished_at: string | null;
+  // Report columns (migration 0002-report-columns, see rows/report-columns.ts).
+  reference: string | null;
+  merchant_name: string | null;
+  provider_status_label: string | null;
+  refunded_minor: number | null;
+  refunded_currency: string | null;
+  fulfillment_done: number | null;
+  fulfillment_total: number | null;
+  /** Monday (`YYYY-MM-DD`) of the ISO week of `createdAt`, UTC. */
+  created_week: string;
 }
 
 /** One change-log entry; `diff` is JSON text (JSONB on PostgreSQL). */

@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
+import { reportColumnsMigration } from './report-columns-migration.js';
 
 /** The SQL dialects the store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -136,6 +137,7 @@ function initialSchema(dialect: StoreDialect): Migration {
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(dialect),
+    '0002-report-columns': reportColumnsMigration(),
   };
 }
 

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, expect, it } from 'vitest';
+import { createOrderStore } from '../create-order-store.js';
+import { fulfillmentReport } from '../reports/fulfillment-report.js';
+import { merchantsReport } from '../reports/merchants-report.js';
+import { reportDatabase } from '../reports/report-query.js';
+import { revenueReport } from '../reports/revenue-report.js';
+import { loadReportFixtures, REPORT_AS_OF } from '../test-support/report-fixtures.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'orderbridge-migration-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+it('0002-report-columns fills the columns of orders stored before it', async () => {
+  const url = `sqlite:${join(folder, 'store.db')}`;
+  const store = await createOrderStore({ url });
+  await loadReportFixtures(store);
+  const reports = async (opened: typeof store) => ({
+    revenue: await revenueReport(opened, { by: 'week' }),
+    merchants: await merchantsReport(opened, { asOf: REPORT_AS_OF, stuckAfterDays: 5 }),
+    fulfillment: await fulfillmentReport(opened, { asOf: REPORT_AS_OF }),
+  });
+  const before = await reports(store);
+
+  // Back to the 0001 schema with the same rows: drop what 0002 added and forget it ran.
+  const db = reportDatabase(store);
+  for (const index of ['orders_by_reference', 'orders_report_scan', 'orders_report_queue']) {
+    await sql`drop index ${sql.ref(index)}`.execute(db);
+  }
+  for (const column of [
+    'reference',
+    'merchant_name',
+    'provider_status_label',
+    'refunded_minor',
+    'refunded_currency',
+    'fulfillment_done',
+    'fulfillment_total',
+    'created_week',
+  ]) {
+    await sql`alter table orders drop column ${sql.ref(column)}`.execute(db);
+  }
+  await sql`delete from orderbridge_migration where name = ${'0002-report-columns'}`.execute(db);
+  await store.close();
+
+  const reopened = await createOrderStore({ url });
+  try {
+    expect((await reopened.migrations()).map((migration) => migration.name)).toEqual([
+      '0001-initial',
+      '0002-report-columns',
+    ]);
+    const after = await reports(reopened);
+    expect(after).toEqual(before);
+    expect(after.revenue.rows.length).toBeGreaterThan(0);
+  } finally {
+    await reopened.close();
+  }
+});
