@@ -17,6 +17,8 @@ describe('streamingLaunchFlags', () => {
     [EXPORT],
     [['--quiet', 'orders', 'export']],
     [['orders', 'list', '--all', '--format', 'ndjson']],
+    [['sync']],
+    [['--quiet', 'sync', '--provider', 'flexfactor', '--full']],
   ])('starts the streaming command %j in a child with the heap flags', (args) => {
     expect(flags(args, ['--enable-source-maps'], '--trace-warnings')).toEqual([
       ...STREAMING_NODE_FLAGS,
@@ -29,6 +31,8 @@ describe('streamingLaunchFlags', () => {
     [['--version']],
     [['orders', 'export', '--help']],
     [['providers', 'check']],
+    [['sync', 'status']],
+    [['sync', '--help']],
   ])('runs %j in its own process', (args) => {
     expect(flags(args)).toBeUndefined();
   });
