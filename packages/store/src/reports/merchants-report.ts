@@ -16,6 +16,7 @@ import {
   refundInTotalCurrency,
   reportDatabase,
   resolveWindow,
+  settleAmountRows,
   timestampOfKey,
   totalWhen,
   windowConditions,
@@ -269,12 +270,7 @@ export async function merchantsReport(
     if (row !== undefined) row.anomalies += 1;
   }
   const rows = [...merchants.values()];
-  for (const row of rows) {
-    row.netMinor = row.capturedMinor - row.refundedMinor;
-    row.byStatus = Object.fromEntries(
-      Object.entries(row.byStatus).sort(([left], [right]) => compareText(left, right)),
-    );
-  }
+  settleAmountRows(rows);
   rows.sort(
     (left, right) =>
       compareText(left.provider, right.provider) ||

@@ -163,3 +163,23 @@ export function compareText(left: string | null, right: string | null): number {
   if (right === null) return 1;
   return left < right ? -1 : 1;
 }
+
+/**
+ * Finishes summed rows in place: `netMinor` is captured minus refunded, and `byStatus` lists its
+ * statuses in code-unit order (so JSON output is the same on both dialects).
+ */
+export function settleAmountRows(
+  rows: Iterable<{
+    netMinor: number;
+    capturedMinor: number;
+    refundedMinor: number;
+    byStatus: Record<string, number>;
+  }>,
+): void {
+  for (const row of rows) {
+    row.netMinor = row.capturedMinor - row.refundedMinor;
+    row.byStatus = Object.fromEntries(
+      Object.entries(row.byStatus).sort(([left], [right]) => compareText(left, right)),
+    );
+  }
+}

@@ -15,6 +15,7 @@ import {
   refundInTotalCurrency,
   reportDatabase,
   resolveWindow,
+  settleAmountRows,
   totalWhen,
   windowConditions,
 } from './report-query.js';
@@ -159,12 +160,7 @@ export async function revenueReport(
     entry.refundsInOtherCurrency += Number(row.refundsInOtherCurrency);
   }
   const result = [...merged.values()];
-  for (const row of result) {
-    row.netMinor = row.capturedMinor - row.refundedMinor;
-    row.byStatus = Object.fromEntries(
-      Object.entries(row.byStatus).sort(([left], [right]) => compareText(left, right)),
-    );
-  }
+  settleAmountRows(result);
   // Sorted here, by code unit: PostgreSQL would sort text by the database's collation.
   result.sort(
     (left, right) =>
