@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { sandboxProviderEntries } from '@orderbridge/config';
+import { parseTenants, sandboxProviderEntries, type TenantEntry } from '@orderbridge/config';
 import { ConfigurationError } from '@orderbridge/core';
 import { startSandbox } from '@orderbridge/sandbox';
 import { generateApiKey, hashApiKey } from './auth/api-key.js';
 import { type CommandLineOptions, loadServiceConfig } from './config/service-config.js';
-import { parseTenants, type TenantEntry } from './config/tenants-file.js';
 import { createLogger } from './observability/logger.js';
 import { type RunningServer, startServer } from './server.js';
 import { SERVICE_VERSION } from './version.js';

@@ -4,6 +4,13 @@
  */
 
 export {
+  loadTenantsFile,
+  parseTenants,
+  type TenantEntry,
+  type TenantsFile,
+  tenantsFileSchema,
+} from '@orderbridge/config';
+export {
   type AppOptions,
   createApp,
   DEFAULT_REQUEST_DEADLINE_MS,
@@ -34,13 +41,6 @@ export {
   type ServiceConfig,
 } from './config/service-config.js';
 export { readServiceEnvironment, type ServiceEnvironment } from './config/service-environment.js';
-export {
-  loadTenantsFile,
-  parseTenants,
-  type TenantEntry,
-  type TenantsFile,
-  tenantsFileSchema,
-} from './config/tenants-file.js';
 export {
   type CursorCheck,
   type CursorSigner,

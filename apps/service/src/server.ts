@@ -1,6 +1,7 @@
 import { type Server, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { serve } from '@hono/node-server';
+import type { TenantEntry } from '@orderbridge/config';
 import type { ScanBudget } from '@orderbridge/core';
 import { createApp, type OrderBridgeApp } from './app.js';
 import { createTenantDefinitions } from './config/create-tenant-definitions.js';
@@ -12,7 +13,6 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   type ServerLimits,
 } from './config/service-config.js';
-import type { TenantEntry } from './config/tenants-file.js';
 import { createProblem, PROBLEM_CONTENT_TYPE, type ProblemName } from './http/problem.js';
 import { securityHeaderLines } from './http/security-headers.js';
 import { createLogger, type ServiceLogger } from './observability/logger.js';

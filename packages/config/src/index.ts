@@ -21,3 +21,12 @@ export {
   secretValueSchema,
 } from './provider-entry.js';
 export { sandboxProviderEntries } from './sandbox-entries.js';
+export {
+  apiKeyEntrySchema,
+  loadTenantsFile,
+  parseTenants,
+  type TenantEntry,
+  type TenantsFile,
+  tenantEntrySchema,
+  tenantsFileSchema,
+} from './tenants-file.js';

@@ -1,7 +1,7 @@
+import type { TenantEntry } from '@orderbridge/config';
 import { createProvider, type ProviderEntry, type SecretValue } from '@orderbridge/config';
 import { ConfigurationError, registerSecret, type TransportOptions } from '@orderbridge/core';
 import type { TenantDefinition } from '../tenancy/tenant.js';
-import type { TenantEntry } from './tenants-file.js';
 
 /** Where provider settings come from when tenants are built. */
 export interface TenantBuildOptions {

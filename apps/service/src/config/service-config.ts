@@ -1,6 +1,6 @@
+import { loadTenantsFile, type TenantEntry } from '@orderbridge/config';
 import { ConfigurationError } from '@orderbridge/core';
 import { readServiceEnvironment } from './service-environment.js';
-import { loadTenantsFile, type TenantEntry } from './tenants-file.js';
 
 /** Default port. */
 export const DEFAULT_PORT = 8080;

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { ConfigurationError } from '@orderbridge/core';
 import { describe, expect, it } from 'vitest';
-import { hashApiKey } from '../auth/api-key.js';
 import { parseTenants } from './tenants-file.js';
+
+const hashApiKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
 
 const provider = { type: 'flexportal', apiKey: { env: 'ACME_FP_KEY' }, tenantId: 'bu_1' };
 const tenant = (id: string, key: string) => ({

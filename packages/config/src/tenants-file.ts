@@ -1,6 +1,6 @@
-import { loadConfigFile, parseConfig, providersConfigSchema } from '@orderbridge/config';
 import { providerIdSchema } from '@orderbridge/core';
 import { z } from 'zod';
+import { loadConfigFile, parseConfig, providersConfigSchema } from './config-file.js';
 
 /** An API key entry: a name and the SHA-256 of the key (never the key). */
 export const apiKeyEntrySchema = z.strictObject({
