@@ -110,6 +110,9 @@ const UPDATED_COLUMNS = [
   'created_week',
 ] as const satisfies ReadonlyArray<keyof OrdersTable>;
 
+/** Columns a refresh (outside a sync run) overwrites: the run that last saw the row stays. */
+const REFRESHED_COLUMNS = UPDATED_COLUMNS.filter((column) => column !== 'last_seen_run');
+
 type Executor = Kysely<StoreDatabase> | Transaction<StoreDatabase>;
 
 /** Array types of the columns that are not text, for PostgreSQL's `unnest` inserts. */
@@ -264,101 +267,16 @@ export class KyselyOrderStore implements OrderStore {
 
   async applyBatch(batch: Parameters<OrderStore['applyBatch']>[0]): Promise<BatchResult> {
     const scope = batch.scope ?? DEFAULT_SCOPE;
-    // The last occurrence of a key wins: a provider listing that moved under a walk can repeat an
-    // order, and its later copy is the newer one.
-    const prepared = new Map<string, PreparedOrder>();
-    for (const order of batch.orders) {
-      if (order.provider !== batch.provider) {
-        throw new TypeError(
-          `applyBatch: order ${order.key} belongs to provider "${order.provider}", not "${batch.provider}"`,
-        );
-      }
-      prepared.delete(order.key);
-      prepared.set(order.key, { order, content: orderContent(order) });
-    }
-    const context = { scope, observedAt: batch.observedAt, runId: batch.runId };
-
+    const prepared = prepareOrders('applyBatch', batch.provider, batch.orders);
     return this.#db.transaction().execute(async (trx) => {
-      await this.#lockProvider(trx, scope, batch.provider);
-      const existing = new Map<string, { hash: string; vanished: boolean }>();
-      for (const chunk of chunks([...prepared.keys()], MAX_PARAMETERS)) {
-        const rows = await trx
-          .selectFrom('orders')
-          .select(['key', 'content_hash', 'vanished_at'])
-          .where('scope', '=', scope)
-          .where(this.#keyIn(chunk))
-          .execute();
-        for (const row of rows) {
-          existing.set(row.key, { hash: row.content_hash, vanished: row.vanished_at !== null });
-        }
-      }
-
-      const created: OrdersTable[] = [];
-      const written: OrdersTable[] = [];
-      const unchanged: string[] = [];
-      const changes: PendingChange[] = [];
-      const candidates: PreparedOrder[] = [];
-      for (const [key, entry] of prepared) {
-        const before = existing.get(key);
-        if (before === undefined) {
-          created.push(orderRow(entry.order, entry.content, context));
-          changes.push({ key, kind: 'created', diff: null });
-        } else if (before.hash !== entry.content.hash || before.vanished) {
-          candidates.push(entry);
-        } else {
-          unchanged.push(key);
-        }
-      }
-
-      // A different hash is a candidate change: the documents are compared field by field, and
-      // one whose only difference is key order is not a change (see `orderContent`); its new
-      // text and hash are stored so the next equal copy matches at once.
-      let updated = 0;
-      const rewritten: PreparedOrder[] = [];
-      if (candidates.length > 0) {
-        const previous = await this.#documents(
-          trx,
-          scope,
-          candidates.map((entry) => entry.order.key),
-        );
-        for (const entry of candidates) {
-          const key = entry.order.key;
-          const before = JSON.parse(previous.get(key) as string) as Omit<Order, 'raw'>;
-          const reappeared = existing.get(key)?.vanished === true;
-          const diff = orderDiff(before, entry.content.content, reappeared);
-          if (diff.fields.length === 0 && !reappeared) {
-            rewritten.push(entry);
-            unchanged.push(key);
-            continue;
-          }
-          written.push(orderRow(entry.order, entry.content, context));
-          changes.push({ key, kind: 'updated', diff });
-          updated++;
-        }
-      }
-
-      // New keys are plain inserts: no other writer can add them meanwhile (the provider lock on
-      // PostgreSQL, the exclusive transaction on SQLite), and an upsert's conflict check costs.
-      await this.#insertRows(trx, 'orders', created);
-      await this.#insertRows(trx, 'orders', written, UPDATED_COLUMNS);
-      for (const entry of rewritten) {
-        await trx
-          .updateTable('orders')
-          .set({ document: entry.content.json, content_hash: entry.content.hash })
-          .where('scope', '=', scope)
-          .where('key', '=', entry.order.key)
-          .execute();
-      }
-      for (const chunk of chunks(unchanged, MAX_PARAMETERS)) {
-        await trx
-          .updateTable('orders')
-          .set({ last_seen_at: batch.observedAt, last_seen_run: batch.runId })
-          .where('scope', '=', scope)
-          .where(this.#keyIn(chunk))
-          .execute();
-      }
-      await this.#logChanges(trx, scope, batch.provider, batch.observedAt, batch.runId, changes);
-      const result = { created: changes.length - updated, updated, unchanged: unchanged.length };
+      const result = await this.#writeOrders(trx, {
+        scope,
+        provider: batch.provider,
+        observedAt: batch.observedAt,
+        runId: batch.runId,
+        prepared,
+        isRun: true,
+      });
       // The caller's counts do not include this batch yet: the position written with the batch
       // must, so a run resumed from it reports exact totals.
       const counts = batch.progress.counts;
@@ -373,6 +291,139 @@ export class KyselyOrderStore implements OrderStore {
       });
       return result;
     });
+  }
+
+  async refreshOrders(observed: Parameters<OrderStore['refreshOrders']>[0]): Promise<BatchResult> {
+    const scope = observed.scope ?? DEFAULT_SCOPE;
+    const prepared = prepareOrders('refreshOrders', observed.provider, observed.orders);
+    return this.#db.transaction().execute(async (trx) => {
+      const result = await this.#writeOrders(trx, {
+        scope,
+        provider: observed.provider,
+        observedAt: observed.observedAt,
+        runId: observed.observationId,
+        prepared,
+        isRun: false,
+      });
+      // Listings find a scope's providers through their sync-state rows: one is created (empty)
+      // when a webhook brings the first order of a provider, and an existing one is left alone.
+      await trx
+        .insertInto('sync_state')
+        .values(emptySyncState(scope, observed.provider))
+        .onConflict((conflict) => conflict.columns(['scope', 'provider']).doNothing())
+        .execute();
+      return result;
+    });
+  }
+
+  /**
+   * The one write path of orders, shared by sync batches and refreshes: reads the stored hashes of
+   * the keys, inserts new keys (`created`), writes changed ones with their diff (`updated`), only
+   * touches the rest, and logs the changes. With `isRun` false (a refresh outside any run) an
+   * existing row keeps `last_seen_run`: a sync run walking at the same time counts the order as
+   * seen by it, and its vanish check must not mistake the refresh for another run.
+   */
+  async #writeOrders(
+    trx: Transaction<StoreDatabase>,
+    write: {
+      scope: string;
+      provider: string;
+      observedAt: string;
+      runId: string;
+      prepared: ReadonlyMap<string, PreparedOrder>;
+      isRun: boolean;
+    },
+  ): Promise<BatchResult> {
+    const { scope, prepared } = write;
+    const context = { scope, observedAt: write.observedAt, runId: write.runId };
+    await this.#lockProvider(trx, scope, write.provider);
+    const existing = new Map<string, { hash: string; vanished: boolean }>();
+    for (const chunk of chunks([...prepared.keys()], MAX_PARAMETERS)) {
+      const rows = await trx
+        .selectFrom('orders')
+        .select(['key', 'content_hash', 'vanished_at'])
+        .where('scope', '=', scope)
+        .where(this.#keyIn(chunk))
+        .execute();
+      for (const row of rows) {
+        existing.set(row.key, { hash: row.content_hash, vanished: row.vanished_at !== null });
+      }
+    }
+
+    const created: OrdersTable[] = [];
+    const written: OrdersTable[] = [];
+    const unchanged: string[] = [];
+    const changes: PendingChange[] = [];
+    const candidates: PreparedOrder[] = [];
+    for (const [key, entry] of prepared) {
+      const before = existing.get(key);
+      if (before === undefined) {
+        created.push(orderRow(entry.order, entry.content, context));
+        changes.push({ key, kind: 'created', diff: null });
+      } else if (before.hash !== entry.content.hash || before.vanished) {
+        candidates.push(entry);
+      } else {
+        unchanged.push(key);
+      }
+    }
+
+    // A different hash is a candidate change: the documents are compared field by field, and
+    // one whose only difference is key order is not a change (see `orderContent`); its new
+    // text and hash are stored so the next equal copy matches at once.
+    let updated = 0;
+    const rewritten: PreparedOrder[] = [];
+    if (candidates.length > 0) {
+      const previous = await this.#documents(
+        trx,
+        scope,
+        candidates.map((entry) => entry.order.key),
+      );
+      for (const entry of candidates) {
+        const key = entry.order.key;
+        const before = JSON.parse(previous.get(key) as string) as Omit<Order, 'raw'>;
+        const reappeared = existing.get(key)?.vanished === true;
+        const diff = orderDiff(before, entry.content.content, reappeared);
+        if (diff.fields.length === 0 && !reappeared) {
+          rewritten.push(entry);
+          unchanged.push(key);
+          continue;
+        }
+        written.push(orderRow(entry.order, entry.content, context));
+        changes.push({ key, kind: 'updated', diff });
+        updated++;
+      }
+    }
+
+    // New keys are plain inserts: no other writer can add them meanwhile (the provider lock on
+    // PostgreSQL, the exclusive transaction on SQLite), and an upsert's conflict check costs.
+    await this.#insertRows(trx, 'orders', created);
+    await this.#insertRows(
+      trx,
+      'orders',
+      written,
+      write.isRun ? UPDATED_COLUMNS : REFRESHED_COLUMNS,
+    );
+    for (const entry of rewritten) {
+      await trx
+        .updateTable('orders')
+        .set({ document: entry.content.json, content_hash: entry.content.hash })
+        .where('scope', '=', scope)
+        .where('key', '=', entry.order.key)
+        .execute();
+    }
+    const seen = write.isRun
+      ? { last_seen_at: write.observedAt, last_seen_run: write.runId }
+      : { last_seen_at: write.observedAt };
+    for (const chunk of chunks(unchanged, MAX_PARAMETERS)) {
+      await trx
+        .updateTable('orders')
+        .set(seen)
+        .where('scope', '=', scope)
+        .where(this.#keyIn(chunk))
+        .execute();
+    }
+    await this.#logChanges(trx, scope, write.provider, write.observedAt, write.runId, changes);
+    return { created: changes.length - updated, updated, unchanged: unchanged.length };
   }
 
   /**
@@ -858,6 +909,30 @@ export class KyselyOrderStore implements OrderStore {
     if (this.dialect === 'sqlite') await sql`pragma optimize`.execute(this.#db).catch(() => {});
     await this.#db.destroy();
   }
+}
+
+/**
+ * A batch's orders by key, checked against the provider it names. The last occurrence of a key
+ * wins: a provider listing that moved under a walk can repeat an order, and its later copy is the
+ * newer one.
+ * @throws TypeError when an order belongs to another provider
+ */
+function prepareOrders(
+  method: string,
+  provider: string,
+  orders: readonly Order[],
+): Map<string, PreparedOrder> {
+  const prepared = new Map<string, PreparedOrder>();
+  for (const order of orders) {
+    if (order.provider !== provider) {
+      throw new TypeError(
+        `${method}: order ${order.key} belongs to provider "${order.provider}", not "${provider}"`,
+      );
+    }
+    prepared.delete(order.key);
+    prepared.set(order.key, { order, content: orderContent(order) });
+  }
+  return prepared;
 }
 
 /** A sync-state row with nothing recorded yet. */

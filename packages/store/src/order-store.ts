@@ -154,6 +154,23 @@ export interface BatchResult {
   unchanged: number;
 }
 
+/**
+ * Orders observed outside a sync run (an incoming webhook made us re-fetch them), written through
+ * the same change-writing path as a sync batch.
+ */
+export interface ObservedOrders {
+  scope?: StoreScope;
+  provider: string;
+  /**
+   * Names the observation in the change log's `runId` (e.g. `webhook:flexfactor:…`): what wrote a
+   * change, as a sync run's id does for its batches.
+   */
+  observationId: string;
+  /** ISO 8601 UTC time the orders were observed. */
+  observedAt: string;
+  orders: readonly Order[];
+}
+
 /** Closes a run: marks what a sweep did not see as vanished and moves the watermark. */
 export interface FinishRun {
   scope?: StoreScope;
@@ -216,6 +233,14 @@ export interface OrderStore {
    * written in the same transaction.
    */
   applyBatch(batch: SyncBatch): Promise<BatchResult>;
+  /**
+   * Writes orders observed outside a sync run (re-fetched after an incoming webhook) exactly as
+   * `applyBatch` writes a batch — same diff, hash and change-log rules, same locks — but touches
+   * no run: a sync run in progress keeps its position and counts, and an order it already saw
+   * keeps counting as seen by it (its vanish check is not disturbed). A new order is recorded as
+   * seen by the observation, so the next sweep that misses it marks it vanished.
+   */
+  refreshOrders(observed: ObservedOrders): Promise<BatchResult>;
   /** Starts a run: records its progress (replacing an interrupted one). */
   beginRun(scope: StoreScope, provider: string, progress: SyncProgress): Promise<void>;
   /** Completes a run in one transaction; returns how many orders were marked vanished. */

@@ -403,6 +403,104 @@ export function describeOrderStoreContract(
       });
     });
 
+    describe('refreshOrders', () => {
+      const observation = {
+        observationId: 'webhook:1',
+        observedAt: '2026-01-02T00:00:00.000Z',
+      };
+
+      it('creates, updates and leaves unchanged like a batch, logging each change exactly once', async () => {
+        const { store } = await fresh();
+        const kept = makeOrder('alpha', 'kept');
+        const moving = makeOrder('alpha', 'moving', { status: 'processing' });
+        await store.applyBatch(batch([kept, moving]));
+        const moved: Order = { ...moving, status: 'completed' };
+        const fresh1 = makeOrder('alpha', 'new');
+        const result = await store.refreshOrders({
+          scope: 'default',
+          provider: 'alpha',
+          orders: [kept, moved, fresh1],
+          ...observation,
+        });
+        expect(result).toEqual({ created: 1, updated: 1, unchanged: 1 });
+        // The same observation again (a webhook resent) logs nothing more.
+        expect(
+          await store.refreshOrders({
+            provider: 'alpha',
+            orders: [kept, moved, fresh1],
+            ...observation,
+            observationId: 'webhook:2',
+          }),
+        ).toEqual({ created: 0, updated: 0, unchanged: 3 });
+        const changes = (await allChanges(store)).filter((change) => change.runId !== 'run-1');
+        expect(changes.map((change) => [change.kind, change.key, change.runId])).toEqual([
+          ['created', 'alpha:new', 'webhook:1'],
+          ['updated', 'alpha:moving', 'webhook:1'],
+        ]);
+        expect(changes[1]?.diff?.status).toEqual({ from: 'processing', to: 'completed' });
+        expect((await store.getOrder('alpha:moving'))?.order.status).toBe('completed');
+        expect((await store.getOrder('alpha:kept'))?.lastSeenAt).toBe(observation.observedAt);
+        expect(await store.countOrders('default', 'alpha')).toBe(3);
+      });
+
+      it("leaves a sync run's progress and its vanish check undisturbed", async () => {
+        const { store } = await fresh();
+        const seen = makeOrder('alpha', 'seen', { createdAt: '2025-01-10T00:00:00.000Z' });
+        await store.beginRun('default', 'alpha', progressOf('run-1'));
+        await store.applyBatch(batch([seen]));
+        const before = await store.syncState('default', 'alpha');
+        // A webhook refreshes the order the running sweep already saw.
+        await store.refreshOrders({
+          provider: 'alpha',
+          orders: [{ ...seen, status: 'completed' }],
+          ...observation,
+        });
+        expect(await store.syncState('default', 'alpha')).toEqual(before);
+        // The sweep finishes: the refreshed order still counts as seen by it, so it is not vanished.
+        expect(
+          await store.finishRun({
+            provider: 'alpha',
+            runId: 'run-1',
+            finishedAt: '2026-02-01T00:00:00.000Z',
+            vanishedRange: { to: '2030-01-01T00:00:00Z' },
+            watermark: null,
+            fullSweep: true,
+            counts: NO_COUNTS,
+            requests: 1,
+          }),
+        ).toBe(0);
+        expect((await store.getOrder(seen.key))?.vanishedAt).toBeNull();
+      });
+
+      it('writes into the scope it names, and lists a provider first seen through a refresh', async () => {
+        const { store } = await fresh();
+        const order = makeOrder('alpha', 'only');
+        await store.refreshOrders({
+          scope: 'tenant-a',
+          provider: 'alpha',
+          orders: [order],
+          ...observation,
+        });
+        expect(await store.getOrder(order.key)).toBeNull();
+        expect((await store.getOrder(order.key, 'tenant-a'))?.order).toEqual(order);
+        const page = await store.listOrders({ scope: 'tenant-a', query: {} });
+        expect(page.orders.map((listed) => listed.key)).toEqual([order.key]);
+        expect((await store.syncState('tenant-a', 'alpha'))?.progress).toBeNull();
+        expect(await store.listChanges({ scope: 'tenant-a' })).toHaveLength(1);
+      });
+
+      it('refuses an order of another provider than it names', async () => {
+        const { store } = await fresh();
+        await expect(
+          store.refreshOrders({
+            provider: 'beta',
+            orders: [makeOrder('alpha', '1')],
+            ...observation,
+          }),
+        ).rejects.toThrow(/refreshOrders: order alpha:1 belongs to provider "alpha", not "beta"/);
+      });
+    });
+
     it('keeps scopes apart: orders, counts, changes and sync state', async () => {
       const { store } = await fresh();
       const inA = makeOrder('alpha', '1', { status: 'pending' });
