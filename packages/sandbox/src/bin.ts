@@ -24,6 +24,9 @@ Options:
                             earlier than ms after its request arrived (default 0)
   --jitter <ms>             random extra response time, 0..ms
   --token-ttl <ms>          FlexFactor access-token lifetime (default 600000)
+  --flexfactor-webhook <url>
+                            POST FlexFactor order webhooks to this URL when churns change
+                            orders (repeatable; more through /_sandbox/flexfactor/webhooks)
   --json                    print the connection settings as one JSON line
   --help                    show this help
 `;
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
     latency: { type: 'string' },
     jitter: { type: 'string' },
     'token-ttl': { type: 'string' },
+    'flexfactor-webhook': { type: 'string', multiple: true },
     json: { type: 'boolean' },
     help: { type: 'boolean' },
   } as const;
@@ -84,7 +88,13 @@ async function main(): Promise<void> {
   };
   if (values.host !== undefined) options.host = values.host;
   const tokenTtl = integer('token-ttl', values['token-ttl'], 1, 86_400_000);
-  if (tokenTtl !== undefined) options.flexfactor = { tokenTtlMs: tokenTtl };
+  const webhooks = (values['flexfactor-webhook'] ?? []).map((url) => ({ url }));
+  if (tokenTtl !== undefined || webhooks.length > 0) {
+    options.flexfactor = {
+      ...(tokenTtl !== undefined ? { tokenTtlMs: tokenTtl } : {}),
+      ...(webhooks.length > 0 ? { webhooks } : {}),
+    };
+  }
   if (latency !== undefined || jitter !== undefined) {
     const faults = { latencyMs: latency ?? 0, jitterMs: jitter ?? 0 };
     options.faults = { flexportal: faults, flexfactor: faults };

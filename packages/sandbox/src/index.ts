@@ -92,3 +92,14 @@ export {
   startSandbox,
 } from './start-sandbox.js';
 export type { ProviderStats, SandboxStats } from './stats/sandbox-stats.js';
+export {
+  FLEXFACTOR_ORDER_EVENTS,
+  type FlexFactorOrderEvent,
+  type FlexFactorWebhookPayload,
+} from './webhooks/flexfactor-webhook-events.js';
+export {
+  WEBHOOK_RETRY_DELAYS_MS,
+  type WebhookDelivery,
+  type WebhookSubscription,
+  type WebhookSubscriptionInput,
+} from './webhooks/flexfactor-webhooks.js';

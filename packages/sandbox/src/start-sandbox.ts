@@ -32,6 +32,13 @@ import {
 } from './flexportal/flexportal-store.js';
 import { createSandboxServer } from './http/sandbox-server.js';
 import { type SandboxStats, StatsRecorder } from './stats/sandbox-stats.js';
+import {
+  FlexFactorWebhooks,
+  type WebhookDelivery,
+  type WebhookSubscription,
+  type WebhookSubscriptionInput,
+  webhookSubscriptionSchema,
+} from './webhooks/flexfactor-webhooks.js';
 
 /**
  * Orders per provider when nothing says otherwise: the same for `startSandbox`, the
@@ -72,6 +79,8 @@ export interface SandboxOptions {
     tokenTtlMs?: number;
     /** Largest accepted `pageSize`; default 1000 (undocumented upstream). */
     maxPageSize?: number;
+    /** Webhook subscriptions to start with (more through `flexfactor.webhooks.subscribe`). */
+    webhooks?: WebhookSubscriptionInput[];
   };
   /** Faults to start with. */
   faults?: { flexportal?: FaultSettings; flexfactor?: FaultSettings };
@@ -145,6 +154,25 @@ export interface Sandbox {
      * (copies: changing them changes nothing).
      */
     exportOrders(): IterableIterator<FlexFactorRow>;
+    /**
+     * Webhooks: a churn that refunds, completes, cancels or creates FlexFactor orders POSTs the
+     * documented event of each to every subscription (body: JSON text sent as `text/plain`).
+     */
+    webhooks: {
+      /**
+       * Registers a subscription.
+       * @throws TypeError when the URL is not an absolute http(s) URL
+       */
+      subscribe(subscription: WebhookSubscriptionInput): WebhookSubscription;
+      /** Every subscription. */
+      list(): WebhookSubscription[];
+      /** Removes one subscription (false when unknown), or all of them. */
+      unsubscribe(id?: string): boolean;
+      /** The latest deliveries (up to 1000) with their attempts and outcome. */
+      deliveries(): WebhookDelivery[];
+      /** Resolves when every delivery started so far is delivered or given up. */
+      settled(): Promise<void>;
+    };
   };
   /** Fault control. */
   faults: {
@@ -214,6 +242,7 @@ const optionsSchema = z.strictObject({
       appSecret: z.string().min(1).optional(),
       tokenTtlMs: z.number().positive().optional(),
       maxPageSize: z.int().min(1).optional(),
+      webhooks: z.array(webhookSubscriptionSchema).optional(),
     })
     .optional(),
   faults: z
@@ -325,7 +354,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }),
   };
 
-  const liveData = new LiveData(seed, tenants, flexFactorData);
+  const webhooks = new FlexFactorWebhooks();
+  for (const subscription of config.flexfactor?.webhooks ?? []) webhooks.subscribe(subscription);
+  const liveData = new LiveData(seed, tenants, flexFactorData, webhooks);
   const control = createControlHandler({
     settings,
     setFaults: faultControl.set,
@@ -338,6 +369,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     liveData,
+    webhooks,
   });
   const server = createSandboxServer({
     flexportal: new FlexPortalApi(tenants),
@@ -385,16 +417,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       churn: (options) => liveData.churn('flexfactor', options),
       vanish: (ids) => liveData.vanish('flexfactor', ids),
       exportOrders: () => copies<FlexFactorRow>(liveData.exportOrders('flexfactor').orders()),
+      webhooks: {
+        subscribe: (subscription) => webhooks.subscribe(subscription),
+        list: () => webhooks.list(),
+        unsubscribe: (id) => webhooks.unsubscribe(id),
+        deliveries: () => webhooks.deliveries(),
+        settled: () => webhooks.settled(),
+      },
     },
     faults: faultControl,
     settings,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     close: () => {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      closing ??= Promise.all([
+        webhooks.close(),
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+      ]).then(() => undefined);
       return closing;
     },
   };

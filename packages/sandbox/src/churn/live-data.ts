@@ -6,11 +6,17 @@ import { hash32 } from '../random/seeded-random.js';
 import { isoMillisOf } from '../table/lenient-values.js';
 import type { OrderTable } from '../table/order-table.js';
 import { formatIsoMicros, formatIsoMillis, nowMicros, parseIsoMicros } from '../time/iso-time.js';
+import {
+  flexFactorEventOf,
+  flexFactorWebhookPayload,
+} from '../webhooks/flexfactor-webhook-events.js';
+import type { FlexFactorWebhooks } from '../webhooks/flexfactor-webhooks.js';
 import { ChangeClock } from './change-clock.js';
 import {
   type ChurnOptions,
   type ChurnResult,
   churnRequestSchema,
+  type OrderChange,
   type VanishResult,
 } from './churn-request.js';
 import { newFlexFactorStatus, nextFlexFactorRow } from './flexfactor-transitions.js';
@@ -46,11 +52,13 @@ export class LiveData {
    * @param seed the dataset seed
    * @param tenants FlexPortal tenants by id, the default tenant first
    * @param flexfactor the FlexFactor dataset
+   * @param webhooks the FlexFactor webhook sender, told of every FlexFactor order a churn changes
    */
   constructor(
     private readonly seed: number,
     private readonly tenants: ReadonlyMap<string, FlexPortalTenant>,
     private readonly flexfactor: FlexFactorData,
+    private readonly webhooks?: FlexFactorWebhooks,
   ) {}
 
   /**
@@ -135,7 +143,50 @@ export class LiveData {
       create: (slot, random) =>
         this.flexfactor.buildInsert(slot, { createdOn, status: newFlexFactorStatus(random) }),
     });
+    this.announceFlexFactor(outcome.changed, outcome.created, createdOn);
     return { provider, seed, at: createdOn, ...outcome };
+  }
+
+  /**
+   * Sends the webhook FlexFactor documents for each changed or created order whose move has one
+   * (a refund, completion, cancellation, or an order awaiting capture), in churn order. The
+   * payload is built from the row as it now is, so a receiver that re-fetches the order reads the
+   * state the event announces.
+   */
+  private announceFlexFactor(
+    changed: readonly OrderChange[],
+    created: readonly string[],
+    at: string,
+  ): void {
+    if (!this.webhooks) return;
+    const table = this.flexfactor.table;
+    const events = [];
+    const moves = [
+      ...changed.map((change) => ({ id: change.id, changes: change.changes })),
+      ...created.map((id) => ({ id, changes: undefined })),
+    ];
+    for (const move of moves) {
+      const slot = table.find(move.id);
+      if (slot === undefined) continue;
+      const after = table.materialize(slot);
+      const before =
+        move.changes === undefined
+          ? undefined
+          : {
+              status: 'status' in move.changes ? move.changes.status?.from : after.status,
+              refundsAmount:
+                'refundsAmount' in move.changes
+                  ? move.changes.refundsAmount?.from
+                  : after.refundsAmount,
+            };
+      const event = flexFactorEventOf(before, after);
+      if (event === undefined) continue;
+      events.push({
+        payload: flexFactorWebhookPayload(event, after, at),
+        merchantId: String(after.merchantId ?? ''),
+      });
+    }
+    this.webhooks.send(events);
   }
 
   /**

@@ -5,6 +5,11 @@ import type { FlexFactorOrderInput } from '../flexfactor/flexfactor-store.js';
 import type { FlexPortalOrder } from '../flexportal/flexportal-schema.js';
 import type { FlexPortalOrderInput } from '../flexportal/flexportal-store.js';
 import type { SandboxStats } from '../stats/sandbox-stats.js';
+import type {
+  WebhookDelivery,
+  WebhookSubscription,
+  WebhookSubscriptionInput,
+} from '../webhooks/flexfactor-webhooks.js';
 import type { SandboxConnectionSettings } from './connection-settings.js';
 
 /** A control-endpoint call failed (non-2xx other than a 404 on a lookup). */
@@ -78,6 +83,20 @@ export interface SandboxClient {
     expireTokens(): Promise<void>;
     /** Lifetime of tokens issued from now on. */
     setTokenTtl(ms: number): Promise<void>;
+    /** FlexFactor webhooks the sandbox sends when a churn changes its orders. */
+    readonly webhooks: {
+      /**
+       * Subscribes a URL (`POST /_sandbox/flexfactor/webhooks`).
+       * @throws SandboxControlError 400 when the URL is not an absolute http(s) URL
+       */
+      subscribe(subscription: WebhookSubscriptionInput): Promise<WebhookSubscription>;
+      /** Every subscription. */
+      list(): Promise<WebhookSubscription[]>;
+      /** Removes one subscription (false when unknown), or every one. */
+      unsubscribe(id?: string): Promise<boolean>;
+      /** The latest deliveries with their attempts and outcome. */
+      deliveries(): Promise<WebhookDelivery[]>;
+    };
   };
   /** Counters. */
   stats(): Promise<SandboxStats>;
@@ -187,6 +206,30 @@ export function connectSandbox(url: string): SandboxClient {
       },
       setTokenTtl: async (ms) => {
         await call('POST', '/flexfactor/tokens/ttl', { ms });
+      },
+      webhooks: {
+        subscribe: async (subscription) =>
+          (await call('POST', '/flexfactor/webhooks', subscription)).json as WebhookSubscription,
+        list: async () =>
+          (
+            (await call('GET', '/flexfactor/webhooks')).json as {
+              subscriptions: WebhookSubscription[];
+            }
+          ).subscriptions,
+        unsubscribe: async (id) => {
+          if (id === undefined) {
+            await call('DELETE', '/flexfactor/webhooks');
+            return true;
+          }
+          const path = `/flexfactor/webhooks/${encodeURIComponent(id)}`;
+          return (await call('DELETE', path, undefined, true)).status !== 404;
+        },
+        deliveries: async () =>
+          (
+            (await call('GET', '/flexfactor/webhooks/deliveries')).json as {
+              deliveries: WebhookDelivery[];
+            }
+          ).deliveries,
       },
     },
     stats: async () => (await call('GET', '/stats')).json as SandboxStats,

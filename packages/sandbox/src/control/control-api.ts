@@ -15,9 +15,11 @@ import {
   type SandboxResponse,
 } from '../http/sandbox-http.js';
 import type { SandboxStats } from '../stats/sandbox-stats.js';
+import type { FlexFactorWebhooks } from '../webhooks/flexfactor-webhooks.js';
 import type { SandboxConnectionSettings } from './connection-settings.js';
 import { liveDataRoute } from './control-live-data.js';
 import { controlError, parseJson, zodDetails } from './control-responses.js';
+import { webhooksRoute } from './control-webhooks.js';
 
 /** What the control endpoint operates on (the running sandbox). */
 export interface ControlTarget {
@@ -43,6 +45,8 @@ export interface ControlTarget {
   resetStats(): void;
   /** Churns, bulk deletes and exports. */
   readonly liveData: LiveData;
+  /** FlexFactor webhook subscriptions and deliveries. */
+  readonly webhooks: FlexFactorWebhooks;
 }
 
 /** Control bodies may remove fields over JSON (which has no undefined) with `$unset`. */
@@ -148,6 +152,10 @@ function route(target: ControlTarget, request: SandboxRequest): SandboxResponse 
       target.setTokenTtl(parsed.data.ms);
       return emptyResponse(204);
     }
+  }
+
+  if (first === 'flexfactor' && second === 'webhooks') {
+    return webhooksRoute(target.webhooks, request, segments);
   }
 
   const provider = providerName(first);
