@@ -9,6 +9,8 @@ import { authenticate } from './auth/authenticate.js';
 import { readBearerToken } from './auth/bearer-token.js';
 import { createCursorSigner } from './cursor/cursor-signer.js';
 import { registerDashboardRoutes } from './dashboard/dashboard-routes.js';
+import { registerIncomingWebhookRoutes } from './hooks/incoming-webhook-routes.js';
+import { createOrderRefresher, type OrderRefresher } from './hooks/order-refresher.js';
 import { clientAddress } from './http/client-address.js';
 import { respondWithProblem } from './http/problem.js';
 import { describeIssues, fieldErrorsFromZod, problemFromError } from './http/problem-from-error.js';
@@ -58,6 +60,11 @@ export interface AppOptions {
   unauthenticatedRequestsPerMinute?: number | undefined;
   /** The order store the `/v1/reports` endpoints read (each tenant its own scope); none: 500. */
   store?: OrderStore | undefined;
+  /**
+   * Re-fetches orders named by incoming webhooks into `store` (default: one created here when a
+   * store is given; pass your own to close it before the store at shutdown).
+   */
+  orderRefresher?: OrderRefresher | undefined;
 }
 
 /** Default overall deadline of one request, in ms. */
@@ -206,6 +213,13 @@ export function createApp(options: AppOptions): OrderBridgeApp {
   });
   registerDocsRoutes(app, SERVICE_VERSION);
   registerDashboardRoutes(app);
+  registerIncomingWebhookRoutes(app, {
+    tenants,
+    refresher:
+      options.orderRefresher ??
+      (options.store ? createOrderRefresher({ store: options.store, logger }) : undefined),
+    logger,
+  });
   return app;
 }
 

@@ -13,6 +13,7 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   type ServerLimits,
 } from './config/service-config.js';
+import { createOrderRefresher } from './hooks/order-refresher.js';
 import { createProblem, PROBLEM_CONTENT_TYPE, type ProblemName } from './http/problem.js';
 import { securityHeaderLines } from './http/security-headers.js';
 import { createLogger, type ServiceLogger } from './observability/logger.js';
@@ -105,8 +106,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     options.databaseUrl === undefined
       ? undefined
       : await (await import('@orderbridge/store')).createOrderStore({ url: options.databaseUrl });
+  const orderRefresher = store ? createOrderRefresher({ store, logger }) : undefined;
+  const hooked = definitions.filter((tenant) => tenant.incomingWebhooks?.flexfactor);
+  if (hooked.length > 0 && store === undefined) {
+    logger.warn(
+      { tenants: hooked.map((tenant) => tenant.id) },
+      'incoming webhooks are configured but no order store is (ORDERBRIDGE_DATABASE_URL): they will be answered 500',
+    );
+  }
   const app = createApp({
     store,
+    orderRefresher,
     tenants: definitions,
     cursorSecret: options.cursorSecret,
     redact: options.redact,
@@ -156,7 +166,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         server.close(() => {
           clearInterval(idle);
           clearTimeout(force);
-          const closeStore = store?.close() ?? Promise.resolve();
+          // Refreshes in progress finish before the store they write to closes.
+          const closeStore = (orderRefresher?.close() ?? Promise.resolve()).then(() =>
+            store?.close(),
+          );
           closeStore
             .catch((error: unknown) =>
               logger.warn({ err: error }, 'closing the order store failed'),

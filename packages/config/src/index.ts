@@ -23,6 +23,7 @@ export {
 export { sandboxProviderEntries } from './sandbox-entries.js';
 export {
   apiKeyEntrySchema,
+  incomingFlexFactorWebhookSchema,
   loadTenantsFile,
   parseTenants,
   type TenantEntry,

@@ -66,4 +66,34 @@ describe('parseTenants', () => {
     });
     expect(text).toContain('tenants[0].providers[0].baseUrl');
   });
+
+  describe('incomingWebhooks.flexfactor', () => {
+    const flexfactor = { type: 'flexfactor', appKey: 'k', appSecret: { env: 'FF_SECRET' } };
+    const withHook = (providers: unknown[], hook: Record<string, unknown>) => ({
+      tenants: [{ ...tenant('acme', 'a'), providers, incomingWebhooks: { flexfactor: hook } }],
+    });
+
+    it('accepts a secret reference, and finds the one FlexFactor provider by itself', () => {
+      const [parsed] = parseTenants(
+        withHook([provider, flexfactor], { secret: { env: 'ACME_HOOK_SECRET' } }),
+        'tenants.json',
+      );
+      expect(parsed?.incomingWebhooks?.flexfactor).toEqual({ secret: { env: 'ACME_HOOK_SECRET' } });
+    });
+
+    it('refuses a short inline secret, and a tenant without exactly one FlexFactor provider', () => {
+      expect(message(withHook([flexfactor], { secret: 'short' }))).toMatch(
+        /incomingWebhooks\.flexfactor\.secret: must be 32-256 letters/,
+      );
+      expect(message(withHook([provider], { secret: { env: 'S' } }))).toMatch(
+        /has no FlexFactor provider to refresh/,
+      );
+      expect(
+        message(withHook([flexfactor, { ...flexfactor, id: 'ff-eu' }], { secret: { env: 'S' } })),
+      ).toMatch(/several FlexFactor providers \(flexfactor, ff-eu\); say which one/);
+      expect(
+        message(withHook([flexfactor], { secret: { env: 'S' }, provider: 'flexportal' })),
+      ).toMatch(/names "flexportal", which is not a FlexFactor provider/);
+    });
+  });
 });

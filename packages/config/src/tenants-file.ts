@@ -1,6 +1,7 @@
 import { providerIdSchema } from '@orderbridge/core';
 import { z } from 'zod';
 import { loadConfigFile, parseConfig, providersConfigSchema } from './config-file.js';
+import { entryId, secretValueSchema } from './provider-entry.js';
 
 /** An API key entry: a name and the SHA-256 of the key (never the key). */
 export const apiKeyEntrySchema = z.strictObject({
@@ -13,6 +14,24 @@ export const apiKeyEntrySchema = z.strictObject({
       /^[0-9a-f]{64}$/,
       'must be the 64 lower-case hex digits of the SHA-256 of the key (run "orderbridge-service hash-key")',
     ),
+});
+
+/**
+ * The tenant's incoming FlexFactor webhooks (`POST /hooks/flexfactor/{tenant id}/{secret}`):
+ * the secret in that URL, and which of the tenant's FlexFactor providers the orders belong to.
+ */
+export const incomingFlexFactorWebhookSchema = z.strictObject({
+  /**
+   * The URL's secret path segment, inline or as `{ "env": "NAME" }`: at least 32 characters of
+   * letters, digits, `-` and `_` (`openssl rand -hex 32` gives 64), so it is unguessable and
+   * needs no escaping in a URL.
+   */
+  secret: secretValueSchema.refine(
+    (value) => typeof value !== 'string' || /^[A-Za-z0-9_-]{32,256}$/.test(value),
+    'must be 32-256 letters, digits, "-" or "_" (e.g. `openssl rand -hex 32`)',
+  ),
+  /** The id of the tenant's FlexFactor provider; needed only when it has more than one. */
+  provider: providerIdSchema.optional(),
 });
 
 /** One tenant: its keys, its providers (with its own credentials) and limits. */
@@ -46,6 +65,10 @@ export const tenantEntrySchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
     .optional(),
+  /** Webhooks the tenant's providers send to the service (FlexFactor's order events). */
+  incomingWebhooks: z
+    .strictObject({ flexfactor: incomingFlexFactorWebhookSchema.optional() })
+    .optional(),
 });
 
 /** The tenants file. */
@@ -68,6 +91,29 @@ export const tenantsFileSchema = z
         });
       }
       tenantIds.set(tenant.id, tenantIndex);
+      const hook = tenant.incomingWebhooks?.flexfactor;
+      if (hook !== undefined) {
+        const flexFactorIds = tenant.providers
+          .filter((entry) => entry.type === 'flexfactor')
+          .map((entry) => entryId(entry));
+        const problem =
+          hook.provider !== undefined
+            ? flexFactorIds.includes(hook.provider)
+              ? undefined
+              : `names "${hook.provider}", which is not a FlexFactor provider of tenant "${tenant.id}" (its FlexFactor providers: ${flexFactorIds.join(', ') || 'none'})`
+            : flexFactorIds.length === 1
+              ? undefined
+              : flexFactorIds.length === 0
+                ? `tenant "${tenant.id}" has no FlexFactor provider to refresh`
+                : `tenant "${tenant.id}" has several FlexFactor providers (${flexFactorIds.join(', ')}); say which one with "provider"`;
+        if (problem !== undefined) {
+          context.addIssue({
+            code: 'custom',
+            path: ['tenants', tenantIndex, 'incomingWebhooks', 'flexfactor', 'provider'],
+            message: problem,
+          });
+        }
+      }
       const keyIds = new Set<string>();
       tenant.apiKeys.forEach((key, keyIndex) => {
         if (keyIds.has(key.id)) {

@@ -1,7 +1,14 @@
 import type { TenantEntry } from '@orderbridge/config';
-import { createProvider, type ProviderEntry, type SecretValue } from '@orderbridge/config';
+import {
+  createProvider,
+  entryId,
+  type ProviderEntry,
+  resolveSecret,
+  type SecretValue,
+} from '@orderbridge/config';
 import { ConfigurationError, registerSecret, type TransportOptions } from '@orderbridge/core';
-import type { TenantDefinition } from '../tenancy/tenant.js';
+import { hashHookSecret } from '../hooks/hook-secret.js';
+import type { IncomingWebhooks, TenantDefinition } from '../tenancy/tenant.js';
 
 /** Where provider settings come from when tenants are built. */
 export interface TenantBuildOptions {
@@ -56,9 +63,41 @@ export async function createTenantDefinitions(
       rateLimit: tenant.rateLimit,
       redact: tenant.redact,
       storeScope: tenant.storeScope,
+      incomingWebhooks: incomingWebhooksOf(tenant, options.env),
     });
   }
   return definitions;
+}
+
+/**
+ * The tenant's incoming webhooks with the secret read (from the environment when referenced),
+ * registered as a secret (masked in every log line) and kept only as its hash.
+ * @throws ConfigurationError when the secret's variable is not set
+ */
+function incomingWebhooksOf(
+  tenant: TenantEntry,
+  env: Readonly<Record<string, string | undefined>>,
+): IncomingWebhooks | undefined {
+  const hook = tenant.incomingWebhooks?.flexfactor;
+  if (hook === undefined) return undefined;
+  // The tenants file schema checked that the tenant has exactly this one FlexFactor provider.
+  const provider =
+    hook.provider ??
+    entryId(tenant.providers.find((entry) => entry.type === 'flexfactor') as ProviderEntry);
+  const secret = resolveSecret(hook.secret, {
+    env,
+    provider,
+    setting: `tenants.${tenant.id}.incomingWebhooks.flexfactor.secret`,
+  }) as string;
+  if (!/^[A-Za-z0-9_-]{32,256}$/.test(secret)) {
+    throw new ConfigurationError({
+      setting: `tenants.${tenant.id}.incomingWebhooks.flexfactor.secret`,
+      ...(typeof hook.secret === 'object' ? { environmentVariable: hook.secret.env } : {}),
+      message: `tenant "${tenant.id}": the FlexFactor webhook secret must be 32-256 letters, digits, "-" or "_" (e.g. \`openssl rand -hex 32\`)`,
+    });
+  }
+  registerSecret(secret);
+  return { flexfactor: { secretHash: hashHookSecret(secret), provider } };
 }
 
 /** Only the variables the entries reference, with their values from `env`. */

@@ -18,6 +18,7 @@ export const PROBLEM_TYPES = {
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'request-timeout': { status: 408, title: 'The request was not received in time' },
+  'payload-too-large': { status: 413, title: 'The request body is too large' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   'headers-too-large': { status: 431, title: 'The request headers are too large' },
   'provider-error': { status: 502, title: 'A provider answered with an error' },

@@ -23,6 +23,19 @@ export interface TenantDefinition {
   redact?: boolean | undefined;
   /** The order store scope the tenant's reports read (default: the tenant id). */
   storeScope?: string | undefined;
+  /** Webhooks the tenant's providers send to the service. */
+  incomingWebhooks?: IncomingWebhooks | undefined;
+}
+
+/** A tenant's incoming webhooks, resolved at start. */
+export interface IncomingWebhooks {
+  /** FlexFactor's order webhooks (`POST /hooks/flexfactor/{tenant id}/{secret}`). */
+  flexfactor?: {
+    /** SHA-256 of the URL's secret segment (the secret itself is not kept). */
+    secretHash: Buffer;
+    /** The id of the tenant's FlexFactor provider the orders are re-fetched from. */
+    provider: string;
+  };
 }
 
 /** A tenant at run time: its one multi-provider client and its settings. */
@@ -39,6 +52,8 @@ export interface Tenant {
   redact: boolean;
   /** The order store scope the tenant's reports read: its own orders, no other tenant's. */
   storeScope: string;
+  /** Webhooks the tenant's providers send to the service (none when absent). */
+  incomingWebhooks?: IncomingWebhooks | undefined;
 }
 
 /**
@@ -59,5 +74,6 @@ export function createTenant(
     requestsPerMinute: definition.rateLimit?.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
     redact: definition.redact ?? options.redact,
     storeScope: definition.storeScope ?? definition.id,
+    incomingWebhooks: definition.incomingWebhooks,
   };
 }
