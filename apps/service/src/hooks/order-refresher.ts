@@ -1,4 +1,4 @@
-import { NotFoundError, type OrderClient } from '@orderbridge/core';
+import { NotFoundError, type Order, type OrderClient } from '@orderbridge/core';
 import type { OrderStore } from '@orderbridge/store';
 import type { ServiceLogger } from '../observability/logger.js';
 
@@ -46,6 +46,44 @@ export interface OrderRefresher {
   close(): Promise<void>;
 }
 
+/** Half the width of the creation-time window a listing view is looked for in. */
+const LISTING_WINDOW_MS = 1000;
+/** Pages of that window read at most (orders created within a second of each other are few). */
+const LISTING_PAGES = 5;
+
+/**
+ * The order as the provider's listing shows it, or undefined when the listing does not show it.
+ * Why: a sync stores orders as listings show them, and a provider's single-order view can carry
+ * more (FlexFactor's detail adds the customer's address and spells status names in capitals); a
+ * refresh that stored the single-order view would log a change that is no change, and the next
+ * sync would log one back. The listing is read around the order's creation time, which every
+ * provider can filter by (pushed down or finished by core), so it costs one more request.
+ */
+async function listingView(
+  request: RefreshRequest,
+  detail: Order,
+  signal: AbortSignal,
+): Promise<Order | undefined> {
+  const createdAt = Date.parse(detail.createdAt);
+  if (Number.isNaN(createdAt)) return undefined;
+  let cursor: string | undefined;
+  for (let page = 0; page < LISTING_PAGES; page++) {
+    const result = await request.client.list(
+      {
+        createdFrom: new Date(createdAt - LISTING_WINDOW_MS).toISOString(),
+        createdTo: new Date(createdAt + LISTING_WINDOW_MS).toISOString(),
+        limit: 100,
+        ...(cursor !== undefined ? { cursor } : {}),
+      },
+      { providers: [request.provider], signal },
+    );
+    const found = result.orders.find((order) => order.key === detail.key);
+    if (found !== undefined || result.nextCursor === null) return found;
+    cursor = result.nextCursor;
+  }
+  return undefined;
+}
+
 /** Default waits before retries of a failed refresh. */
 export const DEFAULT_REFRESH_RETRY_DELAYS_MS = [1000, 5000, 15_000] as const;
 
@@ -61,7 +99,8 @@ interface Entry {
 /**
  * Creates the refresher: a small in-memory queue keyed by (scope, provider, order id), so a burst
  * of webhooks about one order costs one read. Each refresh reads the order through the tenant's
- * client and writes it with `store.refreshOrders`, the store's normal change-writing path, so a
+ * client (`get`, then the listing around its creation time, so the stored document is the one a
+ * sync stores) and writes it with `store.refreshOrders`, the store's normal change-writing path, so a
  * change gets its change-log entry. A failed read or write is retried after each of
  * `retryDelaysMs`, then given up and logged; the next sync run is the backstop (the queue is not
  * persisted: a restart drops what was waiting).
@@ -114,9 +153,11 @@ export function createOrderRefresher(settings: OrderRefresherSettings): OrderRef
       requestId: request.requestId,
     };
     try {
-      const order = await request.client.get(`${request.provider}:${request.orderId}`, {
-        signal: AbortSignal.timeout(attemptTimeoutMs),
+      const signal = AbortSignal.timeout(attemptTimeoutMs);
+      const detail = await request.client.get(`${request.provider}:${request.orderId}`, {
+        signal,
       });
+      const order = (await listingView(request, detail, signal)) ?? detail;
       const result = await store.refreshOrders({
         scope: request.scope,
         provider: request.provider,
