@@ -87,6 +87,35 @@ describe('orderbridge-sandbox bin', () => {
     }
   });
 
+  it('subscribes --flexfactor-webhook URLs, and refuses one that is not a URL', async () => {
+    const child = run([
+      '--port',
+      '0',
+      '--json',
+      '--orders',
+      '3',
+      '--flexfactor-webhook',
+      'http://127.0.0.1:9/first',
+      '--flexfactor-webhook',
+      'http://127.0.0.1:9/second',
+    ]);
+    try {
+      const settings = JSON.parse(await firstLine(child)) as SandboxConnectionSettings;
+      const listed = await request<{ subscriptions: Array<{ url: string }> }>(
+        `${settings.url}/_sandbox/flexfactor/webhooks`,
+      );
+      expect(listed.json.subscriptions.map((subscription) => subscription.url)).toEqual([
+        'http://127.0.0.1:9/first',
+        'http://127.0.0.1:9/second',
+      ]);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const refused = await output(run(['--port', '0', '--flexfactor-webhook', 'nowhere']));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('flexfactor.webhooks.0.url');
+  });
+
   it('exits 2 with a message on a bad flag or value', async () => {
     const unknown = await output(run(['--bogus']));
     expect(unknown.code).toBe(2);
