@@ -3,7 +3,7 @@
  * process → the service re-fetches each announced order from the sandbox → the tenant's store
  * scope holds its new state, and the change log has exactly one entry per announced change.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,84 +24,127 @@ import { E2E_CURSOR_SECRET, E2E_KEYS } from './support/tenants.js';
 const HOOK_SECRET = 'e2e_hook_secret_canary_0123456789abcdef';
 const SCOPE = 'acme-scope';
 
-let sandbox: SandboxProcess;
-let service: ServiceProcess;
-let store: OrderStore;
-let folder: string;
-/** Ids of the orders the churn changed or created. */
-let touched = new Set<string>();
+const POSTGRES_URL = process.env.ORDERBRIDGE_TEST_DATABASE_URL;
 
-/** Polls until `read` returns a value `done` accepts (no timing assertion: only a give-up). */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const giveUpAt = Date.now() + 30_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > giveUpAt) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** A new, empty database on the test server, and a way to drop it. */
+async function freshPostgresDatabase(
+  serverUrl: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { default: pg } = await import('pg');
+  const name = `hooks_e2e_${randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
-beforeAll(async () => {
-  sandbox = await startSandboxProcess(['--seed', '23', '--orders', '60']);
-  folder = mkdtempSync(join(tmpdir(), 'orderbridge-hooks-e2e-'));
-  const databaseUrl = `sqlite:${join(folder, 'store.db')}`;
-  const flexfactor = sandbox.settings.flexfactor;
-  const tenantsFile = writeTenantsFile({
-    tenants: [
-      {
-        id: 'acme',
-        apiKeys: [
-          {
-            id: 'acme-ci',
-            sha256: createHash('sha256').update(E2E_KEYS.tenantA).digest('hex'),
-          },
-        ],
-        providers: [
-          {
-            type: 'flexfactor',
-            appKey: flexfactor.appKey,
-            appSecret: flexfactor.appSecret,
-            baseUrl: flexfactor.baseUrl,
-          },
-        ],
-        storeScope: SCOPE,
-        incomingWebhooks: { flexfactor: { secret: { env: 'ACME_FLEXFACTOR_HOOK_SECRET' } } },
-      },
-    ],
-  });
-  // The tenant's scope starts as a sync leaves it, so webhooks bring updates as well as new orders.
-  store = await createOrderStore({ url: databaseUrl });
-  const [baseline] = await syncOrders({
-    providers: [
-      createFlexFactor({
-        appKey: flexfactor.appKey,
-        appSecret: flexfactor.appSecret,
-        baseUrl: flexfactor.baseUrl,
-      }),
-    ],
-    store,
-    scope: SCOPE,
-    mode: 'full',
-  });
-  expect(baseline?.error).toBeUndefined();
-  service = await startServiceProcess(['--tenants', tenantsFile], {
-    ORDERBRIDGE_CURSOR_SECRET: E2E_CURSOR_SECRET,
-    ORDERBRIDGE_DATABASE_URL: databaseUrl,
-    ACME_FLEXFACTOR_HOOK_SECRET: HOOK_SECRET,
-  });
-  await sandbox.control.flexfactor.webhooks.subscribe({
-    url: `${service.url}/hooks/flexfactor/acme/${HOOK_SECRET}`,
-  });
-});
+const backends: Array<{
+  name: string;
+  database: (folder: string) => Promise<{ url: string; drop: () => Promise<void> }>;
+}> = [
+  {
+    name: 'SQLite',
+    database: async (folder) => ({
+      url: `sqlite:${join(folder, 'store.db')}`,
+      drop: async () => {},
+    }),
+  },
+];
+if (POSTGRES_URL) {
+  backends.push({ name: 'PostgreSQL', database: () => freshPostgresDatabase(POSTGRES_URL) });
+}
 
-afterAll(async () => {
-  await service?.stop();
-  await sandbox?.stop();
-  await store?.close();
-  if (folder) rmSync(folder, { recursive: true, force: true });
-});
+describe.each(backends)('incoming FlexFactor webhooks end to end on $name', ({ database }) => {
+  let sandbox: SandboxProcess;
+  let service: ServiceProcess;
+  let store: OrderStore;
+  let folder: string;
+  let dropDatabase: () => Promise<void> = async () => {};
+  /** Ids of the orders the churn changed or created. */
+  let touched = new Set<string>();
 
-describe('incoming FlexFactor webhooks end to end', () => {
+  /** Polls until `read` returns a value `done` accepts (no timing assertion: only a give-up). */
+  async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+    const giveUpAt = Date.now() + 30_000;
+    for (;;) {
+      const value = await read();
+      if (done(value) || Date.now() > giveUpAt) return value;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  beforeAll(async () => {
+    sandbox = await startSandboxProcess(['--seed', '23', '--orders', '60']);
+    folder = mkdtempSync(join(tmpdir(), 'orderbridge-hooks-e2e-'));
+    const created = await database(folder);
+    const databaseUrl = created.url;
+    dropDatabase = created.drop;
+    const flexfactor = sandbox.settings.flexfactor;
+    const tenantsFile = writeTenantsFile({
+      tenants: [
+        {
+          id: 'acme',
+          apiKeys: [
+            {
+              id: 'acme-ci',
+              sha256: createHash('sha256').update(E2E_KEYS.tenantA).digest('hex'),
+            },
+          ],
+          providers: [
+            {
+              type: 'flexfactor',
+              appKey: flexfactor.appKey,
+              appSecret: flexfactor.appSecret,
+              baseUrl: flexfactor.baseUrl,
+            },
+          ],
+          storeScope: SCOPE,
+          incomingWebhooks: { flexfactor: { secret: { env: 'ACME_FLEXFACTOR_HOOK_SECRET' } } },
+        },
+      ],
+    });
+    // The tenant's scope starts as a sync leaves it, so webhooks bring updates as well as new orders.
+    store = await createOrderStore({ url: databaseUrl });
+    const [baseline] = await syncOrders({
+      providers: [
+        createFlexFactor({
+          appKey: flexfactor.appKey,
+          appSecret: flexfactor.appSecret,
+          baseUrl: flexfactor.baseUrl,
+        }),
+      ],
+      store,
+      scope: SCOPE,
+      mode: 'full',
+    });
+    expect(baseline?.error).toBeUndefined();
+    service = await startServiceProcess(['--tenants', tenantsFile], {
+      ORDERBRIDGE_CURSOR_SECRET: E2E_CURSOR_SECRET,
+      ORDERBRIDGE_DATABASE_URL: databaseUrl,
+      ACME_FLEXFACTOR_HOOK_SECRET: HOOK_SECRET,
+    });
+    await sandbox.control.flexfactor.webhooks.subscribe({
+      url: `${service.url}/hooks/flexfactor/acme/${HOOK_SECRET}`,
+    });
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await sandbox?.stop();
+    await store?.close();
+    await dropDatabase();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
   it('a sandbox churn reaches the tenant scope and its change log, once per change', async () => {
     const changesBefore = await store.listChanges({ scope: SCOPE, limit: 1000 });
     const after = changesBefore.at(-1)?.seq ?? 0;
