@@ -32,6 +32,7 @@ import {
 } from './flexportal/flexportal-store.js';
 import { createSandboxServer } from './http/sandbox-server.js';
 import { type SandboxStats, StatsRecorder } from './stats/sandbox-stats.js';
+import type { WireObject } from './table/order-table.js';
 import {
   FlexFactorWebhooks,
   type WebhookDelivery,
@@ -301,7 +302,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const generator = new FlexFactorGenerator(seed, counts.flexfactor);
   const flexFactorData = new FlexFactorData(generator);
-  const flexFactorStore = createFlexFactorStore(flexFactorData);
+  const rawFlexFactorStore = createFlexFactorStore(flexFactorData);
+  // Direct writes announce their documented events too (set after LiveData exists, below).
+  let announceWrite: (before: FlexFactorRow | undefined, after: FlexFactorRow) => void = () => {};
+  const flexFactorStore: FlexFactorStore = {
+    ...rawFlexFactorStore,
+    insert: (order) => {
+      const row = rawFlexFactorStore.insert(order);
+      announceWrite(undefined, row);
+      return row;
+    },
+    update: (id, patch) => {
+      const before = rawFlexFactorStore.get(id);
+      const row = rawFlexFactorStore.update(id, patch);
+      if (before !== undefined && row !== undefined) announceWrite(before, row);
+      return row;
+    },
+  };
   const appKey = config.flexfactor?.appKey ?? DEFAULT_FLEXFACTOR_CREDENTIALS.appKey;
   const appSecret = config.flexfactor?.appSecret ?? DEFAULT_FLEXFACTOR_CREDENTIALS.appSecret;
   const tokens = new TokenIssuer(
@@ -357,6 +374,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const webhooks = new FlexFactorWebhooks();
   for (const subscription of config.flexfactor?.webhooks ?? []) webhooks.subscribe(subscription);
   const liveData = new LiveData(seed, tenants, flexFactorData, webhooks);
+  announceWrite = (before, after) =>
+    liveData.announceFlexFactorWrite(
+      before as unknown as WireObject | undefined,
+      after as unknown as WireObject,
+    );
   const control = createControlHandler({
     settings,
     setFaults: faultControl.set,

@@ -130,6 +130,24 @@ describe('FlexFactor webhooks', () => {
     expect(sandbox.flexfactor.webhooks.deliveries()).toEqual([]);
   });
 
+  it('announces direct writes too: an order patched to Completed, an order inserted awaiting capture', async () => {
+    const receiver = await startReceiver();
+    cleanups.push(receiver.close);
+    const sandbox = await sandboxWith(receiver.url);
+    const client = connectSandbox(sandbox.url);
+    const processing = [...sandbox.flexfactor.exportOrders()].find((row) => row.status === 4);
+    expect(processing).toBeDefined();
+    await client.flexfactor.update(processing?.id ?? '', { status: 7 });
+    const inserted = await client.flexfactor.insert({ status: 5 });
+    // A write with no documented event (a note-like field) sends nothing.
+    await client.flexfactor.update(inserted.id, { descriptor: 'changed' });
+    await sandbox.flexfactor.webhooks.settled();
+    expect(receiver.received.map(({ payload }) => [payload.event, payload.orderId])).toEqual([
+      ['order.completed', processing?.id],
+      ['order.capturerequired', inserted.id],
+    ]);
+  });
+
   it('manages subscriptions through the control endpoint and the typed client', async () => {
     const receiver = await startReceiver();
     cleanups.push(receiver.close);

@@ -4,7 +4,7 @@ import type { FlexFactorData } from '../flexfactor/flexfactor-store.js';
 import type { FlexPortalTenant } from '../flexportal/flexportal-store.js';
 import { hash32 } from '../random/seeded-random.js';
 import { isoMillisOf } from '../table/lenient-values.js';
-import type { OrderTable } from '../table/order-table.js';
+import type { OrderTable, WireObject } from '../table/order-table.js';
 import { formatIsoMicros, formatIsoMillis, nowMicros, parseIsoMicros } from '../time/iso-time.js';
 import {
   flexFactorEventOf,
@@ -145,6 +145,24 @@ export class LiveData {
     });
     this.announceFlexFactor(outcome.changed, outcome.created, createdOn);
     return { provider, seed, at: createdOn, ...outcome };
+  }
+
+  /**
+   * Sends the webhook FlexFactor documents for a direct write of one FlexFactor order (the store's
+   * `insert` / `update`, the control endpoint's order routes), when the move has one.
+   * @param before the row before the write (undefined for an insert)
+   * @param after the row as written
+   */
+  announceFlexFactorWrite(before: WireObject | undefined, after: WireObject): void {
+    if (!this.webhooks) return;
+    const event = flexFactorEventOf(before, after);
+    if (event === undefined) return;
+    this.webhooks.send([
+      {
+        payload: flexFactorWebhookPayload(event, after, formatIsoMicros(nowMicros())),
+        merchantId: String(after.merchantId ?? ''),
+      },
+    ]);
   }
 
   /**

@@ -51,13 +51,16 @@ const DELIVERY_LOG_SIZE = 1000;
  * The sandbox's FlexFactor webhook sender: subscriptions, and delivery of each event as one HTTP
  * POST whose body is the JSON text of the payload sent as `text/plain` (as FlexFactor sends it),
  * with a few retries on a network error or a non-2xx answer (`isResent: true` on a retry).
- * Events of one churn are sent in the order the churn made them; deliveries run in the background
- * and never block or fail the change that caused them.
+ * Events go to each subscription one at a time, in the order the changes were made (a delivery
+ * being retried holds back the later ones); deliveries run in the background and never block or
+ * fail the change that caused them.
  */
 export class FlexFactorWebhooks {
   private readonly subscriptions = new Map<string, WebhookSubscription>();
   private readonly log: WebhookDelivery[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  /** Per subscription, the last delivery run: the next one starts after it (events in order). */
+  private readonly chains = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
   private nextId = 1;
 
@@ -112,10 +115,15 @@ export class FlexFactorWebhooks {
           subscription.merchantId === undefined || subscription.merchantId === event.merchantId,
       );
       if (matching.length === 0) continue;
-      const run = this.deliverAll(
-        subscription,
-        matching.map((event) => event.payload),
-      ).finally(() => this.inFlight.delete(run));
+      const payloads = matching.map((event) => event.payload);
+      const previous = this.chains.get(subscription.id) ?? Promise.resolve();
+      const run: Promise<void> = previous
+        .then(() => this.deliverAll(subscription, payloads))
+        .finally(() => {
+          this.inFlight.delete(run);
+          if (this.chains.get(subscription.id) === run) this.chains.delete(subscription.id);
+        });
+      this.chains.set(subscription.id, run);
       this.inFlight.add(run);
     }
   }
