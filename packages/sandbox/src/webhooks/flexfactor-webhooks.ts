@@ -116,9 +116,10 @@ export class FlexFactorWebhooks {
       );
       if (matching.length === 0) continue;
       const payloads = matching.map((event) => event.payload);
+      const deliveries = this.logPending(subscription, payloads);
       const previous = this.chains.get(subscription.id) ?? Promise.resolve();
       const run: Promise<void> = previous
-        .then(() => this.deliverAll(subscription, payloads))
+        .then(() => this.deliverAll(subscription, payloads, deliveries))
         .finally(() => {
           this.inFlight.delete(run);
           if (this.chains.get(subscription.id) === run) this.chains.delete(subscription.id);
@@ -139,29 +140,48 @@ export class FlexFactorWebhooks {
     await this.settled();
   }
 
+  /** Logs each event as pending at once, so `deliveries()` shows every event sent until it settles. */
+  private logPending(
+    subscription: WebhookSubscription,
+    payloads: readonly FlexFactorWebhookPayload[],
+  ): WebhookDelivery[] {
+    const deliveries = payloads.map((payload) => {
+      const delivery: WebhookDelivery = {
+        subscriptionId: subscription.id,
+        event: payload.event,
+        orderId: payload.orderId,
+        attempts: 0,
+        outcome: 'pending',
+      };
+      this.log.push(delivery);
+      return delivery;
+    });
+    if (this.log.length > DELIVERY_LOG_SIZE)
+      this.log.splice(0, this.log.length - DELIVERY_LOG_SIZE);
+    return deliveries;
+  }
+
   private async deliverAll(
     subscription: WebhookSubscription,
     payloads: readonly FlexFactorWebhookPayload[],
+    deliveries: readonly WebhookDelivery[],
   ): Promise<void> {
-    for (const payload of payloads) {
-      if (this.stopping.signal.aborted) return;
-      await this.deliver(subscription, payload);
+    for (const [index, payload] of payloads.entries()) {
+      const delivery = deliveries[index] as WebhookDelivery;
+      if (this.stopping.signal.aborted) {
+        delivery.outcome = 'failed';
+        delivery.lastError = 'the sandbox stopped';
+        continue;
+      }
+      await this.deliver(subscription, payload, delivery);
     }
   }
 
   private async deliver(
     subscription: WebhookSubscription,
     payload: FlexFactorWebhookPayload,
+    delivery: WebhookDelivery,
   ): Promise<void> {
-    const delivery: WebhookDelivery = {
-      subscriptionId: subscription.id,
-      event: payload.event,
-      orderId: payload.orderId,
-      attempts: 0,
-      outcome: 'pending',
-    };
-    this.log.push(delivery);
-    if (this.log.length > DELIVERY_LOG_SIZE) this.log.shift();
     for (let attempt = 0; attempt <= WEBHOOK_RETRY_DELAYS_MS.length; attempt++) {
       if (attempt > 0) {
         const waited = await sleep(
