@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createFlexFactor } from '@orderbridge/flexfactor';
 import type { FlexFactorRow, WebhookDelivery } from '@orderbridge/sandbox';
 import { createOrderStore, type OrderStore, syncOrders } from '@orderbridge/store';
@@ -69,6 +69,8 @@ describe.each(backends)('incoming FlexFactor webhooks end to end on $name', ({ d
   let store: OrderStore;
   let folder: string;
   let dropDatabase: () => Promise<void> = async () => {};
+  /** The folder `writeTenantsFile` made. */
+  let tenantsFolder: string | undefined;
   /** Ids of the orders the churn changed or created. */
   let touched = new Set<string>();
 
@@ -112,6 +114,7 @@ describe.each(backends)('incoming FlexFactor webhooks end to end on $name', ({ d
         },
       ],
     });
+    tenantsFolder = dirname(tenantsFile);
     // The tenant's scope starts as a sync leaves it, so webhooks bring updates as well as new orders.
     store = await createOrderStore({ url: databaseUrl });
     const [baseline] = await syncOrders({
@@ -143,6 +146,7 @@ describe.each(backends)('incoming FlexFactor webhooks end to end on $name', ({ d
     await store?.close();
     await dropDatabase();
     if (folder) rmSync(folder, { recursive: true, force: true });
+    if (tenantsFolder) rmSync(tenantsFolder, { recursive: true, force: true });
   });
 
   it('a sandbox churn reaches the tenant scope and its change log, once per change', async () => {
