@@ -758,8 +758,10 @@ describe('hardening against hostile requests', () => {
     });
     const charged: number[] = [];
     const rateLimiter = {
-      take: () => ({ isAllowed: true as const, remaining: 100 }),
-      charge: (_key: string, _perMinute: number, count: number) => charged.push(count),
+      take: async () => ({ isAllowed: true as const, remaining: 100 }),
+      charge: async (_key: string, _perMinute: number, count: number) => {
+        charged.push(count);
+      },
     };
     const { get } = createTestApp({
       acmeProviders: [alpha],

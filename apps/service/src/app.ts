@@ -17,6 +17,7 @@ import { describeIssues, fieldErrorsFromZod, problemFromError } from './http/pro
 import { requestIdFrom } from './http/request-id.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { ServiceEnv } from './http/service-env.js';
+import type { DatabaseCheck } from './observability/database-check.js';
 import { createLogger, type ServiceLogger } from './observability/logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './observability/metrics.js';
 import type { ReadinessMonitor } from './observability/readiness.js';
@@ -45,6 +46,8 @@ export interface AppOptions {
   readiness?: ReadinessMonitor | undefined;
   /** Per-key request budgets (default: in-memory token buckets). */
   rateLimiter?: KeyRateLimiter | undefined;
+  /** The database check behind `/readyz` (default: none; `startServer` sets it for PostgreSQL). */
+  databaseCheck?: DatabaseCheck | undefined;
   /** Clock, for relative times such as `createdFrom=7d` and cursor lifetimes (default `Date.now`). */
   now?: (() => number) | undefined;
   /**
@@ -198,6 +201,7 @@ export function createApp(options: AppOptions): OrderBridgeApp {
   registerOperationsRoutes(app, {
     metrics,
     readiness: options.readiness,
+    database: options.databaseCheck,
     // A key presented to /readyz counts like one presented to /v1: a blocked address is answered
     // as unauthenticated, and a wrong key spends the address's budget.
     tenantOf: (context) => {

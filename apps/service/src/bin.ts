@@ -35,7 +35,9 @@ limits (see the README): ORDERBRIDGE_HEADERS_TIMEOUT_MS, ORDERBRIDGE_REQUEST_TIM
 ORDERBRIDGE_KEEP_ALIVE_TIMEOUT_MS, ORDERBRIDGE_MAX_CONNECTIONS, ORDERBRIDGE_MAX_HEADER_BYTES,
 ORDERBRIDGE_REQUEST_DEADLINE_MS, ORDERBRIDGE_CURSOR_LIFETIME_MS, ORDERBRIDGE_SCAN_MAX_PAGE_REQUESTS,
 ORDERBRIDGE_SCAN_MAX_DURATION_MS, ORDERBRIDGE_UNAUTHENTICATED_REQUESTS_PER_MINUTE;
-the order store /v1/reports reads and incoming webhooks write: ORDERBRIDGE_DATABASE_URL.
+the order store /v1/reports reads and incoming webhooks write: ORDERBRIDGE_DATABASE_URL (with
+postgres://… the per-key rate limits are shared through it by every replica, and /readyz checks
+it); REDIS_URL shares them through Redis instead.
 Exit codes: 0 ok (also after SIGTERM/SIGINT), 1 failure at run time, 2 invalid configuration or usage.
 `;
 
@@ -121,6 +123,7 @@ async function serveFromConfiguration(values: {
     throw error;
   });
   const logger = createLogger({ level: config.logLevel, redactPersonalData: config.redact });
+  for (const warning of config.warnings) logger.warn(warning);
   let server: RunningServer;
   let closeSandbox = async (): Promise<void> => {};
   try {
@@ -140,6 +143,7 @@ async function serveFromConfiguration(values: {
         scanBudget: config.scanBudget,
         unauthenticatedRequestsPerMinute: config.unauthenticatedRequestsPerMinute,
         databaseUrl: config.databaseUrl,
+        redisUrl: config.redisUrl,
       });
     } else {
       const sandbox = await startSandbox({ port: 0 });
@@ -175,6 +179,7 @@ async function serveFromConfiguration(values: {
         scanBudget: config.scanBudget,
         unauthenticatedRequestsPerMinute: config.unauthenticatedRequestsPerMinute,
         databaseUrl: config.databaseUrl,
+        redisUrl: config.redisUrl,
       });
       process.stderr.write(
         [

@@ -55,6 +55,12 @@ export {
   type Problem,
   type ProblemName,
 } from './http/problem.js';
+export {
+  createDatabaseCheck,
+  type DatabaseCheck,
+  type DatabaseCheckOptions,
+  type DatabaseCheckResult,
+} from './observability/database-check.js';
 export { createLogger, type LoggerSettings, type ServiceLogger } from './observability/logger.js';
 export { createServiceMetrics, type ServiceMetrics } from './observability/metrics.js';
 export {
@@ -63,6 +69,26 @@ export {
   type ReadinessMonitor,
   type ReadinessReport,
 } from './observability/readiness.js';
-export { createKeyRateLimiter, type KeyRateLimiter } from './rate-limit/key-rate-limiter.js';
+export {
+  createKeyRateLimiter,
+  type KeyRateLimiter,
+  type RateLimitDecision,
+} from './rate-limit/key-rate-limiter.js';
+export {
+  createPostgresRateLimiter,
+  type PostgresRateLimiterOptions,
+  RATE_LIMIT_TABLE,
+} from './rate-limit/postgres-rate-limiter.js';
+export {
+  createRedisRateLimiter,
+  type RedisRateLimitClient,
+  type RedisRateLimiterOptions,
+} from './rate-limit/redis-rate-limiter.js';
+export {
+  createStoreRateLimiter,
+  RATE_LIMIT_WINDOW_SECONDS,
+  type RateLimitStoreFailure,
+  type StoreRateLimiterOptions,
+} from './rate-limit/store-rate-limiter.js';
 export { type RunningServer, type StartServerOptions, startServer } from './server.js';
 export type { TenantDefinition } from './tenancy/tenant.js';

@@ -14,12 +14,15 @@ import {
   type ServerLimits,
 } from './config/service-config.js';
 import { createOrderRefresher } from './hooks/order-refresher.js';
+import { openServicePool } from './database/open-service-pool.js';
 import { createProblem, PROBLEM_CONTENT_TYPE, type ProblemName } from './http/problem.js';
 import { securityHeaderLines } from './http/security-headers.js';
+import { createDatabaseCheck, type DatabaseCheck } from './observability/database-check.js';
 import { createLogger, type ServiceLogger } from './observability/logger.js';
 import { createServiceMetrics } from './observability/metrics.js';
 import { createReadinessMonitor } from './observability/readiness.js';
 import { transportHooks } from './observability/transport-hooks.js';
+import { openRateLimiter } from './rate-limit/open-rate-limiter.js';
 
 /** Options of {@link startServer}. Only `tenants` and `cursorSecret` are required. */
 export interface StartServerOptions {
@@ -53,9 +56,16 @@ export interface StartServerOptions {
   unauthenticatedRequestsPerMinute?: number | undefined;
   /**
    * The order store the `/v1/reports` endpoints read (`sqlite:…` or `postgres://…`; see
-   * `ORDERBRIDGE_DATABASE_URL`). Opened (and migrated) at start, closed at shutdown.
+   * `ORDERBRIDGE_DATABASE_URL`). Opened (and migrated) at start, closed at shutdown. With a
+   * PostgreSQL store the per-key rate limits are shared through it by every replica, and
+   * `/readyz` checks the database.
    */
   databaseUrl?: string | undefined;
+  /**
+   * `redis://…` or `rediss://…` (`REDIS_URL`): share the per-key rate limits through Redis instead
+   * (wins over PostgreSQL).
+   */
+  redisUrl?: string | undefined;
 }
 
 /** A listening service. */
@@ -114,7 +124,36 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       'incoming webhooks are configured but no order store is (ORDERBRIDGE_DATABASE_URL): they will be answered 500',
     );
   }
+  // With PostgreSQL, replicas share their rate limits through it and are ready only while it
+  // answers; the service's own small pool keeps those queries out of the store's pool.
+  const pool =
+    store?.dialect === 'postgres' && options.databaseUrl !== undefined
+      ? openServicePool(options.databaseUrl)
+      : undefined;
+  let databaseCheck: DatabaseCheck | undefined;
+  if (pool !== undefined) {
+    databaseCheck = createDatabaseCheck(() => pool.query('select 1'), {
+      onFailure: (error) =>
+        logger.warn(
+          { error: error instanceof Error ? error.message : String(error) },
+          'database check failed: not ready',
+        ),
+    });
+  }
+  const rateLimits = await openRateLimiter({
+    redisUrl: options.redisUrl,
+    pool,
+    logger,
+    onStoreFailure: (failure) =>
+      metrics.countRateLimitStoreFailure({ store: failure.store, operation: failure.operation }),
+  }).catch(async (error: unknown) => {
+    await pool?.end().catch(() => {});
+    await store?.close().catch(() => {});
+    throw error;
+  });
   const app = createApp({
+    rateLimiter: rateLimits.limiter,
+    databaseCheck,
     store,
     orderRefresher,
     tenants: definitions,
@@ -141,7 +180,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   logger.info(
-    { url, tenants: definitions.map((tenant) => tenant.id) },
+    { url, tenants: definitions.map((tenant) => tenant.id), rateLimits: rateLimits.store },
     'orderbridge-service listening',
   );
   // Log lines are written in batches; whoever waits for this one should not wait for the batch.
@@ -167,9 +206,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           clearInterval(idle);
           clearTimeout(force);
           // Refreshes in progress finish before the store they write to closes.
-          const closeStore = (orderRefresher?.close() ?? Promise.resolve()).then(() =>
-            store?.close(),
-          );
+          const closeStore = Promise.all([
+            (orderRefresher?.close() ?? Promise.resolve()).then(() => store?.close()),
+            rateLimits.close().then(() => pool?.end()),
+          ]);
           closeStore
             .catch((error: unknown) =>
               logger.warn({ err: error }, 'closing the order store failed'),

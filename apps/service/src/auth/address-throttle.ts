@@ -1,4 +1,4 @@
-import { createKeyRateLimiter, type KeyRateLimiter } from '../rate-limit/key-rate-limiter.js';
+import { createTokenBuckets, type TokenBuckets } from '../rate-limit/token-buckets.js';
 
 /** Requests without a valid key one client address may make per minute, by default. */
 export const DEFAULT_UNAUTHENTICATED_REQUESTS_PER_MINUTE = 60;
@@ -7,6 +7,11 @@ export const DEFAULT_UNAUTHENTICATED_REQUESTS_PER_MINUTE = 60;
  * Throttles key guessing per client address: every request that presents no valid API key spends
  * one unit of the address's budget; once it is spent the address is blocked until the budget has
  * refilled, and a blocked address's keys are not even looked at.
+ *
+ * Its buckets live in the process on purpose, also with several replicas: it is a guard against
+ * floods of bad keys that must answer before any I/O (a database round trip per guess would make
+ * the flood a database load), not a quota. Behind a load balancer an address may make this many
+ * requests per replica.
  */
 export interface AddressThrottle {
   /** Seconds the address must still wait, or undefined when it is not blocked. */
@@ -19,12 +24,12 @@ export interface AddressThrottle {
 export function createAddressThrottle(
   options: {
     requestsPerMinute?: number | undefined;
-    limiter?: KeyRateLimiter | undefined;
+    buckets?: TokenBuckets | undefined;
     now?: (() => number) | undefined;
   } = {},
 ): AddressThrottle {
   const budget = options.requestsPerMinute ?? DEFAULT_UNAUTHENTICATED_REQUESTS_PER_MINUTE;
-  const limiter = options.limiter ?? createKeyRateLimiter({ now: options.now });
+  const buckets = options.buckets ?? createTokenBuckets({ now: options.now });
   const now = options.now ?? Date.now;
   const blockedUntil = new Map<string, number>();
   return {
@@ -38,7 +43,7 @@ export function createAddressThrottle(
       return Math.max(1, Math.ceil((until - now()) / 1000));
     },
     fail(address) {
-      const decision = limiter.take(address, budget);
+      const decision = buckets.take(address, budget);
       if (decision.isAllowed) return undefined;
       blockedUntil.set(address, now() + decision.retryAfterSeconds * 1000);
       return decision.retryAfterSeconds;

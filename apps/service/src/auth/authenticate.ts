@@ -74,10 +74,10 @@ export function authenticate(options: {
     context.set('apiKeyId', owner.keyId);
     const budgetKey = `${tenant.id}\u0000${owner.keyId}`;
     // Upstream requests a call made beyond its first count against the key's budget too.
-    context.set('chargeRequests', (count) =>
+    context.set('chargeRequests', async (count) =>
       options.rateLimiter.charge?.(budgetKey, tenant.requestsPerMinute, count),
     );
-    const decision = options.rateLimiter.take(budgetKey, tenant.requestsPerMinute);
+    const decision = await options.rateLimiter.take(budgetKey, tenant.requestsPerMinute);
     if (!decision.isAllowed) {
       return respondWithProblem(
         context,

@@ -65,6 +65,10 @@ interface CommonConfig {
   unauthenticatedRequestsPerMinute: number | undefined;
   /** `ORDERBRIDGE_DATABASE_URL`: the order store the reports read, if any. */
   databaseUrl: string | undefined;
+  /** `REDIS_URL`: share the per-key rate limits through Redis. */
+  redisUrl: string | undefined;
+  /** Settings that work but are probably not what was meant; logged as warnings at start. */
+  warnings: string[];
 }
 
 /** Production: tenants from a file, a shared cursor secret. */
@@ -134,6 +138,8 @@ export async function loadServiceConfig(
     },
     unauthenticatedRequestsPerMinute: environment.ORDERBRIDGE_UNAUTHENTICATED_REQUESTS_PER_MINUTE,
     databaseUrl: environment.ORDERBRIDGE_DATABASE_URL,
+    redisUrl: environment.REDIS_URL,
+    warnings: [],
   };
   if (common.limits.headersTimeoutMs > common.limits.requestTimeoutMs) {
     throw new ConfigurationError({
@@ -144,7 +150,16 @@ export async function loadServiceConfig(
   }
   const tenantsPath = options.tenantsFile ?? environment.ORDERBRIDGE_TENANTS_FILE;
   if (tenantsPath === undefined) {
-    return { ...common, mode: 'demo', cursorSecret: environment.ORDERBRIDGE_CURSOR_SECRET };
+    const cursorSecret = environment.ORDERBRIDGE_CURSOR_SECRET;
+    // A PostgreSQL store is what replicas share: a demo pointed at one may well be one of several
+    // processes, and a random secret per process makes every replica refuse the others' cursors.
+    // Only a warning: the demo has a random API key per process too, so it is no deployment.
+    if (cursorSecret === undefined && /^postgres(ql)?:/i.test(common.databaseUrl ?? '')) {
+      common.warnings.push(
+        'ORDERBRIDGE_CURSOR_SECRET is not set: this demo signs cursors with a random secret of its own, so another process on the same PostgreSQL store rejects its cursors; set the same secret on every process',
+      );
+    }
+    return { ...common, mode: 'demo', cursorSecret };
   }
   const cursorSecret = environment.ORDERBRIDGE_CURSOR_SECRET;
   if (cursorSecret === undefined) {

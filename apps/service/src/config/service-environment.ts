@@ -46,6 +46,15 @@ export const serviceEnvironmentSchema = z.object({
     .optional(),
   /** The order store the reports read: `sqlite:./orderbridge.db` or `postgres://…` (none: reports answer 500). */
   ORDERBRIDGE_DATABASE_URL: z.string().min(1).optional(),
+  /**
+   * `redis://…` or `rediss://…`: share the per-key rate limits between replicas through Redis
+   * (default: through a PostgreSQL store, else per process).
+   */
+  REDIS_URL: z
+    .string()
+    // The message never repeats the value: it may hold a password.
+    .refine(isRedisUrl, 'REDIS_URL must be a redis:// or rediss:// URL (redis://host:6379/0)')
+    .optional(),
   /** How long shutdown waits for in-flight requests, in ms (default 10000). */
   ORDERBRIDGE_SHUTDOWN_TIMEOUT_MS: positiveInteger(
     'ORDERBRIDGE_SHUTDOWN_TIMEOUT_MS',
@@ -104,6 +113,15 @@ export const serviceEnvironmentSchema = z.object({
     1_000_000,
   ).optional(),
 });
+
+function isRedisUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 /** The validated environment. */
 export type ServiceEnvironment = z.output<typeof serviceEnvironmentSchema>;

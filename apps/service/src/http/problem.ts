@@ -68,6 +68,8 @@ export interface Problem {
   retryAfter?: number;
   /** For `not-ready`: each provider check. */
   checks?: unknown[];
+  /** For `not-ready`: the database check (with a PostgreSQL store and an API key). */
+  database?: unknown;
 }
 
 /** What a caller supplies to build a problem; type, title and status come from the name. */

@@ -8,8 +8,11 @@ export interface ServiceVariables {
   tenant: Tenant;
   /** Id of the API key that authenticated the request (never the key itself). */
   apiKeyId: string;
-  /** Takes `count` more requests from the key's rate limit (upstream work beyond the first). */
-  chargeRequests: (count: number) => void;
+  /**
+   * Takes `count` more requests from the key's rate limit (upstream work beyond the first);
+   * resolves once recorded, never rejects.
+   */
+  chargeRequests: (count: number) => Promise<void>;
   /**
    * Aborts when the client goes away or the request's deadline passes; handlers pass it to every
    * upstream call.

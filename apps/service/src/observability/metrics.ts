@@ -9,6 +9,11 @@ export interface ServiceMetrics {
   readonly transportHooks: TransportHooks;
   /** Records one finished HTTP request; `route` is the route template, never the raw path. */
   observeRequest(labels: { route: string; method: string; status: number }, seconds: number): void;
+  /**
+   * Counts one rate-limit decision or charge that the shared store (`postgres`, `redis`) failed
+   * to make, so that this process's own limits made it instead.
+   */
+  countRateLimitStoreFailure(labels: { store: string; operation: string }): void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>;
 }
@@ -48,6 +53,12 @@ export function createServiceMetrics(options: { defaultMetrics?: boolean } = {})
     labelNames: ['provider', 'kind'] as const,
     registers: [registry],
   });
+  const rateLimitStoreFailures = new Counter({
+    name: 'orderbridge_rate_limit_store_failures_total',
+    help: 'Rate-limit decisions and charges the shared store (postgres, redis) failed to make or did not make in time, so that the process decided alone (fail open), by store and operation.',
+    labelNames: ['store', 'operation'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     transportHooks: {
@@ -64,6 +75,9 @@ export function createServiceMetrics(options: { defaultMetrics?: boolean } = {})
     observeRequest(labels, seconds) {
       requests.inc({ route: labels.route, method: labels.method, status: String(labels.status) });
       duration.observe({ route: labels.route, method: labels.method }, seconds);
+    },
+    countRateLimitStoreFailure(labels) {
+      rateLimitStoreFailures.inc(labels);
     },
     render: () => registry.metrics(),
   };

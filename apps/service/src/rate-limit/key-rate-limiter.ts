@@ -1,61 +1,41 @@
-/** The outcome of taking one request from a key's budget. */
-export type RateLimitDecision =
-  | { isAllowed: true; remaining: number }
-  | { isAllowed: false; retryAfterSeconds: number };
+import { createTokenBuckets, type RateLimitDecision } from './token-buckets.js';
 
-/** Per-key request budgets. */
+export type { RateLimitDecision } from './token-buckets.js';
+
+/**
+ * Per-key request budgets of `requestsPerMinute` each. Asynchronous, so that the budgets can live
+ * in a store every replica of the service shares (PostgreSQL or Redis); the in-memory limiter
+ * answers at once.
+ */
 export interface KeyRateLimiter {
-  /** Takes one request from the key's budget of `requestsPerMinute`. */
-  take(key: string, requestsPerMinute: number): RateLimitDecision;
+  /** Takes one request from the key's budget of `requestsPerMinute`. Never rejects. */
+  take(key: string, requestsPerMinute: number): Promise<RateLimitDecision>;
   /**
    * Takes `count` more requests from the key's budget after the fact (the upstream page requests
-   * one call made beyond its first): the budget may go below zero, down to minus one minute's
-   * worth, and the key's next requests wait until it has refilled. Optional for custom limiters.
+   * one call made beyond its first), so that the key's next requests wait for them. Optional for
+   * custom limiters; never rejects.
    */
-  charge?(key: string, requestsPerMinute: number, count: number): void;
-}
-
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
+  charge?(key: string, requestsPerMinute: number, count: number): Promise<void>;
+  /** Releases what the limiter holds (connections, timers). Optional. */
+  close?(): Promise<void>;
 }
 
 /**
  * In-memory token buckets, one per API key: a bucket holds up to `requestsPerMinute` tokens (the
- * burst) and refills continuously at `requestsPerMinute / 60` per second.
+ * burst) and refills continuously at `requestsPerMinute / 60` per second. A charge may take the
+ * bucket below zero, down to minus one minute's worth.
  *
- * This is the only state the service keeps between requests. With several instances behind a load
- * balancer each instance enforces the limit on its own share of the traffic; to enforce one limit
- * across instances, move these buckets to a shared store (e.g. Redis with an atomic script).
+ * The buckets live in this process: with several replicas behind a load balancer each enforces
+ * the limit on its own share of the traffic. To enforce one limit across replicas, use the shared
+ * limiters (`createPostgresRateLimiter`, `createRedisRateLimiter`), which the service picks by
+ * itself when it has a PostgreSQL store or `REDIS_URL`.
  */
 export function createKeyRateLimiter(
   options: { now?: (() => number) | undefined } = {},
-): Required<KeyRateLimiter> {
-  const now = options.now ?? Date.now;
-  const buckets = new Map<string, Bucket>();
+): Required<Omit<KeyRateLimiter, 'close'>> {
+  const buckets = createTokenBuckets(options);
   return {
-    take(key, requestsPerMinute) {
-      const time = now();
-      const perMs = requestsPerMinute / 60_000;
-      const bucket = buckets.get(key) ?? { tokens: requestsPerMinute, updatedAt: time };
-      bucket.tokens = Math.min(
-        requestsPerMinute,
-        bucket.tokens + Math.max(0, time - bucket.updatedAt) * perMs,
-      );
-      bucket.updatedAt = time;
-      buckets.set(key, bucket);
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
-        return { isAllowed: true, remaining: Math.floor(bucket.tokens) };
-      }
-      const waitMs = (1 - bucket.tokens) / perMs;
-      return { isAllowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
-    },
-    charge(key, requestsPerMinute, count) {
-      if (!(count > 0)) return;
-      const bucket = buckets.get(key);
-      if (!bucket) return;
-      bucket.tokens = Math.max(-requestsPerMinute, bucket.tokens - count);
-    },
+    take: async (key, requestsPerMinute) => buckets.take(key, requestsPerMinute),
+    charge: async (key, requestsPerMinute, count) => buckets.charge(key, requestsPerMinute, count),
   };
 }

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ProblemError } from '../http/problem-error.js';
 import type { ServiceEnv } from '../http/service-env.js';
+import type { DatabaseCheck } from '../observability/database-check.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
 import type { ReadinessMonitor } from '../observability/readiness.js';
 import { documentedProblem } from './problem-responses.js';
@@ -17,6 +18,19 @@ const checkSchema = z
     error: z.string().optional().openapi({ description: 'Why the last check failed.' }),
   })
   .openapi('ProviderCheck', { description: "One provider's last readiness check." });
+
+const databaseCheckSchema = z
+  .object({
+    status: z.enum(['ok', 'failed']).openapi({
+      description: '`ok` when the database answered a trivial query within the check timeout.',
+    }),
+    checkedAt: z.string().openapi({ description: 'When the check finished.' }),
+    error: z.string().optional().openapi({ description: 'Why the check failed.' }),
+  })
+  .openapi('DatabaseCheck', {
+    description:
+      "The PostgreSQL store's last check (at most one query per second and replica, however often it is probed).",
+  });
 
 const healthRoute = createRoute({
   method: 'get',
@@ -48,7 +62,7 @@ const readyRoute = createRoute({
   tags: ['Operations'],
   summary: 'Readiness',
   description:
-    "200 when the configuration is loaded and every provider's last check succeeded; 503 (`not-ready`) otherwise, and while shutting down. Without credentials it says only ready or not ready; with a tenant's API key (`Authorization: Bearer`) it adds that tenant's provider checks.",
+    "200 when the configuration is loaded, every provider's last check succeeded and, with a PostgreSQL store, the database answers a trivial query within a second; 503 (`not-ready`) otherwise, and while shutting down. Without credentials it says only ready or not ready; with a tenant's API key (`Authorization: Bearer`) it adds that tenant's provider checks and the database check.",
   responses: {
     200: {
       description: 'Ready.',
@@ -59,12 +73,15 @@ const readyRoute = createRoute({
             checks: z.array(checkSchema).optional().openapi({
               description: "With an API key: each of the key's tenant's providers' last check.",
             }),
+            database: databaseCheckSchema.optional().openapi({
+              description: 'With an API key and a PostgreSQL store: the database check.',
+            }),
           }),
         },
       },
     },
     503: documentedProblem(
-      'Not ready (`not-ready`); with an API key, `checks` has each of its tenant’s providers’ last check.',
+      'Not ready (`not-ready`); with an API key, `checks` has each of its tenant’s providers’ last check and `database` the database check (with a PostgreSQL store).',
     ),
   },
 });
@@ -93,31 +110,44 @@ export function registerOperationsRoutes(
   dependencies: {
     metrics: ServiceMetrics;
     readiness: ReadinessMonitor | undefined;
+    /** The PostgreSQL store's check, when the service has one. */
+    database?: DatabaseCheck | undefined;
     /** The tenant whose valid API key the request presents, if any. */
     tenantOf: (context: Context<ServiceEnv>) => string | undefined;
   },
 ): void {
   app.openapi(healthRoute, (context) => context.json({ status: 'ok' as const }, 200));
 
-  app.openapi(readyRoute, (context) => {
+  app.openapi(readyRoute, async (context) => {
     const report = dependencies.readiness?.report() ?? { isReady: true, checks: [] };
+    const database = await dependencies.database?.check();
+    const isReady = report.isReady && database?.status !== 'failed';
     // Which providers a deployment has, and why they fail, is for its tenants and operators only.
     const tenant = dependencies.tenantOf(context as unknown as Context<ServiceEnv>);
     const checks =
       tenant === undefined ? undefined : report.checks.filter((check) => check.tenant === tenant);
     if (checks !== undefined) context.header('cache-control', 'no-store');
-    if (report.isReady) {
-      return context.json({ status: 'ready' as const, ...(checks ? { checks } : {}) }, 200);
+    // The database's state is detail like the provider checks: only for a key's holder.
+    const databaseDetail = checks && database ? { database } : {};
+    if (isReady) {
+      return context.json(
+        { status: 'ready' as const, ...(checks ? { checks } : {}), ...databaseDetail },
+        200,
+      );
     }
-    const failing = (checks ?? []).filter((check) => check.status !== 'ok');
+    const failing = [
+      ...(checks ?? [])
+        .filter((check) => check.status !== 'ok')
+        .map((check) => `${check.provider} (${check.status})`),
+      ...(checks && database?.status === 'failed' ? [`the database (${database.error})`] : []),
+    ];
     throw new ProblemError(
       'not-ready',
       {
         detail:
-          failing.length > 0
-            ? `Waiting for ${failing.map((check) => `${check.provider} (${check.status})`).join(', ')}.`
-            : 'The service is not ready.',
+          failing.length > 0 ? `Waiting for ${failing.join(', ')}.` : 'The service is not ready.',
         ...(checks ? { checks } : {}),
+        ...databaseDetail,
       },
       checks ? { 'cache-control': 'no-store' } : {},
     );

@@ -128,7 +128,7 @@ export function registerOrderRoutes(
     };
     const result = await tenant.client.list(query, options);
     // The request itself paid for one upstream request; a scan that needed more pays for them too.
-    context.get('chargeRequests')(result.scanned.pageRequests - 1);
+    await context.get('chargeRequests')(result.scanned.pageRequests - 1);
     const nextCursor =
       result.nextCursor === null ? null : dependencies.signer.sign(tenant.id, result.nextCursor);
     const body: Record<string, unknown> = {
