@@ -722,6 +722,33 @@ describe('hardening against hostile requests', () => {
     expect(globex.detail).toBe('Waiting for alpha (failed).');
   });
 
+  it('is not ready while the database check fails; its detail only with a key', async () => {
+    let status: 'ok' | 'failed' = 'failed';
+    const databaseCheck = {
+      check: async () =>
+        status === 'ok'
+          ? { status, checkedAt: '2026-01-01T00:00:00.000Z' }
+          : {
+              status,
+              checkedAt: '2026-01-01T00:00:00.000Z',
+              error: 'the database cannot be reached (ECONNREFUSED)',
+            },
+    };
+    const { get } = createTestApp({ databaseCheck });
+    const anonymous = await expectProblem(await get('/readyz', null), 503, 'not-ready');
+    expect(anonymous.detail).toBe('The service is not ready.');
+    expect(anonymous.database).toBeUndefined();
+    const acme = await expectProblem(await get('/readyz', KEYS.acme), 503, 'not-ready');
+    expect(acme.detail).toBe(
+      'Waiting for the database (the database cannot be reached (ECONNREFUSED)).',
+    );
+    expect(acme.database).toMatchObject({ status: 'failed' });
+    status = 'ok';
+    expect((await get('/readyz', null)).status).toBe(200);
+    const ready = (await (await get('/readyz', KEYS.acme)).json()) as { database?: unknown };
+    expect(ready.database).toMatchObject({ status: 'ok' });
+  });
+
   it('expires a cursor after its lifetime with its own problem', async () => {
     let time = Date.UTC(2026, 0, 1);
     const { get } = createTestApp({ now: () => time, cursorLifetimeMs: 60_000 });

@@ -77,6 +77,34 @@ describe('loadServiceConfig', () => {
       loadServiceConfig({ ORDERBRIDGE_CURSOR_SECRET: 'short' }, { tenantsFile: tenantsFile() }),
     ).rejects.toThrow(/at least 32 bytes/);
   });
+
+  it('warns when a demo on a PostgreSQL store (one of several replicas?) has no cursor secret', async () => {
+    const postgres = 'postgres://orderbridge@127.0.0.1:5432/orders';
+    const shared = await loadServiceConfig({ ORDERBRIDGE_DATABASE_URL: postgres });
+    expect(shared.warnings).toEqual([
+      expect.stringMatching(/ORDERBRIDGE_CURSOR_SECRET is not set/),
+    ]);
+    expect(
+      (
+        await loadServiceConfig({
+          ORDERBRIDGE_DATABASE_URL: postgres,
+          ORDERBRIDGE_CURSOR_SECRET: SECRET,
+        })
+      ).warnings,
+    ).toEqual([]);
+    expect(
+      (await loadServiceConfig({ ORDERBRIDGE_DATABASE_URL: 'sqlite:./orders.db' })).warnings,
+    ).toEqual([]);
+  });
+
+  it('reads REDIS_URL and refuses anything but a redis URL without repeating it', async () => {
+    expect(
+      (await loadServiceConfig({ REDIS_URL: 'redis://:fake-password@127.0.0.1:6379/0' })).redisUrl,
+    ).toBe('redis://:fake-password@127.0.0.1:6379/0');
+    const refused = loadServiceConfig({ REDIS_URL: 'http://user:fake-password@127.0.0.1' });
+    await expect(refused).rejects.toThrow(/REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    await expect(refused).rejects.not.toThrow(/fake-password/);
+  });
 });
 
 describe('restrictedEnvironment', () => {
