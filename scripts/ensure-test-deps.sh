@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # System packages some end-to-end tests need, from Debian's repositories. Idempotent: installs
 # only what is missing, so a second run changes nothing and needs no network.
-#   chromium  the service's test that loads /docs in a headless browser (apps/service/test)
+#   chromium      the service's test that loads /docs in a headless browser (apps/service/test)
+#   redis-server  the service's shared rate-limit test over Redis (skipped when it is missing)
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "ensure-test-deps: nothing to install"
@@ -27,5 +29,9 @@ export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get install -y -q "${missing[@]}"
 [ -x /usr/bin/chromium ] || {
   echo "ensure-test-deps: chromium was installed but /usr/bin/chromium is missing" >&2
+  exit 1
+}
+[ -x /usr/bin/redis-server ] || {
+  echo "ensure-test-deps: redis-server was installed but /usr/bin/redis-server is missing" >&2
   exit 1
 }
