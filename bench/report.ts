@@ -15,6 +15,7 @@ const ORDER = [
   'memory',
   'store-sync',
   'reports',
+  'rate-limits',
 ];
 
 const RESULTS = new URL('./results/', import.meta.url);
@@ -150,14 +151,17 @@ function renderReport(results: readonly ScenarioResult[], method: Map<string, st
       );
       out.push('');
     }
-    out.push('| goal | verdict | detail |');
-    out.push('|---|---|---|');
-    for (const goal of result.goals) {
-      out.push(
-        `| ${cell(goal.text)} | ${goal.met ? 'met' : '**missed**'} | ${cell(goal.detail)} |`,
-      );
+    // A scenario that measures without a goal of the issue (a diagnosis) has no goals table.
+    if (result.goals.length > 0) {
+      out.push('| goal | verdict | detail |');
+      out.push('|---|---|---|');
+      for (const goal of result.goals) {
+        out.push(
+          `| ${cell(goal.text)} | ${goal.met ? 'met' : '**missed**'} | ${cell(goal.detail)} |`,
+        );
+      }
+      out.push('');
     }
-    out.push('');
     if (result.notes.length > 0) {
       for (const note of result.notes) out.push(`- ${note}`);
       out.push('');

@@ -55,6 +55,10 @@ const SCENARIOS: Record<string, ScenarioEntry> = {
     load: async () => (await import('./scenarios/reports.ts')).reports,
     needs: ['core', 'store'],
   },
+  'rate-limits': {
+    load: async () => (await import('./scenarios/rate-limits.ts')).rateLimits,
+    needs: ['sandbox', 'sandboxBin', 'serviceBin'],
+  },
 };
 
 const RESULTS_DIR = new URL('./results/', import.meta.url);

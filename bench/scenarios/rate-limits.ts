@@ -1,0 +1,255 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { BUILT } from '../lib/paths.ts';
+import { processCpuMs } from '../lib/process-cpu.ts';
+import { startSandboxProcess, stopChild } from '../lib/sandbox-process.ts';
+import { type Figure, ratioOf, type Scenario } from '../lib/scenario-result.ts';
+import { median, round } from '../lib/statistics.ts';
+
+/** Connections autocannon keeps busy (closed loop: each sends its next request on an answer). */
+const CONNECTIONS = 10;
+const BLOCK_SECONDS = 5;
+const BLOCKS = 5;
+/** Pause between blocks, so that nothing of one block still runs when the next starts. */
+const SETTLE_MS = 500;
+/**
+ * `GET /v1/providers`: authenticated and rate-limited like every `/v1` call, with no upstream
+ * request and no store query, so what differs between the sides is the rate-limit decision alone.
+ */
+const PATH = '/v1/providers';
+
+interface Side {
+  label: string;
+  url: string;
+  child: ChildProcess;
+  exited: Promise<void>;
+  requestsPerSecond: number[];
+  p50: number[];
+  p99: number[];
+  cpuMsPerRequest: number[];
+}
+
+/**
+ * Rate limits: requests per second one service replica sustains with its per-key limits in
+ * memory (one process) against the same replica with the limits shared through PostgreSQL
+ * (`RateLimiterPostgres`: one upsert per request), on the same machine, closed loop. The sides'
+ * blocks alternate so that a noisy neighbour hits both alike.
+ */
+export const rateLimits: Scenario = async (context) => {
+  const postgresUrl =
+    process.env.ORDERBRIDGE_BENCH_DATABASE_URL ?? process.env.ORDERBRIDGE_TEST_DATABASE_URL;
+  if (!postgresUrl) {
+    return {
+      name: 'rate-limits',
+      title: 'Shared rate limits: one replica, in-memory vs PostgreSQL',
+      parameters: {} as Record<string, number | string>,
+      figures: [],
+      goals: [],
+      notes: [
+        'Skipped: set ORDERBRIDGE_BENCH_DATABASE_URL (or ORDERBRIDGE_TEST_DATABASE_URL; scripts/test-postgres.sh starts one).',
+      ],
+    };
+  }
+  const blocks = context.quick ? 1 : BLOCKS;
+  const sandbox = await startSandboxProcess({ flexportalOrders: 100, flexfactorOrders: 0 });
+  const directory = await mkdtemp(join(tmpdir(), 'orderbridge-bench-rate-limits-'));
+  const databaseName = `bench_rate_limits_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`create database ${databaseName}`);
+  const databaseUrl = new URL(postgresUrl);
+  databaseUrl.pathname = `/${databaseName}`;
+  const apiKey = `obk_bench_${randomBytes(24).toString('hex')}`;
+  const tenantsFile = join(directory, 'tenants.json');
+  const { flexportal } = sandbox.settings;
+  await writeFile(
+    tenantsFile,
+    JSON.stringify({
+      tenants: [
+        {
+          id: 'bench',
+          apiKeys: [{ id: 'bench', sha256: createHash('sha256').update(apiKey).digest('hex') }],
+          providers: [
+            {
+              type: 'flexportal',
+              apiKey: flexportal.apiKey,
+              tenantId: flexportal.tenantId,
+              baseUrl: flexportal.baseUrl,
+            },
+          ],
+          // Every request is decided by the limiter; none may be refused.
+          rateLimit: { requestsPerMinute: 1_000_000 },
+        },
+      ],
+    }),
+  );
+  const sides: Side[] = [];
+  try {
+    sides.push(await startService('in-memory token buckets', tenantsFile, {}));
+    sides.push(
+      await startService('PostgreSQL (rate-limiter-flexible)', tenantsFile, {
+        ORDERBRIDGE_DATABASE_URL: databaseUrl.toString(),
+      }),
+    );
+    const headers = { authorization: `Bearer ${apiKey}` };
+    context.log('rate-limits: warm-up');
+    for (const side of sides) await load(side.url, headers, 2);
+    for (let block = 0; block < blocks; block++) {
+      for (const side of sides) {
+        context.log(`rate-limits: block ${block + 1}/${blocks}, ${side.label}`);
+        const cpuBefore = processCpuMs(side.child.pid!) ?? Number.NaN;
+        const result = await load(side.url, headers, BLOCK_SECONDS);
+        const cpuAfter = processCpuMs(side.child.pid!) ?? Number.NaN;
+        if (result.non2xx > 0 || result.errors > 0) {
+          throw new Error(
+            `${side.label}: ${result.non2xx} non-2xx responses, ${result.errors} errors`,
+          );
+        }
+        side.requestsPerSecond.push(result.total / BLOCK_SECONDS);
+        side.p50.push(result.p50);
+        side.p99.push(result.p99);
+        side.cpuMsPerRequest.push((cpuAfter - cpuBefore) / result.total);
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      }
+    }
+  } finally {
+    await Promise.all(sides.map((side) => stopChild(side.child, side.exited)));
+    await sandbox.stop();
+    await admin.query(`drop database if exists ${databaseName} with (force)`);
+    await admin.end();
+    await rm(directory, { recursive: true, force: true });
+  }
+  const [memory, postgres] = sides as [Side, Side];
+  const figure = (
+    label: string,
+    unit: string,
+    pick: (side: Side) => number[],
+    digits = 1,
+  ): Figure => {
+    const value = median(pick(postgres));
+    const baseline = median(pick(memory));
+    return {
+      label,
+      value: round(value, digits),
+      unit,
+      baseline: { label: memory.label, value: round(baseline, digits) },
+      ratio: ratioOf(value, baseline),
+      spread: {
+        min: round(Math.min(...pick(postgres)), digits),
+        max: round(Math.max(...pick(postgres)), digits),
+        runs: pick(postgres).length,
+      },
+    };
+  };
+  return {
+    name: 'rate-limits',
+    title: 'Shared rate limits: one replica, in-memory vs PostgreSQL',
+    parameters: {
+      path: PATH,
+      connections: CONNECTIONS,
+      blockSeconds: BLOCK_SECONDS,
+      blocks,
+    },
+    figures: [
+      figure(
+        `GET ${PATH}, limits in PostgreSQL: requests/s of one replica`,
+        'requests/s',
+        (side) => side.requestsPerSecond,
+        0,
+      ),
+      figure('… p50 latency', 'ms', (side) => side.p50, 2),
+      figure('… p99 latency', 'ms', (side) => side.p99, 2),
+      figure('… service CPU per request', 'ms', (side) => side.cpuMsPerRequest, 3),
+    ],
+    goals: [],
+    notes: [
+      `Closed loop, ${CONNECTIONS} connections, on the benchmark machine's cores shared by autocannon, the service, PostgreSQL and the sandbox (idle): requests/s is what the machine sustains, not the service alone. Each request of the PostgreSQL side is one upsert in the service's own pool (4 connections); its CPU share in PostgreSQL is not in the service's CPU per request.`,
+    ],
+  };
+};
+
+async function startService(
+  label: string,
+  tenantsFile: string,
+  env: Record<string, string>,
+): Promise<Side> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [BUILT.serviceBin, '--tenants', tenantsFile, '--port', String(port), '--host', '127.0.0.1'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        ORDERBRIDGE_CURSOR_SECRET: randomBytes(48).toString('base64'),
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+    },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`${label}: the service did not start:\n${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    label,
+    url,
+    child,
+    exited,
+    requestsPerSecond: [],
+    p50: [],
+    p99: [],
+    cpuMsPerRequest: [],
+  };
+}
+
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+): Promise<{ total: number; non2xx: number; errors: number; p50: number; p99: number }> {
+  const result = await autocannon({
+    url: `${url}${PATH}`,
+    headers,
+    connections: CONNECTIONS,
+    duration: seconds,
+  });
+  return {
+    total: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
