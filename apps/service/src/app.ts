@@ -11,7 +11,7 @@ import { createCursorSigner } from './cursor/cursor-signer.js';
 import { registerDashboardRoutes } from './dashboard/dashboard-routes.js';
 import { registerIncomingWebhookRoutes } from './hooks/incoming-webhook-routes.js';
 import { createOrderRefresher, type OrderRefresher } from './hooks/order-refresher.js';
-import { clientAddress } from './http/client-address.js';
+import { clientAddress, compileTrustedProxies } from './http/client-address.js';
 import { respondWithProblem } from './http/problem.js';
 import { describeIssues, fieldErrorsFromZod, problemFromError } from './http/problem-from-error.js';
 import { requestIdFrom } from './http/request-id.js';
@@ -61,6 +61,11 @@ export interface AppOptions {
   scanBudget?: ScanBudget | undefined;
   /** Requests without a valid key one client address may make per minute (default 60). */
   unauthenticatedRequestsPerMinute?: number | undefined;
+  /**
+   * Proxies (addresses, CIDR ranges, `loopback`, `linklocal`, `uniquelocal`) whose
+   * `X-Forwarded-For` names the client for the per-address throttle (default none: the TCP peer).
+   */
+  trustedProxies?: readonly string[] | undefined;
   /** The order store the `/v1/reports` endpoints read (each tenant its own scope); none: 500. */
   store?: OrderStore | undefined;
   /**
@@ -81,6 +86,7 @@ export type OrderBridgeApp = OpenAPIHono<ServiceEnv>;
  * page, health, readiness and metrics. Creates one order client per tenant.
  * @throws ConfigurationError when a tenant's providers are invalid (none, or repeated ids).
  * @throws RangeError when the cursor secret is shorter than 32 bytes.
+ * @throws TypeError when a trusted proxy is not an address or a range.
  */
 export function createApp(options: AppOptions): OrderBridgeApp {
   const logger = options.logger ?? createLogger({ level: 'silent' });
@@ -102,6 +108,10 @@ export function createApp(options: AppOptions): OrderBridgeApp {
     requestsPerMinute: options.unauthenticatedRequestsPerMinute,
   });
   const deadlineMs = options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
+  const trustedProxies =
+    options.trustedProxies === undefined || options.trustedProxies.length === 0
+      ? undefined
+      : compileTrustedProxies(options.trustedProxies);
 
   const app: OrderBridgeApp = new OpenAPIHono<ServiceEnv>({
     // Validation failures of parameters become invalid-query problems naming each parameter.
@@ -193,6 +203,7 @@ export function createApp(options: AppOptions): OrderBridgeApp {
       tenants,
       rateLimiter: options.rateLimiter ?? createKeyRateLimiter(),
       throttle,
+      trustedProxies,
     }),
   );
   registerOrderRoutes(app, { signer, now, logger });
@@ -205,7 +216,7 @@ export function createApp(options: AppOptions): OrderBridgeApp {
     // A key presented to /readyz counts like one presented to /v1: a blocked address is answered
     // as unauthenticated, and a wrong key spends the address's budget.
     tenantOf: (context) => {
-      const address = clientAddress(context);
+      const address = clientAddress(context, trustedProxies);
       if (throttle.blockedFor(address) !== undefined) return undefined;
       const read = readBearerToken(context.req.header('authorization'));
       // A probe without credentials (a load balancer) spends nothing.

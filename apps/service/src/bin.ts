@@ -34,7 +34,8 @@ ORDERBRIDGE_REDACT, ORDERBRIDGE_SHUTDOWN_TIMEOUT_MS, ORDERBRIDGE_READINESS_INTER
 limits (see the README): ORDERBRIDGE_HEADERS_TIMEOUT_MS, ORDERBRIDGE_REQUEST_TIMEOUT_MS,
 ORDERBRIDGE_KEEP_ALIVE_TIMEOUT_MS, ORDERBRIDGE_MAX_CONNECTIONS, ORDERBRIDGE_MAX_HEADER_BYTES,
 ORDERBRIDGE_REQUEST_DEADLINE_MS, ORDERBRIDGE_CURSOR_LIFETIME_MS, ORDERBRIDGE_SCAN_MAX_PAGE_REQUESTS,
-ORDERBRIDGE_SCAN_MAX_DURATION_MS, ORDERBRIDGE_UNAUTHENTICATED_REQUESTS_PER_MINUTE;
+ORDERBRIDGE_SCAN_MAX_DURATION_MS, ORDERBRIDGE_UNAUTHENTICATED_REQUESTS_PER_MINUTE,
+ORDERBRIDGE_TRUSTED_PROXIES;
 the order store /v1/reports reads and incoming webhooks write: ORDERBRIDGE_DATABASE_URL (with
 postgres://… the per-key rate limits are shared through it by every replica, and /readyz checks
 it); REDIS_URL shares them through Redis instead.
@@ -144,6 +145,7 @@ async function serveFromConfiguration(values: {
         unauthenticatedRequestsPerMinute: config.unauthenticatedRequestsPerMinute,
         databaseUrl: config.databaseUrl,
         redisUrl: config.redisUrl,
+        trustedProxies: config.trustedProxies,
       });
     } else {
       const sandbox = await startSandbox({ port: 0 });
@@ -180,6 +182,7 @@ async function serveFromConfiguration(values: {
         unauthenticatedRequestsPerMinute: config.unauthenticatedRequestsPerMinute,
         databaseUrl: config.databaseUrl,
         redisUrl: config.redisUrl,
+        trustedProxies: config.trustedProxies,
       });
       process.stderr.write(
         [

@@ -54,6 +54,8 @@ export interface StartServerOptions {
   scanBudget?: ScanBudget | undefined;
   /** Requests without a valid key one client address may make per minute (default 60). */
   unauthenticatedRequestsPerMinute?: number | undefined;
+  /** Proxies whose `X-Forwarded-For` names the client (`ORDERBRIDGE_TRUSTED_PROXIES`). */
+  trustedProxies?: readonly string[] | undefined;
   /**
    * The order store the `/v1/reports` endpoints read (`sqlite:…` or `postgres://…`; see
    * `ORDERBRIDGE_DATABASE_URL`). Opened (and migrated) at start, closed at shutdown. With a
@@ -165,6 +167,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     cursorLifetimeMs: options.cursorLifetimeMs,
     scanBudget: options.scanBudget,
     unauthenticatedRequestsPerMinute: options.unauthenticatedRequestsPerMinute,
+    trustedProxies: options.trustedProxies,
     requestDeadlineMs: limits.requestDeadlineMs,
   });
 

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { clientAddress } from '../http/client-address.js';
+import { clientAddress, type TrustedProxies } from '../http/client-address.js';
 import { respondWithProblem } from '../http/problem.js';
 import type { ServiceEnv } from '../http/service-env.js';
 import type { KeyRateLimiter } from '../rate-limit/key-rate-limiter.js';
@@ -23,6 +23,8 @@ export function authenticate(options: {
   tenants: ReadonlyMap<string, Tenant>;
   rateLimiter: KeyRateLimiter;
   throttle: AddressThrottle;
+  /** Proxies whose `X-Forwarded-For` names the client (default: none, the TCP peer is). */
+  trustedProxies?: TrustedProxies | undefined;
 }): MiddlewareHandler<ServiceEnv> {
   const tooMany = (context: Context<ServiceEnv>, seconds: number) =>
     respondWithProblem(
@@ -36,11 +38,11 @@ export function authenticate(options: {
     );
   /** Counts a request without a valid key; a 429 when that spent the address's budget. */
   const refuseUnauthenticated = (context: Context<ServiceEnv>): Response | undefined => {
-    const seconds = options.throttle.fail(clientAddress(context));
+    const seconds = options.throttle.fail(clientAddress(context, options.trustedProxies));
     return seconds === undefined ? undefined : tooMany(context, seconds);
   };
   return async (context, next) => {
-    const blocked = options.throttle.blockedFor(clientAddress(context));
+    const blocked = options.throttle.blockedFor(clientAddress(context, options.trustedProxies));
     if (blocked !== undefined) return tooMany(context, blocked);
     const read = readBearerToken(context.req.header('authorization'));
     if ('failure' in read) {

@@ -97,6 +97,16 @@ describe('loadServiceConfig', () => {
     ).toEqual([]);
   });
 
+  it('reads ORDERBRIDGE_TRUSTED_PROXIES as a list, and refuses an entry that is no address', async () => {
+    expect(
+      (await loadServiceConfig({ ORDERBRIDGE_TRUSTED_PROXIES: 'loopback, 10.0.0.0/8' }))
+        .trustedProxies,
+    ).toEqual(['loopback', '10.0.0.0/8']);
+    await expect(
+      loadServiceConfig({ ORDERBRIDGE_TRUSTED_PROXIES: 'loopback,my-balancer' }),
+    ).rejects.toThrow(/ORDERBRIDGE_TRUSTED_PROXIES: .*my-balancer/);
+  });
+
   it('reads REDIS_URL and refuses anything but a redis URL without repeating it', async () => {
     expect(
       (await loadServiceConfig({ REDIS_URL: 'redis://:fake-password@127.0.0.1:6379/0' })).redisUrl,

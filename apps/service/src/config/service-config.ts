@@ -67,6 +67,8 @@ interface CommonConfig {
   databaseUrl: string | undefined;
   /** `REDIS_URL`: share the per-key rate limits through Redis. */
   redisUrl: string | undefined;
+  /** `ORDERBRIDGE_TRUSTED_PROXIES`: proxies whose `X-Forwarded-For` names the client. */
+  trustedProxies: string[] | undefined;
   /** Settings that work but are probably not what was meant; logged as warnings at start. */
   warnings: string[];
 }
@@ -139,6 +141,7 @@ export async function loadServiceConfig(
     unauthenticatedRequestsPerMinute: environment.ORDERBRIDGE_UNAUTHENTICATED_REQUESTS_PER_MINUTE,
     databaseUrl: environment.ORDERBRIDGE_DATABASE_URL,
     redisUrl: environment.REDIS_URL,
+    trustedProxies: environment.ORDERBRIDGE_TRUSTED_PROXIES,
     warnings: [],
   };
   if (common.limits.headersTimeoutMs > common.limits.requestTimeoutMs) {

@@ -1,6 +1,7 @@
 import { ConfigurationError } from '@orderbridge/core';
 import { z } from 'zod';
 import { MIN_CURSOR_SECRET_BYTES } from '../cursor/cursor-signer.js';
+import { compileTrustedProxies } from '../http/client-address.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -46,6 +47,29 @@ export const serviceEnvironmentSchema = z.object({
     .optional(),
   /** The order store the reports read: `sqlite:./orderbridge.db` or `postgres://…` (none: reports answer 500). */
   ORDERBRIDGE_DATABASE_URL: z.string().min(1).optional(),
+  /**
+   * Comma-separated proxies whose `X-Forwarded-For` names the client: addresses, CIDR ranges and
+   * `loopback`, `linklocal`, `uniquelocal` (default none: the TCP peer is the client).
+   */
+  ORDERBRIDGE_TRUSTED_PROXIES: z
+    .string()
+    .transform((text) =>
+      text
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .superRefine((entries, context) => {
+      try {
+        compileTrustedProxies(entries);
+      } catch (error) {
+        context.addIssue({
+          code: 'custom',
+          message: `ORDERBRIDGE_TRUSTED_PROXIES: ${error instanceof Error ? error.message : String(error)} (addresses, CIDR ranges, loopback, linklocal or uniquelocal, comma-separated)`,
+        });
+      }
+    })
+    .optional(),
   /**
    * `redis://…` or `rediss://…`: share the per-key rate limits between replicas through Redis
    * (default: through a PostgreSQL store, else per process).
