@@ -90,5 +90,6 @@ export {
   type RateLimitStoreFailure,
   type StoreRateLimiterOptions,
 } from './rate-limit/store-rate-limiter.js';
+export { createTokenBuckets, type TokenBuckets } from './rate-limit/token-buckets.js';
 export { type RunningServer, type StartServerOptions, startServer } from './server.js';
 export type { TenantDefinition } from './tenancy/tenant.js';
