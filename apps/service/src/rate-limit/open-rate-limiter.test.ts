@@ -27,6 +27,15 @@ describe('openRateLimiter', () => {
     await opened.close();
   });
 
+  it('refuses a Redis URL that does not parse without repeating it', async () => {
+    const opening = openRateLimiter({
+      redisUrl: 'redis://:fake-password@[bad',
+      logger: createLogger({ level: 'silent' }),
+    });
+    await expect(opening).rejects.toThrow(/REDIS_URL is not a valid URL/);
+    await expect(opening).rejects.not.toThrow(/fake-password/);
+  });
+
   it.skipIf(SERVER_URL === undefined)(
     'uses PostgreSQL with a pool; counts every store failure and logs one warning a minute',
     async () => {

@@ -1,4 +1,4 @@
-import { registerSecret } from '@orderbridge/core';
+import { ConfigurationError, registerSecret } from '@orderbridge/core';
 import type pg from 'pg';
 import type { ServiceLogger } from '../observability/logger.js';
 import { createKeyRateLimiter, type KeyRateLimiter } from './key-rate-limiter.js';
@@ -30,7 +30,8 @@ const REDIS_CONNECT_TIMEOUT_MS = 2_000;
  * store is counted on every decision (`onStoreFailure`) and logged as a warning at most once a
  * minute with the number of failures since the last line; the decision falls back to this
  * process's token buckets (see `createStoreRateLimiter`).
- * @throws the database's error when PostgreSQL is chosen and its table cannot be created.
+ * @throws ConfigurationError when `redisUrl` is not a URL; the database's error when PostgreSQL is
+ * chosen and its table cannot be created.
  */
 export async function openRateLimiter(options: {
   redisUrl?: string | undefined;
@@ -58,7 +59,17 @@ export async function openRateLimiter(options: {
   };
 
   if (options.redisUrl !== undefined) {
-    const password = new URL(options.redisUrl).password;
+    let password: string;
+    try {
+      password = new URL(options.redisUrl).password;
+    } catch {
+      // Node's URL error carries the input, which may hold a password: say which setting instead.
+      throw new ConfigurationError({
+        setting: 'redisUrl',
+        environmentVariable: 'REDIS_URL',
+        message: 'REDIS_URL is not a valid URL (redis://host:6379/0 or rediss://…)',
+      });
+    }
     if (password !== '') registerSecret(decodeURIComponent(password));
     const { Redis } = await import('ioredis');
     const client = new Redis(options.redisUrl, {
