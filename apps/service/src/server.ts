@@ -13,8 +13,8 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   type ServerLimits,
 } from './config/service-config.js';
-import { createOrderRefresher } from './hooks/order-refresher.js';
 import { openServicePool } from './database/open-service-pool.js';
+import { createOrderRefresher } from './hooks/order-refresher.js';
 import { createProblem, PROBLEM_CONTENT_TYPE, type ProblemName } from './http/problem.js';
 import { securityHeaderLines } from './http/security-headers.js';
 import { createDatabaseCheck, type DatabaseCheck } from './observability/database-check.js';
@@ -150,6 +150,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       metrics.countRateLimitStoreFailure({ store: failure.store, operation: failure.operation }),
   }).catch(async (error: unknown) => {
     await pool?.end().catch(() => {});
+    await orderRefresher?.close().catch(() => {});
     await store?.close().catch(() => {});
     throw error;
   });
