@@ -671,6 +671,8 @@ function readTimestamp(reader: OrderReader, value: string, field: string): strin
 
 /** Looks a value up in a table of documented values; never finds an inherited property. */
 function lookUp<T>(table: Readonly<Record<string, T>>, raw: string): T | undefined {
+  // A documented value as sent (lower case, no spaces) is found without a normalised copy.
+  if (Object.hasOwn(table, raw)) return table[raw];
   const value = raw.trim().toLowerCase();
   return Object.hasOwn(table, value) ? table[value] : undefined;
 }
