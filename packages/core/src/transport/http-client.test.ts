@@ -256,6 +256,22 @@ describe('createHttpClient', () => {
     expect(retries).toEqual([{ attempt: 2, reason: 'HTTP 503', url }]);
   });
 
+  it('adds search parameters to a query the path already has', async () => {
+    server = await startTestServer((_request, response) => sendJson(response, 200, { ok: true }));
+    await client().request({ path: 'v1/orders?fixed=1', searchParams: { limit: 2, next: 'a/b' } });
+    await client().request({
+      path: 'v1/orders',
+      searchParams: new URLSearchParams([
+        ['status', 'paid'],
+        ['status', 'open'],
+      ]),
+    });
+    expect(server.requests.map((request) => request.url)).toEqual([
+      '/v1/orders?fixed=1&limit=2&next=a%2Fb',
+      '/v1/orders?status=paid&status=open',
+    ]);
+  });
+
   it('reads a body in several chunks and with a byte order mark as Response#text() does', async () => {
     const text = JSON.stringify({ name: 'Zoë Ångström 日本', orders: [1, 2, 3] });
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);

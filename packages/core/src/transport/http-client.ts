@@ -541,22 +541,32 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
 
 /**
  * The URL of a request as ky builds it from its `prefix` option: the base URL and the path joined
- * by one slash, then the search parameters appended (an `undefined` value is left out).
+ * by one slash, then the search parameters appended, form-encoded (an `undefined` value is left
+ * out). The query is encoded once and parsed with the rest: appending to `URL#searchParams` one
+ * by one re-serialises the query each time.
  */
 function requestUrl(
   baseUrl: string,
   path: string,
   searchParams: HttpRequest['searchParams'],
 ): string {
-  const url = new URL(`${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
+  const joined = `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+  let query: URLSearchParams | undefined;
   if (searchParams instanceof URLSearchParams) {
-    for (const [name, value] of searchParams) url.searchParams.append(name, value);
+    query = searchParams;
   } else if (searchParams) {
+    query = new URLSearchParams();
     for (const name of Object.keys(searchParams)) {
       const value = searchParams[name];
-      if (value !== undefined) url.searchParams.append(name, String(value));
+      if (value !== undefined) query.append(name, String(value));
     }
   }
+  const encoded = query?.toString() ?? '';
+  if (encoded === '') return new URL(joined).href;
+  if (!joined.includes('?') && !joined.includes('#')) return new URL(`${joined}?${encoded}`).href;
+  // A path with a query or fragment of its own: the parameters are added to its query, as ky adds them.
+  const url = new URL(joined);
+  for (const [name, value] of query!) url.searchParams.append(name, value);
   return url.href;
 }
 
