@@ -153,7 +153,8 @@ export const normalisation: Scenario = async (context) => {
   notes.push(
     'CPU time is process.cpuUsage() (user + system, all threads of the process, so V8 GC helper threads are included); "per core" = orders / CPU seconds.',
     'Each timed run processes every recorded page; the subjects run interleaved (parse, schema, normalise, provider, parse, …) after a forced full GC, and the figure is the median over the runs.',
-    '"normalise" = what a provider does with a page after the transport: JSON.parse + the envelope schema + the per-record wire schema and mapping (mapRecords + mapFlexPortalOrder, readFlexFactorRow). "provider.listOrders" adds query planning, ky, Request/Response objects and cursor encoding, with a fetch stub that answers the recorded bytes (no socket).',
+    '"normalise" = what a provider does with a page after the transport: JSON.parse + the envelope schema + the per-record validation and mapping (mapRecords + mapFlexPortalOrder, which checks the wire schema\'s rules while it maps, in one pass, and hands only a record that breaks one to zod; readFlexFactorRow, zod then mapping). "provider.listOrders" adds query planning, the transport (one fetch for a successful first attempt; ky only for a retry), the Response and its body stream, decoding the UTF-8 body and cursor encoding, with a fetch stub that answers the recorded bytes (no socket).',
+    'FlexPortal\'s "JSON.parse + wire schemas only" runs the zod wire schema (compiled) on every order, which the mapper no longer does for a valid order: it is shown as what the two-pass mapper (zod, then mapping) cost, and its per-order breakdown is the one-pass mapper\'s checks and mapping together.',
   );
   return {
     name: 'normalisation',
@@ -278,7 +279,10 @@ function report(
       spread: spreadPerPage('normalise'),
     },
     {
-      label: `${label}: of which JSON.parse + wire schemas only (no mapping)`,
+      label:
+        label === 'FlexPortal'
+          ? `${label}: JSON.parse + the zod wire schemas (what the two-pass mapper ran before mapping)`
+          : `${label}: of which JSON.parse + wire schemas only (no mapping)`,
       value: round(perPage('schema')),
       unit: 'ms',
       baseline: { label: 'JSON.parse of the same bytes', value: round(parseMs) },
@@ -294,17 +298,30 @@ function report(
       spread: spreadPerPage('provider'),
     },
     {
-      label: `${label}: per order — JSON.parse / wire schema / mapping`,
+      label:
+        label === 'FlexPortal'
+          ? `${label}: per order — JSON.parse / schema checks and mapping (one pass)`
+          : `${label}: per order — JSON.parse / wire schema / mapping`,
       value: round((perPage('normalise') * 1000) / PAGE_SIZE, 1),
       unit: 'µs',
-      breakdown: {
-        'JSON.parse': round((parseMs * 1000) / PAGE_SIZE, 1),
-        'wire schema (zod)': round(((perPage('schema') - parseMs) * 1000) / PAGE_SIZE, 1),
-        'mapping (incl. money, timestamps, status)': round(
-          ((perPage('normalise') - perPage('schema')) * 1000) / PAGE_SIZE,
-          1,
-        ),
-      },
+      // FlexPortal's mapper checks the schema's rules while it maps: no zod pass to subtract.
+      breakdown:
+        label === 'FlexPortal'
+          ? {
+              'JSON.parse': round((parseMs * 1000) / PAGE_SIZE, 1),
+              'checks + mapping (incl. money, timestamps, status)': round(
+                ((perPage('normalise') - parseMs) * 1000) / PAGE_SIZE,
+                1,
+              ),
+            }
+          : {
+              'JSON.parse': round((parseMs * 1000) / PAGE_SIZE, 1),
+              'wire schema (zod)': round(((perPage('schema') - parseMs) * 1000) / PAGE_SIZE, 1),
+              'mapping (incl. money, timestamps, status)': round(
+                ((perPage('normalise') - perPage('schema')) * 1000) / PAGE_SIZE,
+                1,
+              ),
+            },
     },
     {
       label: `${label}: JSON.parse CPU per page (the baseline)`,

@@ -17,7 +17,6 @@ import {
   type Warning,
 } from '@orderbridge/core';
 import {
-  type FlexPortalWireAddress,
   type FlexPortalWireOrder,
   type FlexPortalWireOrderItem,
   flexPortalOrderSchema,
@@ -187,20 +186,77 @@ export function mapFlexPortalOrder(
   record: unknown,
   context: FlexPortalMappingContext,
 ): MappedRecord<Order> {
-  // A valid order is read in place: `validate` runs the compiled schema without building a copy
-  // of the order (a copy nothing else would read). Only an invalid order goes through `parse`, for
-  // the schema's own issues. Reading in place means unknown fields stay on `wire` (nothing below
-  // reads them) and arrays and records are copied where they are handed on, as `parse` would have.
-  const wire = flexPortalOrderSchema.validate(record)
-    ? (record as FlexPortalWireOrder)
-    : flexPortalOrderSchema.parse(record);
+  // One pass: `readOrder` checks every rule of `flexPortalOrderSchema` on each field as it maps
+  // it, so a valid order is read once, in place (no zod pass before the mapping pass, no copy).
+  // The first rule a record breaks stops the reader, and the schema itself then reports the
+  // record, so the issues, their paths and messages are exactly the schema's. The schema stays
+  // the definition: tests check that the reader accepts exactly the records the schema accepts.
+  const read = readOrder(record, record, context);
+  if (read !== undefined) return read;
+  const wire = flexPortalOrderSchema.parse(record);
+  // Reached only if the reader refused a record the schema accepts (a reader stricter than the
+  // schema): the schema's parsed copy is read instead, so such a record is still delivered.
+  const copy = readOrder(wire, record, context);
+  if (copy === undefined) {
+    throw new Error(
+      `mapFlexPortalOrder: order ${JSON.stringify(wire.orderId)} passed the schema but not the reader`,
+    );
+  }
+  return copy;
+}
+
+/**
+ * Reads one order, checking the schema's rules on the way; undefined as soon as a rule is broken.
+ * `raw` is what `includeRaw` keeps (the caller's record, also when `record` is a parsed copy).
+ * @throws ProviderResponseError when the order is valid but an amount or timestamp cannot be read
+ * exactly.
+ */
+function readOrder(
+  record: unknown,
+  raw: unknown,
+  context: FlexPortalMappingContext,
+): MappedRecord<Order> | undefined {
+  if (!isObject(record)) return undefined;
+  const wire = record as Record<string, unknown>;
+  const orderId = wire.orderId;
+  const tenantId = wire.tenantId;
+  const rawStatus = wire.status;
+  const orderType = wire.orderType;
+  if (
+    !isText(orderId) ||
+    orderId === '' ||
+    !isText(tenantId) ||
+    !isText(rawStatus) ||
+    rawStatus === '' ||
+    !isText(orderType)
+  ) {
+    return undefined;
+  }
+  // The totals come first: every amount of the order is read in their currency.
+  const totals = wire.totals;
+  if (!isObject(totals)) return undefined;
+  const currencyCode = totals.currency;
+  if (!isText(currencyCode) || !CURRENCY_PATTERN.test(currencyCode)) return undefined;
+  const subtotalAmount = totals.subtotal;
+  const taxAmount = totals.taxAmount;
+  const totalAmount = totals.total;
+  const totalDevices = totals.totalDevices;
+  if (
+    !isAmount(subtotalAmount) ||
+    !isOptionalAmount(taxAmount) ||
+    !isAmount(totalAmount) ||
+    !(isNothing(totalDevices) || isCount(totalDevices))
+  ) {
+    return undefined;
+  }
+
   const provider = context.provider;
-  const key = orderKey(provider, wire.orderId);
+  const key = orderKey(provider, orderId);
   // The amounts of one order share its currency and its list of problems. Paths are built only
   // for an amount or timestamp that cannot be read: a FlexPortal order has 8-12 amounts, and the
   // mapping runs once per listed order.
   const reader: OrderReader = {
-    currency: wire.totals.currency.toUpperCase(),
+    currency: currencyCode.toUpperCase(),
     issues: [],
     provider,
     key,
@@ -209,14 +265,19 @@ export function mapFlexPortalOrder(
 
   const mapped = mapStatus(
     context.statusMap ?? flexPortalStatusMap,
-    { code: wire.status, label: null },
+    { code: rawStatus, label: null },
     key,
   );
   if (mapped.warning) reader.warnings.push(mapped.warning);
 
+  const wireItems = wire.items;
+  if (!Array.isArray(wireItems)) return undefined;
+  const itemCount = wireItems.length;
   const items: OrderItem[] = [];
-  for (let index = 0; index < wire.items.length; index++) {
-    const item = wire.items[index] as FlexPortalWireOrderItem;
+  for (let index = 0; index < itemCount; index++) {
+    const item = wireItems[index] as unknown;
+    if (!isItem(item)) return undefined;
+    const lineRentalIds = item.rentalIds;
     items.push({
       sku: item.sku,
       name: item.productName,
@@ -225,7 +286,7 @@ export function mapFlexPortalOrder(
       termMonths: item.contractLength,
       fulfillment: {
         status: lineFulfillment(item, index, reader),
-        done: item.rentalIds?.length ?? 0,
+        done: lineRentalIds === null || lineRentalIds === undefined ? 0 : lineRentalIds.length,
       },
       listPrice: readOptionalMoney(reader, item.listPrice, 'listPrice', index),
       // The schema's default is `unknown` (docs/providers/flexportal.md ambiguity 10).
@@ -235,36 +296,48 @@ export function mapFlexPortalOrder(
     });
   }
 
-  const payment = wire.payment ?? null;
-  // Problems are reported in the order the fields are read (lines, payment, upgrade, line
-  // overrides, totals, timestamps), so the order extensions are built in that order too.
+  const customer = wire.customer;
+  if (!isCustomer(customer)) return undefined;
   const billingAddress = address(wire.billingAddress);
   const shippingAddress = address(wire.shippingAddress);
-  const paymentExtension: FlexPortalPayment | null = payment
-    ? {
-        status: payment.status ?? null,
-        method: payment.method ?? null,
-        transactionId: payment.transactionId ?? null,
-        paidAmount: readOptionalMoney(reader, payment.paidAmount, 'payment.paidAmount'),
-        manuallyMarked: payment.manuallyMarked ?? false,
-      }
-    : null;
-  const upgradeDetails: FlexPortalUpgradeDetails | null = wire.upgradeDetails
-    ? {
-        previousDevice: wire.upgradeDetails.previousDevice,
-        previousSerialNumber: wire.upgradeDetails.previousSerialNumber,
-        previousMonthlyAmount: readMoney(
-          reader,
-          wire.upgradeDetails.previousMonthlyAmount,
-          'upgradeDetails.previousMonthlyAmount',
-        ),
-        previousRentalId: wire.upgradeDetails.previousRentalId,
-        upgradeReason: wire.upgradeDetails.upgradeReason ?? null,
-      }
-    : null;
+  if (billingAddress === undefined || shippingAddress === undefined) return undefined;
+
+  // Problems are reported in the order the fields are read (lines, payment, upgrade, line
+  // overrides, totals, timestamps), so the order extensions are built in that order too.
+  const payment = wire.payment;
+  let paymentExtension: FlexPortalPayment | null = null;
+  let paymentStatus: string | null = null;
+  if (payment !== null && payment !== undefined) {
+    if (!isPayment(payment)) return undefined;
+    paymentStatus = payment.status ?? null;
+    paymentExtension = {
+      status: paymentStatus,
+      method: payment.method ?? null,
+      transactionId: payment.transactionId ?? null,
+      paidAmount: readOptionalMoney(reader, payment.paidAmount, 'payment.paidAmount'),
+      manuallyMarked: payment.manuallyMarked ?? false,
+    };
+  }
+  const upgrade = wire.upgradeDetails;
+  let upgradeDetails: FlexPortalUpgradeDetails | null = null;
+  if (upgrade !== null && upgrade !== undefined) {
+    if (!isUpgradeDetails(upgrade)) return undefined;
+    upgradeDetails = {
+      previousDevice: upgrade.previousDevice,
+      previousSerialNumber: upgrade.previousSerialNumber,
+      previousMonthlyAmount: readMoney(
+        reader,
+        upgrade.previousMonthlyAmount,
+        'upgradeDetails.previousMonthlyAmount',
+      ),
+      previousRentalId: upgrade.previousRentalId,
+      upgradeReason: upgrade.upgradeReason ?? null,
+    };
+  }
   const itemExtensions: FlexPortalItemExtensions[] = [];
-  for (let index = 0; index < wire.items.length; index++) {
-    const item = wire.items[index] as FlexPortalWireOrderItem;
+  for (let index = 0; index < itemCount; index++) {
+    // Checked by `isItem` in the first loop.
+    const item = wireItems[index] as FlexPortalWireOrderItem;
     itemExtensions.push({
       sku: item.sku,
       productId: item.productId ?? null,
@@ -283,89 +356,265 @@ export function mapFlexPortalOrder(
         index,
       ),
       usedListPriceAsAcquisition: item.usedListPriceAsAcquisition ?? false,
-      rentalIds: item.rentalIds ? [...item.rentalIds] : [],
+      rentalIds: item.rentalIds ? item.rentalIds.slice() : [],
       rentalStatus: item.rentalStatus ?? 'pending',
     });
   }
+
+  const orderRentalIds = wire.rentalIds;
+  const customFields = wire.customFields;
+  const rentalProgress = wire.rentalProgress;
+  const billingGroupId = wire.billingGroupId;
+  const trackingNumber = wire.trackingNumber;
+  const shippedAt = wire.shippedAt;
+  const createdAt = wire.createdAt;
+  const updatedAt = wire.updatedAt;
+  const createdBy = wire.createdBy;
+  const notes = wire.notes;
+  const extension = wire.extensionDetails;
+  if (
+    !isTextArray(orderRentalIds) ||
+    !(isNothing(customFields) || isJsonRecord(customFields)) ||
+    !isObject(rentalProgress) ||
+    !isCount(rentalProgress.totalDevices) ||
+    !isCount(rentalProgress.rentedDevices) ||
+    !isOptionalText(billingGroupId) ||
+    !isOptionalText(trackingNumber) ||
+    !isOptionalText(shippedAt) ||
+    !isText(createdAt) ||
+    !isText(updatedAt) ||
+    !isText(createdBy) ||
+    !isOptionalText(notes) ||
+    !(isNothing(extension) || isExtensionDetails(extension))
+  ) {
+    return undefined;
+  }
+
   const extensions: FlexPortalOrderExtensions = {
-    tenantId: wire.tenantId,
-    rentalIds: [...wire.rentalIds],
-    customFields: wire.customFields ? copyRecord(wire.customFields) : null,
+    tenantId,
+    rentalIds: orderRentalIds.slice(),
+    customFields: customFields ? copyRecord(customFields) : null,
     billingAddress,
     shippingAddress,
     payment: paymentExtension,
     customer: {
-      phone: wire.customer.phone ?? null,
-      customerType: wire.customer.customerType ?? 'individual',
-      firstName: wire.customer.firstName,
-      lastName: wire.customer.lastName,
+      phone: customer.phone ?? null,
+      customerType: customer.customerType ?? 'individual',
+      firstName: customer.firstName,
+      lastName: customer.lastName,
     },
-    totalDevices: wire.totals.totalDevices ?? null,
-    createdBy: wire.createdBy,
-    notes: wire.notes ?? null,
-    trackingNumber: wire.trackingNumber ?? null,
-    shippedAt: wire.shippedAt ?? null,
-    billingGroupId: wire.billingGroupId ?? null,
-    extensionDetails: wire.extensionDetails
+    totalDevices: totalDevices ?? null,
+    createdBy,
+    notes: notes ?? null,
+    trackingNumber: trackingNumber ?? null,
+    shippedAt: shippedAt ?? null,
+    billingGroupId: billingGroupId ?? null,
+    extensionDetails: extension
       ? {
-          originalOrderId: wire.extensionDetails.originalOrderId,
-          extensionMonths: wire.extensionDetails.extensionMonths,
-          previousEndDate: wire.extensionDetails.previousEndDate,
-          newEndDate: wire.extensionDetails.newEndDate,
-          reason: wire.extensionDetails.reason ?? null,
+          originalOrderId: extension.originalOrderId,
+          extensionMonths: extension.extensionMonths,
+          previousEndDate: extension.previousEndDate,
+          newEndDate: extension.newEndDate,
+          reason: extension.reason ?? null,
         }
       : null,
     upgradeDetails,
     items: itemExtensions,
   };
 
-  const name = `${wire.customer.firstName} ${wire.customer.lastName}`.trim();
+  const name = `${customer.firstName} ${customer.lastName}`.trim();
   const order: Order = {
     provider,
-    id: wire.orderId,
+    id: orderId,
     key,
     status: mapped.status,
-    paymentStatus: paymentStatusOf(payment?.status, reader),
+    paymentStatus: paymentStatusOf(paymentStatus, reader),
     fulfillmentStatus: mapped.fulfillmentStatus ?? null,
     providerStatus: mapped.providerStatus,
-    type: wire.orderType,
+    type: orderType,
     // FlexPortal has no reference number separate from the order id.
     reference: null,
     customer: {
-      id: wire.customer.customerId,
-      email: wire.customer.email,
+      id: customer.customerId,
+      email: customer.email,
       name: name === '' ? null : name,
-      company: wire.customer.company ?? null,
+      company: customer.company ?? null,
     },
     // FlexPortal orders belong to a tenant, not a merchant: a merchant filter matches none of them.
     merchant: null,
     items,
     totals: {
-      subtotal: readMoney(reader, wire.totals.subtotal, 'totals.subtotal'),
+      subtotal: readMoney(reader, subtotalAmount, 'totals.subtotal'),
       // `taxAmount` defaults to 0 in the schema (docs/providers/flexportal.md ambiguity 9: the prose calls it "tax").
-      tax: readMoney(reader, wire.totals.taxAmount ?? 0, 'totals.taxAmount'),
-      total: readMoney(reader, wire.totals.total, 'totals.total'),
+      tax: readMoney(reader, taxAmount ?? 0, 'totals.taxAmount'),
+      total: readMoney(reader, totalAmount, 'totals.total'),
       refunded: null,
     },
     fulfillment: {
-      total: wire.rentalProgress.totalDevices,
-      done: wire.rentalProgress.rentedDevices,
+      total: rentalProgress.totalDevices,
+      done: rentalProgress.rentedDevices,
     },
-    createdAt: readTimestamp(reader, wire.createdAt, 'createdAt'),
-    updatedAt: readTimestamp(reader, wire.updatedAt, 'updatedAt'),
+    createdAt: readTimestamp(reader, createdAt, 'createdAt'),
+    updatedAt: readTimestamp(reader, updatedAt, 'updatedAt'),
     placedAt: null,
     extensions: { [provider]: extensions },
   };
-  if (context.includeRaw) order.raw = record;
+  if (context.includeRaw) order.raw = raw;
 
   if (reader.issues.length > 0) {
     throw new ProviderResponseError({
       provider,
       issues: reader.issues,
-      message: `${provider} order ${JSON.stringify(wire.orderId)} has values that cannot be read exactly: ${reader.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+      message: `${provider} order ${JSON.stringify(orderId)} has values that cannot be read exactly: ${reader.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
     });
   }
   return { value: order, warnings: reader.warnings };
+}
+
+// The rules of `flexPortalOrderSchema` (flexportal-api.ts), field by field, as zod 4 checks them:
+// `z.object` takes any non-null, non-array object; `z.number()` a finite number; `.int()` a safe
+// integer; `.nullish()` also `undefined` and `null`; `z.record` a plain object.
+
+/** The `totals.currency` rule of the schema. */
+const CURRENCY_PATTERN = /^[A-Za-z]{3}$/;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
+function isNothing(value: unknown): value is null | undefined {
+  return value === undefined || value === null;
+}
+
+function isOptionalText(value: unknown): value is string | null | undefined {
+  return value === undefined || value === null || typeof value === 'string';
+}
+
+/** `flexPortalAmountSchema`: a finite number or any string (exactness is the mapper's check). */
+function isAmount(value: unknown): value is number | string {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+}
+
+function isOptionalAmount(value: unknown): value is number | string | null | undefined {
+  return value === undefined || value === null || isAmount(value);
+}
+
+/** `z.number().int().nonnegative()`. */
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+function isOptionalBoolean(value: unknown): value is boolean | null | undefined {
+  return value === undefined || value === null || typeof value === 'boolean';
+}
+
+function isTextArray(value: unknown): value is string[] {
+  if (!Array.isArray(value)) return false;
+  for (let index = 0; index < value.length; index++) {
+    if (typeof value[index] !== 'string') return false;
+  }
+  return true;
+}
+
+/**
+ * `z.record(z.string(), z.unknown())`: a plain object (zod's own test: its constructor is absent,
+ * not a function, or one whose prototype has `isPrototypeOf`) whose enumerable own keys are
+ * strings. Anything less usual (another prototype, symbol keys) is left to the schema.
+ */
+function isJsonRecord(value: unknown): value is Record<string, unknown> {
+  if (!isObject(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  const maker = value.constructor;
+  if (typeof maker === 'function' && maker !== Object) return false;
+  return Object.getOwnPropertySymbols(value).length === 0;
+}
+
+function isCustomer(value: unknown): value is FlexPortalWireOrder['customer'] {
+  if (!isObject(value)) return false;
+  const customerId = value.customerId;
+  return (
+    isText(customerId) &&
+    customerId !== '' &&
+    isText(value.email) &&
+    isText(value.firstName) &&
+    isText(value.lastName) &&
+    isOptionalText(value.company) &&
+    isOptionalText(value.phone) &&
+    isOptionalText(value.customerType)
+  );
+}
+
+function isItem(value: unknown): value is FlexPortalWireOrderItem {
+  if (!isObject(value)) return false;
+  const sku = value.sku;
+  const contractLength = value.contractLength;
+  const rentalIds = value.rentalIds;
+  return (
+    isText(sku) &&
+    sku !== '' &&
+    isText(value.productName) &&
+    isCount(value.quantity) &&
+    isAmount(value.unitPrice) &&
+    typeof contractLength === 'number' &&
+    Number.isFinite(contractLength) &&
+    contractLength >= 0 &&
+    isOptionalText(value.productId) &&
+    isOptionalText(value.productImageUrl) &&
+    isOptionalText(value.variantId) &&
+    isOptionalAmount(value.listPrice) &&
+    isOptionalText(value.listPriceSource) &&
+    isOptionalAmount(value.acquisitionCost) &&
+    isOptionalText(value.acquisitionCostSource) &&
+    isOptionalAmount(value.listPriceOverride) &&
+    isOptionalAmount(value.acquisitionCostOverride) &&
+    isOptionalBoolean(value.usedListPriceAsAcquisition) &&
+    (isNothing(rentalIds) || isTextArray(rentalIds)) &&
+    isOptionalText(value.rentalStatus)
+  );
+}
+
+function isPayment(value: unknown): value is NonNullable<FlexPortalWireOrder['payment']> {
+  return (
+    isObject(value) &&
+    isOptionalText(value.status) &&
+    isOptionalText(value.method) &&
+    isOptionalText(value.transactionId) &&
+    isOptionalAmount(value.paidAmount) &&
+    isOptionalBoolean(value.manuallyMarked)
+  );
+}
+
+function isExtensionDetails(
+  value: unknown,
+): value is NonNullable<FlexPortalWireOrder['extensionDetails']> {
+  if (!isObject(value)) return false;
+  const months = value.extensionMonths;
+  return (
+    isText(value.originalOrderId) &&
+    Number.isSafeInteger(months) &&
+    (months as number) > 0 &&
+    isText(value.previousEndDate) &&
+    isText(value.newEndDate) &&
+    isOptionalText(value.reason)
+  );
+}
+
+function isUpgradeDetails(
+  value: unknown,
+): value is NonNullable<FlexPortalWireOrder['upgradeDetails']> {
+  return (
+    isObject(value) &&
+    isText(value.previousDevice) &&
+    isText(value.previousSerialNumber) &&
+    isAmount(value.previousMonthlyAmount) &&
+    isText(value.previousRentalId) &&
+    isOptionalText(value.upgradeReason)
+  );
 }
 
 /** What the readers of one order share: its currency, the problems found, the warnings. */
@@ -422,6 +671,8 @@ function readTimestamp(reader: OrderReader, value: string, field: string): strin
 
 /** Looks a value up in a table of documented values; never finds an inherited property. */
 function lookUp<T>(table: Readonly<Record<string, T>>, raw: string): T | undefined {
+  // A documented value as sent (lower case, no spaces) is found without a normalised copy.
+  if (Object.hasOwn(table, raw)) return table[raw];
   const value = raw.trim().toLowerCase();
   return Object.hasOwn(table, value) ? table[value] : undefined;
 }
@@ -471,16 +722,40 @@ function copyRecord(record: Record<string, unknown>): Record<string, unknown> {
   return copy;
 }
 
-function address(wire: FlexPortalWireAddress): FlexPortalAddress {
+/** A checked copy of an address; undefined when it breaks a rule of the schema. */
+function address(value: unknown): FlexPortalAddress | undefined {
+  if (!isObject(value)) return undefined;
+  const contactName = value.contactName;
+  const streetAddress = value.streetAddress;
+  const city = value.city;
+  const country = value.country;
+  const postalCode = value.postalCode;
+  const company = value.company;
+  const buildingInfo = value.buildingInfo;
+  const locality = value.locality;
+  const adminArea = value.adminArea;
+  if (
+    !isText(contactName) ||
+    !isText(streetAddress) ||
+    !isText(city) ||
+    !isText(country) ||
+    !isOptionalText(postalCode) ||
+    !isOptionalText(company) ||
+    !isOptionalText(buildingInfo) ||
+    !isOptionalText(locality) ||
+    !isOptionalText(adminArea)
+  ) {
+    return undefined;
+  }
   return {
-    contactName: wire.contactName,
-    streetAddress: wire.streetAddress,
-    city: wire.city,
-    country: wire.country,
-    postalCode: wire.postalCode ?? null,
-    company: wire.company ?? null,
-    buildingInfo: wire.buildingInfo ?? null,
-    locality: wire.locality ?? null,
-    adminArea: wire.adminArea ?? null,
+    contactName,
+    streetAddress,
+    city,
+    country,
+    postalCode: postalCode ?? null,
+    company: company ?? null,
+    buildingInfo: buildingInfo ?? null,
+    locality: locality ?? null,
+    adminArea: adminArea ?? null,
   };
 }

@@ -54,7 +54,10 @@ const EXPONENTS = new Map(Object.entries(EXPONENT_OVERRIDES));
 
 /** Number of minor-unit digits of a currency (USD 2, JPY 0, KWD 3); 2 for codes not in the table. */
 export function currencyExponent(currency: string): number {
-  return EXPONENTS.get(currency) ?? EXPONENTS.get(currency.toUpperCase()) ?? 2;
+  const exponent = EXPONENTS.get(currency);
+  if (exponent !== undefined) return exponent;
+  // Most codes arrive upper case and are not in the table (EUR, USD): no upper-case copy for them.
+  return isUpperCaseCode(currency) ? 2 : (EXPONENTS.get(currency.toUpperCase()) ?? 2);
 }
 
 /** Why a decimal could not be converted to minor units. */

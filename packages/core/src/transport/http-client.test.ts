@@ -215,6 +215,83 @@ describe('createHttpClient', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('sends the first attempt and its retry alike, and numbers them in every hook', async () => {
+    // The first attempt of a call is made without ky, a retry by ky: both must send the same
+    // request and tell the hooks the same.
+    server = await startTestServer((_request, response, index) => {
+      if (index === 0) sendJson(response, 503, { error: 'busy' });
+      else sendJson(response, 200, { ok: true });
+    });
+    const requests: Array<{ attempt: number; url: string; headers: Record<string, string> }> = [];
+    const responses: Array<{ attempt: number; status: number; url: string }> = [];
+    const retries: Array<{ attempt: number; reason: string; url: string }> = [];
+    const result = await client({
+      baseUrl: `${server.url}/api/`,
+      headers: () => ({ authorization: 'Bearer fake-token-for-tests' }),
+      hooks: {
+        onRequest: ({ attempt, url, headers }) => requests.push({ attempt, url, headers }),
+        onResponse: ({ attempt, status, url }) => responses.push({ attempt, status, url }),
+        onRetry: ({ attempt, reason, url }) => retries.push({ attempt, reason, url }),
+      },
+    }).request({
+      path: '/v1/orders',
+      searchParams: { limit: 100, status: undefined, search: 'a b&c', deep: true },
+    });
+    expect(result.body).toEqual({ ok: true });
+    const path = '/api/v1/orders?limit=100&search=a+b%26c&deep=true';
+    expect(server.requests.map((request) => request.url)).toEqual([path, path]);
+    const [first, retry] = server.requests;
+    for (const name of ['accept', 'user-agent', 'authorization']) {
+      expect(retry?.headers[name], name).toBe(first?.headers[name]);
+    }
+    const url = `${server.url}${path}`;
+    expect(requests.map((event) => event.attempt)).toEqual([1, 2]);
+    expect(requests.map((event) => event.url)).toEqual([url, url]);
+    expect(requests[0]?.headers).toEqual(requests[1]?.headers);
+    expect(requests[0]?.headers.authorization).not.toContain('fake-token-for-tests');
+    expect(responses).toEqual([
+      { attempt: 1, status: 503, url },
+      { attempt: 2, status: 200, url },
+    ]);
+    expect(retries).toEqual([{ attempt: 2, reason: 'HTTP 503', url }]);
+  });
+
+  it('adds search parameters to a query the path already has', async () => {
+    server = await startTestServer((_request, response) => sendJson(response, 200, { ok: true }));
+    await client().request({ path: 'v1/orders?fixed=1', searchParams: { limit: 2, next: 'a/b' } });
+    await client().request({
+      path: 'v1/orders',
+      searchParams: new URLSearchParams([
+        ['status', 'paid'],
+        ['status', 'open'],
+      ]),
+    });
+    expect(server.requests.map((request) => request.url)).toEqual([
+      '/v1/orders?fixed=1&limit=2&next=a%2Fb',
+      '/v1/orders?status=paid&status=open',
+    ]);
+  });
+
+  it('reads a body in several chunks and with a byte order mark as Response#text() does', async () => {
+    const text = JSON.stringify({ name: 'Zoë Ångström 日本', orders: [1, 2, 3] });
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    // Split inside the multi-byte characters, so a chunk ends in the middle of one.
+    const cuts = [2, 14, 15, 22, bytes.length];
+    server = await startTestServer(async (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      let from = 0;
+      for (const cut of cuts) {
+        response.write(bytes.subarray(from, cut));
+        from = cut;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      response.end();
+    });
+    const result = await client().request({ path: 'x' });
+    expect(result.body).toEqual(JSON.parse(await new Response(bytes).text()));
+    expect(result.body).toEqual({ name: 'Zoë Ångström 日本', orders: [1, 2, 3] });
+  });
+
   it('reports a malformed-body retry to onRetry and parses the retried body once', async () => {
     server = await startTestServer((_request, response, index) => {
       if (index === 0) {

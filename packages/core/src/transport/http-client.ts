@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import ky, {
   ForceRetryError,
   HTTPError,
@@ -6,6 +7,7 @@ import ky, {
   isNetworkError,
   isTimeoutError,
   type KyResponse,
+  TimeoutError as KyTimeoutError,
   type Options,
 } from 'ky';
 import {
@@ -199,6 +201,12 @@ interface CallState {
   /** Whether `body` holds the parsed body of the latest successful response. */
   hasBody: boolean;
   body: unknown;
+  /**
+   * The outcome of a first attempt made without ky (see `firstAttempt`) that did not succeed: ky's
+   * first call of the client's `fetch` answers with it instead of sending the request again, so
+   * retries, `Retry-After` and typed errors follow from it exactly as from ky's own attempt.
+   */
+  primed: { response: Response } | { error: unknown } | undefined;
 }
 
 /** The option under which a call's state reaches the client's `fetch` (ky forwards it as is). */
@@ -241,6 +249,13 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   ): Promise<Response> => {
     const state = (init as { [CALL_STATE]?: CallState } | undefined)?.[CALL_STATE];
     if (state === undefined) throw new Error('the transport was called without its call state');
+    const primed = state.primed;
+    if (primed !== undefined) {
+      // The first attempt was already made (its hooks ran, it counted): ky goes on from its outcome.
+      state.primed = undefined;
+      if ('error' in primed) throw primed.error;
+      return primed.response;
+    }
     state.attempt += 1;
     const outgoing = input instanceof Request ? input : new Request(input, init);
     state.attemptUrl = outgoing.url;
@@ -293,7 +308,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   ): Promise<unknown> {
     let text: string;
     try {
-      text = await response.text();
+      text = await readText(response);
     } catch (error) {
       if (!state.idempotent || signal.aborted) throw error;
       throw new ForceRetryError({ code: MALFORMED_BODY, cause: asError(error) });
@@ -372,20 +387,26 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       attemptUrl: '',
       hasBody: false,
       body: undefined,
+      primed: undefined,
     };
     const started = Date.now();
 
     const credentialHeaders = call.authenticated === false ? undefined : await settings.headers?.();
     try {
       if (limiter) await acquireWithinDeadline(limiter, call.signal, deadlineMs);
+      const headers =
+        credentialHeaders || call.headers
+          ? { ...baseHeaders, ...credentialHeaders, ...call.headers }
+          : baseHeaders;
+      if (call.json === undefined) {
+        const answered = await firstAttempt(call, state, headers, started);
+        if (answered !== undefined) return answered;
+      }
       const options: Options & { [CALL_STATE]: CallState } = {
         method,
         searchParams: call.searchParams,
         json: call.json,
-        headers:
-          credentialHeaders || call.headers
-            ? { ...baseHeaders, ...credentialHeaders, ...call.headers }
-            : baseHeaders,
+        headers,
         signal: call.signal,
         // The deadline covers the whole call, a wait for the first rate-limit slot included.
         totalTimeout: Math.max(1, deadlineMs - (Date.now() - started)),
@@ -418,6 +439,93 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     }
   }
 
+  /**
+   * The first attempt of a call without a body, made without ky: a successful call (nearly every
+   * call) then costs one `fetch` and no ky instance, `Request` objects (ky makes two or three per
+   * call), option merging or retry set-up. It keeps what ky's attempt does: the same URL and
+   * headers, the hooks, the per-attempt timeout (capped by the call's deadline) covering the body,
+   * and the body read and parsed once. Anything but success is handed to ky as the outcome of its
+   * first attempt (`state.primed`), so retries, `Retry-After`, timeouts and typed errors are ky's,
+   * as before. Undefined then; an aborted call rejects with the signal's reason.
+   */
+  async function firstAttempt(
+    call: HttpRequest,
+    state: CallState,
+    headers: Readonly<Record<string, string>>,
+    started: number,
+  ): Promise<HttpResponse | undefined> {
+    const url = requestUrl(settings.baseUrl, call.path, call.searchParams);
+    state.attempt = 1;
+    state.attemptUrl = url;
+    if (hooks.onRequest) {
+      const onRequest = hooks.onRequest;
+      safely(() =>
+        onRequest({
+          provider,
+          method: state.method,
+          url: redactSecrets(url),
+          attempt: 1,
+          headers: redactHeaders(new Headers(headers)),
+        }),
+      );
+    }
+    const attemptTimeout = Math.max(1, Math.min(timeoutMs, deadlineMs - (Date.now() - started)));
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(), attemptTimeout);
+    const signal = call.signal ? AbortSignal.any([call.signal, timer.signal]) : timer.signal;
+    const failed = (error: unknown): undefined => {
+      if (call.signal?.aborted) throw call.signal.reason;
+      // ky's own timeout error, so ky retries it (or not) as it would its own.
+      state.primed = {
+        error: timer.signal.aborted
+          ? new KyTimeoutError(new Request(url, { method: state.method }))
+          : error,
+      };
+      return undefined;
+    };
+    try {
+      const sentAt = hooks.onResponse ? performance.now() : 0;
+      let response: Response;
+      try {
+        response = await baseFetch(url, { method: state.method, headers, signal });
+      } catch (error) {
+        return failed(error);
+      }
+      if (hooks.onResponse) {
+        const onResponse = hooks.onResponse;
+        safely(() =>
+          onResponse({
+            provider,
+            method: state.method,
+            url: redactSecrets(url),
+            attempt: 1,
+            status: response.status,
+            durationMs: performance.now() - sentAt,
+            requestId: requestIdFrom(response.headers),
+          }),
+        );
+      }
+      if (!response.ok) {
+        state.primed = { response };
+        return undefined;
+      }
+      let body: unknown;
+      try {
+        body = await readJsonBody(response, signal, state);
+      } catch (error) {
+        return failed(error);
+      }
+      return {
+        status: response.status,
+        headers: response.headers,
+        requestId: requestIdFrom(response.headers),
+        body,
+      };
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
   async function parseBody(response: KyResponse, operation: string): Promise<unknown> {
     const text = await response.text();
     if (isBlank(text)) return undefined;
@@ -429,6 +537,65 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   }
 
   return { request };
+}
+
+/**
+ * The URL of a request as ky builds it from its `prefix` option: the base URL and the path joined
+ * by one slash, then the search parameters appended, form-encoded (an `undefined` value is left
+ * out). The query is encoded once and parsed with the rest: appending to `URL#searchParams` one
+ * by one re-serialises the query each time.
+ */
+function requestUrl(
+  baseUrl: string,
+  path: string,
+  searchParams: HttpRequest['searchParams'],
+): string {
+  const joined = `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+  let query: URLSearchParams | undefined;
+  if (searchParams instanceof URLSearchParams) {
+    query = searchParams;
+  } else if (searchParams) {
+    query = new URLSearchParams();
+    for (const name of Object.keys(searchParams)) {
+      const value = searchParams[name];
+      if (value !== undefined) query.append(name, String(value));
+    }
+  }
+  const encoded = query?.toString() ?? '';
+  if (encoded === '') return new URL(joined).href;
+  if (!joined.includes('?') && !joined.includes('#')) return new URL(`${joined}?${encoded}`).href;
+  // A path with a query or fragment of its own: the parameters are added to its query, as ky adds them.
+  const url = new URL(joined);
+  for (const [name, value] of query!) url.searchParams.append(name, value);
+  return url.href;
+}
+
+/**
+ * A body as text, as `Response#text()` reads it (UTF-8, a leading byte order mark dropped,
+ * malformed sequences replaced), with one copy of the bytes fewer: a body that arrives in one
+ * chunk is decoded where it lies, several chunks are joined once.
+ */
+async function readText(response: Response): Promise<string> {
+  const body = response.body;
+  if (body === null) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    length += value.byteLength;
+  }
+  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+  const start = hasByteOrderMark(bytes) ? 3 : 0;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start).toString(
+    'utf8',
+  );
+}
+
+function hasByteOrderMark(bytes: Uint8Array): boolean {
+  return bytes.byteLength >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
 /** Whether a body is empty or only whitespace (a regular expression stops at the first other character, where `trim()` would copy). */
