@@ -18,3 +18,4 @@ export {
   type SyncResult,
   syncOrders,
 } from './sync/sync-orders.js';
+export * from './webhooks/index.js';

@@ -55,6 +55,7 @@ import {
   storeMigrationProvider,
 } from './schema/store-migrations.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
+import { beginWebhookFanOut } from './webhooks/webhook-outbox.js';
 
 /** Page size of `listOrders` when the query names none (the same as the order client's). */
 const DEFAULT_LIST_LIMIT = 50;
@@ -556,6 +557,8 @@ export class KyselyOrderStore implements OrderStore {
         trx,
       );
     }
+    // Outgoing webhooks: the outbox rows are written in this transaction, with the changes.
+    const webhookFanOut = await beginWebhookFanOut(trx, scope);
     const rows = changes.map((change) => ({
       scope,
       key: change.key,
@@ -566,6 +569,7 @@ export class KyselyOrderStore implements OrderStore {
       run_id: runId,
     }));
     await this.#insertRows(trx, 'changes', rows);
+    await webhookFanOut?.enqueue();
   }
 
   async #writeProgress(

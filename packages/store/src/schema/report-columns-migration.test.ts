@@ -42,6 +42,11 @@ it('0002-report-columns fills the columns of orders stored before it', async () 
     await sql`alter table orders drop column ${sql.ref(column)}`.execute(db);
   }
   await sql`delete from orderbridge_migration where name = ${'0002-report-columns'}`.execute(db);
+  // Kysely applies migrations only in name order: the later ones are undone and forgotten too.
+  for (const table of ['webhook_attempts', 'webhook_deliveries', 'webhook_endpoints']) {
+    await sql`drop table ${sql.ref(table)}`.execute(db);
+  }
+  await sql`delete from orderbridge_migration where name = ${'0004-webhooks'}`.execute(db);
   await store.close();
 
   const reopened = await createOrderStore({ url });
@@ -49,6 +54,7 @@ it('0002-report-columns fills the columns of orders stored before it', async () 
     expect((await reopened.migrations()).map((migration) => migration.name)).toEqual([
       '0001-initial',
       '0002-report-columns',
+      '0004-webhooks',
     ]);
     const after = await reports(reopened);
     expect(after).toEqual(before);

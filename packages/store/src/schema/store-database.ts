@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { WebhookTables } from '../webhooks/webhook-tables.js';
 
 /**
  * One stored order: the canonical document plus a column for every filter and sort of the
@@ -80,7 +81,7 @@ export interface StoreMetaTable {
 }
 
 /** The store's tables, for Kysely's typed queries. */
-export interface StoreDatabase {
+export interface StoreDatabase extends WebhookTables {
   orders: OrdersTable;
   changes: ChangesTable;
   sync_state: SyncStateTable;

@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
+import { webhookMigration } from '../webhooks/webhook-migration.js';
 import { reportColumnsMigration } from './report-columns-migration.js';
 
 /** The SQL dialects the store runs on. */
@@ -138,6 +139,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
   return {
     '0001-initial': initialSchema(dialect),
     '0002-report-columns': reportColumnsMigration(),
+    '0004-webhooks': webhookMigration(dialect),
   };
 }
 
