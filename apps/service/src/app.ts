@@ -27,6 +27,7 @@ import { registerOperationsRoutes } from './routes/operations-routes.js';
 import { registerOrderRoutes } from './routes/order-routes.js';
 import { registerProviderRoutes } from './routes/provider-routes.js';
 import { registerReportRoutes } from './routes/report-routes.js';
+import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import { createTenant, type Tenant, type TenantDefinition } from './tenancy/tenant.js';
 import { SERVICE_VERSION } from './version.js';
 
@@ -73,6 +74,8 @@ export interface AppOptions {
    * store is given; pass your own to close it before the store at shutdown).
    */
   orderRefresher?: OrderRefresher | undefined;
+  /** Accept webhook URLs over http to loopback hosts (development and tests only; default false). */
+  webhookAllowHttpLoopback?: boolean | undefined;
 }
 
 /** Default overall deadline of one request, in ms. */
@@ -209,6 +212,10 @@ export function createApp(options: AppOptions): OrderBridgeApp {
   registerOrderRoutes(app, { signer, now, logger });
   registerProviderRoutes(app);
   registerReportRoutes(app, { store: options.store, now });
+  registerWebhookRoutes(app, {
+    store: options.store,
+    allowHttpLoopback: options.webhookAllowHttpLoopback ?? false,
+  });
   registerOperationsRoutes(app, {
     metrics,
     readiness: options.readiness,

@@ -36,9 +36,12 @@ ORDERBRIDGE_KEEP_ALIVE_TIMEOUT_MS, ORDERBRIDGE_MAX_CONNECTIONS, ORDERBRIDGE_MAX_
 ORDERBRIDGE_REQUEST_DEADLINE_MS, ORDERBRIDGE_CURSOR_LIFETIME_MS, ORDERBRIDGE_SCAN_MAX_PAGE_REQUESTS,
 ORDERBRIDGE_SCAN_MAX_DURATION_MS, ORDERBRIDGE_UNAUTHENTICATED_REQUESTS_PER_MINUTE,
 ORDERBRIDGE_TRUSTED_PROXIES;
-the order store /v1/reports reads and incoming webhooks write: ORDERBRIDGE_DATABASE_URL (with
+the order store /v1/reports reads, incoming webhooks write and /v1/webhooks use: ORDERBRIDGE_DATABASE_URL (with
 postgres://… the per-key rate limits are shared through it by every replica, and /readyz checks
-it); REDIS_URL shares them through Redis instead.
+it); REDIS_URL shares them through Redis instead;
+outgoing webhooks (docs/webhooks.md): ORDERBRIDGE_WEBHOOK_DELIVERY, ORDERBRIDGE_WEBHOOK_ALLOW_HTTP_LOOPBACK,
+ORDERBRIDGE_WEBHOOK_TIMEOUT_MS, ORDERBRIDGE_WEBHOOK_POLL_INTERVAL_MS, ORDERBRIDGE_WEBHOOK_RETRY_INITIAL_DELAY_MS,
+ORDERBRIDGE_WEBHOOK_RETRY_MAX_DELAY_MS, ORDERBRIDGE_WEBHOOK_RETRY_WINDOW_MS.
 Exit codes: 0 ok (also after SIGTERM/SIGINT), 1 failure at run time, 2 invalid configuration or usage.
 `;
 
@@ -146,6 +149,7 @@ async function serveFromConfiguration(values: {
         databaseUrl: config.databaseUrl,
         redisUrl: config.redisUrl,
         trustedProxies: config.trustedProxies,
+        webhooks: config.webhooks,
       });
     } else {
       const sandbox = await startSandbox({ port: 0 });
@@ -183,6 +187,7 @@ async function serveFromConfiguration(values: {
         databaseUrl: config.databaseUrl,
         redisUrl: config.redisUrl,
         trustedProxies: config.trustedProxies,
+        webhooks: config.webhooks,
       });
       process.stderr.write(
         [

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { TenantEntry } from '@orderbridge/config';
 import type { ScanBudget } from '@orderbridge/core';
+import type { OrderStore, WebhookDeliverer } from '@orderbridge/store';
 import { createApp, type OrderBridgeApp } from './app.js';
 import { createTenantDefinitions } from './config/create-tenant-definitions.js';
 import {
@@ -13,6 +14,7 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   type ServerLimits,
 } from './config/service-config.js';
+import type { WebhookSettings } from './config/webhook-settings.js';
 import { openServicePool } from './database/open-service-pool.js';
 import { createOrderRefresher } from './hooks/order-refresher.js';
 import { createProblem, PROBLEM_CONTENT_TYPE, type ProblemName } from './http/problem.js';
@@ -68,6 +70,11 @@ export interface StartServerOptions {
    * (wins over PostgreSQL).
    */
   redisUrl?: string | undefined;
+  /**
+   * Outgoing webhooks: with a store, the service runs the deliverer unless `deliver` is false
+   * (default: delivering, https only).
+   */
+  webhooks?: WebhookSettings | undefined;
 }
 
 /** A listening service. */
@@ -170,6 +177,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     unauthenticatedRequestsPerMinute: options.unauthenticatedRequestsPerMinute,
     trustedProxies: options.trustedProxies,
     requestDeadlineMs: limits.requestDeadlineMs,
+    webhookAllowHttpLoopback: options.webhooks?.allowHttpLoopback,
   });
 
   const server = await listen(
@@ -180,6 +188,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger,
   );
   readiness.start(options.readinessIntervalMs ?? DEFAULT_READINESS_INTERVAL_MS);
+  const deliverer =
+    store !== undefined && options.webhooks?.deliver !== false
+      ? await startWebhookDeliverer(store, options.webhooks, logger)
+      : undefined;
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -209,9 +221,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         server.close(() => {
           clearInterval(idle);
           clearTimeout(force);
-          // Refreshes in progress finish before the store they write to closes.
+          // Refreshes in progress and the delivery round in flight finish before the store they
+          // use closes; what the round did not finish stays in the outbox.
           const closeStore = Promise.all([
-            (orderRefresher?.close() ?? Promise.resolve()).then(() => store?.close()),
+            Promise.all([
+              orderRefresher?.close() ?? Promise.resolve(),
+              deliverer?.stop() ?? Promise.resolve(),
+            ]).then(() => store?.close()),
             rateLimits.close().then(() => pool?.end()),
           ]);
           closeStore
@@ -228,6 +244,32 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       return closing;
     },
   };
+}
+
+/** Starts the outgoing-webhook deliverer on the service's store, logging each attempt. */
+async function startWebhookDeliverer(
+  store: OrderStore,
+  settings: WebhookSettings | undefined,
+  logger: ServiceLogger,
+): Promise<WebhookDeliverer> {
+  const { createWebhookDeliverer } = await import('@orderbridge/store');
+  const deliverer = createWebhookDeliverer({
+    store,
+    allowLoopback: settings?.allowHttpLoopback ?? false,
+    timeoutMs: settings?.timeoutMs,
+    pollIntervalMs: settings?.pollIntervalMs,
+    retrySchedule: settings?.retrySchedule,
+    onAttempt: (attempt) => {
+      if (attempt.outcome === 'delivered') logger.debug({ webhook: attempt }, 'webhook delivered');
+      else logger.warn({ webhook: attempt }, 'webhook delivery attempt failed');
+      if (attempt.endpointDisabled) {
+        logger.warn({ endpointId: attempt.endpointId }, 'webhook endpoint disabled after failing');
+      }
+    },
+    onError: (error) => logger.warn({ err: error }, 'webhook delivery round failed'),
+  });
+  deliverer.start();
+  return deliverer;
 }
 
 async function listen(

@@ -1,6 +1,7 @@
 import { loadTenantsFile, type TenantEntry } from '@orderbridge/config';
 import { ConfigurationError } from '@orderbridge/core';
 import { readServiceEnvironment } from './service-environment.js';
+import { type WebhookSettings, webhookSettingsOf } from './webhook-settings.js';
 
 /** Default port. */
 export const DEFAULT_PORT = 8080;
@@ -71,6 +72,8 @@ interface CommonConfig {
   trustedProxies: string[] | undefined;
   /** Settings that work but are probably not what was meant; logged as warnings at start. */
   warnings: string[];
+  /** Outgoing webhooks (`ORDERBRIDGE_WEBHOOK_*`). */
+  webhooks: WebhookSettings;
 }
 
 /** Production: tenants from a file, a shared cursor secret. */
@@ -143,6 +146,7 @@ export async function loadServiceConfig(
     redisUrl: environment.REDIS_URL,
     trustedProxies: environment.ORDERBRIDGE_TRUSTED_PROXIES,
     warnings: [],
+    webhooks: webhookSettingsOf(environment),
   };
   if (common.limits.headersTimeoutMs > common.limits.requestTimeoutMs) {
     throw new ConfigurationError({

@@ -12,6 +12,11 @@ const positiveInteger = (name: string, max: number) =>
     .transform(Number)
     .refine((value) => value >= 1 && value <= max, `${name} must be between 1 and ${max}`);
 
+const booleanVariable = (name: string) =>
+  z
+    .enum(['true', 'false', '1', '0'], { error: `${name} must be true or false` })
+    .transform((value) => value === 'true' || value === '1');
+
 /** The environment variables the service reads, validated. Unrelated variables are ignored. */
 export const serviceEnvironmentSchema = z.object({
   /** TCP port (default 8080; 0 picks a free port). */
@@ -135,6 +140,37 @@ export const serviceEnvironmentSchema = z.object({
   ORDERBRIDGE_UNAUTHENTICATED_REQUESTS_PER_MINUTE: positiveInteger(
     'ORDERBRIDGE_UNAUTHENTICATED_REQUESTS_PER_MINUTE',
     1_000_000,
+  ).optional(),
+  /** `false` keeps this process from delivering outgoing webhooks (default true with a store). */
+  ORDERBRIDGE_WEBHOOK_DELIVERY: booleanVariable('ORDERBRIDGE_WEBHOOK_DELIVERY').optional(),
+  /** `true` accepts webhook URLs over http to loopback hosts: development and tests only. */
+  ORDERBRIDGE_WEBHOOK_ALLOW_HTTP_LOOPBACK: booleanVariable(
+    'ORDERBRIDGE_WEBHOOK_ALLOW_HTTP_LOOPBACK',
+  ).optional(),
+  /** Time a webhook receiver has to answer, in ms (default 10000). */
+  ORDERBRIDGE_WEBHOOK_TIMEOUT_MS: positiveInteger(
+    'ORDERBRIDGE_WEBHOOK_TIMEOUT_MS',
+    120_000,
+  ).optional(),
+  /** Wait between outbox polls when nothing is due, in ms (default 1000). */
+  ORDERBRIDGE_WEBHOOK_POLL_INTERVAL_MS: positiveInteger(
+    'ORDERBRIDGE_WEBHOOK_POLL_INTERVAL_MS',
+    3_600_000,
+  ).optional(),
+  /** Ceiling of the first retry's delay, in ms (default 5000). */
+  ORDERBRIDGE_WEBHOOK_RETRY_INITIAL_DELAY_MS: positiveInteger(
+    'ORDERBRIDGE_WEBHOOK_RETRY_INITIAL_DELAY_MS',
+    86_400_000,
+  ).optional(),
+  /** Largest delay between two attempts, in ms (default 3600000). */
+  ORDERBRIDGE_WEBHOOK_RETRY_MAX_DELAY_MS: positiveInteger(
+    'ORDERBRIDGE_WEBHOOK_RETRY_MAX_DELAY_MS',
+    86_400_000,
+  ).optional(),
+  /** How long a delivery is retried, in ms (default 86400000, 24 h). */
+  ORDERBRIDGE_WEBHOOK_RETRY_WINDOW_MS: positiveInteger(
+    'ORDERBRIDGE_WEBHOOK_RETRY_WINDOW_MS',
+    30 * 86_400_000,
   ).optional(),
 });
 

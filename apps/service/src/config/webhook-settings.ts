@@ -1,0 +1,39 @@
+import type { ServiceEnvironment } from './service-environment.js';
+
+/** How the service runs outgoing webhooks (see docs/webhooks.md). */
+export interface WebhookSettings {
+  /** Run the deliverer when an order store is configured (`ORDERBRIDGE_WEBHOOK_DELIVERY`, default true). */
+  deliver: boolean;
+  /** Accept and deliver to http / loopback URLs: development and tests only (default false). */
+  allowHttpLoopback: boolean;
+  /** Time a receiver has to answer, in ms (default 10000). */
+  timeoutMs?: number | undefined;
+  /** Wait between polls of the outbox when nothing is due, in ms (default 1000). */
+  pollIntervalMs?: number | undefined;
+  /** Retry schedule overrides (defaults: 5 s initial, 1 h cap, 24 h window). */
+  retrySchedule?:
+    | { initialDelayMs?: number; maxDelayMs?: number; retryWindowMs?: number }
+    | undefined;
+}
+
+/** The webhook settings of a validated environment. */
+export function webhookSettingsOf(environment: ServiceEnvironment): WebhookSettings {
+  const schedule = {
+    ...(environment.ORDERBRIDGE_WEBHOOK_RETRY_INITIAL_DELAY_MS !== undefined
+      ? { initialDelayMs: environment.ORDERBRIDGE_WEBHOOK_RETRY_INITIAL_DELAY_MS }
+      : {}),
+    ...(environment.ORDERBRIDGE_WEBHOOK_RETRY_MAX_DELAY_MS !== undefined
+      ? { maxDelayMs: environment.ORDERBRIDGE_WEBHOOK_RETRY_MAX_DELAY_MS }
+      : {}),
+    ...(environment.ORDERBRIDGE_WEBHOOK_RETRY_WINDOW_MS !== undefined
+      ? { retryWindowMs: environment.ORDERBRIDGE_WEBHOOK_RETRY_WINDOW_MS }
+      : {}),
+  };
+  return {
+    deliver: environment.ORDERBRIDGE_WEBHOOK_DELIVERY ?? true,
+    allowHttpLoopback: environment.ORDERBRIDGE_WEBHOOK_ALLOW_HTTP_LOOPBACK ?? false,
+    timeoutMs: environment.ORDERBRIDGE_WEBHOOK_TIMEOUT_MS,
+    pollIntervalMs: environment.ORDERBRIDGE_WEBHOOK_POLL_INTERVAL_MS,
+    retrySchedule: schedule,
+  };
+}
