@@ -63,3 +63,9 @@ export {
   type SampleOrdersOptions,
   sampleOrders,
 } from './memory/sample-orders.js';
+export {
+  type LoopbackReceiver,
+  type ReceivedRequest,
+  type ReceiverAnswer,
+  startLoopbackReceiver,
+} from './webhooks/loopback-receiver.js';

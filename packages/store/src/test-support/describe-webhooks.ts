@@ -1,11 +1,10 @@
-import { makeOrder } from '@orderbridge/testkit';
+import { makeOrder, startLoopbackReceiver } from '@orderbridge/testkit';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderStore, SyncBatch } from '../order-store.js';
 import { createWebhookDeliverer } from '../webhooks/webhook-deliverer.js';
 import { WebhookStore } from '../webhooks/webhook-store.js';
 import { progressOf } from './contract-orders.js';
-import { startLoopbackReceiver } from './loopback-receiver.js';
 
 /** Opens a new, empty store for one test. */
 export type OpenStore = () => Promise<OrderStore>;

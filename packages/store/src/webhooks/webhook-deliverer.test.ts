@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeOrder } from '@orderbridge/testkit';
+import { makeOrder, startLoopbackReceiver } from '@orderbridge/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createOrderStore } from '../create-order-store.js';
 import type { OrderStore } from '../order-store.js';
 import { reportDatabase } from '../reports/report-query.js';
 import { progressOf } from '../test-support/contract-orders.js';
-import { startLoopbackReceiver } from '../test-support/loopback-receiver.js';
 import { createWebhookDeliverer, type WebhookDelivererSettings } from './webhook-deliverer.js';
 import { retryDelayMs } from './webhook-retry-schedule.js';
 import { WebhookStore } from './webhook-store.js';
