@@ -40,7 +40,7 @@ the order store /v1/reports reads, incoming webhooks write and /v1/webhooks use:
 postgres://… the per-key rate limits are shared through it by every replica, and /readyz checks
 it); REDIS_URL shares them through Redis instead;
 outgoing webhooks (docs/webhooks.md): ORDERBRIDGE_WEBHOOK_DELIVERY, ORDERBRIDGE_WEBHOOK_ALLOW_HTTP_LOOPBACK,
-ORDERBRIDGE_WEBHOOK_TIMEOUT_MS, ORDERBRIDGE_WEBHOOK_POLL_INTERVAL_MS, ORDERBRIDGE_WEBHOOK_RETRY_INITIAL_DELAY_MS,
+ORDERBRIDGE_WEBHOOK_TIMEOUT_MS, ORDERBRIDGE_WEBHOOK_LEASE_MS, ORDERBRIDGE_WEBHOOK_POLL_INTERVAL_MS, ORDERBRIDGE_WEBHOOK_RETRY_INITIAL_DELAY_MS,
 ORDERBRIDGE_WEBHOOK_RETRY_MAX_DELAY_MS, ORDERBRIDGE_WEBHOOK_RETRY_WINDOW_MS.
 Exit codes: 0 ok (also after SIGTERM/SIGINT), 1 failure at run time, 2 invalid configuration or usage.
 `;

@@ -257,6 +257,7 @@ async function startWebhookDeliverer(
     store,
     allowLoopback: settings?.allowHttpLoopback ?? false,
     timeoutMs: settings?.timeoutMs,
+    leaseMs: settings?.leaseMs,
     pollIntervalMs: settings?.pollIntervalMs,
     retrySchedule: settings?.retrySchedule,
     onAttempt: (attempt) => {

@@ -9,6 +9,7 @@ import { describeServiceHttp } from './scenarios/service-http.js';
 import { describeSyncKills } from './scenarios/sync-kills.js';
 import { describeTokenExpiry } from './scenarios/token-expiry.js';
 import { describeTransportFaults } from './scenarios/transport-faults.js';
+import { describeWebhookOutbox } from './scenarios/webhook-outbox.js';
 
 // One file, so that the scenarios run in a fixed order and the canary sweep runs last, over
 // everything the scenarios collected (vitest runs separate files in separate workers, in no
@@ -23,5 +24,6 @@ describeForgedCursors();
 describeCliExport();
 describeServiceHttp();
 describeSyncKills();
+describeWebhookOutbox();
 // Last: it searches everything the scenarios above collected.
 describeCanarySweep();

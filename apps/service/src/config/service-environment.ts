@@ -152,6 +152,11 @@ export const serviceEnvironmentSchema = z.object({
     'ORDERBRIDGE_WEBHOOK_TIMEOUT_MS',
     120_000,
   ).optional(),
+  /** How long a deliverer holds a claimed delivery before another may take it, in ms (default 60000). */
+  ORDERBRIDGE_WEBHOOK_LEASE_MS: positiveInteger(
+    'ORDERBRIDGE_WEBHOOK_LEASE_MS',
+    3_600_000,
+  ).optional(),
   /** Wait between outbox polls when nothing is due, in ms (default 1000). */
   ORDERBRIDGE_WEBHOOK_POLL_INTERVAL_MS: positiveInteger(
     'ORDERBRIDGE_WEBHOOK_POLL_INTERVAL_MS',

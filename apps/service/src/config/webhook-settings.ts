@@ -8,6 +8,8 @@ export interface WebhookSettings {
   allowHttpLoopback: boolean;
   /** Time a receiver has to answer, in ms (default 10000). */
   timeoutMs?: number | undefined;
+  /** How long a claimed delivery is held before another deliverer may take it, in ms (default 60000). */
+  leaseMs?: number | undefined;
   /** Wait between polls of the outbox when nothing is due, in ms (default 1000). */
   pollIntervalMs?: number | undefined;
   /** Retry schedule overrides (defaults: 5 s initial, 1 h cap, 24 h window). */
@@ -33,6 +35,7 @@ export function webhookSettingsOf(environment: ServiceEnvironment): WebhookSetti
     deliver: environment.ORDERBRIDGE_WEBHOOK_DELIVERY ?? true,
     allowHttpLoopback: environment.ORDERBRIDGE_WEBHOOK_ALLOW_HTTP_LOOPBACK ?? false,
     timeoutMs: environment.ORDERBRIDGE_WEBHOOK_TIMEOUT_MS,
+    leaseMs: environment.ORDERBRIDGE_WEBHOOK_LEASE_MS,
     pollIntervalMs: environment.ORDERBRIDGE_WEBHOOK_POLL_INTERVAL_MS,
     retrySchedule: schedule,
   };

@@ -35,6 +35,8 @@ export interface ServiceProcess {
   get(path: string, key?: string | null, headers?: Record<string, string>): Promise<Response>;
   /** SIGTERM, then waits for the exit. */
   stop(): Promise<void>;
+  /** SIGKILL (a crash: nothing is finished), then waits for the exit. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -118,6 +120,11 @@ export async function startServiceProcess(
       return fetch(`${url}${path}`, {
         headers: key === null ? headers : { authorization: `Bearer ${key}`, ...headers },
       });
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+      evidence.add('service output', output.join('\n'));
     },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
