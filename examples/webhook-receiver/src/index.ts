@@ -1,0 +1,5 @@
+export {
+  createWebhookReceiver,
+  type OrderBridgeEvent,
+  type WebhookReceiverSettings,
+} from './create-webhook-receiver.js';
