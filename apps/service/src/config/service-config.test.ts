@@ -117,6 +117,43 @@ describe('loadServiceConfig', () => {
   });
 });
 
+describe('webhook settings', () => {
+  it('deliver https-only by default, and read the ORDERBRIDGE_WEBHOOK_* variables', async () => {
+    expect((await loadServiceConfig({})).webhooks).toMatchObject({
+      deliver: true,
+      allowHttpLoopback: false,
+      timeoutMs: undefined,
+    });
+    const config = await loadServiceConfig({
+      ORDERBRIDGE_WEBHOOK_DELIVERY: 'false',
+      ORDERBRIDGE_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
+      ORDERBRIDGE_WEBHOOK_TIMEOUT_MS: '2000',
+      ORDERBRIDGE_WEBHOOK_RETRY_INITIAL_DELAY_MS: '100',
+      ORDERBRIDGE_WEBHOOK_RETRY_WINDOW_MS: '60000',
+    });
+    expect(config.webhooks).toEqual({
+      deliver: false,
+      allowHttpLoopback: true,
+      timeoutMs: 2000,
+      leaseMs: undefined,
+      pollIntervalMs: undefined,
+      retrySchedule: { initialDelayMs: 100, retryWindowMs: 60_000 },
+    });
+  });
+
+  it('refuses a lease that does not outlast the timeout, and non-boolean switches', async () => {
+    await expect(
+      loadServiceConfig({
+        ORDERBRIDGE_WEBHOOK_TIMEOUT_MS: '5000',
+        ORDERBRIDGE_WEBHOOK_LEASE_MS: '5000',
+      }),
+    ).rejects.toThrow(/ORDERBRIDGE_WEBHOOK_LEASE_MS \(5000\) must exceed/);
+    await expect(loadServiceConfig({ ORDERBRIDGE_WEBHOOK_DELIVERY: 'maybe' })).rejects.toThrow(
+      /ORDERBRIDGE_WEBHOOK_DELIVERY must be true or false/,
+    );
+  });
+});
+
 describe('restrictedEnvironment', () => {
   it('passes on only the variables the entries reference', () => {
     const env = restrictedEnvironment(

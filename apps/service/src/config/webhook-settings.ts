@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@orderbridge/core';
 import type { ServiceEnvironment } from './service-environment.js';
 
 /** How the service runs outgoing webhooks (see docs/webhooks.md). */
@@ -18,8 +19,20 @@ export interface WebhookSettings {
     | undefined;
 }
 
-/** The webhook settings of a validated environment. */
+/**
+ * The webhook settings of a validated environment.
+ * @throws ConfigurationError when the lease does not exceed the delivery timeout (a lease that
+ * ends while its attempt still runs would let a second deliverer send the same delivery).
+ */
 export function webhookSettingsOf(environment: ServiceEnvironment): WebhookSettings {
+  const timeoutMs = environment.ORDERBRIDGE_WEBHOOK_TIMEOUT_MS ?? 10_000;
+  const leaseMs = environment.ORDERBRIDGE_WEBHOOK_LEASE_MS ?? 60_000;
+  if (leaseMs <= timeoutMs) {
+    throw new ConfigurationError({
+      setting: 'environment',
+      message: `ORDERBRIDGE_WEBHOOK_LEASE_MS (${leaseMs}) must exceed ORDERBRIDGE_WEBHOOK_TIMEOUT_MS (${timeoutMs})`,
+    });
+  }
   const schedule = {
     ...(environment.ORDERBRIDGE_WEBHOOK_RETRY_INITIAL_DELAY_MS !== undefined
       ? { initialDelayMs: environment.ORDERBRIDGE_WEBHOOK_RETRY_INITIAL_DELAY_MS }
