@@ -6,28 +6,43 @@ import { AUTHENTICATED_PROBLEMS, documentedProblem } from './problem-responses.j
 
 const EVENT_TYPES = ['order.created', 'order.updated', 'order.vanished'] as const;
 
+const eventTypeSchema = z.enum(EVENT_TYPES);
+const time = (description: string) =>
+  z.string().openapi({ description: `${description} (ISO 8601 UTC).` });
+const nullableTime = (description: string) =>
+  z
+    .string()
+    .nullable()
+    .openapi({ description: `${description} (ISO 8601 UTC).` });
+
 const endpointSchema = z
   .object({
-    id: z.string().openapi({ example: 'ep_3f1c9a0e5b7d4c2a8e6f1b3d5a7c9e0f' }),
-    url: z.string().openapi({ example: 'https://erp.example.com/orderbridge-hooks' }),
-    description: z.string().nullable(),
-    events: z.array(z.enum(EVENT_TYPES)),
+    id: z.string().openapi({
+      description: 'The endpoint id.',
+      example: 'ep_3f1c9a0e5b7d4c2a8e6f1b3d5a7c9e0f',
+    }),
+    url: z.string().openapi({
+      description: 'Where deliveries are POSTed.',
+      example: 'https://erp.example.com/orderbridge-hooks',
+    }),
+    description: z.string().nullable().openapi({ description: 'A note of the tenant’s own.' }),
+    events: z.array(eventTypeSchema).openapi({ description: 'The event types it receives.' }),
     providers: z
       .array(z.string())
       .nullable()
       .openapi({ description: 'Only changes of these providers; null: every provider.' }),
-    enabled: z.boolean(),
+    enabled: z.boolean().openapi({ description: 'Whether deliveries are sent to it.' }),
     disabledReason: z
       .string()
       .nullable()
       .openapi({ description: 'Why deliveries stopped (after failing, see docs/webhooks.md).' }),
-    disabledAt: z.string().nullable(),
-    failingSince: z
-      .string()
-      .nullable()
-      .openapi({ description: 'First failed attempt since the last success; null when healthy.' }),
-    consecutiveFailures: z.number().int(),
-    createdAt: z.string(),
+    disabledAt: nullableTime('When it was disabled'),
+    failingSince: nullableTime('First failed attempt since the last success; null when healthy'),
+    consecutiveFailures: z
+      .number()
+      .int()
+      .openapi({ description: 'Failed attempts since the last successful one.' }),
+    createdAt: time('When it was registered'),
   })
   .openapi('WebhookEndpoint');
 
@@ -43,31 +58,46 @@ const createdEndpointSchema = endpointSchema
 
 const attemptSchema = z
   .object({
-    attempt: z.number().int(),
-    startedAt: z.string(),
-    durationMs: z.number().int(),
-    outcome: z.enum(['delivered', 'failed']),
-    statusCode: z.number().int().nullable(),
+    attempt: z.number().int().openapi({ description: 'Its number, from 1.' }),
+    startedAt: time('When it started'),
+    durationMs: z.number().int().openapi({ description: 'How long it took, in ms.' }),
+    outcome: z
+      .enum(['delivered', 'failed'])
+      .openapi({ description: '`delivered`: the receiver answered 2xx.' }),
+    statusCode: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'The receiver’s HTTP status; null when it did not answer.' }),
     errorClass: z
       .enum(['http_status', 'timeout', 'connection', 'dns', 'refused_address', 'invalid_url'])
-      .nullable(),
-    errorMessage: z.string().nullable(),
+      .nullable()
+      .openapi({ description: 'Why it failed; null when delivered.' }),
+    errorMessage: z
+      .string()
+      .nullable()
+      .openapi({ description: 'What failed, in words (never a header or the secret).' }),
   })
   .openapi('WebhookAttempt');
 
 const deliverySchema = z
   .object({
     id: z.string().openapi({ description: 'The `webhook-id` header, the same on every attempt.' }),
-    endpointId: z.string(),
-    changeSeq: z.number().int(),
-    eventType: z.enum(EVENT_TYPES),
-    orderKey: z.string(),
-    status: z.enum(['pending', 'delivered', 'failed']),
-    attempts: z.array(attemptSchema),
-    createdAt: z.string(),
-    nextAttemptAt: z.string().nullable(),
-    deliveredAt: z.string().nullable(),
-    lastError: z.string().nullable(),
+    endpointId: z.string().openapi({ description: 'The endpoint it goes to.' }),
+    changeSeq: z
+      .number()
+      .int()
+      .openapi({ description: 'The change-log entry it announces (`data.change.seq`).' }),
+    eventType: eventTypeSchema.openapi({ description: 'The event type.' }),
+    orderKey: z.string().openapi({ description: 'The order it is about.' }),
+    status: z.enum(['pending', 'delivered', 'failed']).openapi({
+      description: '`pending` (to be tried), `delivered`, or `failed` (retry window over).',
+    }),
+    attempts: z.array(attemptSchema).openapi({ description: 'Every attempt, oldest first.' }),
+    createdAt: time('When the change was written to the outbox'),
+    nextAttemptAt: nullableTime('When it is tried next; null unless pending'),
+    deliveredAt: nullableTime('When the receiver accepted it'),
+    lastError: z.string().nullable().openapi({ description: 'The last failed attempt’s error.' }),
   })
   .openapi('WebhookDelivery');
 
@@ -109,15 +139,26 @@ const createWebhookRoute = createRoute({
         'application/json': {
           schema: z
             .strictObject({
-              url: z.string().min(1).max(2048),
-              events: z.array(z.enum(EVENT_TYPES)).min(1),
+              url: z.string().min(1).max(2048).openapi({
+                description:
+                  'An https URL on a public address (see docs/webhooks.md for the rules).',
+                example: 'https://erp.example.com/orderbridge-hooks',
+              }),
+              events: z
+                .array(eventTypeSchema)
+                .min(1)
+                .openapi({ description: 'The event types to receive.' }),
               providers: z
                 .array(z.string().min(1).max(100))
                 .min(1)
                 .max(50)
                 .optional()
                 .openapi({ description: 'Only changes of these provider ids (default: all).' }),
-              description: z.string().max(500).optional(),
+              description: z
+                .string()
+                .max(500)
+                .optional()
+                .openapi({ description: 'A note of your own (at most 500 characters).' }),
             })
             .openapi('NewWebhookEndpoint'),
         },
