@@ -194,6 +194,19 @@ describe('outgoing webhooks end to end', () => {
     for (const delivery of log.filter((entry) => entry.eventType === 'order.updated')) {
       expect(changedKeys.has(delivery.orderKey)).toBe(true);
     }
+    // Each delivery announces an entry of the store's change log, for the same order.
+    const store = await createOrderStore({ url: databaseUrl });
+    try {
+      const changes = await store.listChanges({ limit: 1000 });
+      const keyOfSeq = new Map(changes.map((change) => [change.seq, change.key]));
+      const outbox = await new WebhookStore(store).listDeliveries(endpointId, { limit: 100 });
+      expect(outbox.deliveries.length).toBe(log.length);
+      for (const delivery of outbox.deliveries) {
+        expect(keyOfSeq.get(delivery.changeSeq)).toBe(delivery.orderKey);
+      }
+    } finally {
+      await store.close();
+    }
     // The payload carries the change entry and the canonical order.
     const [request] = received;
     const payload = JSON.parse(request!.body) as {

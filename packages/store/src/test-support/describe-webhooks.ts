@@ -2,6 +2,7 @@ import { makeOrder, startLoopbackReceiver } from '@orderbridge/testkit';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderStore, SyncBatch } from '../order-store.js';
+import { reportDatabase } from '../reports/report-query.js';
 import { createWebhookDeliverer } from '../webhooks/webhook-deliverer.js';
 import { WebhookStore } from '../webhooks/webhook-store.js';
 import { progressOf } from './contract-orders.js';
@@ -186,6 +187,43 @@ export function describeWebhooks(name: string, openStore: OpenStore): void {
       ]);
       // Nothing left to do.
       expect((await deliverer.deliverDue()).claimed).toBe(0);
+    });
+
+    it('takes over an expired lease, never a live one, and skips disabled endpoints', async () => {
+      const { store, webhooks, receiver } = await setUp();
+      const { endpoint } = await webhooks.createEndpoint(
+        { scope: 'tenant-a', url: receiver.url, events: ['order.created'] },
+        LOOPBACK,
+      );
+      const paused = await webhooks.createEndpoint(
+        { scope: 'tenant-a', url: receiver.url, events: ['order.created'] },
+        LOOPBACK,
+      );
+      await store.applyBatch(batch([makeOrder('alpha', 'leased')]));
+      const db = reportDatabase(store);
+      await db
+        .updateTable('webhook_endpoints')
+        .set({ enabled: 0, disabled_reason: 'paused by the test' })
+        .where('id', '=', paused.endpoint.id)
+        .execute();
+      const clock = { now: Date.now() + 1000 };
+      // As if a deliverer had claimed it and died: its lease runs for another 5 s.
+      await db
+        .updateTable('webhook_deliveries')
+        .set({ lease_owner: 'crashed', lease_expires_at: new Date(clock.now + 5000).toISOString() })
+        .where('endpoint_id', '=', endpoint.id)
+        .execute();
+      const deliverer = createWebhookDeliverer({
+        store,
+        allowLoopback: true,
+        now: () => clock.now,
+      });
+      expect((await deliverer.deliverDue()).claimed).toBe(0);
+      clock.now += 5001;
+      expect(await deliverer.deliverDue()).toMatchObject({ claimed: 1, delivered: 1 });
+      expect((await deliveries(webhooks, endpoint.id))[0]!.status).toBe('delivered');
+      expect((await deliveries(webhooks, paused.endpoint.id))[0]!.status).toBe('pending');
+      expect(receiver.received).toHaveLength(1);
     });
 
     it('never lets two deliverers hold the same delivery at once', async () => {
