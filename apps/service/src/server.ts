@@ -21,7 +21,7 @@ import { createProblem, PROBLEM_CONTENT_TYPE, type ProblemName } from './http/pr
 import { securityHeaderLines } from './http/security-headers.js';
 import { createDatabaseCheck, type DatabaseCheck } from './observability/database-check.js';
 import { createLogger, type ServiceLogger } from './observability/logger.js';
-import { createServiceMetrics } from './observability/metrics.js';
+import { createServiceMetrics, type ServiceMetrics } from './observability/metrics.js';
 import { createReadinessMonitor } from './observability/readiness.js';
 import { transportHooks } from './observability/transport-hooks.js';
 import { openRateLimiter } from './rate-limit/open-rate-limiter.js';
@@ -190,7 +190,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   readiness.start(options.readinessIntervalMs ?? DEFAULT_READINESS_INTERVAL_MS);
   const deliverer =
     store !== undefined && options.webhooks?.deliver !== false
-      ? await startWebhookDeliverer(store, options.webhooks, logger)
+      ? await startWebhookDeliverer(store, options.webhooks, logger, metrics)
       : undefined;
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -251,6 +251,7 @@ async function startWebhookDeliverer(
   store: OrderStore,
   settings: WebhookSettings | undefined,
   logger: ServiceLogger,
+  metrics: ServiceMetrics,
 ): Promise<WebhookDeliverer> {
   const { createWebhookDeliverer } = await import('@orderbridge/store');
   const deliverer = createWebhookDeliverer({
@@ -261,6 +262,8 @@ async function startWebhookDeliverer(
     pollIntervalMs: settings?.pollIntervalMs,
     retrySchedule: settings?.retrySchedule,
     onAttempt: (attempt) => {
+      metrics.observeWebhookAttempt(attempt, attempt.durationMs / 1000);
+      if (attempt.endpointDisabled) metrics.observeWebhookEndpointDisabled();
       if (attempt.outcome === 'delivered') logger.debug({ webhook: attempt }, 'webhook delivered');
       else logger.warn({ webhook: attempt }, 'webhook delivery attempt failed');
       if (attempt.endpointDisabled) {

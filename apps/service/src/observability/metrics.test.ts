@@ -43,6 +43,23 @@ describe('createServiceMetrics', () => {
     );
   });
 
+  it('counts webhook attempts by outcome and error class, and disabled endpoints', async () => {
+    const metrics = createServiceMetrics({ defaultMetrics: false });
+    metrics.observeWebhookAttempt({ outcome: 'delivered', errorClass: null }, 0.02);
+    metrics.observeWebhookAttempt({ outcome: 'retrying', errorClass: 'timeout' }, 10);
+    metrics.observeWebhookAttempt({ outcome: 'retrying', errorClass: 'timeout' }, 10);
+    metrics.observeWebhookEndpointDisabled();
+    const text = await metrics.render();
+    expect(text).toContain(
+      'orderbridge_webhook_attempts_total{outcome="delivered",error_class="none"} 1',
+    );
+    expect(text).toContain(
+      'orderbridge_webhook_attempts_total{outcome="retrying",error_class="timeout"} 2',
+    );
+    expect(text).toContain('orderbridge_webhook_attempt_duration_seconds_count 3');
+    expect(text).toContain('orderbridge_webhook_endpoints_disabled_total 1');
+  });
+
   it('includes the process metrics by default', async () => {
     expect(await createServiceMetrics().render()).toContain('process_cpu_user_seconds_total');
   });

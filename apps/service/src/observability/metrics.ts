@@ -14,6 +14,16 @@ export interface ServiceMetrics {
    * to make, so that this process's own limits made it instead.
    */
   countRateLimitStoreFailure(labels: { store: string; operation: string }): void;
+  /**
+   * Records one outgoing-webhook attempt: `outcome` is `delivered`, `retrying` or `failed` (retries
+   * over); `errorClass` the attempt log's class, or `none`.
+   */
+  observeWebhookAttempt(
+    labels: { outcome: string; errorClass: string | null },
+    seconds: number,
+  ): void;
+  /** Records that the deliverer disabled an endpoint after it kept failing. */
+  observeWebhookEndpointDisabled(): void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>;
 }
@@ -59,8 +69,32 @@ export function createServiceMetrics(options: { defaultMetrics?: boolean } = {})
     labelNames: ['store', 'operation'] as const,
     registers: [registry],
   });
+  const webhookAttempts = new Counter({
+    name: 'orderbridge_webhook_attempts_total',
+    help: 'Outgoing webhook delivery attempts, by outcome (delivered, retrying, failed) and error class.',
+    labelNames: ['outcome', 'error_class'] as const,
+    registers: [registry],
+  });
+  const webhookDuration = new Histogram({
+    name: 'orderbridge_webhook_attempt_duration_seconds',
+    help: 'Time from sending an outgoing webhook to the receiver’s answer (or the failure).',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const webhookDisabled = new Counter({
+    name: 'orderbridge_webhook_endpoints_disabled_total',
+    help: 'Webhook endpoints disabled by the deliverer after failing for the whole retry window.',
+    registers: [registry],
+  });
   return {
     registry,
+    observeWebhookAttempt(labels, seconds) {
+      webhookAttempts.inc({ outcome: labels.outcome, error_class: labels.errorClass ?? 'none' });
+      webhookDuration.observe(seconds);
+    },
+    observeWebhookEndpointDisabled() {
+      webhookDisabled.inc();
+    },
     transportHooks: {
       onResponse(event) {
         upstreamRequests.inc({ provider: event.provider, status: String(event.status) });
