@@ -124,7 +124,8 @@ export class WebhookStore {
         issues.push({ field: issue.path.join('.') || 'body', message: issue.message });
       }
     }
-    for (const problem of webhookUrlProblems(input.url ?? '', policy)) {
+    const url = typeof input.url === 'string' ? input.url : '';
+    for (const problem of url === '' ? [] : webhookUrlProblems(url, policy)) {
       issues.push({ field: 'url', message: problem });
     }
     if (!parsed.success || issues.length > 0) throw new InvalidQueryError({ issues });
@@ -172,16 +173,6 @@ export class WebhookStore {
       .where('id', '=', id)
       .executeTakeFirst();
     return row === undefined ? null : endpointOf(row);
-  }
-
-  /** The signing secret of an endpoint (for the deliverer). */
-  async secretOf(id: string): Promise<string | null> {
-    const row = await this.#db
-      .selectFrom('webhook_endpoints')
-      .select('secret')
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row?.secret ?? null;
   }
 
   /** Deletes an endpoint with its deliveries and their attempts; false when there was none. */
