@@ -7,8 +7,8 @@ import { createWebhookDeliverer } from '../webhooks/webhook-deliverer.js';
 import { WebhookStore } from '../webhooks/webhook-store.js';
 import { progressOf } from './contract-orders.js';
 
-/** Opens a new, empty store for one test. */
-export type OpenStore = () => Promise<OrderStore>;
+/** Opens a new, empty store for one test, and another connection (pool) to the same database. */
+export type OpenStore = () => Promise<{ store: OrderStore; openAgain: () => Promise<OrderStore> }>;
 
 const LOOPBACK = { allowLoopback: true };
 
@@ -21,11 +21,11 @@ export function describeWebhooks(name: string, openStore: OpenStore): void {
     });
 
     async function setUp() {
-      const store = await openStore();
+      const { store, openAgain } = await openStore();
       cleanups.push(() => store.close());
       const receiver = await startLoopbackReceiver();
       cleanups.push(() => receiver.close());
-      return { store, webhooks: new WebhookStore(store), receiver };
+      return { store, webhooks: new WebhookStore(store), receiver, openAgain };
     }
 
     function batch(orders: ReturnType<typeof makeOrder>[], scope = 'tenant-a'): SyncBatch {
@@ -227,15 +227,18 @@ export function describeWebhooks(name: string, openStore: OpenStore): void {
     });
 
     it('never lets two deliverers hold the same delivery at once', async () => {
-      const { store, webhooks, receiver } = await setUp();
+      const { store, webhooks, receiver, openAgain } = await setUp();
       await webhooks.createEndpoint(
         { scope: 'tenant-a', url: receiver.url, events: ['order.created'] },
         LOOPBACK,
       );
       const orders = Array.from({ length: 40 }, (_, index) => makeOrder('alpha', `lease-${index}`));
       await store.applyBatch(batch(orders));
+      // Two deliverers as two service replicas would run them: each with its own connections.
+      const replica = await openAgain();
+      cleanups.push(() => replica.close());
       const first = createWebhookDeliverer({ store, allowLoopback: true, batchSize: 7 });
-      const second = createWebhookDeliverer({ store, allowLoopback: true, batchSize: 7 });
+      const second = createWebhookDeliverer({ store: replica, allowLoopback: true, batchSize: 7 });
       for (let round = 0; round < 20; round++) {
         const [a, b] = await Promise.all([first.deliverDue(), second.deliverDue()]);
         if (a.claimed + b.claimed === 0) break;

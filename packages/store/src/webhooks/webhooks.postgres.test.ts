@@ -15,7 +15,8 @@ describe.skipIf(serverUrl === undefined)('PostgreSQL (ORDERBRIDGE_TEST_DATABASE_
     database = await createPostgresTestDatabase(serverUrl as string);
     return () => database.drop();
   });
-  describeWebhooks('PostgreSQL (pg)', async () =>
-    createOrderStore({ url: await database.newStoreUrl() }),
-  );
+  describeWebhooks('PostgreSQL (pg)', async () => {
+    const url = await database.newStoreUrl();
+    return { store: await createOrderStore({ url }), openAgain: () => createOrderStore({ url }) };
+  });
 });

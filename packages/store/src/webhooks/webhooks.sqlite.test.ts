@@ -9,6 +9,7 @@ const folder = mkdtempSync(join(tmpdir(), 'orderbridge-webhooks-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 let databases = 0;
 
-describeWebhooks('SQLite (node:sqlite)', () =>
-  createOrderStore({ url: `sqlite:${join(folder, `store-${++databases}.db`)}` }),
-);
+describeWebhooks('SQLite (node:sqlite)', async () => {
+  const url = `sqlite:${join(folder, `store-${++databases}.db`)}`;
+  return { store: await createOrderStore({ url }), openAgain: () => createOrderStore({ url }) };
+});
