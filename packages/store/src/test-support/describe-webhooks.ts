@@ -59,6 +59,26 @@ export function describeWebhooks(name: string, openStore: OpenStore): void {
       expect(first).toMatchObject({ eventType: 'order.created', status: 'pending', attempts: [] });
     });
 
+    it('fans out changes of every write path: a refresh outside a sync run too', async () => {
+      const { store, webhooks, receiver } = await setUp();
+      const { endpoint } = await webhooks.createEndpoint(
+        { scope: 'tenant-a', url: receiver.url, events: ['order.created', 'order.updated'] },
+        LOOPBACK,
+      );
+      await store.applyBatch(batch([makeOrder('alpha', 'refreshed')]));
+      await store.refreshOrders({
+        scope: 'tenant-a',
+        provider: 'alpha',
+        observationId: 'webhook:alpha:test',
+        observedAt: new Date().toISOString(),
+        orders: [makeOrder('alpha', 'refreshed', { status: 'cancelled' })],
+      });
+      const events = (await deliveries(webhooks, endpoint.id)).map(
+        (delivery) => `${delivery.eventType} ${delivery.orderKey}`,
+      );
+      expect(events).toEqual(['order.updated alpha:refreshed', 'order.created alpha:refreshed']);
+    });
+
     it('writes nothing when the transaction of the change rolls back', async () => {
       const { store, webhooks, receiver } = await setUp();
       const { endpoint } = await webhooks.createEndpoint(
