@@ -1,4 +1,5 @@
 export { createOrderStore, type OrderStoreSettings } from './create-order-store.js';
+export * from './jobs/index.js';
 export * from './order-store.js';
 export * from './reports/index.js';
 export { StoreUnavailableError } from './store-unavailable-error.js';

@@ -18,6 +18,8 @@ import {
   type Transaction,
 } from 'kysely';
 import { Migrator } from 'kysely/migration';
+import { LeaseLostError } from './jobs/lease-lost-error.js';
+import type { StoreFence } from './jobs/store-fence.js';
 import {
   decodeListingCursor,
   encodeListingCursor,
@@ -158,16 +160,63 @@ export class KyselyOrderStore implements OrderStore {
   readonly dialect: StoreDialect;
   readonly #db: Kysely<StoreDatabase>;
   readonly #runEach: RunEach | undefined;
+  readonly #fence: StoreFence | undefined;
   #migrator: Promise<Migrator> | undefined;
 
   /**
    * @param runEach SQLite only: runs a compiled statement once per parameter list on the
    * connection of the current transaction (see `NodeSqliteDialect.runEach`).
    */
-  constructor(db: Kysely<StoreDatabase>, dialect: StoreDialect, runEach?: RunEach) {
+  constructor(
+    db: Kysely<StoreDatabase>,
+    dialect: StoreDialect,
+    runEach?: RunEach,
+    fence?: StoreFence,
+  ) {
     this.#db = db;
     this.dialect = dialect;
     this.#runEach = runEach;
+    this.#fence = fence;
+  }
+
+  /**
+   * The same store (same connections) whose sync writes are fenced by a sync job's lease: each
+   * checks the lease generation inside its own transaction (see `StoreFence`). Closing the fenced
+   * view does nothing; close the store it came from.
+   */
+  withFence(fence: StoreFence): OrderStore {
+    if (this.dialect !== 'postgres') {
+      throw new TypeError('Sync job leases need PostgreSQL: the SQLite store has no job table');
+    }
+    const fenced = new KyselyOrderStore(this.#db, this.dialect, this.#runEach, fence);
+    fenced.#migrator = this.#migrator;
+    return Object.assign(fenced, { close: async () => {} });
+  }
+
+  /**
+   * With a fence: locks the job's row (FOR SHARE, until commit) and refuses the write unless its
+   * lease generation is the fence's. The lock is what makes the check hold until commit: a worker
+   * taking the job over (`FOR UPDATE SKIP LOCKED`, then a new generation) cannot do so while this
+   * transaction runs, and once it has, this check reads the new generation.
+   */
+  async #checkFence(trx: Transaction<StoreDatabase>, scope: string, provider: string) {
+    const fence = this.#fence;
+    if (fence === undefined) return;
+    if (fence.scope !== scope || fence.provider !== provider) {
+      throw new LeaseLostError({
+        message: `The lease on ${fence.scope}/${fence.provider} does not cover a write to ${scope}/${provider}`,
+      });
+    }
+    const { rows } = await sql<{ generation: number }>`
+      select lease_generation as generation from sync_jobs
+      where scope = ${scope} and provider = ${provider}
+      for share`.execute(trx);
+    const current = rows[0]?.generation;
+    if (current !== fence.generation) {
+      throw new LeaseLostError({
+        message: `Lease ${fence.generation} on the sync job ${scope}/${provider} was lost (the job is at lease ${current ?? 'none'}): this worker's write was refused`,
+      });
+    }
   }
 
   /** The query builder, for the read-only report queries (`reports/`); not part of `OrderStore`. */
@@ -270,6 +319,8 @@ export class KyselyOrderStore implements OrderStore {
     const scope = batch.scope ?? DEFAULT_SCOPE;
     const prepared = prepareOrders('applyBatch', batch.provider, batch.orders);
     return this.#db.transaction().execute(async (trx) => {
+      // The fence's row lock (FOR SHARE, compatible with another share) is held until commit.
+      await this.#checkFence(trx, scope, batch.provider);
       const result = await this.#writeOrders(trx, {
         scope,
         provider: batch.provider,
@@ -589,13 +640,21 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   async beginRun(scope: StoreScope, provider: string, progress: SyncProgress): Promise<void> {
-    await this.#writeProgress(this.#db, scope, provider, progress);
+    if (this.#fence === undefined) {
+      await this.#writeProgress(this.#db, scope, provider, progress);
+      return;
+    }
+    await this.#db.transaction().execute(async (trx) => {
+      await this.#checkFence(trx, scope, provider);
+      await this.#writeProgress(trx, scope, provider, progress);
+    });
   }
 
   async finishRun(finish: FinishRun): Promise<number> {
     const scope = finish.scope ?? DEFAULT_SCOPE;
     return this.#db.transaction().execute(async (trx) => {
       await this.#lockProvider(trx, scope, finish.provider);
+      await this.#checkFence(trx, scope, finish.provider);
       let vanishedKeys: string[] = [];
       if (finish.vanishedRange !== undefined) {
         const range = finish.vanishedRange;
@@ -666,13 +725,16 @@ export class KyselyOrderStore implements OrderStore {
       message: error.message,
       code: error.code,
     });
-    await this.#db
-      .insertInto('sync_state')
-      .values({ ...emptySyncState(scope, provider), last_error: lastError })
-      .onConflict((conflict) =>
-        conflict.columns(['scope', 'provider']).doUpdateSet({ last_error: lastError }),
-      )
-      .execute();
+    await this.#db.transaction().execute(async (trx) => {
+      await this.#checkFence(trx, scope, provider);
+      await trx
+        .insertInto('sync_state')
+        .values({ ...emptySyncState(scope, provider), last_error: lastError })
+        .onConflict((conflict) =>
+          conflict.columns(['scope', 'provider']).doUpdateSet({ last_error: lastError }),
+        )
+        .execute();
+    });
   }
 
   async syncState(scope: StoreScope, provider: string): Promise<SyncState | null> {
