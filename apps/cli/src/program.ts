@@ -9,6 +9,7 @@ import { createProvidersCommand } from './commands/providers-command.js';
 import { createReportCommand } from './commands/report-command.js';
 import { createSandboxCommand, DEFAULT_SANDBOX_ORDERS } from './commands/sandbox-command.js';
 import { createDbCommand, createSyncCommand } from './commands/sync-command.js';
+import { createWorkerCommand } from './commands/worker-command.js';
 import {
   COMPLETION_SHELLS,
   type CompletionShell,
@@ -126,6 +127,7 @@ Examples:
   program.addCommand(createProvidersCommand(action));
   program.addCommand(createSyncCommand(action));
   program.addCommand(createDbCommand(action));
+  program.addCommand(createWorkerCommand(action));
   program.addCommand(createReportCommand(action));
   program.addCommand(createSandboxCommand(action));
   program.addCommand(
