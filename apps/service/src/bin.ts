@@ -42,6 +42,8 @@ it); REDIS_URL shares them through Redis instead;
 outgoing webhooks (docs/webhooks.md): ORDERBRIDGE_WEBHOOK_DELIVERY, ORDERBRIDGE_WEBHOOK_ALLOW_HTTP_LOOPBACK,
 ORDERBRIDGE_WEBHOOK_TIMEOUT_MS, ORDERBRIDGE_WEBHOOK_LEASE_MS, ORDERBRIDGE_WEBHOOK_POLL_INTERVAL_MS, ORDERBRIDGE_WEBHOOK_RETRY_INITIAL_DELAY_MS,
 ORDERBRIDGE_WEBHOOK_RETRY_MAX_DELAY_MS, ORDERBRIDGE_WEBHOOK_RETRY_WINDOW_MS.
+the sync worker role (docs/workers.md): ORDERBRIDGE_WORKER=on, ORDERBRIDGE_WORKER_INTERVAL_MS,
+ORDERBRIDGE_WORKER_CONCURRENCY, ORDERBRIDGE_WORKER_LEASE_TIMEOUT_MS.
 Exit codes: 0 ok (also after SIGTERM/SIGINT), 1 failure at run time, 2 invalid configuration or usage.
 `;
 
@@ -150,6 +152,7 @@ async function serveFromConfiguration(values: {
         redisUrl: config.redisUrl,
         trustedProxies: config.trustedProxies,
         webhooks: config.webhooks,
+        worker: config.worker,
       });
     } else {
       const sandbox = await startSandbox({ port: 0 });

@@ -1,5 +1,6 @@
 import { type Server, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { hostname } from 'node:os';
 import { serve } from '@hono/node-server';
 import type { TenantEntry } from '@orderbridge/config';
 import type { ScanBudget } from '@orderbridge/core';
@@ -25,6 +26,7 @@ import { createServiceMetrics, type ServiceMetrics } from './observability/metri
 import { createReadinessMonitor } from './observability/readiness.js';
 import { transportHooks } from './observability/transport-hooks.js';
 import { openRateLimiter } from './rate-limit/open-rate-limiter.js';
+import type { TenantDefinition } from './tenancy/tenant.js';
 
 /** Options of {@link startServer}. Only `tenants` and `cursorSecret` are required. */
 export interface StartServerOptions {
@@ -75,6 +77,14 @@ export interface StartServerOptions {
    * (default: delivering, https only).
    */
   webhooks?: WebhookSettings | undefined;
+  /**
+   * Also run sync jobs for every tenant's providers (each into the tenant's store scope), as
+   * `orderbridge worker` does, with the same loop (`runSyncWorker`); needs a PostgreSQL
+   * `databaseUrl`. Stopped at `close()`: the running jobs commit their batch and release their leases.
+   */
+  worker?:
+    | { intervalMs: number; concurrency?: number; leaseTimeoutMs?: number; workerId?: string }
+    | undefined;
 }
 
 /** A listening service. */
@@ -161,6 +171,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await store?.close().catch(() => {});
     throw error;
   });
+  const worker =
+    options.worker === undefined || store === undefined
+      ? undefined
+      : await startSyncWorker(store, definitions, options.worker, logger);
   const app = createApp({
     rateLimiter: rateLimits.limiter,
     databaseCheck,
@@ -218,15 +232,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           logger.warn('grace period over: closing the remaining connections');
           server.closeAllConnections();
         }, shutdownTimeoutMs);
+        const stopWorker = worker?.stop() ?? Promise.resolve();
         server.close(() => {
           clearInterval(idle);
           clearTimeout(force);
-          // Refreshes in progress and the delivery round in flight finish before the store they
-          // use closes; what the round did not finish stays in the outbox.
+          // Refreshes in progress, the delivery round in flight and the worker's sync jobs finish
+          // before the store they use closes; what the round did not finish stays in the outbox.
           const closeStore = Promise.all([
             Promise.all([
               orderRefresher?.close() ?? Promise.resolve(),
               deliverer?.stop() ?? Promise.resolve(),
+              stopWorker,
             ]).then(() => store?.close()),
             rateLimits.close().then(() => pool?.end()),
           ]);
@@ -347,4 +363,55 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(
     Object.entries(value).filter(([, entry]) => entry !== undefined),
   ) as Partial<T>;
+}
+
+/**
+ * Runs the sync worker role next to the HTTP server: one job per (tenant, provider), into the
+ * tenant's store scope. Events are logged one line each, as `orderbridge worker` prints them.
+ */
+async function startSyncWorker(
+  store: OrderStore,
+  definitions: readonly TenantDefinition[],
+  settings: NonNullable<StartServerOptions['worker']>,
+  logger: ServiceLogger,
+): Promise<{ stop(): Promise<void> }> {
+  const { runSyncWorker } = await import('@orderbridge/store');
+  const controller = new AbortController();
+  const workerId = settings.workerId ?? `${hostname()}:${process.pid}`;
+  const running = runSyncWorker({
+    store,
+    jobs: definitions.flatMap((tenant) =>
+      tenant.providers.map((provider) => ({ scope: tenant.storeScope ?? tenant.id, provider })),
+    ),
+    workerId,
+    intervalMs: settings.intervalMs,
+    ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
+    ...(settings.leaseTimeoutMs !== undefined ? { leaseTimeoutMs: settings.leaseTimeoutMs } : {}),
+    signal: controller.signal,
+    onEvent: (event) => {
+      if (event.type === 'error') {
+        logger.warn({ workerId, err: event.error }, 'sync worker error');
+        return;
+      }
+      const job = `${event.lease.scope}/${event.lease.provider}`;
+      const fields = { workerId, job, generation: event.lease.generation };
+      if (event.type === 'job-start') {
+        logger.info({ ...fields, mode: event.mode, resumed: event.resumed }, 'sync job started');
+      } else if (event.type === 'job-end') {
+        logger.info(
+          { ...fields, outcome: event.outcome, counts: event.result.counts },
+          'sync job finished',
+        );
+      } else {
+        logger.warn(fields, 'sync job lease lost');
+      }
+    },
+  }).catch((error: unknown) => logger.error({ err: error }, 'sync worker stopped'));
+  logger.info({ workerId }, 'sync worker started');
+  return {
+    async stop() {
+      controller.abort();
+      await running;
+    },
+  };
 }

@@ -74,6 +74,15 @@ interface CommonConfig {
   warnings: string[];
   /** Outgoing webhooks (`ORDERBRIDGE_WEBHOOK_*`). */
   webhooks: WebhookSettings;
+  /** `ORDERBRIDGE_WORKER=on`: the process also runs sync jobs (see `StartServerOptions.worker`). */
+  worker: SyncWorkerSettings | undefined;
+}
+
+/** The sync worker role of a service process. */
+export interface SyncWorkerSettings {
+  intervalMs: number;
+  concurrency: number;
+  leaseTimeoutMs: number;
 }
 
 /** Production: tenants from a file, a shared cursor secret. */
@@ -147,7 +156,22 @@ export async function loadServiceConfig(
     trustedProxies: environment.ORDERBRIDGE_TRUSTED_PROXIES,
     warnings: [],
     webhooks: webhookSettingsOf(environment),
+    worker: environment.ORDERBRIDGE_WORKER
+      ? {
+          intervalMs: environment.ORDERBRIDGE_WORKER_INTERVAL_MS ?? 300_000,
+          concurrency: environment.ORDERBRIDGE_WORKER_CONCURRENCY ?? 1,
+          leaseTimeoutMs: environment.ORDERBRIDGE_WORKER_LEASE_TIMEOUT_MS ?? 30_000,
+        }
+      : undefined,
   };
+  if (common.worker !== undefined && !/^postgres(ql)?:\/\//i.test(common.databaseUrl ?? '')) {
+    throw new ConfigurationError({
+      setting: 'environment',
+      environmentVariable: 'ORDERBRIDGE_WORKER',
+      message:
+        'ORDERBRIDGE_WORKER=on needs a PostgreSQL ORDERBRIDGE_DATABASE_URL (postgres://…): sync workers share their jobs through it',
+    });
+  }
   if (common.limits.headersTimeoutMs > common.limits.requestTimeoutMs) {
     throw new ConfigurationError({
       setting: 'environment',

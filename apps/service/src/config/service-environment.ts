@@ -177,6 +177,28 @@ export const serviceEnvironmentSchema = z.object({
     'ORDERBRIDGE_WEBHOOK_RETRY_WINDOW_MS',
     30 * 86_400_000,
   ).optional(),
+  /**
+   * `on`: this process also runs sync jobs, as `orderbridge worker` does, for every tenant's
+   * providers (needs a PostgreSQL ORDERBRIDGE_DATABASE_URL). Default off.
+   */
+  ORDERBRIDGE_WORKER: z
+    .enum(['on', 'off', 'true', 'false', '1', '0'], {
+      error: 'ORDERBRIDGE_WORKER must be on or off',
+    })
+    .transform((value) => value === 'on' || value === 'true' || value === '1')
+    .optional(),
+  /** With ORDERBRIDGE_WORKER=on: time between two runs of a sync job, cluster-wide, in ms (default 300000). */
+  ORDERBRIDGE_WORKER_INTERVAL_MS: positiveInteger(
+    'ORDERBRIDGE_WORKER_INTERVAL_MS',
+    7 * 86_400_000,
+  ).optional(),
+  /** With ORDERBRIDGE_WORKER=on: sync jobs this process runs at once (default 1). */
+  ORDERBRIDGE_WORKER_CONCURRENCY: positiveInteger('ORDERBRIDGE_WORKER_CONCURRENCY', 64).optional(),
+  /** With ORDERBRIDGE_WORKER=on: lease timeout of a sync job, in ms (default 30000). */
+  ORDERBRIDGE_WORKER_LEASE_TIMEOUT_MS: positiveInteger(
+    'ORDERBRIDGE_WORKER_LEASE_TIMEOUT_MS',
+    86_400_000,
+  ).optional(),
 });
 
 function isRedisUrl(text: string): boolean {
