@@ -10,6 +10,7 @@ import { describeSyncKills } from './scenarios/sync-kills.js';
 import { describeTokenExpiry } from './scenarios/token-expiry.js';
 import { describeTransportFaults } from './scenarios/transport-faults.js';
 import { describeWebhookOutbox } from './scenarios/webhook-outbox.js';
+import { describeWorkerCluster } from './scenarios/worker-cluster.js';
 
 // One file, so that the scenarios run in a fixed order and the canary sweep runs last, over
 // everything the scenarios collected (vitest runs separate files in separate workers, in no
@@ -25,5 +26,6 @@ describeCliExport();
 describeServiceHttp();
 describeSyncKills();
 describeWebhookOutbox();
+describeWorkerCluster();
 // Last: it searches everything the scenarios above collected.
 describeCanarySweep();

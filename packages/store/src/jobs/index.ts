@@ -10,6 +10,7 @@ export {
 export type { StoreFence } from './store-fence.js';
 export {
   createSyncJobQueue,
+  overlappingLeases,
   type SyncJobKey,
   type SyncJobLease,
   type SyncJobLeaseRecord,

@@ -10,7 +10,7 @@ import {
 } from '../test-support/postgres-test-database.js';
 import { LeaseLostError } from './lease-lost-error.js';
 import { runSyncWorker, type SyncWorkerEvent } from './run-sync-worker.js';
-import { createSyncJobQueue, type SyncJobLeaseRecord } from './sync-job-queue.js';
+import { createSyncJobQueue, overlappingLeases } from './sync-job-queue.js';
 
 // Runs when a PostgreSQL server is given (`.ci/run` starts one: scripts/test-postgres.sh).
 const serverUrl = process.env.ORDERBRIDGE_TEST_DATABASE_URL;
@@ -37,23 +37,6 @@ async function expireLeases(url: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-/** Lease intervals of one job never overlap: each ends (released or expired) before the next starts. */
-function overlaps(history: readonly SyncJobLeaseRecord[]): string[] {
-  const problems: string[] = [];
-  for (let index = 1; index < history.length; index++) {
-    const before = history[index - 1]!;
-    const after = history[index]!;
-    if (before.scope !== after.scope || before.provider !== after.provider) continue;
-    const end = before.releasedAt ?? before.expiredAt;
-    if (end === null || Date.parse(end) > Date.parse(after.acquiredAt)) {
-      problems.push(
-        `${after.scope}/${after.provider}: lease ${after.generation} overlaps ${before.generation}`,
-      );
-    }
-  }
-  return problems;
 }
 
 describe.skipIf(serverUrl === undefined)('sync job queue (PostgreSQL)', () => {
@@ -134,7 +117,7 @@ describe.skipIf(serverUrl === undefined)('sync job queue (PostgreSQL)', () => {
       [2, 'worker-2', 'completed'],
     ]);
     expect(history[0]!.expiredAt).not.toBeNull();
-    expect(overlaps(history)).toEqual([]);
+    expect(overlappingLeases(history)).toEqual([]);
   });
 
   it('an interrupted run stays due, a failed one is due after the retry delay', async () => {
@@ -195,7 +178,7 @@ describe.skipIf(serverUrl === undefined)('sync job queue (PostgreSQL)', () => {
     for (const scope of scopes) expect(await store.countOrders(scope)).toBe(60);
     const history = (await queue.leaseHistory()).filter((lease) => scopes.includes(lease.scope));
     expect(history).toHaveLength(scopes.length);
-    expect(overlaps(history)).toEqual([]);
+    expect(overlappingLeases(history)).toEqual([]);
   });
 
   it('refuses a SQLite store', async () => {

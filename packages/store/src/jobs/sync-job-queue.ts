@@ -275,3 +275,31 @@ class PostgresSyncJobQueue implements SyncJobQueue {
     }));
   }
 }
+
+/**
+ * Pairs of leases on the same job whose intervals overlap, from a lease history: a lease lasts from
+ * `acquiredAt` to `releasedAt`, or to `expiredAt` when its worker never released it; one still
+ * held (neither) lasts until now. Empty when exactly one worker held each job at any time.
+ */
+export function overlappingLeases(history: readonly SyncJobLeaseRecord[]): string[] {
+  const byJob = new Map<string, SyncJobLeaseRecord[]>();
+  for (const lease of history) {
+    const key = `${lease.scope}/${lease.provider}`;
+    byJob.set(key, [...(byJob.get(key) ?? []), lease]);
+  }
+  const problems: string[] = [];
+  for (const [job, leases] of byJob) {
+    const sorted = [...leases].sort((a, b) => a.generation - b.generation);
+    for (let index = 1; index < sorted.length; index++) {
+      const before = sorted[index - 1] as SyncJobLeaseRecord;
+      const after = sorted[index] as SyncJobLeaseRecord;
+      const end = before.releasedAt ?? before.expiredAt;
+      if (end === null || Date.parse(end) > Date.parse(after.acquiredAt)) {
+        problems.push(
+          `${job}: lease ${after.generation} (${after.workerId}, from ${after.acquiredAt}) overlaps lease ${before.generation} (${before.workerId}, until ${end ?? 'still held'})`,
+        );
+      }
+    }
+  }
+  return problems;
+}

@@ -10,6 +10,7 @@ import {
   connectSandbox,
   type SandboxClient,
   type SandboxConnectionSettings,
+  type SandboxOptions,
 } from '@orderbridge/sandbox';
 import { evidence } from './evidence.js';
 import { type SuiteSandboxOptions, suiteSandboxOptions } from './suite-sandbox.js';
@@ -38,11 +39,16 @@ export interface SandboxProcess {
 }
 
 /** Starts a sandbox process with a scenario's options and waits for its settings line. */
-export async function startSandboxProcess(options: SuiteSandboxOptions): Promise<SandboxProcess> {
+export function startSandboxProcess(options: SuiteSandboxOptions): Promise<SandboxProcess> {
+  return startSandboxProcessWith(suiteSandboxOptions(options));
+}
+
+/** Starts a sandbox process with any sandbox options and waits for its settings line. */
+export async function startSandboxProcessWith(options: SandboxOptions): Promise<SandboxProcess> {
   const child = spawn(process.execPath, [SANDBOX_MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
-      FAULT_SUITE_SANDBOX_OPTIONS: JSON.stringify(suiteSandboxOptions(options)),
+      FAULT_SUITE_SANDBOX_OPTIONS: JSON.stringify(options),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -83,20 +83,29 @@ export async function startServiceProcess(
       ],
     }),
   );
-  const cursorSecret = randomBytes(32).toString('base64url');
+  return startServiceWith(tenantsFile, {
+    FAULT_FLEXPORTAL_KEY: CANARIES.flexPortalApiKey,
+    FAULT_FLEXFACTOR_SECRET: CANARIES.flexFactorAppSecret,
+    // Debug: every upstream request is logged, so the canary sweep searches the logs too.
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
+}
+
+/**
+ * Starts `orderbridge-service` on a free loopback port with a tenants file and exactly `env` (plus
+ * PATH); the cursor secret is random unless `env` gives one (replicas must share it).
+ */
+export async function startServiceWith(
+  tenantsFile: string,
+  env: Record<string, string>,
+): Promise<ServiceProcess> {
+  const cursorSecret = env.ORDERBRIDGE_CURSOR_SECRET ?? randomBytes(32).toString('base64url');
   const child: ChildProcess = spawn(
     process.execPath,
     [SERVICE_BIN, '--tenants', tenantsFile, '--port', '0', '--host', '127.0.0.1'],
     {
-      env: {
-        PATH: process.env.PATH ?? '',
-        ORDERBRIDGE_CURSOR_SECRET: cursorSecret,
-        FAULT_FLEXPORTAL_KEY: CANARIES.flexPortalApiKey,
-        FAULT_FLEXFACTOR_SECRET: CANARIES.flexFactorAppSecret,
-        // Debug: every upstream request is logged, so the canary sweep searches the logs too.
-        LOG_LEVEL: 'debug',
-        ...env,
-      },
+      env: { PATH: process.env.PATH ?? '', ORDERBRIDGE_CURSOR_SECRET: cursorSecret, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
