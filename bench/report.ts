@@ -16,6 +16,7 @@ const ORDER = [
   'store-sync',
   'reports',
   'rate-limits',
+  'workers',
 ];
 
 const RESULTS = new URL('./results/', import.meta.url);

@@ -59,6 +59,10 @@ const SCENARIOS: Record<string, ScenarioEntry> = {
     load: async () => (await import('./scenarios/rate-limits.ts')).rateLimits,
     needs: ['sandbox', 'sandboxBin', 'serviceBin'],
   },
+  workers: {
+    load: async () => (await import('./scenarios/workers.ts')).workers,
+    needs: ['sandbox', 'sandboxBin', 'cliBin', 'store'],
+  },
 };
 
 const RESULTS_DIR = new URL('./results/', import.meta.url);
