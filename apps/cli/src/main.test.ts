@@ -112,6 +112,25 @@ describe('main (in-process, embedded sandbox)', () => {
     expect(help.stdout).toContain('--checkpoint <file>');
   });
 
+  it('worker refuses a SQLite store and bad flags with exit 2, before opening anything', async () => {
+    const sqlite = await run(['worker', '--database', 'sqlite:./orders.db']);
+    expect(sqlite.code).toBe(2);
+    expect(sqlite.stderr).toContain('orderbridge worker needs a PostgreSQL store');
+    expect(sqlite.stderr).toContain('orderbridge sync --watch');
+    const byDefault = await run(['worker']);
+    expect(byDefault.code).toBe(2);
+    expect(byDefault.stderr).toContain('the configured store is not one');
+    const concurrency = await run([
+      'worker',
+      '--database',
+      'postgres://orderbridge@127.0.0.1/orders',
+      '--concurrency',
+      '0',
+    ]);
+    expect(concurrency.code).toBe(2);
+    expect(concurrency.stderr).toContain('--concurrency: 0 is out of range');
+  });
+
   it('exits 130 when interrupted', async () => {
     const controller = new AbortController();
     controller.abort(new InterruptedError('SIGTERM'));

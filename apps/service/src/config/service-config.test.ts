@@ -69,6 +69,22 @@ describe('loadServiceConfig', () => {
     );
   });
 
+  it('runs the sync worker role only on a PostgreSQL store', async () => {
+    await expect(
+      loadServiceConfig({ ORDERBRIDGE_WORKER: 'on', ORDERBRIDGE_DATABASE_URL: 'sqlite:./x.db' }),
+    ).rejects.toThrow(/ORDERBRIDGE_WORKER=on needs a PostgreSQL ORDERBRIDGE_DATABASE_URL/);
+    await expect(loadServiceConfig({ ORDERBRIDGE_WORKER: 'maybe' })).rejects.toThrow(
+      /ORDERBRIDGE_WORKER must be on or off/,
+    );
+    const config = await loadServiceConfig({
+      ORDERBRIDGE_WORKER: 'on',
+      ORDERBRIDGE_DATABASE_URL: 'postgres://orderbridge@127.0.0.1/orders',
+      ORDERBRIDGE_WORKER_INTERVAL_MS: '60000',
+    });
+    expect(config.worker).toEqual({ intervalMs: 60_000, concurrency: 1, leaseTimeoutMs: 30_000 });
+    expect((await loadServiceConfig({})).worker).toBeUndefined();
+  });
+
   it('requires a long enough cursor secret with a tenants file', async () => {
     await expect(loadServiceConfig({}, { tenantsFile: tenantsFile() })).rejects.toThrow(
       /ORDERBRIDGE_CURSOR_SECRET is not set/,

@@ -141,9 +141,11 @@ export async function runSyncWorker(options: RunSyncWorkerOptions): Promise<void
           }
         },
       });
-      if (result === undefined) return;
-      outcome = result.outcome;
-      if (!lost) report({ type: 'job-end', lease, outcome, result });
+      // One provider, one result; without one the run is treated as failed (retried later).
+      if (result !== undefined) {
+        outcome = result.outcome;
+        if (!lost) report({ type: 'job-end', lease, outcome, result });
+      }
     } catch (error) {
       if (LeaseLostError.isInstance(error)) lost = true;
       else report({ type: 'error', error: asError(error) });
