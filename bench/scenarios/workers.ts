@@ -91,8 +91,9 @@ export const workers: Scenario = async (context) => {
         const throughput = stored / seconds;
         if (count === 1) single = throughput;
         const cpuShare = (ms: number) => round(ms / 1000 / seconds, 2);
+        const name = `${count} worker${count > 1 ? 's' : ''}`;
         figures.push({
-          label: `${count} worker${count > 1 ? 's' : ''}: sync throughput (orders stored per wall second)`,
+          label: `${name}: sync throughput (orders stored per wall second)`,
           value: Math.round(throughput),
           unit: 'orders/s',
           ...(count > 1
@@ -101,14 +102,30 @@ export const workers: Scenario = async (context) => {
                 ratio: round(throughput / single, 3),
               }
             : {}),
-          breakdown: {
-            'worker CPU (cores)': cpuShare(workerCpu),
-            'PostgreSQL CPU (cores)': cpuShare(postgresCpu),
-            'sandbox CPU (cores)': cpuShare(sandboxCpu),
-          },
         });
+        for (const [label, ms] of [
+          ['the workers', workerCpu],
+          ['PostgreSQL', postgresCpu],
+          ['the sandbox', sandboxCpu],
+        ] as const) {
+          figures.push({
+            label: `${name}: CPU of ${label} (CPU seconds per wall second)`,
+            value: cpuShare(ms),
+            unit: 'cores',
+          });
+        }
+        for (const [label, ms] of [
+          ['the workers', workerCpu],
+          ['PostgreSQL', postgresCpu],
+        ] as const) {
+          figures.push({
+            label: `${name}: CPU of ${label} per 1,000 orders`,
+            value: round(ms / (stored / 1000), 1),
+            unit: 'ms',
+          });
+        }
         figures.push({
-          label: `${count} worker${count > 1 ? 's' : ''}: FlexFactor tokens issued (12 jobs, 6 of them FlexFactor)`,
+          label: `${name}: FlexFactor tokens issued (12 jobs, 6 of them FlexFactor)`,
           value: stats.flexfactor.tokensIssued,
           unit: 'tokens',
         });
