@@ -249,6 +249,9 @@ export class KyselyOrderStore implements OrderStore {
         provider: storeMigrationProvider(this.dialect),
         migrationTableName: MIGRATION_TABLE,
         migrationLockTableName: MIGRATION_LOCK_TABLE,
+        // Migration numbers are handed out ahead to work done in parallel, so a database may have
+        // run 0006 before 0003 exists: a pending migration with a lower number is applied anyway.
+        allowUnorderedMigrations: true,
         ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
       });
     })();
