@@ -22,6 +22,12 @@ export {
 } from './provider-entry.js';
 export { sandboxProviderEntries } from './sandbox-entries.js';
 export {
+  credentialValues,
+  referencedVariables,
+  resolvedCredentials,
+  restrictedEnvironment,
+} from './tenant-environment.js';
+export {
   apiKeyEntrySchema,
   incomingFlexFactorWebhookSchema,
   loadTenantsFile,

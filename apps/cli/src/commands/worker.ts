@@ -95,14 +95,20 @@ interface WorkerJobs {
 
 /** Every tenant's providers, each into the tenant's store scope. */
 async function tenantJobs(context: CommandContext, file: string): Promise<WorkerJobs> {
-  const { loadTenantsFile, createProvider } = await import('@orderbridge/config');
+  const { loadTenantsFile, createProvider, resolvedCredentials, restrictedEnvironment } =
+    await import('@orderbridge/config');
+  const { registerSecret } = await import('@orderbridge/core');
   const path = resolve(context.io.cwd, file);
   const loaded = await loadTenantsFile(path);
   const jobs: SyncWorkerJob[] = [];
   for (const tenant of loaded.tenants) {
+    // Only the variables this tenant's entries name: a missing credential must fail, not fall
+    // back to a provider's default variable holding another tenant's credential.
+    const env = restrictedEnvironment(tenant.providers, context.io.env);
+    registerSecret(...resolvedCredentials(tenant.providers, env));
     for (const entry of tenant.providers) {
       const provider: OrderProvider = await createProvider(entry, {
-        env: context.io.env,
+        env,
         baseDir: loaded.baseDir,
         transport: context.transport(),
       });

@@ -3,8 +3,9 @@ import {
   createProvider,
   entryId,
   type ProviderEntry,
+  resolvedCredentials,
   resolveSecret,
-  type SecretValue,
+  restrictedEnvironment,
 } from '@orderbridge/config';
 import { ConfigurationError, registerSecret, type TransportOptions } from '@orderbridge/core';
 import { hashHookSecret } from '../hooks/hook-secret.js';
@@ -98,67 +99,4 @@ function incomingWebhooksOf(
   }
   registerSecret(secret);
   return { flexfactor: { secretHash: hashHookSecret(secret), provider } };
-}
-
-/** Only the variables the entries reference, with their values from `env`. */
-export function restrictedEnvironment(
-  entries: readonly ProviderEntry[],
-  env: Readonly<Record<string, string | undefined>>,
-): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const name of referencedVariables(entries)) {
-    const value = env[name];
-    if (value !== undefined) result[name] = value;
-  }
-  return result;
-}
-
-/** Names of the environment variables the entries reference. */
-export function referencedVariables(entries: readonly ProviderEntry[]): string[] {
-  const names = new Set<string>();
-  for (const value of credentialValues(entries)) {
-    if (typeof value === 'object') names.add(value.env);
-  }
-  for (const entry of entries) {
-    if (entry.type === 'flexportal' && isReference(entry.tenantId)) names.add(entry.tenantId.env);
-  }
-  return [...names];
-}
-
-/** The credential values (inline or resolved from `env`), to be masked in every log line. */
-function resolvedCredentials(
-  entries: readonly ProviderEntry[],
-  env: Readonly<Record<string, string | undefined>>,
-): string[] {
-  return credentialValues(entries).flatMap((value) => {
-    const resolved = typeof value === 'string' ? value : env[value.env];
-    return resolved === undefined ? [] : [resolved];
-  });
-}
-
-/** Credential settings: API keys and app secrets; for modules, every `{ env }` setting. */
-function credentialValues(entries: readonly ProviderEntry[]): SecretValue[] {
-  const values: SecretValue[] = [];
-  for (const entry of entries) {
-    if (entry.type === 'flexportal') {
-      if (entry.apiKey !== undefined) values.push(entry.apiKey);
-    } else if (entry.type === 'flexfactor') {
-      if (entry.appKey !== undefined) values.push(entry.appKey);
-      if (entry.appSecret !== undefined) values.push(entry.appSecret);
-    } else {
-      for (const setting of Object.values(entry.settings ?? {})) {
-        if (isReference(setting)) values.push(setting);
-      }
-    }
-  }
-  return values;
-}
-
-function isReference(value: unknown): value is { env: string } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Object.keys(value).length === 1 &&
-    typeof (value as { env?: unknown }).env === 'string'
-  );
 }

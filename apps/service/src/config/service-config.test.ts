@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { restrictedEnvironment } from '@orderbridge/config';
 import { describe, expect, it } from 'vitest';
 import { hashApiKey } from '../auth/api-key.js';
-import { restrictedEnvironment } from './create-tenant-definitions.js';
 import { loadServiceConfig } from './service-config.js';
 
 const SECRET = 'a-cursor-secret-of-at-least-32-bytes!!';
