@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Order } from '@orderbridge/core';
 import { flexPortalStatusMap, mapFlexPortalOrder } from '@orderbridge/flexportal';
@@ -77,6 +77,7 @@ export function describeWorkerCluster(): void {
       for (const worker of workers) worker.child.kill('SIGKILL');
       await Promise.all(services.map((service) => service.stop()));
       await sandbox?.stop();
+      if (directory) await rm(directory, { recursive: true, force: true });
       if (databaseName) {
         await admin((client) =>
           client.query(`drop database if exists ${databaseName} with (force)`),
