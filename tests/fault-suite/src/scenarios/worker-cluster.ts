@@ -33,13 +33,16 @@ const TENANT_KEYS = {
   beta: 'obk_cluster_beta_key_not_a_secret_00000002',
 } as const;
 const LEASE_TIMEOUT = '4s';
+/** Tenant beta's per-key limit, which both replicas enforce together (shared through PostgreSQL). */
+const BETA_REQUESTS_PER_MINUTE = 12;
 
 /**
  * The sync worker cluster: one PostgreSQL, a sandbox process, three `orderbridge worker`
  * processes and two service replicas (one with ORDERBRIDGE_WORKER=on) on the same database,
  * 2 tenants × 2 providers. One worker is SIGKILLed mid-sync; every job still completes once, each
  * tenant's store equals the sandbox's data, no two leases on a job overlap, and the killed
- * worker's job is resumed from its checkpoint by another worker.
+ * worker's job is resumed from its checkpoint by another worker. A tenant's per-key limit of N
+ * requests a minute holds across both replicas together.
  */
 export function describeWorkerCluster(): void {
   describe.skipIf(serverUrl === undefined)('sync workers sharing jobs through PostgreSQL', () => {
@@ -85,7 +88,7 @@ export function describeWorkerCluster(): void {
       }
     });
 
-    it('3 workers and 2 replicas, one worker SIGKILLed mid-sync: every job completes once, the stores equal the truth, leases never overlap, the job is resumed', async () => {
+    it('3 workers and 2 replicas, one worker SIGKILLed mid-sync: every job completes once, the stores equal the truth, leases never overlap, the job is resumed, a per-key limit holds across both replicas', async () => {
       const tenantsFile = join(directory, 'tenants.json');
       await writeFile(tenantsFile, JSON.stringify(tenantsDocument(sandbox.settings.url)));
       const env = {
@@ -212,11 +215,25 @@ export function describeWorkerCluster(): void {
         for (const [scope, orders] of Object.entries(truth)) {
           await expectScopeEquals(store, scope, orders);
         }
-        // Both replicas read the same store.
-        for (const service of services) {
-          const response = await service.get('/healthz', null);
-          expect(response.status).toBe(200);
+        // Beta's key, alternating between the two replicas: the limit holds for both together
+        // (a window of 60 s starts with the first request; the burst takes a few seconds).
+        const statuses: Array<{ replica: number; status: number }> = [];
+        for (let index = 0; index < BETA_REQUESTS_PER_MINUTE * 2; index++) {
+          const replica = index % 2;
+          const response = await services[replica]!.get(
+            '/v1/reports/revenue?by=month',
+            TENANT_KEYS.beta,
+          );
+          await response.arrayBuffer();
+          statuses.push({ replica, status: response.status });
         }
+        const allowed = statuses.filter((entry) => entry.status === 200);
+        expect(allowed).toHaveLength(BETA_REQUESTS_PER_MINUTE);
+        expect(statuses.filter((entry) => entry.status === 429)).toHaveLength(
+          BETA_REQUESTS_PER_MINUTE,
+        );
+        // Each replica answered some of the allowed requests: neither kept a budget of its own.
+        expect(new Set(allowed.map((entry) => entry.replica)).size).toBe(2);
       } finally {
         await store.close();
       }
@@ -249,6 +266,7 @@ function tenantsDocument(sandboxUrl: string) {
         id: 'beta',
         apiKeys: [{ id: 'suite', sha256: sha256(TENANT_KEYS.beta) }],
         providers: [flexportal(SECOND_TENANT.tenantId, 'CLUSTER_FP_KEY_BETA'), flexfactor],
+        rateLimit: { requestsPerMinute: BETA_REQUESTS_PER_MINUTE },
       },
     ],
   };
