@@ -17,6 +17,8 @@ export interface WorkerFlags {
   leaseTimeout?: string | undefined;
   /** `--format text|ndjson`: one line per job start and finish. */
   format?: string | undefined;
+  /** `--no-webhooks` sets this false: the worker then does not deliver outgoing webhooks. */
+  webhooks?: boolean | undefined;
 }
 
 /** `orderbridge worker`. */
@@ -43,7 +45,11 @@ export function createWorkerCommand(action: ActionFactory): Command {
       '--lease-timeout <duration>',
       'a job whose worker stops renewing its lease is taken over after this long (default 30s; renewed every third of it)',
     )
-    .option('--format <format>', 'log lines as text or ndjson (default text)');
+    .option('--format <format>', 'log lines as text or ndjson (default text)')
+    .option(
+      '--no-webhooks',
+      "do not deliver outgoing webhooks from the store's outbox (by default every worker delivers; leases keep two processes from sending one delivery)",
+    );
   command.addHelpText(
     'after',
     `
@@ -53,6 +59,10 @@ each batch only while its lease generation is still the job's (checked in the ba
 transaction). A worker that dies loses its lease after --lease-timeout; another worker takes the
 job and resumes from the last committed batch. A job's next run is due --interval after its last
 run finished, whichever worker ran it.
+
+Outgoing webhooks: every worker also delivers the store's outbox (signed, retried, leased per
+delivery like jobs; see docs/webhooks.md) unless --no-webhooks is given. Receivers on http or on
+loopback addresses are refused unless ORDERBRIDGE_WEBHOOK_ALLOW_HTTP_LOOPBACK=true (development).
 
 Ctrl-C or SIGTERM: each running job commits the batch in hand and releases its lease (the job is
 due at once for another worker), then the worker exits.

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { OrderProvider } from '@orderbridge/core';
-import type { SyncWorkerEvent, SyncWorkerJob } from '@orderbridge/store';
+import type { OrderStore, SyncWorkerEvent, SyncWorkerJob } from '@orderbridge/store';
 import { openProviders, type ProviderSession } from '../client/open-providers.js';
 import { UsageError } from '../errors/usage-error.js';
 import { parseDurationFlag } from '../query/duration-flag.js';
@@ -41,6 +41,10 @@ export async function runWorker(context: CommandContext, flags: WorkerFlags): Pr
     throw new UsageError('--worker-id must be 1 to 200 characters.');
   }
 
+  const allowLoopback = loopbackReceiversAllowed(
+    context.io.env.ORDERBRIDGE_WEBHOOK_ALLOW_HTTP_LOOPBACK,
+  );
+
   const config = await loadConfig(context);
   const database = chooseDatabase(flags.database, config);
   if (!/^postgres(ql)?:\/\//i.test(database.url)) {
@@ -64,8 +68,18 @@ export async function runWorker(context: CommandContext, flags: WorkerFlags): Pr
     const { store } = await openStore(database, { cwd: context.io.cwd });
     try {
       const { runSyncWorker } = await import('@orderbridge/store');
-      log(context, format, { event: 'worker-start', workerId, jobs: jobs.length, concurrency });
+      const deliversWebhooks = flags.webhooks !== false;
+      log(context, format, {
+        event: 'worker-start',
+        workerId,
+        jobs: jobs.length,
+        concurrency,
+        webhooks: deliversWebhooks,
+      });
       await runSyncWorker({
+        alongside: deliversWebhooks
+          ? [(signal) => deliverWebhooks(context, format, workerId, store, allowLoopback, signal)]
+          : [],
         store,
         jobs,
         workerId,
@@ -86,6 +100,62 @@ export async function runWorker(context: CommandContext, flags: WorkerFlags): Pr
     typeof reason === 'object' && reason !== null && 'signal' in reason ? reason.signal : 'SIGINT';
   log(context, format, { event: 'worker-stop', workerId, signal });
   context.setExitCode(signal === 'SIGTERM' ? EXIT_TERMINATED : EXIT_INTERRUPTED);
+}
+
+/** `ORDERBRIDGE_WEBHOOK_ALLOW_HTTP_LOOPBACK`, read as the service reads it. */
+function loopbackReceiversAllowed(value: string | undefined): boolean {
+  if (value === undefined || value === '') return false;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new UsageError(
+    `ORDERBRIDGE_WEBHOOK_ALLOW_HTTP_LOOPBACK must be true or false (got "${value}").`,
+  );
+}
+
+/**
+ * Delivers the outbox next to the sync jobs until the worker stops: the same deliverer the
+ * service runs, so any mix of workers and replicas can deliver without sending one twice.
+ */
+async function deliverWebhooks(
+  context: CommandContext,
+  format: 'text' | 'ndjson',
+  workerId: string,
+  store: OrderStore,
+  allowLoopback: boolean,
+  signal: AbortSignal,
+): Promise<void> {
+  const { createWebhookDeliverer } = await import('@orderbridge/store');
+  const deliverer = createWebhookDeliverer({
+    store,
+    allowLoopback,
+    onAttempt: (attempt) => {
+      if (attempt.outcome === 'delivered' && !attempt.endpointDisabled) return;
+      log(context, format, {
+        event: 'webhook-attempt',
+        workerId,
+        delivery: attempt.deliveryId,
+        endpoint: attempt.endpointId,
+        attempt: attempt.attempt,
+        outcome: attempt.outcome,
+        status: attempt.statusCode ?? undefined,
+        error: attempt.errorClass ?? undefined,
+        endpointDisabled: attempt.endpointDisabled || undefined,
+      });
+    },
+    onError: (error) =>
+      log(context, format, {
+        event: 'error',
+        workerId,
+        message: `webhook delivery round failed: ${error instanceof Error ? error.message : String(error)}`,
+      }),
+  });
+  deliverer.start();
+  if (!signal.aborted) {
+    await new Promise<void>((resolve) =>
+      signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+  }
+  await deliverer.stop();
 }
 
 interface WorkerJobs {
