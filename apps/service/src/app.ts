@@ -22,6 +22,7 @@ import { createLogger, type ServiceLogger } from './observability/logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './observability/metrics.js';
 import type { ReadinessMonitor } from './observability/readiness.js';
 import { createKeyRateLimiter, type KeyRateLimiter } from './rate-limit/key-rate-limiter.js';
+import { registerChangeRoutes } from './routes/change-routes.js';
 import { registerDocsRoutes } from './routes/docs-routes.js';
 import { registerOperationsRoutes } from './routes/operations-routes.js';
 import { registerOrderRoutes } from './routes/order-routes.js';
@@ -76,6 +77,11 @@ export interface AppOptions {
   orderRefresher?: OrderRefresher | undefined;
   /** Accept webhook URLs over http to loopback hosts (development and tests only; default false). */
   webhookAllowHttpLoopback?: boolean | undefined;
+  /**
+   * Where `/v1/orders` reads for tenants that do not say (`source` in the tenants file) when a
+   * request does not say either: `live` (default) or `store`.
+   */
+  defaultSource?: 'live' | 'store' | undefined;
 }
 
 /** Default overall deadline of one request, in ms. */
@@ -103,7 +109,11 @@ export function createApp(options: AppOptions): OrderBridgeApp {
   for (const definition of options.tenants) {
     tenants.set(
       definition.id,
-      createTenant(definition, { redact: options.redact ?? false, scanBudget: options.scanBudget }),
+      createTenant(definition, {
+        redact: options.redact ?? false,
+        scanBudget: options.scanBudget,
+        defaultSource: options.defaultSource,
+      }),
     );
   }
   const keys = createApiKeyIndex(options.tenants);
@@ -209,7 +219,8 @@ export function createApp(options: AppOptions): OrderBridgeApp {
       trustedProxies,
     }),
   );
-  registerOrderRoutes(app, { signer, now, logger });
+  registerOrderRoutes(app, { signer, now, logger, store: options.store });
+  registerChangeRoutes(app, { store: options.store });
   registerProviderRoutes(app);
   registerReportRoutes(app, { store: options.store, now });
   registerWebhookRoutes(app, {

@@ -153,6 +153,7 @@ async function serveFromConfiguration(values: {
         trustedProxies: config.trustedProxies,
         webhooks: config.webhooks,
         worker: config.worker,
+        defaultSource: config.defaultSource,
       });
     } else {
       const sandbox = await startSandbox({ port: 0 });
@@ -191,6 +192,7 @@ async function serveFromConfiguration(values: {
         redisUrl: config.redisUrl,
         trustedProxies: config.trustedProxies,
         webhooks: config.webhooks,
+        defaultSource: config.defaultSource,
       });
       process.stderr.write(
         [

@@ -85,6 +85,8 @@ export interface StartServerOptions {
   worker?:
     | { intervalMs: number; concurrency?: number; leaseTimeoutMs?: number; workerId?: string }
     | undefined;
+  /** Where `/v1/orders` reads when neither the request nor the tenant says (default `live`). */
+  defaultSource?: 'live' | 'store' | undefined;
 }
 
 /** A listening service. */
@@ -192,6 +194,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     trustedProxies: options.trustedProxies,
     requestDeadlineMs: limits.requestDeadlineMs,
     webhookAllowHttpLoopback: options.webhooks?.allowHttpLoopback,
+    defaultSource: options.defaultSource,
   });
 
   const server = await listen(

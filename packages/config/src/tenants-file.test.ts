@@ -35,6 +35,17 @@ describe('parseTenants', () => {
     });
   });
 
+  it('reads a default source of live or store, and refuses any other', () => {
+    const tenants = parseTenants(
+      { tenants: [{ ...tenant('acme', 'a'), source: 'store' }, tenant('globex', 'b')] },
+      'tenants.json',
+    );
+    expect(tenants.map((entry) => entry.source)).toEqual(['store', undefined]);
+    expect(message({ tenants: [{ ...tenant('acme', 'a'), source: 'disk' }] })).toContain(
+      'tenants[0].source: must be "live" or "store"',
+    );
+  });
+
   it('names the file and each bad key', () => {
     const text = message({
       tenants: [

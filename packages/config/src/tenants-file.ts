@@ -69,6 +69,12 @@ export const tenantEntrySchema = z.strictObject({
   incomingWebhooks: z
     .strictObject({ flexfactor: incomingFlexFactorWebhookSchema.optional() })
     .optional(),
+  /**
+   * Where this tenant's `GET /v1/orders` reads when a request does not say `source`: `live` (the
+   * providers' APIs) or `store` (the order store, as fresh as the last sync). Default: the
+   * service's `ORDERBRIDGE_DEFAULT_SOURCE`, else `live`.
+   */
+  source: z.enum(['live', 'store'], { error: 'must be "live" or "store"' }).optional(),
 });
 
 /** The tenants file. */

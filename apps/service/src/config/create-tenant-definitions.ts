@@ -65,6 +65,7 @@ export async function createTenantDefinitions(
       redact: tenant.redact,
       storeScope: tenant.storeScope,
       incomingWebhooks: incomingWebhooksOf(tenant, options.env),
+      source: tenant.source,
     });
   }
   return definitions;

@@ -47,6 +47,7 @@ describe('loadServiceConfig', () => {
         HOST: '0.0.0.0',
         LOG_LEVEL: 'debug',
         ORDERBRIDGE_REDACT: 'true',
+        ORDERBRIDGE_DEFAULT_SOURCE: 'store',
       },
       { port: 9100 },
     );
@@ -58,14 +59,20 @@ describe('loadServiceConfig', () => {
       logLevel: 'debug',
       redact: true,
       cursorSecret: SECRET,
+      defaultSource: 'store',
     });
   });
 
   it('names every invalid variable', async () => {
     await expect(
-      loadServiceConfig({ PORT: '99999', LOG_LEVEL: 'loud', ORDERBRIDGE_REDACT: 'yes' }),
+      loadServiceConfig({
+        PORT: '99999',
+        LOG_LEVEL: 'loud',
+        ORDERBRIDGE_REDACT: 'yes',
+        ORDERBRIDGE_DEFAULT_SOURCE: 'disk',
+      }),
     ).rejects.toThrow(
-      /PORT must be at most 65535[\s\S]*LOG_LEVEL must be one of[\s\S]*ORDERBRIDGE_REDACT/,
+      /PORT must be at most 65535[\s\S]*LOG_LEVEL must be one of[\s\S]*ORDERBRIDGE_REDACT[\s\S]*ORDERBRIDGE_DEFAULT_SOURCE must be live or store/,
     );
   });
 

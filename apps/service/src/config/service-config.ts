@@ -76,6 +76,8 @@ interface CommonConfig {
   webhooks: WebhookSettings;
   /** `ORDERBRIDGE_WORKER=on`: the process also runs sync jobs (see `StartServerOptions.worker`). */
   worker: SyncWorkerSettings | undefined;
+  /** `ORDERBRIDGE_DEFAULT_SOURCE`: where `/v1/orders` reads when neither request nor tenant says. */
+  defaultSource: 'live' | 'store' | undefined;
 }
 
 /** The sync worker role of a service process. */
@@ -163,6 +165,7 @@ export async function loadServiceConfig(
           leaseTimeoutMs: environment.ORDERBRIDGE_WORKER_LEASE_TIMEOUT_MS ?? 30_000,
         }
       : undefined,
+    defaultSource: environment.ORDERBRIDGE_DEFAULT_SOURCE,
   };
   if (common.worker !== undefined && !/^postgres(ql)?:\/\//i.test(common.databaseUrl ?? '')) {
     throw new ConfigurationError({

@@ -84,6 +84,10 @@ export const serviceEnvironmentSchema = z.object({
     // The message never repeats the value: it may hold a password.
     .refine(isRedisUrl, 'REDIS_URL must be a redis:// or rediss:// URL (redis://host:6379/0)')
     .optional(),
+  /** Where `/v1/orders` reads when neither the request nor the tenant says: `live` (default) or `store`. */
+  ORDERBRIDGE_DEFAULT_SOURCE: z
+    .enum(['live', 'store'], { error: 'ORDERBRIDGE_DEFAULT_SOURCE must be live or store' })
+    .optional(),
   /** How long shutdown waits for in-flight requests, in ms (default 10000). */
   ORDERBRIDGE_SHUTDOWN_TIMEOUT_MS: positiveInteger(
     'ORDERBRIDGE_SHUTDOWN_TIMEOUT_MS',

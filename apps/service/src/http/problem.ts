@@ -26,6 +26,7 @@ export const PROBLEM_TYPES = {
   'deadline-exceeded': { status: 504, title: 'The request took too long' },
   'configuration-error': { status: 500, title: 'The service is misconfigured' },
   'not-ready': { status: 503, title: 'The service is not ready' },
+  'store-not-configured': { status: 503, title: 'The service has no order store' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 

@@ -101,6 +101,21 @@ const timestampParameter = (description: string) =>
       examples: ['2025-03-01', '2025-03-01T12:00:00Z', '7d', '12h'],
     });
 
+/** Where orders are read from: the providers' APIs, or the order store that `sync` keeps. */
+export const ORDER_SOURCES = ['live', 'store'] as const;
+/** Where an order listing or look-up is answered from. */
+export type OrderSource = (typeof ORDER_SOURCES)[number];
+
+const sourceParameter = once()
+  .pipe(z.enum(ORDER_SOURCES, { error: 'must be live or store' }))
+  .optional()
+  .openapi({
+    type: 'string',
+    enum: [...ORDER_SOURCES],
+    description:
+      "`live` asks the tenant's providers; `store` reads the order store (`ORDERBRIDGE_DATABASE_URL`, kept current by `orderbridge sync`): every filter and sort is answered by the database's indexes, without an upstream request, as fresh as the last sync (the `OrderBridge-Source` and `OrderBridge-Synced-At` headers say which and how fresh). Default: the tenant's `source` setting, else the service's `ORDERBRIDGE_DEFAULT_SOURCE`, else `live`.",
+  });
+
 const textParameter = (description: string) =>
   once().optional().openapi({ description, maxLength: 256 });
 
@@ -168,6 +183,7 @@ export const listOrdersQuerySchema = z
     ),
     includeRaw: booleanParameter("Include each provider's wire object as `order.raw`."),
     fields: fieldsParameter('each order'),
+    source: sourceParameter,
   })
   .openapi('ListOrdersQuery');
 
@@ -176,6 +192,7 @@ export const getOrderQuerySchema = z
   .strictObject({
     includeRaw: booleanParameter("Include the provider's wire object as `raw`."),
     fields: fieldsParameter('the order'),
+    source: sourceParameter,
   })
   .openapi('GetOrderQuery');
 
@@ -194,6 +211,8 @@ export interface ListOrdersRequest {
   includeRaw: boolean;
   /** Top-level order fields to return (`key` always); undefined for every field. */
   fields: string[] | undefined;
+  /** Where to read from, when the request says; undefined for the tenant's default. */
+  source: OrderSource | undefined;
 }
 
 /**
@@ -232,6 +251,7 @@ export function toListOrdersRequest(
     isPartial: parameters.partial ?? false,
     includeRaw: parameters.includeRaw ?? false,
     fields: parameters.fields,
+    source: parameters.source,
   };
 }
 

@@ -75,6 +75,10 @@ function openApiDocument(app: OpenAPIHono<ServiceEnv>, version: string): OpenApi
     tags: [
       { name: 'Orders', description: 'Orders merged across the tenant’s providers.' },
       { name: 'Providers', description: 'The tenant’s providers and their capabilities.' },
+      {
+        name: 'Changes',
+        description: 'The change feed: what the order store saw change, in commit order.',
+      },
       { name: 'Operations', description: 'Health, readiness and metrics (no authentication).' },
     ],
   });

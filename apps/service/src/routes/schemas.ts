@@ -273,6 +273,26 @@ export const providerFailureResponseSchema = z
     description: 'A provider whose orders are missing from a partial answer, and why.',
   });
 
+/** How fresh the store's copy of one provider's orders is. */
+export const providerFreshnessResponseSchema = z
+  .object({
+    provider: z.string().openapi({ description: 'Provider id.' }),
+    lastSyncedAt: z.string().nullable().openapi({
+      description:
+        "End of the provider's last successful sync run (ISO 8601 UTC); null when none completed.",
+    }),
+    lastError: z
+      .object({
+        at: z.string().openapi({ description: 'When the run failed (ISO 8601 UTC).' }),
+        message: z.string().openapi({ description: 'Why (no secrets, no upstream URLs).' }),
+      })
+      .nullable()
+      .openapi({ description: 'The last run, when it failed; null otherwise.' }),
+  })
+  .openapi('ProviderFreshness', {
+    description: "How fresh the order store's copy of one provider's orders is.",
+  });
+
 /** One page of `GET /v1/orders`. */
 export const orderPageResponseSchema = z
   .object({
@@ -288,6 +308,13 @@ export const orderPageResponseSchema = z
       .openapi({ description: 'Distinct warnings from every provider.' }),
     errors: z.array(providerFailureResponseSchema).optional().openapi({
       description: 'With `partial=true`: the providers that failed; their orders are missing.',
+    }),
+    source: z.enum(['live', 'store']).openapi({
+      description:
+        'Which source answered: `live` (the providers) or `store` (the order store); also in the `OrderBridge-Source` header.',
+    }),
+    freshness: z.array(providerFreshnessResponseSchema).optional().openapi({
+      description: 'Store answers only: how fresh the store is for each provider read.',
     }),
   })
   .openapi('OrderPage', { description: 'One page of orders merged across providers.' });

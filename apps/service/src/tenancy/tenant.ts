@@ -5,6 +5,7 @@ import {
   type ScanBudget,
 } from '@orderbridge/core';
 import type { ApiKeyRecord } from '../auth/api-key.js';
+import type { OrderSource } from '../query/list-orders-query.js';
 
 /** Requests per minute a key may make when its tenant sets no limit. */
 export const DEFAULT_REQUESTS_PER_MINUTE = 600;
@@ -25,6 +26,8 @@ export interface TenantDefinition {
   storeScope?: string | undefined;
   /** Webhooks the tenant's providers send to the service. */
   incomingWebhooks?: IncomingWebhooks | undefined;
+  /** Where `/v1/orders` reads when a request does not say (default: the service's default). */
+  source?: OrderSource | undefined;
 }
 
 /** A tenant's incoming webhooks, resolved at start. */
@@ -54,6 +57,8 @@ export interface Tenant {
   storeScope: string;
   /** Webhooks the tenant's providers send to the service (none when absent). */
   incomingWebhooks?: IncomingWebhooks | undefined;
+  /** Where `/v1/orders` reads when a request does not say `source`. */
+  defaultSource: OrderSource;
 }
 
 /**
@@ -62,7 +67,11 @@ export interface Tenant {
  */
 export function createTenant(
   definition: TenantDefinition,
-  options: { redact: boolean; scanBudget?: ScanBudget | undefined },
+  options: {
+    redact: boolean;
+    scanBudget?: ScanBudget | undefined;
+    defaultSource?: OrderSource | undefined;
+  },
 ): Tenant {
   return {
     id: definition.id,
@@ -75,5 +84,6 @@ export function createTenant(
     redact: definition.redact ?? options.redact,
     storeScope: definition.storeScope ?? definition.id,
     incomingWebhooks: definition.incomingWebhooks,
+    defaultSource: definition.source ?? options.defaultSource ?? 'live',
   };
 }

@@ -2,7 +2,7 @@ import { FILTER_FIELDS } from '@orderbridge/core';
 
 /**
  * Every query parameter of `GET /v1/orders`: core's canonical filters, then paging and sorting,
- * then the service's own (`provider`, `partial`, `includeRaw`, `fields`). What the OpenAPI document must
+ * then the service's own (`provider`, `partial`, `includeRaw`, `fields`, `source`). What the OpenAPI document must
  * list, and the names random query strings are built from.
  */
 export const ORDER_LIST_PARAMETERS: readonly string[] = [
@@ -14,4 +14,5 @@ export const ORDER_LIST_PARAMETERS: readonly string[] = [
   'partial',
   'includeRaw',
   'fields',
+  'source',
 ];
