@@ -1,6 +1,7 @@
 import { Argument, Command, CommanderError } from 'commander';
 import type { CliIo } from './cli-io.js';
 import type { ActionFactory } from './commands/action.js';
+import { createChangesCommand } from './commands/changes-command.js';
 import type { GlobalOptions } from './commands/command-context.js';
 import { createOrdersExportCommand } from './commands/orders-export-command.js';
 import { createOrdersGetCommand } from './commands/orders-get-command.js';
@@ -108,6 +109,7 @@ Examples:
   $ orderbridge orders export -o orders.ndjson --checkpoint orders.checkpoint.json
   $ orderbridge providers check
   $ orderbridge sync && orderbridge orders list --source store
+  $ orderbridge changes --follow
   $ orderbridge report revenue --by month
   $ orderbridge sandbox`,
     );
@@ -128,6 +130,7 @@ Examples:
   program.addCommand(createSyncCommand(action));
   program.addCommand(createDbCommand(action));
   program.addCommand(createWorkerCommand(action));
+  program.addCommand(createChangesCommand(action));
   program.addCommand(createReportCommand(action));
   program.addCommand(createSandboxCommand(action));
   program.addCommand(

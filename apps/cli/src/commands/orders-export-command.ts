@@ -2,7 +2,12 @@ import { Command } from 'commander';
 import { EXPORT_FORMATS } from '../export/export-format.js';
 import { MAX_PAGE_SIZE } from '../query/page-size.js';
 import type { ActionFactory } from './action.js';
-import { addOutputOptions, addQueryOptions, type OrderFlagValues } from './order-flags.js';
+import {
+  addOutputOptions,
+  addQueryOptions,
+  addSourceOptions,
+  type OrderFlagValues,
+} from './order-flags.js';
 
 /** Flags of `orders export`. */
 export interface OrdersExportFlags extends OrderFlagValues {
@@ -60,6 +65,7 @@ export function createOrdersExportCommand(action: ActionFactory): Command {
     );
   addQueryOptions(command);
   addOutputOptions(command, EXPORT_FORMATS);
+  addSourceOptions(command);
   command.addHelpText(
     'after',
     `
@@ -73,12 +79,19 @@ a network failure, run the same command with --resume: the output is cut back to
 checkpoint vouches for and the export continues right after the last order written. A finished
 export keeps its checkpoint, marked complete; --resume on it has nothing to do.
 
+--source store exports from the order store ("orderbridge sync" fills it) instead of the
+providers: every filter and sort is answered by the database, page by page (--page-size orders
+each), with the same formats and checkpoints (a checkpoint records the source, so a store export
+resumes only from the store). Vanished orders are left out; --include-raw and --concurrency do
+not apply.
+
 Examples:
   $ orderbridge orders export --output orders.ndjson
   $ orderbridge orders export --format csv --created-from 2024-01-01 --output q1.csv
   $ orderbridge orders export -o all.csv --checkpoint all.checkpoint.json
   $ orderbridge orders export -o all.csv --checkpoint all.checkpoint.json --resume
-  $ orderbridge orders export --status completed --redact | gzip > completed.ndjson.gz`,
+  $ orderbridge orders export --status completed --redact | gzip > completed.ndjson.gz
+  $ orderbridge orders export --source store --sort total:desc --currency USD -o usd.csv`,
   );
   return command.action(
     action(async (context, flags: OrdersExportFlags) => {

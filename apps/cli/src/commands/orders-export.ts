@@ -26,6 +26,8 @@ import { streamOrders } from '../output/stream-orders.js';
 
 import { parseIntegerFlag } from '../query/integer-flag.js';
 import { buildOrderQuery } from '../query/query-flags.js';
+import { chooseDatabase, type OpenedStore, openStore } from '../store/open-store.js';
+import { checkLiveOnly, iterateStoreForExport } from '../store/store-orders.js';
 import type { CommandContext } from './command-context.js';
 import {
   allowsPartial,
@@ -74,6 +76,9 @@ export async function runOrdersExport(
     flags.concurrency === undefined
       ? 4
       : parseIntegerFlag('--concurrency', flags.concurrency, 1, 32);
+  const fromStore = flags.source === 'store';
+  if (fromStore) checkStoreFlags(flags, hint);
+  else checkLiveOnly(flags, COMMAND);
 
   const config = await loadConfig(context);
   const output = flags.output === undefined ? undefined : resolve(context.io.cwd, flags.output);
@@ -82,7 +87,7 @@ export async function runOrdersExport(
   const redact = redacts(flags, config);
   const includeRaw = flags.includeRaw ?? false;
   let query = buildOrderQuery(flags, { now: context.io.now, command: COMMAND });
-  const args = exportArguments(query, flags, { format, redact, includeRaw });
+  const args = exportArguments(query, flags, { format, redact, includeRaw, fromStore });
   const checkpointPath =
     flags.checkpoint === undefined ? undefined : resolve(context.io.cwd, flags.checkpoint);
   if (output && checkpointPath && (await samePath(output, checkpointPath))) {
@@ -131,10 +136,16 @@ export async function runOrdersExport(
     }
   }
 
-  const session = await openOrderSession(context, config, {
-    only: flags.provider,
-    allowPartial: allowsPartial(flags, config),
-  });
+  // The store replaces the providers: no provider is opened for a store export.
+  const opened: OpenedStore | undefined = fromStore
+    ? await openStore(chooseDatabase(flags.database, config), { cwd: context.io.cwd })
+    : undefined;
+  const session = opened
+    ? undefined
+    : await openOrderSession(context, config, {
+        only: flags.provider,
+        allowPartial: allowsPartial(flags, config),
+      });
   let sink: OutputSink | undefined;
   let progress: ExportProgress | undefined;
   const deferredWarnings: Array<() => void> = [];
@@ -154,16 +165,21 @@ export async function runOrdersExport(
     const iterationQuery: OrderQuery = { ...query, limit: pageSize };
     if (resumeCursor) iterationQuery.cursor = resumeCursor;
     else delete iterationQuery.cursor;
-    const iteration = session.client.iterate(iterationQuery, {
-      signal: context.io.interrupt,
-      includeRaw,
-      strict: flags.strict ?? false,
-      concurrency,
-      onWarning: (warning) => {
-        if (progress) deferredWarnings.push(() => context.warn(warning));
-        else context.warn(warning);
-      },
-    });
+    const stored = opened
+      ? iterateStoreForExport(opened.store, iterationQuery, flags.provider, context.io.interrupt)
+      : undefined;
+    const iteration =
+      stored?.iteration ??
+      session!.client.iterate(iterationQuery, {
+        signal: context.io.interrupt,
+        includeRaw,
+        strict: flags.strict ?? false,
+        concurrency,
+        onWarning: (warning) => {
+          if (progress) deferredWarnings.push(() => context.warn(warning));
+          else context.warn(warning);
+        },
+      });
     const { cursor: _cursor, limit: _limit, ...storedQuery } = query;
     /** Orders the last checkpoint on disk vouches for (what a resume continues from). */
     let checkpointedOrders = resumed?.ordersWritten;
@@ -209,7 +225,7 @@ export async function runOrdersExport(
       !context.global.quiet &&
       context.io.stderr.isTTY === true &&
       !(output === undefined && context.io.stdout.isTTY === true);
-    if (showProgress && hasMore) {
+    if (showProgress && hasMore && session) {
       const total = await estimateTotal(
         session.providers.map((provider) => provider.instance),
         query,
@@ -227,7 +243,10 @@ export async function runOrdersExport(
           iteration,
           formatter,
           sink,
-          signal: context.io.interrupt,
+          // From the store: stop only between pages (the checkpoint's cursor is a page's end),
+          // with batches of one page.
+          signal: stored?.signal ?? context.io.interrupt,
+          ...(stored ? { batchSize: pageSize } : {}),
           writtenBefore: ordersBefore,
           afterBatch: async (written) => {
             progress?.update(ordersBefore + written);
@@ -330,7 +349,28 @@ export async function runOrdersExport(
     await sink?.close().catch(() => undefined);
     throw error;
   } finally {
-    await session.close();
+    await session?.close();
+    await opened?.store.close();
+  }
+}
+
+/**
+ * `--source store` reads canonical documents from the store: no wire objects, no parallel
+ * provider requests, no provider failures to allow.
+ * @throws UsageError for a flag that has no meaning with the store.
+ */
+function checkStoreFlags(flags: OrdersExportFlags, hint: string): void {
+  if (flags.includeRaw) {
+    throw new UsageError(
+      "--include-raw cannot be used with --source store: the store keeps canonical orders without the provider's wire object.",
+      { hint: `Drop --source store to export from the providers. ${hint}` },
+    );
+  }
+  if (flags.concurrency !== undefined) {
+    throw new UsageError(
+      '--concurrency only applies to exports from the providers; the store is read page by page.',
+      { hint },
+    );
   }
 }
 
@@ -356,7 +396,7 @@ function exportFormat(
 function exportArguments(
   query: OrderQuery,
   flags: OrdersExportFlags,
-  options: { format: ExportFormat; redact: boolean; includeRaw: boolean },
+  options: { format: ExportFormat; redact: boolean; includeRaw: boolean; fromStore: boolean },
 ): ExportArguments {
   const normalized = JSON.parse(queryFingerprint(query)) as Record<string, unknown>;
   if (flags.createdFrom !== undefined && RELATIVE_TIME_PATTERN.test(flags.createdFrom.trim())) {
@@ -378,6 +418,8 @@ function exportArguments(
             .filter(Boolean),
     redact: options.redact,
     includeRaw: options.includeRaw,
+    // Only for the store, so the fingerprints of live checkpoints stay what they were.
+    ...(options.fromStore ? { source: 'store' as const } : {}),
   };
 }
 

@@ -28,6 +28,8 @@ export const exportArgumentsSchema = z.strictObject({
   redact: z.boolean(),
   /** `--include-raw`. */
   includeRaw: z.boolean(),
+  /** `store` for `--source store`; absent for an export from the providers. */
+  source: z.literal('store').optional(),
 });
 /** The arguments of an export, as a checkpoint records them. */
 export type ExportArguments = z.output<typeof exportArgumentsSchema>;
@@ -151,7 +153,8 @@ export function assertResumable(
   if (checkpoint.fingerprint !== fingerprintArguments(expected.arguments)) {
     const before = checkpoint.arguments as Record<string, unknown>;
     const now = expected.arguments as Record<string, unknown>;
-    for (const key of Object.keys(now)) {
+    // Both sides' keys: a setting only one of them records (`source`) differs too.
+    for (const key of new Set([...Object.keys(before), ...Object.keys(now)])) {
       if (key === 'query') continue;
       if (stableJson(before[key]) !== stableJson(now[key])) {
         differences.push(
@@ -187,6 +190,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   fields: '--fields',
   redact: '--redact',
   includeRaw: '--include-raw',
+  source: '--source',
 };
 
 function flagOf(key: string): string {

@@ -1,4 +1,4 @@
-import { NotFoundError, type Order, type OrderQuery } from '@orderbridge/core';
+import { NotFoundError, type Order, type OrderIteration, type OrderQuery } from '@orderbridge/core';
 import type { OrderStore, StorePage } from '@orderbridge/store';
 import type { CommandContext } from '../commands/command-context.js';
 import type { OrderFlagValues } from '../commands/order-flags.js';
@@ -71,4 +71,63 @@ export async function* iterateStoredOrders(
     yield page.orders;
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
+}
+
+/** A store listing shaped as the live client's iteration, for the streaming export. */
+export interface StoreOrderIteration {
+  /** Yields every matching order, page after page; `cursor()` is exact after each whole page. */
+  iteration: OrderIteration;
+  /**
+   * Aborts (with the interrupt's reason) only between pages: pass it to `streamOrders` instead of
+   * the interrupt signal, with a batch size of one page, so an interrupted export always stops
+   * right after a page its checkpoint cursor resumes from.
+   */
+  signal: AbortSignal;
+}
+
+/**
+ * Every order of the store matching the query, as an `OrderIteration` (no warnings, no provider
+ * failures: the store answers for every provider at once). Pages hold `query.limit` orders.
+ */
+export function iterateStoreForExport(
+  store: OrderStore,
+  query: OrderQuery,
+  providers: readonly string[] | undefined,
+  interrupt: AbortSignal,
+): StoreOrderIteration {
+  const boundary = new AbortController();
+  /** The cursor after the last whole page yielded; null once the listing is exhausted. */
+  let position: string | null = query.cursor ?? null;
+  let started = false;
+  async function* orders(): AsyncGenerator<Order> {
+    let cursor = query.cursor;
+    do {
+      if (interrupt.aborted) {
+        // Thrown, not returned: a finished iteration would mark the export complete.
+        boundary.abort(interrupt.reason);
+        throw interrupt.reason;
+      }
+      const page = await listStoredOrders(
+        store,
+        cursor === undefined ? query : { ...query, cursor },
+        providers,
+      );
+      started = true;
+      cursor = page.nextCursor ?? undefined;
+      if (page.orders.length === 0) position = page.nextCursor;
+      for (const [index, order] of page.orders.entries()) {
+        // Moved before the page's last order is handed over: once the consumer holds it (and
+        // writes the batch it completes), the page is whole.
+        if (index === page.orders.length - 1) position = page.nextCursor;
+        yield order;
+      }
+    } while (cursor !== undefined);
+  }
+  const iteration: OrderIteration = {
+    warnings: [],
+    errors: [],
+    cursor: () => (started ? position : (query.cursor ?? null)),
+    [Symbol.asyncIterator]: () => orders(),
+  };
+  return { iteration, signal: boundary.signal };
 }
