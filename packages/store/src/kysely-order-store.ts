@@ -8,6 +8,7 @@ import {
   sortOf,
 } from '@orderbridge/core';
 import {
+  type CompiledQuery,
   type Expression,
   type Insertable,
   type InsertQueryBuilder,
@@ -793,7 +794,14 @@ export class KyselyOrderStore implements OrderStore {
     return Number(row.count);
   }
 
-  async listOrders(listing: StoreListQuery): Promise<StorePage> {
+  /**
+   * What a listing reads: the validated query, its cursor position and page size, and one
+   * statement per provider. Each provider's rows are read in index order (scope, provider, sort
+   * columns, key), at most limit + 1 of them, and the union is merged by the same order: every
+   * page is a handful of index range scans whatever the table size, never an OFFSET or a sort of
+   * all rows.
+   */
+  async #planListing(listing: StoreListQuery) {
     const query = parseOrderQuery(listing.query);
     const scope = listing.scope ?? DEFAULT_SCOPE;
     const includeVanished = listing.includeVanished ?? false;
@@ -811,12 +819,7 @@ export class KyselyOrderStore implements OrderStore {
       listing.providers !== undefined
         ? [...new Set(listing.providers)].sort()
         : await this.#providersOf(scope);
-    if (providers.length === 0) return { orders: [], nextCursor: null };
-
     const columns: readonly SortColumn[] = SORT_COLUMNS[field];
-    // Each provider's rows are read in index order (scope, provider, sort columns, key), at most
-    // limit + 1 of them, and the union is merged by the same order: every page is a handful of
-    // index range scans whatever the table size, never an OFFSET or a sort of all rows.
     const perProvider = providers.map((provider) =>
       this.#providerListing(
         scope,
@@ -829,6 +832,22 @@ export class KyselyOrderStore implements OrderStore {
         limit + 1,
       ),
     );
+    return { binding, columns, direction, limit, perProvider };
+  }
+
+  /**
+   * The statements a listing runs against the orders table, one per provider, compiled (not
+   * run): what the index coverage tests hand to `EXPLAIN`. Not part of `OrderStore`.
+   * @throws InvalidQueryError as `listOrders` does.
+   */
+  async listingStatements(listing: StoreListQuery): Promise<CompiledQuery[]> {
+    const { perProvider } = await this.#planListing(listing);
+    return perProvider.map((statement) => statement.compile());
+  }
+
+  async listOrders(listing: StoreListQuery): Promise<StorePage> {
+    const { binding, columns, direction, limit, perProvider } = await this.#planListing(listing);
+    if (perProvider.length === 0) return { orders: [], nextCursor: null };
     type ListingRow = { key: string; document: string } & Record<SortColumn, string | number>;
     let rows: ListingRow[];
     if (perProvider.length === 1) {

@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { webhookMigration } from '../webhooks/webhook-migration.js';
+import { listingIndexesMigration } from './listing-indexes-migration.js';
 import { reportColumnsMigration } from './report-columns-migration.js';
 import { syncJobsMigration } from './sync-jobs-migration.js';
 
@@ -140,6 +141,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
   return {
     '0001-initial': initialSchema(dialect),
     '0002-report-columns': reportColumnsMigration(),
+    '0003-listing-indexes': listingIndexesMigration(),
     '0004-webhooks': webhookMigration(dialect),
     '0006-sync-jobs': syncJobsMigration(dialect),
   };
