@@ -105,6 +105,47 @@ describe('GET /v1/orders?source=store', () => {
     );
   });
 
+  it("refuses a live listing's cursor, and a live listing refuses a store cursor", async () => {
+    const { get } = createTestApp({ store });
+    const live = (await (await get('/v1/orders?limit=5')).json()) as Page;
+    await expectProblem(
+      await get(`/v1/orders?source=store&limit=5&cursor=${live.nextCursor}`),
+      400,
+      'invalid-cursor',
+    );
+    const stored = (await (await get('/v1/orders?source=store&limit=5')).json()) as Page;
+    await expectProblem(
+      await get(`/v1/orders?limit=5&cursor=${stored.nextCursor}`),
+      400,
+      'invalid-cursor',
+    );
+  });
+
+  it('masks customer emails for a tenant with redaction on, as live answers do', async () => {
+    const { get } = createTestApp({
+      store,
+      tenants: [
+        {
+          id: 'acme',
+          apiKeys: [{ id: 'acme-ci', sha256: hashApiKey(KEYS.acme) }],
+          providers: [createTestProvider('alpha', [])],
+          redact: true,
+        },
+      ],
+    });
+    const body = (await (
+      await get('/v1/orders?source=store&fields=customer&limit=2')
+    ).json()) as Page;
+    expect(body.orders).toHaveLength(2);
+    for (const order of body.orders) {
+      expect((order.customer as { email: string }).email).toMatch(/^b\*\*\*@example\.com$/);
+    }
+    const one = (await (await get('/v1/orders/alpha:al_0002?source=store')).json()) as {
+      customer: { email: string };
+    };
+    expect(one.customer.email).toBe('b***@example.com');
+  });
+
   it('projects fields, restricts to asked providers and refuses providers the tenant lacks', async () => {
     const { get } = createTestApp({ store });
     const body = (await (
