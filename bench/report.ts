@@ -17,6 +17,7 @@ const ORDER = [
   'reports',
   'rate-limits',
   'workers',
+  'store-queries',
 ];
 
 const RESULTS = new URL('./results/', import.meta.url);

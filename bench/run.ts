@@ -63,6 +63,10 @@ const SCENARIOS: Record<string, ScenarioEntry> = {
     load: async () => (await import('./scenarios/workers.ts')).workers,
     needs: ['sandbox', 'sandboxBin', 'cliBin', 'store'],
   },
+  'store-queries': {
+    load: async () => (await import('./scenarios/store-queries.ts')).storeQueries,
+    needs: ['sandbox', 'sandboxBin', 'serviceBin', 'store'],
+  },
 };
 
 const RESULTS_DIR = new URL('./results/', import.meta.url);

@@ -54,8 +54,11 @@ const SUBSCRIPTION_STATUSES: Array<[Order['status'], Order['fulfillmentStatus'],
 const PAYMENT_CURRENCIES = ['USD', 'USD', 'EUR', 'GBP', 'JPY', 'KWD'];
 const SUBSCRIPTION_CURRENCIES = ['EUR', 'EUR', 'USD', 'GBP'];
 
-/** Canonical orders of both shapes: payments of 200 merchants, subscriptions with devices. */
-function* generateOrders(count: number): Generator<Order> {
+/**
+ * Canonical orders of both shapes: payments of 200 merchants, subscriptions with devices (also the
+ * store-queries scenario's store).
+ */
+export function* generateOrders(count: number): Generator<Order> {
   const next = random(16);
   for (let index = 0; index < count; index++) {
     const createdAt = new Date(END - Math.floor(next() * 730 * DAY_MS)).toISOString();
@@ -136,10 +139,12 @@ function* generateOrders(count: number): Generator<Order> {
   }
 }
 
-async function load(
+/** Stores `count` generated orders in batches of 5,000 (applyBatch); returns the time it took, in ms. */
+export async function load(
   store: OrderStore,
   count: number,
   log: (line: string) => void,
+  label = 'reports',
 ): Promise<number> {
   const started = performance.now();
   const batches: Record<string, Order[]> = { flexfactor: [], flexportal: [] };
@@ -169,7 +174,7 @@ async function load(
     if (batches[order.provider]!.length === BATCH) {
       await flush(order.provider);
       written += BATCH;
-      if (written % 100_000 === 0) log(`reports: ${written} orders stored`);
+      if (written % 100_000 === 0) log(`${label}: ${written} orders stored`);
     }
   }
   await flush('flexfactor');

@@ -789,7 +789,8 @@ async function getJson(url: string, headers: Record<string, string>): Promise<un
   return JSON.parse(text);
 }
 
-async function waitForHealth(url: string, stderr: () => string): Promise<void> {
+/** Shared with the store-queries scenario. */
+export async function waitForHealth(url: string, stderr: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     try {
@@ -803,7 +804,8 @@ async function waitForHealth(url: string, stderr: () => string): Promise<void> {
   throw new Error(`the service did not become healthy within 30 s: ${stderr().trim()}`);
 }
 
-function freePort(): Promise<number> {
+/** Shared with the store-queries scenario. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
