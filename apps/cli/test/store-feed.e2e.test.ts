@@ -278,8 +278,8 @@ describe.each(backends)('the store from the CLI on $name', ({ url }) => {
     ]);
     expect(raw.code).toBe(2);
     expect(raw.stderr).toContain('--include-raw cannot be used with --source store');
-    const database_ = await runCli(['orders', 'export', '--database', database]);
-    expect(database_.code).toBe(2);
-    expect(database_.stderr).toContain('--database only applies with --source store');
+    const withoutSource = await runCli(['orders', 'export', '--database', database]);
+    expect(withoutSource.code).toBe(2);
+    expect(withoutSource.stderr).toContain('--database only applies with --source store');
   });
 });
