@@ -840,14 +840,15 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   /**
-   * SQLite's planner knows only the average number of rows per value of an index (no per-value
-   * statistics), so with a filter and a sort by another field it may walk the sort's index over
-   * every row of a provider that has few or no matches (a FlexFactor order is never
-   * `unfulfilled`), or sort a filter value's tens of thousands of rows. The matches of each
-   * indexed filter are counted on their own index first (an index-only count, stopped at
-   * `FEW_MATCHES`): few → read them through that index and sort them (at most that many rows);
-   * many → walk the sort's index, where a page's matches come soon. PostgreSQL plans with
-   * per-value statistics of its own and is left to its planner.
+   * With a filter and a sort by another field, a planner that assumes the filter's matches are
+   * spread evenly may walk the sort's index over every row of a provider that has few or none of
+   * them (a FlexFactor order is never `unfulfilled`): SQLite keeps no per-value statistics, and
+   * PostgreSQL's are per column, not per provider. So the matches of each indexed filter are
+   * counted on their own index first (an index-only count, stopped at `FEW_MATCHES`): few → read
+   * them through that index and sort them (at most that many rows); many → walk the sort's
+   * index, where a page's matches come soon. A sort by creation time is served by every filter's
+   * index in order, and a provider with fewer rows than that in all is cheap whatever the plan:
+   * both are left to the planner.
    */
   async #accessPath(
     scope: string,
@@ -856,25 +857,17 @@ export class KyselyOrderStore implements OrderStore {
     field: SortField,
   ): Promise<AccessPath> {
     const filters = indexedFilters(query).filter((filter) => !leadsSortIndex(filter, field));
-    if (this.dialect !== 'sqlite' || field === 'createdAt' || filters.length === 0) {
+    if (field === 'createdAt' || filters.length === 0) {
       return 'planner';
     }
+    // A provider with few rows in all is cheap to read any way: its planner decides.
+    if ((await this.#countUpTo(scope, provider, undefined)) < FEW_MATCHES) return 'planner';
     let fewest = Number.POSITIVE_INFINITY;
     let fewestColumn: IndexedFilter['column'] = filters[0]!.column;
     for (const filter of filters) {
-      const matching = this.#db
-        .selectFrom('orders')
-        .select(sql<number>`1`.as('one'))
-        .where('scope', '=', scope)
-        .where('provider', '=', provider)
-        .where(filter.column, 'in', filter.values)
-        .limit(FEW_MATCHES);
-      const row = await this.#db
-        .selectFrom(matching.as('matching'))
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .executeTakeFirstOrThrow();
-      if (Number(row.count) < fewest) {
-        fewest = Number(row.count);
+      const count = await this.#countUpTo(scope, provider, filter);
+      if (count < fewest) {
+        fewest = count;
         fewestColumn = filter.column;
       }
     }
@@ -954,21 +947,17 @@ export class KyselyOrderStore implements OrderStore {
     if (!includeVanished) select = select.where('vanished_at', 'is', null);
     const field = sortOf(query).field;
     for (const filter of indexedFilters(query)) {
-      // SQLite's documented way to keep a term from choosing an index: a unary `+` on the column
-      // (https://sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_). A
-      // filter on the column that leads the sort's own index stays a range of it.
+      // A term kept off its index (see `#offIndex`); a filter on the column that leads the sort's
+      // own index stays a range of it.
       // With one filter's index chosen, every other term is kept off its index too.
       const isKeptOffIndex =
         access === 'sort-index'
           ? !leadsSortIndex(filter, field)
           : typeof access === 'object' && access.filterIndex !== filter.column;
-      const column = isKeptOffIndex
-        ? sql<string | number>`+${sql.ref(filter.column)}`
-        : filter.column;
+      const column = isKeptOffIndex ? this.#offIndex(filter.column) : filter.column;
       select = select.where(column, 'in', filter.values);
     }
-    const createdAt =
-      typeof access === 'object' ? sql<string>`+${sql.ref('created_at')}` : 'created_at';
+    const createdAt = typeof access === 'object' ? this.#offIndex('created_at') : 'created_at';
     if (query.createdFrom !== undefined) {
       select = select.where(createdAt, '>=', sortableTime(query.createdFrom));
     }
@@ -992,9 +981,40 @@ export class KyselyOrderStore implements OrderStore {
     // With the filter's index chosen, a unary `+` keeps the sort's index from being preferred for
     // the order: the few matching rows are sorted instead.
     const orderTerm = (column: SortColumn | 'key') =>
-      typeof access === 'object' ? sql<string | number>`+${sql.ref(column)}` : sql.ref(column);
+      typeof access === 'object' ? this.#offIndex(column) : sql.ref(column);
     for (const column of columns) select = select.orderBy(orderTerm(column), direction);
     return select.orderBy(orderTerm('key'), direction).limit(limit);
+  }
+
+  /** Rows of a provider (matching one filter), counted on an index up to `FEW_MATCHES`. */
+  async #countUpTo(
+    scope: string,
+    provider: string,
+    filter: IndexedFilter | undefined,
+  ): Promise<number> {
+    let matching = this.#db
+      .selectFrom('orders')
+      .select(sql<number>`1`.as('one'))
+      .where('scope', '=', scope)
+      .where('provider', '=', provider);
+    if (filter !== undefined) matching = matching.where(filter.column, 'in', filter.values);
+    const row = await this.#db
+      .selectFrom(matching.limit(FEW_MATCHES).as('matching'))
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /**
+   * A column as an expression no index serves, the same value and order: SQLite's documented
+   * unary `+` (https://sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_),
+   * on PostgreSQL `+ 0` for numbers and `|| ''` for text (which keeps the column's "C" collation).
+   */
+  #offIndex(column: SortColumn | IndexedFilter['column'] | 'key' | 'created_at') {
+    if (this.dialect === 'sqlite') return sql<string | number>`+${sql.ref(column)}`;
+    return NUMERIC_COLUMNS.has(column)
+      ? sql<string | number>`(${sql.ref(column)} + 0)`
+      : sql<string | number>`(${sql.ref(column)} || '')`;
   }
 
   /** `search_text` contains the (lower-cased) needle, as a plain substring: no LIKE wildcards. */
@@ -1080,14 +1100,21 @@ function prepareOrders(
 }
 
 /**
- * Below this many matching rows (of one provider, for one filter) SQLite reads them through the
+ * Below this many matching rows (of one provider, for one filter) a listing reads them through the
  * filter's index and sorts them; from it on, it walks the sort's index. Sorting 2,000 rows costs
  * about what walking 100,000 index entries for 51 matches does on the benchmark machine.
  */
 const FEW_MATCHES = 2000;
 
+/** Integer columns (kept off an index with `+ 0` on PostgreSQL, text with `|| ''`). */
+const NUMERIC_COLUMNS: ReadonlySet<string> = new Set([
+  'status_rank',
+  'total_value_units',
+  'total_value_fraction',
+]);
+
 /**
- * How SQLite reads one provider's rows of a listing (see `#accessPath`): as its planner decides,
+ * How one provider's rows of a listing are read (see `#accessPath`): as the planner decides,
  * along the sort's index, or through one filter's index (then sorted).
  */
 type AccessPath = 'planner' | 'sort-index' | { filterIndex: IndexedFilter['column'] };
