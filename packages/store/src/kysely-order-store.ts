@@ -11,10 +11,13 @@ import {
 import {
   type CompiledQuery,
   type Expression,
+  type ExpressionWrapper,
+  expressionBuilder,
   type Insertable,
   type InsertQueryBuilder,
   type InsertResult,
   type Kysely,
+  type RawBuilder,
   type SqlBool,
   sql,
   type Transaction,
@@ -947,22 +950,16 @@ export class KyselyOrderStore implements OrderStore {
     if (!includeVanished) select = select.where('vanished_at', 'is', null);
     const field = sortOf(query).field;
     for (const filter of indexedFilters(query)) {
-      // A term kept off its index (see `#offIndex`); a filter on the column that leads the sort's
-      // own index stays a range of it.
-      // With one filter's index chosen, every other term is kept off its index too.
+      // Along the sort's index, every filter is kept off its own index (see `#offIndex`) except
+      // one on the column that leads the sort's index, a range of it; through one filter's index,
+      // every other filter is kept off its index.
       const isKeptOffIndex =
         access === 'sort-index'
           ? !leadsSortIndex(filter, field)
           : typeof access === 'object' && access.filterIndex !== filter.column;
-      const column = isKeptOffIndex ? this.#offIndex(filter.column) : filter.column;
-      select = select.where(column, 'in', filter.values);
-    }
-    const createdAt = typeof access === 'object' ? this.#offIndex('created_at') : 'created_at';
-    if (query.createdFrom !== undefined) {
-      select = select.where(createdAt, '>=', sortableTime(query.createdFrom));
-    }
-    if (query.createdTo !== undefined) {
-      select = select.where(createdAt, '<=', sortableTime(query.createdTo));
+      select = select.where(
+        filterCondition(filter, isKeptOffIndex ? this.#offIndex(filter.column) : filter.column),
+      );
     }
     if (query.search !== undefined) {
       select = select.where(this.#contains(query.search.toLowerCase()));
@@ -997,7 +994,7 @@ export class KyselyOrderStore implements OrderStore {
       .select(sql<number>`1`.as('one'))
       .where('scope', '=', scope)
       .where('provider', '=', provider);
-    if (filter !== undefined) matching = matching.where(filter.column, 'in', filter.values);
+    if (filter !== undefined) matching = matching.where(filterCondition(filter, filter.column));
     const row = await this.#db
       .selectFrom(matching.limit(FEW_MATCHES).as('matching'))
       .select((eb) => eb.fn.countAll<number>().as('count'))
@@ -1010,7 +1007,7 @@ export class KyselyOrderStore implements OrderStore {
    * unary `+` (https://sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_),
    * on PostgreSQL `+ 0` for numbers and `|| ''` for text (which keeps the column's "C" collation).
    */
-  #offIndex(column: SortColumn | IndexedFilter['column'] | 'key' | 'created_at') {
+  #offIndex(column: SortColumn | IndexedFilter['column'] | 'key') {
     if (this.dialect === 'sqlite') return sql<string | number>`+${sql.ref(column)}`;
     return NUMERIC_COLUMNS.has(column)
       ? sql<string | number>`(${sql.ref(column)} + 0)`
@@ -1119,16 +1116,34 @@ const NUMERIC_COLUMNS: ReadonlySet<string> = new Set([
  */
 type AccessPath = 'planner' | 'sort-index' | { filterIndex: IndexedFilter['column'] };
 
-/** An equality (or IN) filter whose column leads an index after (scope, provider). */
-interface IndexedFilter {
-  column:
-    | 'status_rank'
-    | 'payment_status'
-    | 'fulfillment_status'
-    | 'customer_id'
-    | 'merchant_id'
-    | 'currency';
-  values: Array<string | number>;
+/**
+ * A filter whose column leads an index after (scope, provider): a list of values, or the creation
+ * window (bounds as sortable times).
+ */
+type IndexedFilter =
+  | {
+      column:
+        | 'status_rank'
+        | 'payment_status'
+        | 'fulfillment_status'
+        | 'customer_id'
+        | 'merchant_id'
+        | 'currency';
+      values: Array<string | number>;
+    }
+  | { column: 'created_at'; from: string | undefined; to: string | undefined };
+
+/** The filter's condition on `column` (the column itself, or an expression of it). */
+function filterCondition(
+  filter: IndexedFilter,
+  column: IndexedFilter['column'] | RawBuilder<string | number>,
+): ExpressionWrapper<StoreDatabase, 'orders', SqlBool> {
+  const eb = expressionBuilder<StoreDatabase, 'orders'>();
+  if (filter.column !== 'created_at') return eb(column, 'in', filter.values);
+  const bounds: Array<ExpressionWrapper<StoreDatabase, 'orders', SqlBool>> = [];
+  if (filter.from !== undefined) bounds.push(eb(column, '>=', filter.from));
+  if (filter.to !== undefined) bounds.push(eb(column, '<=', filter.to));
+  return eb.and(bounds);
 }
 
 /**
@@ -1161,6 +1176,13 @@ function indexedFilters(query: OrderQuery): IndexedFilter[] {
     filters.push({ column: 'merchant_id', values: [query.merchantId] });
   }
   if (query.currency !== undefined) filters.push({ column: 'currency', values: [query.currency] });
+  if (query.createdFrom !== undefined || query.createdTo !== undefined) {
+    filters.push({
+      column: 'created_at',
+      from: query.createdFrom === undefined ? undefined : sortableTime(query.createdFrom),
+      to: query.createdTo === undefined ? undefined : sortableTime(query.createdTo),
+    });
+  }
   return filters;
 }
 

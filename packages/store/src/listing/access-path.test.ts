@@ -152,6 +152,32 @@ describe.each(backends)('%s', (dialect, openUrl) => {
           postgres: /using orders_by_payment_status/,
         },
       ],
+      [
+        'a wide creation window: walks the sort index',
+        {
+          createdFrom: '2025-01-01T00:00:00Z',
+          createdTo: '2025-12-31T23:59:59Z',
+          sort: { field: 'status', direction: 'asc' },
+        },
+        {
+          sqlite: /^SEARCH orders USING INDEX orders_by_status \(scope=\? AND provider=\?\)$/,
+          postgres: /^Limit \/ (?!.*orders_by_created( |$)).*using orders_by_\w+$/,
+        },
+      ],
+      [
+        'a narrow creation window: reads the creation index and sorts',
+        {
+          createdFrom: '2025-03-01T00:00:00Z',
+          createdTo: '2025-03-10T00:00:00Z',
+          currency: 'EUR',
+          sort: { field: 'total', direction: 'desc' },
+        },
+        {
+          sqlite:
+            /^SEARCH orders USING INDEX orders_by_created .* \/ USE TEMP B-TREE FOR ORDER BY$/,
+          postgres: /Sort .*using orders_by_created$/,
+        },
+      ],
     ])('%s, and answers exactly', async (_name, query, expectedPlans) => {
       expect(await plan(query)).toMatch(expectedPlans[dialect]);
       const expected = orders
