@@ -975,8 +975,8 @@ export class KyselyOrderStore implements OrderStore {
           : sql<SqlBool>`(${left}) < (${right})`,
       );
     }
-    // With the filter's index chosen, a unary `+` keeps the sort's index from being preferred for
-    // the order: the few matching rows are sorted instead.
+    // Through a filter's index, the order is kept off the sort's index (see `#offIndex`): the few
+    // matching rows are sorted instead of the sort's index being walked for them.
     const orderTerm = (column: SortColumn | 'key') =>
       typeof access === 'object' ? this.#offIndex(column) : sql.ref(column);
     for (const column of columns) select = select.orderBy(orderTerm(column), direction);
@@ -1098,8 +1098,10 @@ function prepareOrders(
 
 /**
  * Below this many matching rows (of one provider, for one filter) a listing reads them through the
- * filter's index and sorts them; from it on, it walks the sort's index. Sorting 2,000 rows costs
- * about what walking 100,000 index entries for 51 matches does on the benchmark machine.
+ * filter's index and sorts them; from it on, it walks the sort's index. Measured on SQLite on the
+ * benchmark machine: a sort costs ≈ 4.5 µs a row (with its document), a walk ≈ 1 µs an entry and
+ * needs ≈ 51 × rows / matches entries for a page of 50; with 500,000 rows of a provider both are
+ * ≈ 10 ms at 2,000 matches, and either side of it the path taken is the cheaper one.
  */
 const FEW_MATCHES = 2000;
 
