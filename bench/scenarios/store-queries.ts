@@ -180,7 +180,7 @@ export const storeQueries: Scenario = async (context) => {
     }
     figures.push({
       label:
-        'upstream order listings and look-ups during the measured blocks (source=store asks none)',
+        "upstream order listings and look-ups during the measured blocks (the services' readiness checks, every provider every 30 s; source=store itself asks none)",
       value: upstreamDuring,
       unit: 'requests',
     });
