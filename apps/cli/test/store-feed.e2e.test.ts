@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Order } from '@orderbridge/core';
 import { type ChangeEntry, createOrderStore, type OrderStore } from '@orderbridge/store';
@@ -20,11 +20,21 @@ import {
 
 const POSTGRES_URL = process.env.ORDERBRIDGE_TEST_DATABASE_URL;
 
+/** Folders this file creates, removed when it ends. */
+const folders: string[] = [];
+async function folder(prefix: string): Promise<string> {
+  const path = await temporaryDirectory(prefix);
+  folders.push(path);
+  return path;
+}
+afterAll(async () => {
+  await Promise.all(folders.map((path) => rm(path, { recursive: true, force: true })));
+});
+
 const backends: Array<{ name: string; url: () => Promise<string> }> = [
   {
     name: 'SQLite',
-    url: async () =>
-      `sqlite:${join(await temporaryDirectory('orderbridge-feed-e2e-'), 'orders.db')}`,
+    url: async () => `sqlite:${join(await folder('orderbridge-feed-e2e-'), 'orders.db')}`,
   },
 ];
 if (POSTGRES_URL)
@@ -184,7 +194,7 @@ describe.each(backends)('the store from the CLI on $name', ({ url }) => {
   });
 
   it('orders export --source store streams every matching order in the sort order, as orders list --source store --all does', async () => {
-    const directory = await temporaryDirectory('orderbridge-feed-export-');
+    const directory = await folder('orderbridge-feed-export-');
     const output = join(directory, 'orders.ndjson');
     const checkpoint = join(directory, 'orders.checkpoint.json');
     const filters = ['--status', 'completed,cancelled', '--sort', 'createdAt:asc'];
