@@ -254,9 +254,9 @@ export class KyselyOrderStore implements OrderStore {
         provider: storeMigrationProvider(this.dialect),
         migrationTableName: MIGRATION_TABLE,
         migrationLockTableName: MIGRATION_LOCK_TABLE,
-        // Migration numbers are handed out ahead to work done in parallel, so a database may have
-        // run 0006 before 0003 exists: a pending migration with a lower number is applied anyway.
-        allowUnorderedMigrations: true,
+        // Strict order (Kysely's default): a release ships its migrations together, so a database
+        // that ran a later one without an earlier one was written by an unreleased build, and
+        // applying the earlier one on top could rebuild what the later one changed.
         ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
       });
     })();
