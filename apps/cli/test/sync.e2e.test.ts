@@ -12,6 +12,7 @@ import {
   temporaryDirectory,
   waitFor,
 } from './support/cli-process.js';
+import { freshPostgresDatabase } from './support/postgres-database.js';
 import { type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
 
 // The CLI binary syncs from a sandbox in another process into SQLite and, when a test PostgreSQL
@@ -41,23 +42,10 @@ const backends: Array<{ name: string; url: () => Promise<string> }> = [
   },
 ];
 if (POSTGRES_URL)
-  backends.push({ name: 'PostgreSQL', url: async () => freshPostgresDatabase(POSTGRES_URL) });
-
-/** A new, empty database on the test server, so runs of this file never share state. */
-async function freshPostgresDatabase(serverUrl: string): Promise<string> {
-  const { default: pg } = await import('pg');
-  const name = `sync_e2e_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+  backends.push({
+    name: 'PostgreSQL',
+    url: async () => (await freshPostgresDatabase(POSTGRES_URL, 'sync_e2e')).url,
+  });
 
 describe.each(backends)('orderbridge sync into $name', ({ url }) => {
   let sandbox: SandboxProcess;
