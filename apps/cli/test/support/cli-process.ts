@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +47,9 @@ export async function spawnCli(
   args: readonly string[],
   options: CliRunOptions = {},
 ): Promise<ChildProcess> {
-  const cwd = options.cwd ?? (await temporaryDirectory());
+  // A directory made here is the child's alone: removed once it exits, so runs leave no folders.
+  const ownDirectory = options.cwd === undefined ? await temporaryDirectory() : undefined;
+  const cwd = options.cwd ?? (ownDirectory as string);
   const stdout = options.stdoutPath === undefined ? 'pipe' : openSync(options.stdoutPath, 'w');
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), CLI_BIN, ...args], {
     cwd,
@@ -57,6 +59,9 @@ export async function spawnCli(
   if (typeof stdout === 'number') closeSync(stdout);
   running.add(child);
   child.once('exit', () => running.delete(child));
+  if (ownDirectory !== undefined) {
+    child.once('close', () => void rm(ownDirectory, { recursive: true, force: true }));
+  }
   return child;
 }
 
