@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { beforeAll, describe } from 'vitest';
 
 /** A database of its own for one test file, on the server `ORDERBRIDGE_TEST_DATABASE_URL` names. */
 export interface PostgresTestDatabase {
@@ -47,4 +48,24 @@ export async function createPostgresTestDatabase(serverUrl: string): Promise<Pos
       }
     },
   };
+}
+
+/**
+ * A `describe` block that runs only when a PostgreSQL server is given (`.ci/run` starts one:
+ * scripts/test-postgres.sh), with a database of its own for the file, dropped afterwards. `body`
+ * reads the database through the getter once the block's `beforeAll` has created it.
+ */
+export function describeOnPostgres(body: (database: () => PostgresTestDatabase) => void): void {
+  const serverUrl = process.env.ORDERBRIDGE_TEST_DATABASE_URL;
+  describe.skipIf(serverUrl === undefined)('PostgreSQL (ORDERBRIDGE_TEST_DATABASE_URL)', () => {
+    let database: PostgresTestDatabase | undefined;
+    beforeAll(async () => {
+      database = await createPostgresTestDatabase(serverUrl as string);
+      return () => database?.drop();
+    });
+    body(() => {
+      if (database === undefined) throw new Error('the PostgreSQL test database is not ready yet');
+      return database;
+    });
+  });
 }

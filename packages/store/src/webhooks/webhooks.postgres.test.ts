@@ -1,22 +1,10 @@
-import { beforeAll, describe } from 'vitest';
 import { createOrderStore } from '../create-order-store.js';
 import { describeWebhooks } from '../test-support/describe-webhooks.js';
-import {
-  createPostgresTestDatabase,
-  type PostgresTestDatabase,
-} from '../test-support/postgres-test-database.js';
+import { describeOnPostgres } from '../test-support/postgres-test-database.js';
 
-// Runs when a PostgreSQL server is given (`.ci/run` starts one: scripts/test-postgres.sh).
-const serverUrl = process.env.ORDERBRIDGE_TEST_DATABASE_URL;
-
-describe.skipIf(serverUrl === undefined)('PostgreSQL (ORDERBRIDGE_TEST_DATABASE_URL)', () => {
-  let database: PostgresTestDatabase;
-  beforeAll(async () => {
-    database = await createPostgresTestDatabase(serverUrl as string);
-    return () => database.drop();
-  });
+describeOnPostgres((database) => {
   describeWebhooks('PostgreSQL (pg)', async () => {
-    const url = await database.newStoreUrl();
+    const url = await database().newStoreUrl();
     return { store: await createOrderStore({ url }), openAgain: () => createOrderStore({ url }) };
   });
 });
