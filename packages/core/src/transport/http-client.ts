@@ -260,40 +260,48 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     const outgoing = input instanceof Request ? input : new Request(input, init);
     state.attemptUrl = outgoing.url;
     state.hasBody = false;
-    if (hooks.onRequest) {
-      const onRequest = hooks.onRequest;
-      safely(() =>
-        onRequest({
-          provider,
-          method: state.method,
-          url: redactSecrets(state.attemptUrl),
-          attempt: state.attempt,
-          headers: redactHeaders(outgoing.headers),
-        }),
-      );
-    }
+    reportRequest(state, outgoing.headers);
     const sentAt = hooks.onResponse ? performance.now() : 0;
     const response = await baseFetch(outgoing);
-    if (hooks.onResponse) {
-      const onResponse = hooks.onResponse;
-      safely(() =>
-        onResponse({
-          provider,
-          method: state.method,
-          url: redactSecrets(state.attemptUrl),
-          attempt: state.attempt,
-          status: response.status,
-          durationMs: performance.now() - sentAt,
-          requestId: requestIdFrom(response.headers),
-        }),
-      );
-    }
+    reportResponse(state, response, sentAt);
     if (response.ok) {
       state.body = await readJsonBody(response, outgoing.signal, state);
       state.hasBody = true;
     }
     return response;
   };
+
+  /** Tells the `onRequest` hook of the attempt `state` holds (URL and headers redacted). */
+  function reportRequest(state: CallState, headers: Headers): void {
+    const onRequest = hooks.onRequest;
+    if (!onRequest) return;
+    safely(() =>
+      onRequest({
+        provider,
+        method: state.method,
+        url: redactSecrets(state.attemptUrl),
+        attempt: state.attempt,
+        headers: redactHeaders(headers),
+      }),
+    );
+  }
+
+  /** Tells the `onResponse` hook how the attempt `state` holds was answered. */
+  function reportResponse(state: CallState, response: Response, sentAt: number): void {
+    const onResponse = hooks.onResponse;
+    if (!onResponse) return;
+    safely(() =>
+      onResponse({
+        provider,
+        method: state.method,
+        url: redactSecrets(state.attemptUrl),
+        attempt: state.attempt,
+        status: response.status,
+        durationMs: performance.now() - sentAt,
+        requestId: requestIdFrom(response.headers),
+      }),
+    );
+  }
 
   /**
    * Reads and parses a successful response's body.
@@ -457,18 +465,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     const url = requestUrl(settings.baseUrl, call.path, call.searchParams);
     state.attempt = 1;
     state.attemptUrl = url;
-    if (hooks.onRequest) {
-      const onRequest = hooks.onRequest;
-      safely(() =>
-        onRequest({
-          provider,
-          method: state.method,
-          url: redactSecrets(url),
-          attempt: 1,
-          headers: redactHeaders(new Headers(headers)),
-        }),
-      );
-    }
+    if (hooks.onRequest) reportRequest(state, new Headers(headers));
     const attemptTimeout = Math.max(1, Math.min(timeoutMs, deadlineMs - (Date.now() - started)));
     const timer = new AbortController();
     const timeout = setTimeout(() => timer.abort(), attemptTimeout);
@@ -491,20 +488,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       } catch (error) {
         return failed(error);
       }
-      if (hooks.onResponse) {
-        const onResponse = hooks.onResponse;
-        safely(() =>
-          onResponse({
-            provider,
-            method: state.method,
-            url: redactSecrets(url),
-            attempt: 1,
-            status: response.status,
-            durationMs: performance.now() - sentAt,
-            requestId: requestIdFrom(response.headers),
-          }),
-        );
-      }
+      reportResponse(state, response, sentAt);
       if (!response.ok) {
         state.primed = { response };
         return undefined;
