@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { newBenchApiKey, writeBenchTenantsFile } from '../lib/bench-tenant.ts';
 import { BUILT } from '../lib/paths.ts';
 import { processCpuMs } from '../lib/process-cpu.ts';
 import { startSandboxProcess, stopChild } from '../lib/sandbox-process.ts';
@@ -65,30 +66,14 @@ export const rateLimits: Scenario = async (context) => {
   await admin.query(`create database ${databaseName}`);
   const databaseUrl = new URL(postgresUrl);
   databaseUrl.pathname = `/${databaseName}`;
-  const apiKey = `obk_bench_${randomBytes(24).toString('hex')}`;
+  const apiKey = newBenchApiKey();
   const tenantsFile = join(directory, 'tenants.json');
-  const { flexportal } = sandbox.settings;
-  await writeFile(
-    tenantsFile,
-    JSON.stringify({
-      tenants: [
-        {
-          id: 'bench',
-          apiKeys: [{ id: 'bench', sha256: createHash('sha256').update(apiKey).digest('hex') }],
-          providers: [
-            {
-              type: 'flexportal',
-              apiKey: flexportal.apiKey,
-              tenantId: flexportal.tenantId,
-              baseUrl: flexportal.baseUrl,
-            },
-          ],
-          // Every request is decided by the limiter; none may be refused.
-          rateLimit: { requestsPerMinute: 1_000_000 },
-        },
-      ],
-    }),
-  );
+  // Every request is decided by the limiter; none may be refused.
+  writeBenchTenantsFile(tenantsFile, {
+    apiKey,
+    sandbox: sandbox.settings,
+    providers: ['flexportal'],
+  });
   const sides: Side[] = [];
   try {
     sides.push(await startService('in-memory token buckets', tenantsFile, {}));

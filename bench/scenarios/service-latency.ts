@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { getPriority, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { newBenchApiKey, writeBenchTenantsFile } from '../lib/bench-tenant.ts';
 import {
   burstLoad,
   type LoadResult,
@@ -96,30 +97,14 @@ async function measure(
     latencyMs: LATENCY_MS,
   });
   const directory = await mkdtemp(join(tmpdir(), 'orderbridge-bench-service-'));
-  const apiKey = `obk_bench_${randomBytes(24).toString('hex')}`;
+  const apiKey = newBenchApiKey();
   const { flexportal } = sandbox.settings;
   const tenantsFile = join(directory, 'tenants.json');
-  await writeFile(
-    tenantsFile,
-    JSON.stringify({
-      tenants: [
-        {
-          id: 'bench',
-          apiKeys: [{ id: 'bench', sha256: createHash('sha256').update(apiKey).digest('hex') }],
-          providers: [
-            {
-              type: 'flexportal',
-              apiKey: flexportal.apiKey,
-              tenantId: flexportal.tenantId,
-              baseUrl: flexportal.baseUrl,
-            },
-          ],
-          // The service's per-key limit (default 600/min) must not shape the measured load.
-          rateLimit: { requestsPerMinute: 1_000_000 },
-        },
-      ],
-    }),
-  );
+  writeBenchTenantsFile(tenantsFile, {
+    apiKey,
+    sandbox: sandbox.settings,
+    providers: ['flexportal'],
+  });
   const port = await freePort();
   const serviceUrl = `http://127.0.0.1:${port}`;
   context.log(`service: starting orderbridge-service on ${serviceUrl}`);

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOrderStore } from '@orderbridge/store';
 import pg from 'pg';
+import { newBenchApiKey, writeBenchTenantsFile } from '../lib/bench-tenant.ts';
 import {
   type LoadResult,
   mergeLoadResults,
@@ -212,7 +213,7 @@ export const storeQueries: Scenario = async (context) => {
 };
 
 /** The bench tenant's API key (a fresh random one per run; only its hash is written). */
-const SERVICE_KEY = `obk_bench_${randomBytes(24).toString('hex')}`;
+const SERVICE_KEY = newBenchApiKey();
 
 /** Starts orderbridge-service on a free loopback port over one store. */
 async function startService(
@@ -221,36 +222,12 @@ async function startService(
   folder: string,
 ): Promise<RunningService> {
   const tenantsFile = join(folder, `tenants-${randomBytes(4).toString('hex')}.json`);
-  writeFileSync(
-    tenantsFile,
-    JSON.stringify({
-      tenants: [
-        {
-          id: 'bench',
-          storeScope: 'default',
-          source: 'store',
-          apiKeys: [
-            { id: 'bench', sha256: createHash('sha256').update(SERVICE_KEY).digest('hex') },
-          ],
-          providers: [
-            {
-              type: 'flexportal',
-              apiKey: settings.flexportal.apiKey,
-              tenantId: settings.flexportal.tenantId,
-              baseUrl: settings.flexportal.baseUrl,
-            },
-            {
-              type: 'flexfactor',
-              appKey: settings.flexfactor.appKey,
-              appSecret: settings.flexfactor.appSecret,
-              baseUrl: settings.flexfactor.baseUrl,
-            },
-          ],
-          rateLimit: { requestsPerMinute: 1_000_000 },
-        },
-      ],
-    }),
-  );
+  writeBenchTenantsFile(tenantsFile, {
+    apiKey: SERVICE_KEY,
+    sandbox: settings,
+    providers: ['flexportal', 'flexfactor'],
+    extra: { storeScope: 'default', source: 'store' },
+  });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
