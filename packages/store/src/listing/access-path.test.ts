@@ -13,6 +13,7 @@ import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrderStore } from '../create-order-store.js';
 import type { KyselyOrderStore } from '../kysely-order-store.js';
+import { progressOf } from '../test-support/contract-orders.js';
 import {
   createPostgresTestDatabase,
   type PostgresTestDatabase,
@@ -55,15 +56,7 @@ describe.each(backends)('%s', (dialect, openUrl) => {
       runId: 'run-1',
       observedAt: '2025-03-01T00:00:00.000Z',
       orders,
-      progress: {
-        runId: 'run-1',
-        mode: 'full',
-        startedAt: '2025-03-01T00:00:00.000Z',
-        cursor: null,
-        query: {},
-        counts: { fetched: 0, created: 0, updated: 0, unchanged: 0, vanished: 0, rejected: 0 },
-        requests: 0,
-      },
+      progress: progressOf('run-1', { startedAt: '2025-03-01T00:00:00.000Z' }),
     });
     // Plans as a deployment gets them: with the statistics autovacuum / `pragma optimize` keep.
     await store.reportDatabase.executeQuery(CompiledQuery.raw('analyze'));

@@ -4,6 +4,7 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KyselyOrderStore } from '../kysely-order-store.js';
 import type { OrderStore } from '../order-store.js';
+import { progressOf } from './contract-orders.js';
 
 const SCOPE = 'coverage';
 const PROVIDERS = ['alpha', 'beta'] as const;
@@ -142,15 +143,7 @@ export function describeIndexCoverage(
           runId: 'run-1',
           observedAt: '2025-03-01T00:00:00.000Z',
           orders,
-          progress: {
-            runId: 'run-1',
-            mode: 'full',
-            startedAt: '2025-03-01T00:00:00.000Z',
-            cursor: null,
-            query: {},
-            counts: { fetched: 0, created: 0, updated: 0, unchanged: 0, vanished: 0, rejected: 0 },
-            requests: 0,
-          },
+          progress: progressOf('run-1', { startedAt: '2025-03-01T00:00:00.000Z' }),
         });
       }
       // Plans as a deployment gets them: with the statistics `pragma optimize` / autovacuum keep.
