@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { hashApiKey } from './auth/api-key.js';
 import { PROBLEM_BASE } from './http/problem.js';
 import { createServiceMetrics } from './observability/metrics.js';
+import { expectProblem as expectProblemOf } from './test-support/expect-problem.js';
 import { ORDER_LIST_PARAMETERS } from './test-support/order-list-parameters.js';
 import { CURSOR_SECRET, createTestApp, KEYS } from './test-support/test-app.js';
 import { createTestProvider, makeOrders } from './test-support/test-provider.js';
@@ -23,11 +24,9 @@ interface Page {
   errors?: Array<Record<string, unknown>>;
 }
 
+/** The shared problem checks, plus what every problem body of the app carries. */
 async function expectProblem(response: Response, status: number, name: string) {
-  const body = (await response.json()) as Record<string, unknown>;
-  expect(response.status, JSON.stringify(body)).toBe(status);
-  expect(response.headers.get('content-type')).toBe('application/problem+json');
-  expect(body.type).toBe(`${PROBLEM_BASE}${name}`);
+  const body = await expectProblemOf(response, status, name);
   expect(body.status).toBe(status);
   expect(typeof body.title).toBe('string');
   expect(typeof body.detail).toBe('string');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOrderStore, type OrderStore } from '@orderbridge/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBLEM_BASE } from '../http/problem.js';
+import { expectProblem } from '../test-support/expect-problem.js';
 import { storeOrders } from '../test-support/store-fixture.js';
 import { createTestApp, KEYS } from '../test-support/test-app.js';
 import { makeOrders } from '../test-support/test-provider.js';
@@ -33,14 +33,6 @@ type ChangePage = {
   changes: Array<{ seq: number; key: string; provider: string; kind: string; scope?: string }>;
   nextAfter: number;
 };
-
-async function expectProblem(response: Response, status: number, name: string) {
-  const body = (await response.json()) as Record<string, unknown>;
-  expect(response.status, JSON.stringify(body)).toBe(status);
-  expect(response.headers.get('content-type')).toBe('application/problem+json');
-  expect(body.type).toBe(`${PROBLEM_BASE}${name}`);
-  return body;
-}
 
 describe('GET /v1/changes', () => {
   it("pages the tenant's own changes by seq, never another scope's or provider's", async () => {

@@ -12,7 +12,7 @@ import {
 } from '@orderbridge/store';
 import { makeOrder } from '@orderbridge/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBLEM_BASE } from '../http/problem.js';
+import { expectProblem } from '../test-support/expect-problem.js';
 import { createTestApp, KEYS } from '../test-support/test-app.js';
 
 const AS_OF = '2025-03-11T00:00:00.000Z';
@@ -67,14 +67,6 @@ afterAll(async () => {
   await store?.close();
   rmSync(folder, { recursive: true, force: true });
 });
-
-async function expectProblem(response: Response, status: number, name: string) {
-  const body = (await response.json()) as Record<string, unknown>;
-  expect(response.status, JSON.stringify(body)).toBe(status);
-  expect(response.headers.get('content-type')).toBe('application/problem+json');
-  expect(body.type).toBe(`${PROBLEM_BASE}${name}`);
-  return body;
-}
 
 describe('/v1/reports', () => {
   const testApp = () => createTestApp({ store, now: () => Date.parse(AS_OF) });

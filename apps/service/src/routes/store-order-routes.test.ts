@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createOrderStore, type OrderStore } from '@orderbridge/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../auth/api-key.js';
-import { PROBLEM_BASE } from '../http/problem.js';
+import { expectProblem } from '../test-support/expect-problem.js';
 import { finishStoreRun, storeOrders } from '../test-support/store-fixture.js';
 import { createTestApp, KEYS } from '../test-support/test-app.js';
 import { createTestProvider, makeOrders } from '../test-support/test-provider.js';
@@ -28,14 +28,6 @@ afterAll(async () => {
   await store?.close();
   rmSync(folder, { recursive: true, force: true });
 });
-
-async function expectProblem(response: Response, status: number, name: string) {
-  const body = (await response.json()) as Record<string, unknown>;
-  expect(response.status, JSON.stringify(body)).toBe(status);
-  expect(response.headers.get('content-type')).toBe('application/problem+json');
-  expect(body.type).toBe(`${PROBLEM_BASE}${name}`);
-  return body;
-}
 
 type Page = {
   orders: Array<Record<string, unknown>>;

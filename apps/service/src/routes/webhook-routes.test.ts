@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createOrderStore, type OrderStore } from '@orderbridge/store';
 import { makeOrder } from '@orderbridge/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBLEM_BASE } from '../http/problem.js';
+import { expectProblem } from '../test-support/expect-problem.js';
 import { createTestApp, KEYS } from '../test-support/test-app.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'orderbridge-service-webhooks-'));
@@ -16,14 +16,6 @@ afterAll(async () => {
   await store?.close();
   rmSync(folder, { recursive: true, force: true });
 });
-
-async function expectProblem(response: Response, status: number, name: string) {
-  const body = (await response.json()) as Record<string, unknown>;
-  expect(response.status, JSON.stringify(body)).toBe(status);
-  expect(response.headers.get('content-type')).toBe('application/problem+json');
-  expect(body.type).toBe(`${PROBLEM_BASE}${name}`);
-  return body;
-}
 
 // Registration never connects anywhere: URLs are only validated. Nothing here delivers.
 const RECEIVER = 'http://127.0.0.1:9/hooks';
