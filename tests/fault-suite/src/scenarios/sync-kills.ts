@@ -56,14 +56,20 @@ export function describeSyncKills(): void {
       const args = ['sync', '--database', database, '--format', 'ndjson'];
       const churns: ChurnResult[] = [];
       let killed = 0;
+      // Kills land within the time a run takes: once a run has finished (after the first full
+      // sweep, runs are short incremental ones), the window shrinks to the shortest finished run,
+      // so a faster sync is still killed mid-run instead of finishing before the kill.
+      let shortestRunMs = Number.POSITIVE_INFINITY;
       for (let round = 0; round < KILLS; round++) {
+        const startedAt = performance.now();
         const running = startCli(args, {
           env,
           cwd: directory,
           label: `sync-kills/run ${round}`,
           timeoutMs: 300_000,
         });
-        const delayMs = 200 + Math.floor(random() * 2500);
+        const windowMs = Math.max(1, Math.min(2500, Math.floor(shortestRunMs * 0.8) - 200));
+        const delayMs = 200 + Math.floor(random() * windowMs);
         const winner = await Promise.race([
           running.result.then(() => 'finished' as const),
           new Promise<'kill'>((resolve) => setTimeout(() => resolve('kill'), delayMs)),
@@ -73,7 +79,10 @@ export function describeSyncKills(): void {
           killed += 1;
         }
         const result = await running.result;
-        if (winner === 'finished') expect(result.code, result.stderr).toBe(0);
+        if (winner === 'finished') {
+          expect(result.code, result.stderr).toBe(0);
+          shortestRunMs = Math.min(shortestRunMs, performance.now() - startedAt);
+        }
         // Changes between runs: some rounds change FlexPortal, some FlexFactor, some delete orders.
         if (round % 3 === 1) {
           churns.push(
