@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { ScanBudget } from '@orderbridge/core';
+import { linkAbort, type ScanBudget } from '@orderbridge/core';
 import type { OrderStore } from '@orderbridge/store';
 import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
@@ -144,10 +144,14 @@ export function createApp(options: AppOptions): OrderBridgeApp {
     context.set('requestId', requestId);
     // One deadline for the whole request, upstream retries included: a slow provider cannot hold
     // a request (and its connection) open for the transport's own, much longer, deadline.
-    const deadline = AbortSignal.timeout(deadlineMs);
-    context.set('deadline', deadline);
-    context.set('signal', AbortSignal.any([context.req.raw.signal, deadline]));
-    await next();
+    const request = linkAbort([context.req.raw.signal], { timeoutMs: deadlineMs });
+    context.set('deadline', request);
+    context.set('signal', request.signal);
+    try {
+      await next();
+    } finally {
+      request.release();
+    }
     context.res.headers.set('x-request-id', requestId);
     securityHeaders(context.res.headers, context.req.path);
     const status = context.res.status;
@@ -176,7 +180,7 @@ export function createApp(options: AppOptions): OrderBridgeApp {
       logger.info({ requestId }, 'client closed the request');
       return new Response(null, { status: 499 });
     }
-    if (context.get('deadline')?.aborted) {
+    if (context.get('deadline')?.timedOut) {
       logger.warn({ requestId, deadlineMs }, 'request deadline passed; upstream calls aborted');
       return respondWithProblem(context, 'deadline-exceeded', {
         detail: `The request did not complete within ${deadlineMs} ms, upstream calls included; try again, or narrow the query.`,

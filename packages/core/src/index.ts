@@ -1,3 +1,4 @@
+export { type LinkAbortOptions, type LinkedAbort, linkAbort } from './abort/linked-abort.js';
 export {
   type ClientCallOptions,
   createOrderClient,

@@ -18,8 +18,8 @@ export interface ServiceVariables {
    * upstream call.
    */
   signal: AbortSignal;
-  /** Aborted when the request's deadline passed (tells a 504 from a client that went away). */
-  deadline: AbortSignal;
+  /** Whether the request's deadline passed (tells a 504 from a client that went away). */
+  deadline: { readonly timedOut: boolean };
 }
 
 /** The Hono environment of the service's app. */

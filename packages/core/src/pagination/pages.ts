@@ -1,3 +1,4 @@
+import { type LinkedAbort, linkAbort } from '../abort/linked-abort.js';
 import { OrderBridgeError } from '../errors/orderbridge-error.js';
 import { ProviderResponseError } from '../errors/provider-response-error.js';
 import type { Order } from '../model/order.js';
@@ -122,11 +123,9 @@ export async function* walkPages(
   options: PaginateOptions,
   warnings: WarningCollector,
 ): AsyncGenerator<PositionedPage> {
-  // One controller for the whole walk: when the caller stops early, in-flight prefetches stop too.
-  const controller = new AbortController();
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, controller.signal])
-    : controller.signal;
+  // One signal for the whole walk: when the caller stops early, in-flight prefetches stop too.
+  const walk = linkAbort([options.signal]);
+  const signal = walk.signal;
   const prefetch = options.prefetch ?? true;
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const seenCursors = new Set<string>();
@@ -162,14 +161,10 @@ export async function* walkPages(
    * mapping remains), which frees the page's slot. `scope` aborts the call with a group of others.
    */
   const send = (cursor: string | null, mode: SendMode = {}): PageRequest =>
-    new PageRequest(cursor, (request) =>
+    new PageRequest(cursor, [signal, mode.scope], (request) =>
       guard(provider, () =>
         provider.listOrders(cursor === null ? withoutCursor(query) : { ...query, cursor }, {
-          signal: AbortSignal.any(
-            mode.scope
-              ? [signal, mode.scope, request.controller.signal]
-              : [signal, request.controller.signal],
-          ),
+          signal: request.signal,
           includeRaw: options.includeRaw,
           strict: options.strict,
           onNextCursor:
@@ -214,7 +209,7 @@ export async function* walkPages(
         page = await request.page;
       } catch (error) {
         // The page failed after announcing its successor: that request is of no use now.
-        request.follower?.controller.abort();
+        request.follower?.abort();
         throw error;
       }
       pageIndex += 1;
@@ -222,7 +217,7 @@ export async function* walkPages(
       const positioned: PositionedPage = { page, cursor: request.cursor };
 
       if (pageIndex === 1 && canFetchByNumber(provider, page, concurrency)) {
-        request.follower?.controller.abort();
+        request.follower?.abort();
         yield positioned;
         const resumeFrom = yield* parallelPages(provider, page, concurrency, send, warnings);
         if (resumeFrom === null) return;
@@ -237,7 +232,7 @@ export async function* walkPages(
       if (follower && follower.cursor !== page.nextCursor) {
         // The provider announced another cursor than the one it returned (a provider bug): the
         // returned cursor is the truth, so the early request is dropped and that one is followed.
-        follower.controller.abort();
+        follower.abort();
         follower = undefined;
       }
       if (page.nextCursor !== null) {
@@ -248,9 +243,18 @@ export async function* walkPages(
       current = follower ?? (page.nextCursor !== null ? send(page.nextCursor) : undefined);
     }
   } finally {
-    controller.abort();
+    walk.abort(WALK_ENDED);
+    walk.release();
   }
 }
+
+/**
+ * Why a walk's requests still in flight are aborted when the walk ends, and why one dropped early
+ * is: made once (an `AbortController#abort()` without a reason builds a new DOMException, stack
+ * trace included, for every walk).
+ */
+const WALK_ENDED = new DOMException('The page walk ended.', 'AbortError');
+const REQUEST_DROPPED = new DOMException('The page request is no longer needed.', 'AbortError');
 
 /** How a walk sends one `listOrders` call (see `send` in `walkPages`). */
 interface SendMode {
@@ -274,8 +278,8 @@ function nextTurn(): Promise<void> {
 
 /** One `listOrders` call of a walk, and what its provider announced before mapping its records. */
 class PageRequest {
-  /** Aborts this call alone (a page that failed drops the request it started early). */
-  readonly controller = new AbortController();
+  /** This call's signal: the walk's and the group's, and this call's own `abort`. */
+  readonly #link: LinkedAbort;
   /** The page; its rejection is already marked handled, awaiting it still throws. */
   readonly page: Promise<OrderPage>;
   /** The next cursor from `onNextCursor` (undefined: none announced yet). */
@@ -288,9 +292,21 @@ class PageRequest {
   /** Starts the call; `cursor` is the cursor requested (null: the listing's first page). */
   constructor(
     readonly cursor: string | null,
+    signals: readonly (AbortSignal | undefined)[],
     load: (request: PageRequest) => Promise<OrderPage>,
   ) {
-    this.page = quiet(load(this));
+    this.#link = linkAbort(signals);
+    this.page = quiet(load(this).finally(() => this.#link.release()));
+  }
+
+  /** The signal the call runs under. */
+  get signal(): AbortSignal {
+    return this.#link.signal;
+  }
+
+  /** Aborts this call alone (a page that failed drops the request it started early). */
+  abort(): void {
+    this.#link.abort(REQUEST_DROPPED);
   }
 }
 
@@ -360,7 +376,7 @@ async function* parallelPages(
       } catch (error) {
         // Surfaces in order, when the walk reaches this page.
         hasStopped = true;
-        ahead.set(pageNumber, new PageRequest(null, () => Promise.reject(error)));
+        ahead.set(pageNumber, new PageRequest(null, [], () => Promise.reject(error)));
         return hasSent;
       }
       hasSent = true;

@@ -10,6 +10,7 @@ import ky, {
   TimeoutError as KyTimeoutError,
   type Options,
 } from 'ky';
+import { linkAbort } from '../abort/linked-abort.js';
 import {
   errorFromProviderResponse,
   type ProviderErrorDescription,
@@ -467,14 +468,13 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     state.attemptUrl = url;
     if (hooks.onRequest) reportRequest(state, new Headers(headers));
     const attemptTimeout = Math.max(1, Math.min(timeoutMs, deadlineMs - (Date.now() - started)));
-    const timer = new AbortController();
-    const timeout = setTimeout(() => timer.abort(), attemptTimeout);
-    const signal = call.signal ? AbortSignal.any([call.signal, timer.signal]) : timer.signal;
+    const attempt = linkAbort([call.signal], { timeoutMs: attemptTimeout });
+    const signal = attempt.signal;
     const failed = (error: unknown): undefined => {
       if (call.signal?.aborted) throw call.signal.reason;
       // ky's own timeout error, so ky retries it (or not) as it would its own.
       state.primed = {
-        error: timer.signal.aborted
+        error: attempt.timedOut
           ? new KyTimeoutError(new Request(url, { method: state.method }))
           : error,
       };
@@ -506,7 +506,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         body,
       };
     } finally {
-      clearTimeout(timeout);
+      attempt.release();
     }
   }
 
@@ -598,17 +598,19 @@ async function acquireWithinDeadline(
   signal: AbortSignal | undefined,
   deadlineMs: number,
 ): Promise<void> {
-  const deadline = AbortSignal.timeout(deadlineMs);
+  const waiting = linkAbort([signal], { timeoutMs: deadlineMs });
   try {
-    await limiter.acquire(signal ? AbortSignal.any([signal, deadline]) : deadline);
+    await limiter.acquire(waiting.signal);
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    if (deadline.aborted) {
+    if (waiting.timedOut) {
       const timeout = new Error('waited for a rate-limit slot past the deadline');
       timeout.name = 'TimeoutError';
       throw timeout;
     }
     throw error;
+  } finally {
+    waiting.release();
   }
 }
 
