@@ -21,6 +21,11 @@ import { redactHeaders, redactSecrets } from '../errors/redact.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { TransportError } from '../errors/transport-error.js';
 import { CORE_VERSION } from '../version.js';
+import {
+  type DispatchedResponse,
+  dispatchRequest,
+  sharedDispatcher,
+} from './dispatcher-request.js';
 import { RateLimiter, type RateLimitSettings } from './rate-limiter.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -266,7 +271,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     const response = await baseFetch(outgoing);
     reportResponse(state, response, sentAt);
     if (response.ok) {
-      state.body = await readJsonBody(response, outgoing.signal, state);
+      state.body = await readJsonBody(fetchedAnswer(response), outgoing.signal, state);
       state.hasBody = true;
     }
     return response;
@@ -288,7 +293,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   }
 
   /** Tells the `onResponse` hook how the attempt `state` holds was answered. */
-  function reportResponse(state: CallState, response: Response, sentAt: number): void {
+  function reportResponse(state: CallState, response: AnswerHead, sentAt: number): void {
     const onResponse = hooks.onResponse;
     if (!onResponse) return;
     safely(() =>
@@ -311,13 +316,13 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
    * JSON.
    */
   async function readJsonBody(
-    response: Response,
+    response: ReadableAnswer,
     signal: AbortSignal,
     state: CallState,
   ): Promise<unknown> {
     let text: string;
     try {
-      text = await readText(response);
+      text = await response.text();
     } catch (error) {
       if (!state.idempotent || signal.aborted) throw error;
       throw new ForceRetryError({ code: MALFORMED_BODY, cause: asError(error) });
@@ -482,15 +487,26 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     };
     try {
       const sentAt = hooks.onResponse ? performance.now() : 0;
-      let response: Response;
+      // Through undici's dispatcher unless a `fetch` was given (see dispatcher-request.ts); Node
+      // creates the dispatcher with its first `fetch`, so a process's very first call fetches.
+      const dispatcher = settings.fetch === undefined ? sharedDispatcher() : undefined;
+      let response: ReadableAnswer & { toResponse(): Promise<Response> };
       try {
-        response = await baseFetch(url, { method: state.method, headers, signal });
+        const init = { method: state.method, headers, signal };
+        const dispatched = dispatcher ? await dispatchRequest(dispatcher, url, init) : undefined;
+        response = dispatched
+          ? dispatchedAnswer(dispatched)
+          : fetchedAnswer(await baseFetch(url, init));
       } catch (error) {
         return failed(error);
       }
       reportResponse(state, response, sentAt);
-      if (!response.ok) {
-        state.primed = { response };
+      if (response.status < 200 || response.status > 299) {
+        try {
+          state.primed = { response: await response.toResponse() };
+        } catch (error) {
+          return failed(error);
+        }
         return undefined;
       }
       let body: unknown;
@@ -554,6 +570,40 @@ function requestUrl(
   return url.href;
 }
 
+/** What the hooks and errors read of a response: its status and headers. */
+interface AnswerHead {
+  readonly status: number;
+  readonly headers: Headers;
+}
+
+/** A response whose body is still to be read, from `fetch` or from the dispatcher. */
+interface ReadableAnswer extends AnswerHead {
+  /** The body as `Response#text()` reads it. */
+  text(): Promise<string>;
+}
+
+/** A `fetch` response as a readable answer (it is its own `Response` for ky). */
+function fetchedAnswer(response: Response): ReadableAnswer & { toResponse(): Promise<Response> } {
+  return {
+    status: response.status,
+    headers: response.headers,
+    text: () => readText(response),
+    toResponse: () => Promise.resolve(response),
+  };
+}
+
+/** A dispatcher response as a readable answer. */
+function dispatchedAnswer(
+  response: DispatchedResponse,
+): ReadableAnswer & { toResponse(): Promise<Response> } {
+  return {
+    status: response.status,
+    headers: response.headers,
+    text: async () => textOf(await response.bytes()),
+    toResponse: () => response.toResponse(),
+  };
+}
+
 /**
  * A body as text, as `Response#text()` reads it (UTF-8, a leading byte order mark dropped,
  * malformed sequences replaced), with one copy of the bytes fewer: a body that arrives in one
@@ -571,7 +621,11 @@ async function readText(response: Response): Promise<string> {
     chunks.push(value);
     length += value.byteLength;
   }
-  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+  return textOf(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length));
+}
+
+/** Bytes as text, as `Response#text()` decodes them: UTF-8, a leading byte order mark dropped. */
+function textOf(bytes: Uint8Array): string {
   const start = hasByteOrderMark(bytes) ? 3 : 0;
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start).toString(
     'utf8',
@@ -705,7 +759,7 @@ async function readErrorBody(error: HTTPError): Promise<unknown> {
 function malformedBody(
   provider: string,
   operation: string,
-  response: Response,
+  response: AnswerHead,
   error: unknown,
 ): ProviderResponseError {
   return new ProviderResponseError({
