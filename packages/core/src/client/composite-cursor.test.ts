@@ -1,0 +1,42 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { parseOrderQuery } from '../query/order-query.js';
+import { cursorQuery, encodeCompositeCursor } from './composite-cursor.js';
+
+type CursorState = Parameters<typeof encodeCompositeCursor>[1];
+
+const STATE = {
+  pageSize: 50,
+  positions: new Map([
+    [
+      'flexportal',
+      {
+        pageCursor: 'opaque-page-cursor',
+        consumed: 50,
+        lastKey: 'flexportal:ord_1',
+        lastValue: '2026-05-30T04:51:56.911Z',
+      },
+    ],
+    ['flexfactor', 'done'],
+  ]),
+} as CursorState;
+
+describe('composite cursors', () => {
+  const query = parseOrderQuery({ status: ['processing'], limit: 50 });
+  const cursor = encodeCompositeCursor(query, STATE);
+  const json = inflateRawSync(Buffer.from(cursor, 'base64url')).toString('utf8');
+  const withDefaults = deflateRawSync(json).toString('base64url');
+
+  it('reads its own cursors back', () => {
+    expect(cursorQuery(cursor).providers).toEqual(['flexportal', 'flexfactor']);
+    expect(cursorQuery(cursor).query).toMatchObject({ status: ['processing'] });
+  });
+
+  it('reads a cursor deflated with zlib defaults, as cursors were made before the small window', () => {
+    expect(cursorQuery(withDefaults)).toEqual(cursorQuery(cursor));
+  });
+
+  it('makes cursors no longer than zlib defaults would', () => {
+    expect(cursor.length).toBeLessThanOrEqual(withDefaults.length);
+  });
+});
