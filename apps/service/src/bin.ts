@@ -1,12 +1,19 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseTenants, sandboxProviderEntries, type TenantEntry } from '@orderbridge/config';
+import {
+  parseTenants,
+  replaceProcess,
+  sandboxProviderEntries,
+  type TenantEntry,
+} from '@orderbridge/config';
 import { ConfigurationError } from '@orderbridge/core';
 import { startSandbox } from '@orderbridge/sandbox';
 import { generateApiKey, hashApiKey } from './auth/api-key.js';
 import { type CommandLineOptions, loadServiceConfig } from './config/service-config.js';
 import { createLogger } from './observability/logger.js';
+import { serviceLaunch } from './runtime/service-heap.js';
 import { type RunningServer, startServer } from './server.js';
 import { SERVICE_VERSION } from './version.js';
 
@@ -44,6 +51,9 @@ ORDERBRIDGE_WEBHOOK_TIMEOUT_MS, ORDERBRIDGE_WEBHOOK_LEASE_MS, ORDERBRIDGE_WEBHOO
 ORDERBRIDGE_WEBHOOK_RETRY_MAX_DELAY_MS, ORDERBRIDGE_WEBHOOK_RETRY_WINDOW_MS.
 the sync worker role (docs/workers.md): ORDERBRIDGE_WORKER=on, ORDERBRIDGE_WORKER_INTERVAL_MS,
 ORDERBRIDGE_WORKER_CONCURRENCY, ORDERBRIDGE_WORKER_LEASE_TIMEOUT_MS.
+heap: the service restarts itself (same pid) with a 64 MB young generation and without
+allocation-site pretenuring; ORDERBRIDGE_SERVICE_HEAP=off, or any heap flag of your own in node's
+flags or NODE_OPTIONS, keeps V8's defaults (see the README's Operations).
 Exit codes: 0 ok (also after SIGTERM/SIGINT), 1 failure at run time, 2 invalid configuration or usage.
 `;
 
@@ -94,6 +104,15 @@ async function main(): Promise<void> {
     return;
   }
   if (command !== undefined) fail(`unknown command "${command}"; see --help`);
+  // Serve from a node started with the service's heap settings (see service-heap.ts): this process
+  // becomes it; where it cannot, it serves with V8's defaults.
+  const launch = serviceLaunch({
+    script: fileURLToPath(import.meta.url),
+    args: process.argv.slice(2),
+    execArgv: process.execArgv,
+    env: process.env,
+  });
+  if (launch) replaceProcess(launch);
   await serveFromConfiguration(values);
 }
 

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVICE_NODE_FLAGS } from '../src/runtime/service-heap.js';
 import {
   runService,
   type SandboxProcess,
+  SERVICE_BIN,
   startSandboxProcess,
   startServiceProcess,
   waitForLine,
@@ -61,6 +64,57 @@ describe('graceful shutdown', () => {
     }
   }, 30_000);
 });
+
+/** Node's command line of a running process (Linux). */
+function commandLineOf(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+}
+
+describe.runIf(process.platform === 'linux' && typeof process.execve === 'function')(
+  'heap settings',
+  () => {
+    it('serves from its own process (same pid) restarted with the service heap flags', async () => {
+      const tenants = e2eTenants(sandbox.settings);
+      const file = writeTenantsFile(tenants.file);
+      const service = await startServiceProcess(['--tenants', file], {
+        ...tenants.env,
+        ORDERBRIDGE_CURSOR_SECRET: E2E_CURSOR_SECRET,
+      });
+      try {
+        const commandLine = commandLineOf(service.process.pid!);
+        expect(commandLine).toEqual(expect.arrayContaining([...SERVICE_NODE_FLAGS]));
+        expect(commandLine.slice(commandLine.indexOf(SERVICE_BIN))).toEqual([
+          SERVICE_BIN,
+          '--port',
+          '0',
+          '--tenants',
+          file,
+        ]);
+        const response = await fetch(`${service.url}/v1/orders?provider=flexportal&limit=2`, {
+          headers: { authorization: `Bearer ${E2E_KEYS.tenantA}` },
+        });
+        expect(response.status).toBe(200);
+      } finally {
+        await service.stop('SIGTERM');
+      }
+    }, 30_000);
+
+    it('keeps the heap a user sized through NODE_OPTIONS, in the process it started in', async () => {
+      const tenants = e2eTenants(sandbox.settings);
+      const service = await startServiceProcess(['--tenants', writeTenantsFile(tenants.file)], {
+        ...tenants.env,
+        ORDERBRIDGE_CURSOR_SECRET: E2E_CURSOR_SECRET,
+        NODE_OPTIONS: '--max-old-space-size=256',
+      });
+      try {
+        const commandLine = commandLineOf(service.process.pid!);
+        for (const flag of SERVICE_NODE_FLAGS) expect(commandLine).not.toContain(flag);
+      } finally {
+        await service.stop('SIGTERM');
+      }
+    }, 30_000);
+  },
+);
 
 describe('readiness', () => {
   it('is 503 naming the provider whose check fails, and the request fails without leaking its key', async () => {

@@ -8,6 +8,14 @@ export {
 export { type CreateProviderOptions, createProvider, resolveSecret } from './create-provider.js';
 export { PROVIDER_ENVIRONMENT, providerEntriesFromEnvironment } from './environment.js';
 export {
+  currentProcessImage,
+  hasUserHeapFlags,
+  type NodeLaunch,
+  type ProcessImage,
+  replaceProcess,
+  USER_HEAP_FLAGS,
+} from './node-relaunch.js';
+export {
   entryId,
   type FlexFactorEntry,
   type FlexPortalEntry,
