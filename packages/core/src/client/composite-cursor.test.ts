@@ -5,9 +5,9 @@ import { cursorQuery, encodeCompositeCursor } from './composite-cursor.js';
 
 type CursorState = Parameters<typeof encodeCompositeCursor>[1];
 
-const STATE = {
+const STATE: CursorState = {
   pageSize: 50,
-  positions: new Map([
+  positions: new Map<string, CursorState['positions'] extends Map<string, infer P> ? P : never>([
     [
       'flexportal',
       {
@@ -19,7 +19,7 @@ const STATE = {
     ],
     ['flexfactor', 'done'],
   ]),
-} as CursorState;
+};
 
 describe('composite cursors', () => {
   const query = parseOrderQuery({ status: ['processing'], limit: 50 });

@@ -84,7 +84,9 @@ describe('dispatchRequest', () => {
   });
 
   it('fails like fetch when nothing answers: TypeError "fetch failed" with the cause', async () => {
-    server = await startTestServer((request) => request.socket.destroy());
+    server = await startTestServer((request) => {
+      request.socket.destroy();
+    });
     const error = await send().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TypeError);
     expect((error as TypeError).message).toBe('fetch failed');
