@@ -123,6 +123,50 @@ describe('mapFlexPortalOrder, checking the schema while it maps', () => {
     });
   }
 
+  // The reader walks the keys of a plain object (prototype Object.prototype or null, every own
+  // property enumerable: what JSON.parse builds) and reads any other object by name, as the schema
+  // does. Each record below holds the same order another way; the outcome must be the schema's.
+  const unusualRecords: Record<string, () => unknown> = {
+    'a null-prototype object': () => Object.assign(Object.create(null), fullOrder()),
+    'an object with non-enumerable fields (one required, one optional)': () => {
+      const record = fullOrder();
+      Object.defineProperty(record, 'orderId', { value: 'ord_hidden', enumerable: false });
+      Object.defineProperty(record, 'notes', { value: 'kept', enumerable: false });
+      return record;
+    },
+    'an object whose fields are inherited': () => Object.create(fullOrder()),
+    'an object with getters on its prototype': () => {
+      const fields = fullOrder();
+      class Record {}
+      for (const [name, value] of Object.entries(fields)) {
+        Object.defineProperty(Record.prototype, name, { get: () => value });
+      }
+      return new Record();
+    },
+    'a proxy of the order': () => new Proxy(fullOrder(), {}),
+  };
+
+  for (const [name, build] of Object.entries(unusualRecords)) {
+    it(`reads ${name} as the schema does`, () => {
+      const record = build();
+      const schema = flexPortalOrderSchema.safeParse(record);
+      expect(schema.success).toBe(true);
+      const parse = vi.spyOn(flexPortalOrderSchema, 'parse');
+      const outcome = outcomeOf(record);
+      // Read in one pass by the reader itself, not left to the schema's copy.
+      expect(parse).not.toHaveBeenCalled();
+      expect(outcome).toStrictEqual(outcomeOf(schema.data));
+      expect(outcome).toMatchObject({ value: { id: schema.data?.orderId } });
+    });
+  }
+
+  it('keeps a non-enumerable optional field, as the schema reads it', () => {
+    const record = fullOrder();
+    Object.defineProperty(record, 'notes', { value: 'kept', enumerable: false });
+    const order = mapFlexPortalOrder(record, context).value;
+    expect(order.extensions.flexportal).toMatchObject({ notes: 'kept' });
+  });
+
   it('reports a schema violation before an amount that cannot be read exactly', () => {
     const record = minimalOrder({
       totals: { subtotal: 0.30000000000000004, total: 1, currency: 'USD' },

@@ -236,6 +236,24 @@ describe('mapFlexPortalOrder', () => {
     ]);
   });
 
+  it('warns about an undocumented status on every order that has it, and maps each spelling of a documented one', () => {
+    const first = mapped(minimalOrder({ orderId: 'ord_a', status: 'on_hold' }));
+    const second = mapped(minimalOrder({ orderId: 'ord_b', status: 'on_hold' }));
+    expect(first.warnings.map((warning) => warning.orderKey)).toEqual(['flexportal:ord_a']);
+    expect(second.warnings.map((warning) => warning.orderKey)).toEqual(['flexportal:ord_b']);
+    for (const status of ['confirmed', 'Confirmed', ' confirmed ', 'confirmed']) {
+      const { value: order, warnings } = mapped(minimalOrder({ status }));
+      expect(warnings).toEqual([]);
+      expect(order.status).toBe('processing');
+      expect(order.providerStatus).toEqual({ code: status, label: null });
+    }
+    // The same order mapped twice gets a status object of its own each time.
+    const again = mapped(minimalOrder({ status: 'confirmed' })).value;
+    expect(again.providerStatus).not.toBe(
+      mapped(minimalOrder({ status: 'confirmed' })).value.providerStatus,
+    );
+  });
+
   it('decides the payment status from payment.status', () => {
     const paymentStatus = (status: unknown) =>
       mapped(minimalOrder({ payment: status === undefined ? {} : { status } })).value.paymentStatus;

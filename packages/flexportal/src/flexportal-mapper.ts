@@ -1,6 +1,7 @@
 import {
   type FulfillmentStatus,
   type MappedRecord,
+  type MappedStatus,
   type Money,
   MoneyConversionError,
   mapStatus,
@@ -208,6 +209,8 @@ export function mapFlexPortalOrder(
 /**
  * Reads one order, checking the schema's rules on the way; undefined as soon as a rule is broken.
  * `raw` is what `includeRaw` keeps (the caller's record, also when `record` is a parsed copy).
+ * Every field of the record is read once (the reads of a listing's orders are the mapper's main
+ * cost: their objects have many shapes, so each read is a generic property lookup).
  * @throws ProviderResponseError when the order is valid but an amount or timestamp cannot be read
  * exactly.
  */
@@ -217,7 +220,7 @@ function readOrder(
   context: FlexPortalMappingContext,
 ): MappedRecord<Order> | undefined {
   if (!isObject(record)) return undefined;
-  const wire = record as Record<string, unknown>;
+  const wire = orderFieldsOf(record);
   const orderId = wire.orderId;
   const tenantId = wire.tenantId;
   const rawStatus = wire.status;
@@ -236,7 +239,7 @@ function readOrder(
   const totals = wire.totals;
   if (!isObject(totals)) return undefined;
   const currencyCode = totals.currency;
-  if (!isText(currencyCode) || !CURRENCY_PATTERN.test(currencyCode)) return undefined;
+  if (!isCurrencyCode(currencyCode)) return undefined;
   const subtotalAmount = totals.subtotal;
   const taxAmount = totals.taxAmount;
   const totalAmount = totals.total;
@@ -256,48 +259,54 @@ function readOrder(
   // for an amount or timestamp that cannot be read: a FlexPortal order has 8-12 amounts, and the
   // mapping runs once per listed order.
   const reader: OrderReader = {
-    currency: currencyCode.toUpperCase(),
+    currency: upperCaseCode(currencyCode),
     issues: [],
     provider,
     key,
     warnings: [],
   };
 
-  const mapped = mapStatus(
-    context.statusMap ?? flexPortalStatusMap,
-    { code: rawStatus, label: null },
-    key,
-  );
+  const mapped = statusOf(context.statusMap ?? flexPortalStatusMap, rawStatus, key);
   if (mapped.warning) reader.warnings.push(mapped.warning);
 
   const wireItems = wire.items;
   if (!Array.isArray(wireItems)) return undefined;
   const itemCount = wireItems.length;
   const items: OrderItem[] = [];
+  const itemExtensions: FlexPortalItemExtensions[] = [];
+  // A line's overrides are read after the payment and the upgrade (the order problems are
+  // reported in); the lines that have one are noted here.
+  let overrideLines: number[] | undefined;
   for (let index = 0; index < itemCount; index++) {
-    const item = wireItems[index] as unknown;
-    if (!isItem(item)) return undefined;
-    const lineRentalIds = item.rentalIds;
-    items.push({
-      sku: item.sku,
-      name: item.productName,
-      quantity: item.quantity,
-      unitPrice: readMoney(reader, item.unitPrice, 'unitPrice', index),
-      termMonths: item.contractLength,
-      fulfillment: {
-        status: lineFulfillment(item, index, reader),
-        done: lineRentalIds === null || lineRentalIds === undefined ? 0 : lineRentalIds.length,
-      },
-      listPrice: readOptionalMoney(reader, item.listPrice, 'listPrice', index),
-      // The schema's default is `unknown` (docs/providers/flexportal.md ambiguity 10).
-      listPriceSource: item.listPriceSource ?? 'unknown',
-      acquisitionCost: readOptionalMoney(reader, item.acquisitionCost, 'acquisitionCost', index),
-      acquisitionCostSource: item.acquisitionCostSource ?? 'unknown',
-    });
+    const hasOverride = readItem(wireItems[index], index, reader, items, itemExtensions);
+    if (hasOverride === undefined) return undefined;
+    if (hasOverride) {
+      overrideLines ??= [];
+      overrideLines.push(index);
+    }
   }
 
   const customer = wire.customer;
-  if (!isCustomer(customer)) return undefined;
+  if (!isObject(customer)) return undefined;
+  const customerId = customer.customerId;
+  const email = customer.email;
+  const firstName = customer.firstName;
+  const lastName = customer.lastName;
+  const company = customer.company;
+  const phone = customer.phone;
+  const customerType = customer.customerType;
+  if (
+    !isText(customerId) ||
+    customerId === '' ||
+    !isText(email) ||
+    !isText(firstName) ||
+    !isText(lastName) ||
+    !isOptionalText(company) ||
+    !isOptionalText(phone) ||
+    !isOptionalText(customerType)
+  ) {
+    return undefined;
+  }
   const billingAddress = address(wire.billingAddress);
   const shippingAddress = address(wire.shippingAddress);
   if (billingAddress === undefined || shippingAddress === undefined) return undefined;
@@ -308,14 +317,28 @@ function readOrder(
   let paymentExtension: FlexPortalPayment | null = null;
   let paymentStatus: string | null = null;
   if (payment !== null && payment !== undefined) {
-    if (!isPayment(payment)) return undefined;
-    paymentStatus = payment.status ?? null;
+    if (!isObject(payment)) return undefined;
+    const rawPaymentStatus = payment.status;
+    const method = payment.method;
+    const transactionId = payment.transactionId;
+    const paidAmount = payment.paidAmount;
+    const manuallyMarked = payment.manuallyMarked;
+    if (
+      !isOptionalText(rawPaymentStatus) ||
+      !isOptionalText(method) ||
+      !isOptionalText(transactionId) ||
+      !isOptionalAmount(paidAmount) ||
+      !isOptionalBoolean(manuallyMarked)
+    ) {
+      return undefined;
+    }
+    paymentStatus = rawPaymentStatus ?? null;
     paymentExtension = {
       status: paymentStatus,
-      method: payment.method ?? null,
-      transactionId: payment.transactionId ?? null,
-      paidAmount: readOptionalMoney(reader, payment.paidAmount, 'payment.paidAmount'),
-      manuallyMarked: payment.manuallyMarked ?? false,
+      method: method ?? null,
+      transactionId: transactionId ?? null,
+      paidAmount: readOptionalMoney(reader, paidAmount, 'payment.paidAmount'),
+      manuallyMarked: manuallyMarked ?? false,
     };
   }
   const upgrade = wire.upgradeDetails;
@@ -334,31 +357,24 @@ function readOrder(
       upgradeReason: upgrade.upgradeReason ?? null,
     };
   }
-  const itemExtensions: FlexPortalItemExtensions[] = [];
-  for (let index = 0; index < itemCount; index++) {
-    // Checked by `isItem` in the first loop.
-    const item = wireItems[index] as FlexPortalWireOrderItem;
-    itemExtensions.push({
-      sku: item.sku,
-      productId: item.productId ?? null,
-      variantId: item.variantId ?? null,
-      productImageUrl: item.productImageUrl ?? null,
-      listPriceOverride: readOptionalMoney(
+  if (overrideLines !== undefined) {
+    for (const index of overrideLines) {
+      // Checked by `readItem`.
+      const item = wireItems[index] as FlexPortalWireOrderItem;
+      const extension = itemExtensions[index]!;
+      extension.listPriceOverride = readOptionalMoney(
         reader,
         item.listPriceOverride,
         'listPriceOverride',
         index,
-      ),
-      acquisitionCostOverride: readOptionalMoney(
+      );
+      extension.acquisitionCostOverride = readOptionalMoney(
         reader,
         item.acquisitionCostOverride,
         'acquisitionCostOverride',
         index,
-      ),
-      usedListPriceAsAcquisition: item.usedListPriceAsAcquisition ?? false,
-      rentalIds: item.rentalIds ? item.rentalIds.slice() : [],
-      rentalStatus: item.rentalStatus ?? 'pending',
-    });
+      );
+    }
   }
 
   const orderRentalIds = wire.rentalIds;
@@ -372,12 +388,14 @@ function readOrder(
   const createdBy = wire.createdBy;
   const notes = wire.notes;
   const extension = wire.extensionDetails;
+  if (!isObject(rentalProgress)) return undefined;
+  const devicesTotal = rentalProgress.totalDevices;
+  const devicesRented = rentalProgress.rentedDevices;
   if (
     !isTextArray(orderRentalIds) ||
     !(isNothing(customFields) || isJsonRecord(customFields)) ||
-    !isObject(rentalProgress) ||
-    !isCount(rentalProgress.totalDevices) ||
-    !isCount(rentalProgress.rentedDevices) ||
+    !isCount(devicesTotal) ||
+    !isCount(devicesRented) ||
     !isOptionalText(billingGroupId) ||
     !isOptionalText(trackingNumber) ||
     !isOptionalText(shippedAt) ||
@@ -398,10 +416,10 @@ function readOrder(
     shippingAddress,
     payment: paymentExtension,
     customer: {
-      phone: customer.phone ?? null,
-      customerType: customer.customerType ?? 'individual',
-      firstName: customer.firstName,
-      lastName: customer.lastName,
+      phone: phone ?? null,
+      customerType: customerType ?? 'individual',
+      firstName,
+      lastName,
     },
     totalDevices: totalDevices ?? null,
     createdBy,
@@ -422,7 +440,7 @@ function readOrder(
     items: itemExtensions,
   };
 
-  const name = `${customer.firstName} ${customer.lastName}`.trim();
+  const name = fullName(firstName, lastName);
   const order: Order = {
     provider,
     id: orderId,
@@ -430,15 +448,15 @@ function readOrder(
     status: mapped.status,
     paymentStatus: paymentStatusOf(paymentStatus, reader),
     fulfillmentStatus: mapped.fulfillmentStatus ?? null,
-    providerStatus: mapped.providerStatus,
+    providerStatus: { code: rawStatus, label: null },
     type: orderType,
     // FlexPortal has no reference number separate from the order id.
     reference: null,
     customer: {
-      id: customer.customerId,
-      email: customer.email,
+      id: customerId,
+      email,
       name: name === '' ? null : name,
-      company: customer.company ?? null,
+      company: company ?? null,
     },
     // FlexPortal orders belong to a tenant, not a merchant: a merchant filter matches none of them.
     merchant: null,
@@ -451,8 +469,8 @@ function readOrder(
       refunded: null,
     },
     fulfillment: {
-      total: rentalProgress.totalDevices,
-      done: rentalProgress.rentedDevices,
+      total: devicesTotal,
+      done: devicesRented,
     },
     createdAt: readTimestamp(reader, createdAt, 'createdAt'),
     updatedAt: readTimestamp(reader, updatedAt, 'updatedAt'),
@@ -471,12 +489,258 @@ function readOrder(
   return { value: order, warnings: reader.warnings };
 }
 
+/**
+ * Reads one order line (every field once), checking the schema's rules: appends the line to
+ * `items` and its detail to `itemExtensions`, with the overrides left null. Undefined when the
+ * line breaks a rule, else whether it has an override to read (`listPriceOverride`,
+ * `acquisitionCostOverride`).
+ */
+function readItem(
+  value: unknown,
+  index: number,
+  reader: OrderReader,
+  items: OrderItem[],
+  itemExtensions: FlexPortalItemExtensions[],
+): boolean | undefined {
+  if (!isObject(value)) return undefined;
+  const sku = value.sku;
+  const productName = value.productName;
+  const quantity = value.quantity;
+  const unitPrice = value.unitPrice;
+  const contractLength = value.contractLength;
+  const productId = value.productId;
+  const productImageUrl = value.productImageUrl;
+  const variantId = value.variantId;
+  const listPrice = value.listPrice;
+  const listPriceSource = value.listPriceSource;
+  const acquisitionCost = value.acquisitionCost;
+  const acquisitionCostSource = value.acquisitionCostSource;
+  const listPriceOverride = value.listPriceOverride;
+  const acquisitionCostOverride = value.acquisitionCostOverride;
+  const usedListPriceAsAcquisition = value.usedListPriceAsAcquisition;
+  const rentalIds = value.rentalIds;
+  const rentalStatus = value.rentalStatus;
+  if (
+    !isText(sku) ||
+    sku === '' ||
+    !isText(productName) ||
+    !isCount(quantity) ||
+    !isAmount(unitPrice) ||
+    typeof contractLength !== 'number' ||
+    !Number.isFinite(contractLength) ||
+    contractLength < 0 ||
+    !isOptionalText(productId) ||
+    !isOptionalText(productImageUrl) ||
+    !isOptionalText(variantId) ||
+    !isOptionalAmount(listPrice) ||
+    !isOptionalText(listPriceSource) ||
+    !isOptionalAmount(acquisitionCost) ||
+    !isOptionalText(acquisitionCostSource) ||
+    !isOptionalAmount(listPriceOverride) ||
+    !isOptionalAmount(acquisitionCostOverride) ||
+    !isOptionalBoolean(usedListPriceAsAcquisition) ||
+    !(isNothing(rentalIds) || isTextArray(rentalIds)) ||
+    !isOptionalText(rentalStatus)
+  ) {
+    return undefined;
+  }
+  items.push({
+    sku,
+    name: productName,
+    quantity,
+    unitPrice: readMoney(reader, unitPrice, 'unitPrice', index),
+    termMonths: contractLength,
+    fulfillment: {
+      status: lineFulfillment(rentalStatus ?? 'pending', index, reader),
+      done: rentalIds === null || rentalIds === undefined ? 0 : rentalIds.length,
+    },
+    listPrice: readOptionalMoney(reader, listPrice, 'listPrice', index),
+    // The schema's default is `unknown` (docs/providers/flexportal.md ambiguity 10).
+    listPriceSource: listPriceSource ?? 'unknown',
+    acquisitionCost: readOptionalMoney(reader, acquisitionCost, 'acquisitionCost', index),
+    acquisitionCostSource: acquisitionCostSource ?? 'unknown',
+  });
+  itemExtensions.push({
+    sku,
+    productId: productId ?? null,
+    variantId: variantId ?? null,
+    productImageUrl: productImageUrl ?? null,
+    listPriceOverride: null,
+    acquisitionCostOverride: null,
+    usedListPriceAsAcquisition: usedListPriceAsAcquisition ?? false,
+    rentalIds: rentalIds ? rentalIds.slice() : [],
+    rentalStatus: rentalStatus ?? 'pending',
+  });
+  return !isNothing(listPriceOverride) || !isNothing(acquisitionCostOverride);
+}
+
+/**
+ * The fields of a wire order that the schema reads, each read from the record once. A class, so
+ * that every order's fields share one shape and the reads after `orderFieldsOf` are cheap.
+ */
+class WireOrderFields {
+  orderId: unknown = undefined;
+  tenantId: unknown = undefined;
+  status: unknown = undefined;
+  orderType: unknown = undefined;
+  customer: unknown = undefined;
+  billingAddress: unknown = undefined;
+  shippingAddress: unknown = undefined;
+  items: unknown = undefined;
+  totals: unknown = undefined;
+  rentalProgress: unknown = undefined;
+  rentalIds: unknown = undefined;
+  createdAt: unknown = undefined;
+  updatedAt: unknown = undefined;
+  createdBy: unknown = undefined;
+  payment: unknown = undefined;
+  customFields: unknown = undefined;
+  billingGroupId: unknown = undefined;
+  trackingNumber: unknown = undefined;
+  shippedAt: unknown = undefined;
+  notes: unknown = undefined;
+  extensionDetails: unknown = undefined;
+  upgradeDetails: unknown = undefined;
+}
+
+/**
+ * Reads the fields of an order record. A listing's orders come in many shapes (each combination
+ * of optional fields, in the order the provider wrote them, is a shape of its own), and reading
+ * 22 fields by name from objects of ~200 shapes makes every read a slow generic lookup. A plain
+ * object's own keys are walked instead, which reads each present field once, by position. The
+ * walk sees exactly what the reads by name see when every own property is enumerable and the
+ * prototype is `Object.prototype` or null (JSON.parse output always); any other object is read
+ * by name, as the schema reads it.
+ */
+function orderFieldsOf(record: Record<string, unknown>): WireOrderFields {
+  const fields = new WireOrderFields();
+  const prototype = Object.getPrototypeOf(record);
+  if (prototype === Object.prototype || prototype === null) {
+    let walked = 0;
+    // The cases in the order FlexPortal writes the fields, so most keys match early.
+    for (const name in record) {
+      walked++;
+      const value = record[name];
+      switch (name) {
+        case 'orderId':
+          fields.orderId = value;
+          break;
+        case 'tenantId':
+          fields.tenantId = value;
+          break;
+        case 'status':
+          fields.status = value;
+          break;
+        case 'orderType':
+          fields.orderType = value;
+          break;
+        case 'customer':
+          fields.customer = value;
+          break;
+        case 'billingAddress':
+          fields.billingAddress = value;
+          break;
+        case 'shippingAddress':
+          fields.shippingAddress = value;
+          break;
+        case 'items':
+          fields.items = value;
+          break;
+        case 'totals':
+          fields.totals = value;
+          break;
+        case 'rentalProgress':
+          fields.rentalProgress = value;
+          break;
+        case 'rentalIds':
+          fields.rentalIds = value;
+          break;
+        case 'createdAt':
+          fields.createdAt = value;
+          break;
+        case 'updatedAt':
+          fields.updatedAt = value;
+          break;
+        case 'createdBy':
+          fields.createdBy = value;
+          break;
+        case 'payment':
+          fields.payment = value;
+          break;
+        case 'customFields':
+          fields.customFields = value;
+          break;
+        case 'billingGroupId':
+          fields.billingGroupId = value;
+          break;
+        case 'trackingNumber':
+          fields.trackingNumber = value;
+          break;
+        case 'shippedAt':
+          fields.shippedAt = value;
+          break;
+        case 'notes':
+          fields.notes = value;
+          break;
+        case 'extensionDetails':
+          fields.extensionDetails = value;
+          break;
+        case 'upgradeDetails':
+          fields.upgradeDetails = value;
+          break;
+      }
+    }
+    // No own property was skipped as non-enumerable (and none was inherited).
+    if (walked === Object.getOwnPropertyNames(record).length) return fields;
+  }
+  fields.orderId = record.orderId;
+  fields.tenantId = record.tenantId;
+  fields.status = record.status;
+  fields.orderType = record.orderType;
+  fields.customer = record.customer;
+  fields.billingAddress = record.billingAddress;
+  fields.shippingAddress = record.shippingAddress;
+  fields.items = record.items;
+  fields.totals = record.totals;
+  fields.rentalProgress = record.rentalProgress;
+  fields.rentalIds = record.rentalIds;
+  fields.createdAt = record.createdAt;
+  fields.updatedAt = record.updatedAt;
+  fields.createdBy = record.createdBy;
+  fields.payment = record.payment;
+  fields.customFields = record.customFields;
+  fields.billingGroupId = record.billingGroupId;
+  fields.trackingNumber = record.trackingNumber;
+  fields.shippedAt = record.shippedAt;
+  fields.notes = record.notes;
+  fields.extensionDetails = record.extensionDetails;
+  fields.upgradeDetails = record.upgradeDetails;
+  return fields;
+}
+
 // The rules of `flexPortalOrderSchema` (flexportal-api.ts), field by field, as zod 4 checks them:
 // `z.object` takes any non-null, non-array object; `z.number()` a finite number; `.int()` a safe
 // integer; `.nullish()` also `undefined` and `null`; `z.record` a plain object.
 
-/** The `totals.currency` rule of the schema. */
-const CURRENCY_PATTERN = /^[A-Za-z]{3}$/;
+/** The `totals.currency` rule of the schema, `/^[A-Za-z]{3}$/`, without running the pattern. */
+function isCurrencyCode(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length !== 3) return false;
+  for (let index = 0; index < 3; index++) {
+    // ASCII letters only: setting bit 5 folds A-Z onto a-z.
+    const letter = value.charCodeAt(index) | 0x20;
+    if (letter < 97 || letter > 122) return false;
+  }
+  return true;
+}
+
+/** A currency code in upper case, without a copy when it is already (what providers send). */
+function upperCaseCode(code: string): string {
+  for (let index = 0; index < code.length; index++) {
+    const character = code.charCodeAt(index);
+    if (character < 65 || character > 90) return code.toUpperCase();
+  }
+  return code;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -532,61 +796,6 @@ function isJsonRecord(value: unknown): value is Record<string, unknown> {
   const maker = value.constructor;
   if (typeof maker === 'function' && maker !== Object) return false;
   return Object.getOwnPropertySymbols(value).length === 0;
-}
-
-function isCustomer(value: unknown): value is FlexPortalWireOrder['customer'] {
-  if (!isObject(value)) return false;
-  const customerId = value.customerId;
-  return (
-    isText(customerId) &&
-    customerId !== '' &&
-    isText(value.email) &&
-    isText(value.firstName) &&
-    isText(value.lastName) &&
-    isOptionalText(value.company) &&
-    isOptionalText(value.phone) &&
-    isOptionalText(value.customerType)
-  );
-}
-
-function isItem(value: unknown): value is FlexPortalWireOrderItem {
-  if (!isObject(value)) return false;
-  const sku = value.sku;
-  const contractLength = value.contractLength;
-  const rentalIds = value.rentalIds;
-  return (
-    isText(sku) &&
-    sku !== '' &&
-    isText(value.productName) &&
-    isCount(value.quantity) &&
-    isAmount(value.unitPrice) &&
-    typeof contractLength === 'number' &&
-    Number.isFinite(contractLength) &&
-    contractLength >= 0 &&
-    isOptionalText(value.productId) &&
-    isOptionalText(value.productImageUrl) &&
-    isOptionalText(value.variantId) &&
-    isOptionalAmount(value.listPrice) &&
-    isOptionalText(value.listPriceSource) &&
-    isOptionalAmount(value.acquisitionCost) &&
-    isOptionalText(value.acquisitionCostSource) &&
-    isOptionalAmount(value.listPriceOverride) &&
-    isOptionalAmount(value.acquisitionCostOverride) &&
-    isOptionalBoolean(value.usedListPriceAsAcquisition) &&
-    (isNothing(rentalIds) || isTextArray(rentalIds)) &&
-    isOptionalText(value.rentalStatus)
-  );
-}
-
-function isPayment(value: unknown): value is NonNullable<FlexPortalWireOrder['payment']> {
-  return (
-    isObject(value) &&
-    isOptionalText(value.status) &&
-    isOptionalText(value.method) &&
-    isOptionalText(value.transactionId) &&
-    isOptionalAmount(value.paidAmount) &&
-    isOptionalBoolean(value.manuallyMarked)
-  );
 }
 
 function isExtensionDetails(
@@ -695,13 +904,8 @@ function paymentStatusOf(
   return 'unknown';
 }
 
-/** The canonical fulfilment of one line from its `rentalStatus` (default `pending`). */
-function lineFulfillment(
-  item: FlexPortalWireOrderItem,
-  index: number,
-  reader: OrderReader,
-): FulfillmentStatus {
-  const raw = item.rentalStatus ?? 'pending';
+/** The canonical fulfilment of one line from its raw `rentalStatus` (default `pending`). */
+function lineFulfillment(raw: string, index: number, reader: OrderReader): FulfillmentStatus {
   const status = lookUp(flexPortalRentalStatusMap, raw);
   if (status) return status;
   reader.warnings.push({
@@ -711,6 +915,37 @@ function lineFulfillment(
     message: `${reader.provider} sent items[${index}].rentalStatus ${JSON.stringify(raw)} on order ${reader.key}, which is not documented; the line's fulfilment status is "unknown"`,
   });
   return 'unknown';
+}
+
+/**
+ * The canonical status of a raw order status, remembered per status map for the documented
+ * values (a listing maps the same few values again and again): `mapStatus` decides it once. An
+ * undocumented value is mapped each time, for its warning naming the order.
+ */
+function statusOf(map: StatusMap, raw: string, key: string): MappedStatus {
+  let known = knownStatuses.get(map);
+  if (known === undefined) {
+    known = new Map();
+    knownStatuses.set(map, known);
+  }
+  const remembered = known.get(raw);
+  if (remembered !== undefined) return remembered;
+  const mapped = mapStatus(map, { code: raw, label: null }, key);
+  // Bounded: spellings of the documented values (`Confirmed`, ` confirmed`) are few.
+  if (mapped.warning === undefined && known.size < 64) known.set(raw, mapped);
+  return mapped;
+}
+
+/** Documented raw statuses already mapped, per status map (see `statusOf`). */
+const knownStatuses = new WeakMap<StatusMap, Map<string, MappedStatus>>();
+
+/** `${firstName} ${lastName}`, trimmed; no trimmed copy when the ends are already not blank. */
+function fullName(firstName: string, lastName: string): string {
+  const joined = `${firstName} ${lastName}`;
+  // Printable ASCII other than the space at both ends: nothing for `trim()` to remove.
+  const first = joined.charCodeAt(0);
+  const last = joined.charCodeAt(joined.length - 1);
+  return first > 32 && first < 127 && last > 32 && last < 127 ? joined : joined.trim();
 }
 
 /** A copy of a JSON record as `z.record` builds it: own enumerable keys, except `__proto__`. */

@@ -162,6 +162,25 @@ describe('toMinorUnits fast path for numbers', () => {
   });
 });
 
+describe('moneyFromDecimal across currencies', () => {
+  it("uses each call's own currency when consecutive calls switch currencies", () => {
+    const calls: Array<[number | string, string, number, string]> = [
+      [12.5, 'EUR', 1250, 'EUR'],
+      [1200, 'JPY', 1200, 'JPY'],
+      [12.5, 'eur', 1250, 'EUR'],
+      ['1.25', 'KWD', 1250, 'KWD'],
+      [12.5, 'EUR', 1250, 'EUR'],
+      [7, 'jpy', 7, 'JPY'],
+      [7, 'JPY', 7, 'JPY'],
+    ];
+    for (const [value, currency, amountMinor, code] of calls) {
+      expect(moneyFromDecimal(value, currency)).toEqual({ amountMinor, currency: code });
+    }
+    expect(() => moneyFromDecimal(0.5, 'JPY')).toThrow(MoneyConversionError);
+    expect(moneyFromDecimal(0.5, 'EUR')).toEqual({ amountMinor: 50, currency: 'EUR' });
+  });
+});
+
 describe('round trips (property)', () => {
   it('decimal string → minor units → decimal string is the identity', () => {
     fc.assert(

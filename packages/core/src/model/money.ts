@@ -152,10 +152,27 @@ export function decimalToMinorUnits(
   return sign === '-' && minor !== 0 ? -minor : minor;
 }
 
+/** The currency `moneyFromDecimal` was last given, its upper-case code and its exponent. */
+let lastCurrency: string | undefined;
+let lastCode = '';
+let lastExponent = 2;
+
 /** Builds a `Money` from a provider decimal. @throws MoneyConversionError as `toMinorUnits`. */
 export function moneyFromDecimal(value: number | string, currency: string): Money {
-  const code = isUpperCaseCode(currency) ? currency : currency.toUpperCase();
-  return { amountMinor: toMinorUnits(value, code), currency: code };
+  // An order's amounts, and a page's orders, nearly always share one currency: its upper-case
+  // code and exponent are worked out once and reused while the same code keeps coming.
+  if (currency !== lastCurrency) {
+    const code = isUpperCaseCode(currency) ? currency : currency.toUpperCase();
+    lastExponent = currencyExponent(code);
+    lastCode = code;
+    lastCurrency = currency;
+  }
+  const code = lastCode;
+  if (typeof value === 'number') {
+    const minor = exactMinorUnitsOfNumber(value, lastExponent);
+    if (minor !== undefined) return { amountMinor: minor, currency: code };
+  }
+  return { amountMinor: decimalToMinorUnits(value, code, lastExponent), currency: code };
 }
 
 /** Whether a code is three upper-case ASCII letters already (what providers send). */
