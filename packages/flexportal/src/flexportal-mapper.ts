@@ -475,7 +475,8 @@ function readOrder(
     createdAt: readTimestamp(reader, createdAt, 'createdAt'),
     updatedAt: readTimestamp(reader, updatedAt, 'updatedAt'),
     placedAt: null,
-    extensions: { [provider]: extensions },
+    // A literal for the default id (see `emptyOrderFields`: a computed key's shape is a transition).
+    extensions: provider === 'flexportal' ? { flexportal: extensions } : { [provider]: extensions },
   };
   if (context.includeRaw) order.raw = raw;
 
@@ -574,33 +575,66 @@ function readItem(
   return !isNothing(listPriceOverride) || !isNothing(acquisitionCostOverride);
 }
 
+/** The fields of a wire order that the schema reads, each read from the record once. */
+type WireOrderFields = Record<(typeof ORDER_FIELDS)[number], unknown>;
+
+/** The top-level fields of `flexPortalOrderSchema`. */
+const ORDER_FIELDS = [
+  'orderId',
+  'tenantId',
+  'status',
+  'orderType',
+  'customer',
+  'billingAddress',
+  'shippingAddress',
+  'items',
+  'totals',
+  'rentalProgress',
+  'rentalIds',
+  'createdAt',
+  'updatedAt',
+  'createdBy',
+  'payment',
+  'customFields',
+  'billingGroupId',
+  'trackingNumber',
+  'shippedAt',
+  'notes',
+  'extensionDetails',
+  'upgradeDetails',
+] as const;
+
 /**
- * The fields of a wire order that the schema reads, each read from the record once. A class, so
- * that every order's fields share one shape and the reads after `orderFieldsOf` are cheap.
+ * Fresh fields, all undefined. An object literal: its shape is the literal's own, kept for the
+ * life of the code, so code reading it stays optimised across garbage collections (the shape of a
+ * class instance is built by transitions that a full collection drops when no instance is alive,
+ * and the optimised mapper would be thrown away with it).
  */
-class WireOrderFields {
-  orderId: unknown = undefined;
-  tenantId: unknown = undefined;
-  status: unknown = undefined;
-  orderType: unknown = undefined;
-  customer: unknown = undefined;
-  billingAddress: unknown = undefined;
-  shippingAddress: unknown = undefined;
-  items: unknown = undefined;
-  totals: unknown = undefined;
-  rentalProgress: unknown = undefined;
-  rentalIds: unknown = undefined;
-  createdAt: unknown = undefined;
-  updatedAt: unknown = undefined;
-  createdBy: unknown = undefined;
-  payment: unknown = undefined;
-  customFields: unknown = undefined;
-  billingGroupId: unknown = undefined;
-  trackingNumber: unknown = undefined;
-  shippedAt: unknown = undefined;
-  notes: unknown = undefined;
-  extensionDetails: unknown = undefined;
-  upgradeDetails: unknown = undefined;
+function emptyOrderFields(): WireOrderFields {
+  return {
+    orderId: undefined,
+    tenantId: undefined,
+    status: undefined,
+    orderType: undefined,
+    customer: undefined,
+    billingAddress: undefined,
+    shippingAddress: undefined,
+    items: undefined,
+    totals: undefined,
+    rentalProgress: undefined,
+    rentalIds: undefined,
+    createdAt: undefined,
+    updatedAt: undefined,
+    createdBy: undefined,
+    payment: undefined,
+    customFields: undefined,
+    billingGroupId: undefined,
+    trackingNumber: undefined,
+    shippedAt: undefined,
+    notes: undefined,
+    extensionDetails: undefined,
+    upgradeDetails: undefined,
+  };
 }
 
 /**
@@ -613,7 +647,7 @@ class WireOrderFields {
  * by name, as the schema reads it.
  */
 function orderFieldsOf(record: Record<string, unknown>): WireOrderFields {
-  const fields = new WireOrderFields();
+  const fields = emptyOrderFields();
   const prototype = Object.getPrototypeOf(record);
   if (prototype === Object.prototype || prototype === null) {
     let walked = 0;
