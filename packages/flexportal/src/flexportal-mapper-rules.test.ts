@@ -75,6 +75,24 @@ function outcomeOf(record: unknown): unknown {
   }
 }
 
+/** `record` with its nested objects (totals, customer, addresses, payment, progress) rebuilt by `rebuild`. */
+function withNested(
+  record: Record<string, unknown>,
+  rebuild: (value: Record<string, unknown>) => object,
+): Record<string, unknown> {
+  for (const field of [
+    'totals',
+    'customer',
+    'billingAddress',
+    'shippingAddress',
+    'payment',
+    'rentalProgress',
+  ]) {
+    record[field] = rebuild(record[field] as Record<string, unknown>);
+  }
+  return record;
+}
+
 const records = {
   'a complete order': fullOrder(),
   'an order with only the required fields': minimalOrder({
@@ -144,6 +162,18 @@ describe('mapFlexPortalOrder, checking the schema while it maps', () => {
       return new Record();
     },
     'a proxy of the order': () => new Proxy(fullOrder(), {}),
+    'nested objects with null prototypes': () =>
+      withNested(fullOrder(), (value) => Object.assign(Object.create(null), value)),
+    'nested objects with a non-enumerable field': () =>
+      withNested(fullOrder(), (value) => {
+        const [first] = Object.keys(value);
+        Object.defineProperty(value, first!, { value: value[first!], enumerable: false });
+        return value;
+      }),
+    'nested objects whose fields are inherited': () =>
+      withNested(fullOrder(), (value) => Object.create(value)),
+    'custom fields with a field named constructor': () =>
+      minimalOrder({ customFields: { constructor: 'a field, not a class', costCenter: 'CC-1' } }),
   };
 
   for (const [name, build] of Object.entries(unusualRecords)) {

@@ -236,8 +236,9 @@ function readOrder(
     return undefined;
   }
   // The totals come first: every amount of the order is read in their currency.
-  const totals = wire.totals;
-  if (!isObject(totals)) return undefined;
+  const wireTotals = wire.totals;
+  if (!isObject(wireTotals)) return undefined;
+  const totals = totalsFieldsOf(wireTotals);
   const currencyCode = totals.currency;
   if (!isCurrencyCode(currencyCode)) return undefined;
   const subtotalAmount = totals.subtotal;
@@ -286,8 +287,9 @@ function readOrder(
     }
   }
 
-  const customer = wire.customer;
-  if (!isObject(customer)) return undefined;
+  const wireCustomer = wire.customer;
+  if (!isObject(wireCustomer)) return undefined;
+  const customer = customerFieldsOf(wireCustomer);
   const customerId = customer.customerId;
   const email = customer.email;
   const firstName = customer.firstName;
@@ -318,11 +320,12 @@ function readOrder(
   let paymentStatus: string | null = null;
   if (payment !== null && payment !== undefined) {
     if (!isObject(payment)) return undefined;
-    const rawPaymentStatus = payment.status;
-    const method = payment.method;
-    const transactionId = payment.transactionId;
-    const paidAmount = payment.paidAmount;
-    const manuallyMarked = payment.manuallyMarked;
+    const paymentFields = paymentFieldsOf(payment);
+    const rawPaymentStatus = paymentFields.status;
+    const method = paymentFields.method;
+    const transactionId = paymentFields.transactionId;
+    const paidAmount = paymentFields.paidAmount;
+    const manuallyMarked = paymentFields.manuallyMarked;
     if (
       !isOptionalText(rawPaymentStatus) ||
       !isOptionalText(method) ||
@@ -379,7 +382,7 @@ function readOrder(
 
   const orderRentalIds = wire.rentalIds;
   const customFields = wire.customFields;
-  const rentalProgress = wire.rentalProgress;
+  const wireRentalProgress = wire.rentalProgress;
   const billingGroupId = wire.billingGroupId;
   const trackingNumber = wire.trackingNumber;
   const shippedAt = wire.shippedAt;
@@ -388,7 +391,8 @@ function readOrder(
   const createdBy = wire.createdBy;
   const notes = wire.notes;
   const extension = wire.extensionDetails;
-  if (!isObject(rentalProgress)) return undefined;
+  if (!isObject(wireRentalProgress)) return undefined;
+  const rentalProgress = rentalProgressFieldsOf(wireRentalProgress);
   const devicesTotal = rentalProgress.totalDevices;
   const devicesRented = rentalProgress.rentedDevices;
   if (
@@ -475,7 +479,8 @@ function readOrder(
     createdAt: readTimestamp(reader, createdAt, 'createdAt'),
     updatedAt: readTimestamp(reader, updatedAt, 'updatedAt'),
     placedAt: null,
-    // A literal for the default id (see `emptyOrderFields`: a computed key's shape is a transition).
+    // A literal for the default id: a computed key's shape is a transition from the literal's, which
+    // a full collection can drop (see "Reading a wire object's fields").
     extensions: provider === 'flexportal' ? { flexportal: extensions } : { [provider]: extensions },
   };
   if (context.includeRaw) order.raw = raw;
@@ -575,43 +580,63 @@ function readItem(
   return !isNothing(listPriceOverride) || !isNothing(acquisitionCostOverride);
 }
 
-/** The fields of a wire order that the schema reads, each read from the record once. */
-type WireOrderFields = Record<(typeof ORDER_FIELDS)[number], unknown>;
+/**
+ * Reading a wire object's fields. A listing's objects come in many shapes (each combination of
+ * optional fields, in the order the provider wrote them, is a shape of its own: ~200 for a page of
+ * orders), and a read by name from objects of many shapes is a slow generic lookup; a read from
+ * objects of a few shapes is fast, but the optimised mapper then depends on those shapes, and a
+ * full garbage collection that finds no object of such a shape alive (between two pages) drops it
+ * and throws the optimised mapper away. So a plain object's own keys are walked instead, reading
+ * each present field once, by position, into a fresh object literal (a literal's shape lives as
+ * long as the code). The walk sees exactly what reads by name see when the prototype is
+ * `Object.prototype` or null and every own property is enumerable (JSON.parse output always); any
+ * other object is read by name, as the schema reads it. The cases of each walk are in the order
+ * FlexPortal writes the fields, so most keys match early.
+ */
 
-/** The top-level fields of `flexPortalOrderSchema`. */
-const ORDER_FIELDS = [
-  'orderId',
-  'tenantId',
-  'status',
-  'orderType',
-  'customer',
-  'billingAddress',
-  'shippingAddress',
-  'items',
-  'totals',
-  'rentalProgress',
-  'rentalIds',
-  'createdAt',
-  'updatedAt',
-  'createdBy',
-  'payment',
-  'customFields',
-  'billingGroupId',
-  'trackingNumber',
-  'shippedAt',
-  'notes',
-  'extensionDetails',
-  'upgradeDetails',
-] as const;
+/** Whether `record`'s prototype is `Object.prototype` or null (a plain object). */
+function hasPlainPrototype(record: object): boolean {
+  const prototype = Object.getPrototypeOf(record);
+  return prototype === Object.prototype || prototype === null;
+}
 
 /**
- * Fresh fields, all undefined. An object literal: its shape is the literal's own, kept for the
- * life of the code, so code reading it stays optimised across garbage collections (the shape of a
- * class instance is built by transitions that a full collection drops when no instance is alive,
- * and the optimised mapper would be thrown away with it).
+ * Whether a walk of `record`'s keys (`for...in`, `walked` keys) saw every own property: none was
+ * skipped as non-enumerable, and none was inherited.
  */
-function emptyOrderFields(): WireOrderFields {
-  return {
+function walkedEveryProperty(record: object, walked: number): boolean {
+  return walked === Object.getOwnPropertyNames(record).length;
+}
+
+/** The fields of an order that the schema reads, each read once. */
+interface WireOrderFields {
+  orderId: unknown;
+  tenantId: unknown;
+  status: unknown;
+  orderType: unknown;
+  customer: unknown;
+  billingAddress: unknown;
+  shippingAddress: unknown;
+  items: unknown;
+  totals: unknown;
+  rentalProgress: unknown;
+  rentalIds: unknown;
+  createdAt: unknown;
+  updatedAt: unknown;
+  createdBy: unknown;
+  payment: unknown;
+  customFields: unknown;
+  billingGroupId: unknown;
+  trackingNumber: unknown;
+  shippedAt: unknown;
+  notes: unknown;
+  extensionDetails: unknown;
+  upgradeDetails: unknown;
+}
+
+/** Reads the fields of an order (see "Reading a wire object's fields" above). */
+function orderFieldsOf(record: Record<string, unknown>): WireOrderFields {
+  const fields: WireOrderFields = {
     orderId: undefined,
     tenantId: undefined,
     status: undefined,
@@ -635,23 +660,8 @@ function emptyOrderFields(): WireOrderFields {
     extensionDetails: undefined,
     upgradeDetails: undefined,
   };
-}
-
-/**
- * Reads the fields of an order record. A listing's orders come in many shapes (each combination
- * of optional fields, in the order the provider wrote them, is a shape of its own), and reading
- * 22 fields by name from objects of ~200 shapes makes every read a slow generic lookup. A plain
- * object's own keys are walked instead, which reads each present field once, by position. The
- * walk sees exactly what the reads by name see when every own property is enumerable and the
- * prototype is `Object.prototype` or null (JSON.parse output always); any other object is read
- * by name, as the schema reads it.
- */
-function orderFieldsOf(record: Record<string, unknown>): WireOrderFields {
-  const fields = emptyOrderFields();
-  const prototype = Object.getPrototypeOf(record);
-  if (prototype === Object.prototype || prototype === null) {
+  if (hasPlainPrototype(record)) {
     let walked = 0;
-    // The cases in the order FlexPortal writes the fields, so most keys match early.
     for (const name in record) {
       walked++;
       const value = record[name];
@@ -724,8 +734,7 @@ function orderFieldsOf(record: Record<string, unknown>): WireOrderFields {
           break;
       }
     }
-    // No own property was skipped as non-enumerable (and none was inherited).
-    if (walked === Object.getOwnPropertyNames(record).length) return fields;
+    if (walkedEveryProperty(record, walked)) return fields;
   }
   fields.orderId = record.orderId;
   fields.tenantId = record.tenantId;
@@ -749,6 +758,279 @@ function orderFieldsOf(record: Record<string, unknown>): WireOrderFields {
   fields.notes = record.notes;
   fields.extensionDetails = record.extensionDetails;
   fields.upgradeDetails = record.upgradeDetails;
+  return fields;
+}
+
+/** The fields of an order's `totals` that the schema reads, each read once. */
+interface WireTotalsFields {
+  subtotal: unknown;
+  taxAmount: unknown;
+  total: unknown;
+  currency: unknown;
+  totalDevices: unknown;
+}
+
+/** Reads the fields of an order's `totals` (see "Reading a wire object's fields" above). */
+function totalsFieldsOf(record: Record<string, unknown>): WireTotalsFields {
+  const fields: WireTotalsFields = {
+    subtotal: undefined,
+    taxAmount: undefined,
+    total: undefined,
+    currency: undefined,
+    totalDevices: undefined,
+  };
+  if (hasPlainPrototype(record)) {
+    let walked = 0;
+    for (const name in record) {
+      walked++;
+      const value = record[name];
+      switch (name) {
+        case 'subtotal':
+          fields.subtotal = value;
+          break;
+        case 'taxAmount':
+          fields.taxAmount = value;
+          break;
+        case 'total':
+          fields.total = value;
+          break;
+        case 'currency':
+          fields.currency = value;
+          break;
+        case 'totalDevices':
+          fields.totalDevices = value;
+          break;
+      }
+    }
+    if (walkedEveryProperty(record, walked)) return fields;
+  }
+  fields.subtotal = record.subtotal;
+  fields.taxAmount = record.taxAmount;
+  fields.total = record.total;
+  fields.currency = record.currency;
+  fields.totalDevices = record.totalDevices;
+  return fields;
+}
+
+/** The fields of an order's `rentalProgress` that the schema reads, each read once. */
+interface WireRentalProgressFields {
+  totalDevices: unknown;
+  rentedDevices: unknown;
+}
+
+/** Reads the fields of an order's `rentalProgress` (see "Reading a wire object's fields" above). */
+function rentalProgressFieldsOf(record: Record<string, unknown>): WireRentalProgressFields {
+  const fields: WireRentalProgressFields = {
+    totalDevices: undefined,
+    rentedDevices: undefined,
+  };
+  if (hasPlainPrototype(record)) {
+    let walked = 0;
+    for (const name in record) {
+      walked++;
+      const value = record[name];
+      switch (name) {
+        case 'totalDevices':
+          fields.totalDevices = value;
+          break;
+        case 'rentedDevices':
+          fields.rentedDevices = value;
+          break;
+      }
+    }
+    if (walkedEveryProperty(record, walked)) return fields;
+  }
+  fields.totalDevices = record.totalDevices;
+  fields.rentedDevices = record.rentedDevices;
+  return fields;
+}
+
+/** The fields of an order's `payment` that the schema reads, each read once. */
+interface WirePaymentFields {
+  status: unknown;
+  method: unknown;
+  transactionId: unknown;
+  paidAmount: unknown;
+  manuallyMarked: unknown;
+}
+
+/** Reads the fields of an order's `payment` (see "Reading a wire object's fields" above). */
+function paymentFieldsOf(record: Record<string, unknown>): WirePaymentFields {
+  const fields: WirePaymentFields = {
+    status: undefined,
+    method: undefined,
+    transactionId: undefined,
+    paidAmount: undefined,
+    manuallyMarked: undefined,
+  };
+  if (hasPlainPrototype(record)) {
+    let walked = 0;
+    for (const name in record) {
+      walked++;
+      const value = record[name];
+      switch (name) {
+        case 'status':
+          fields.status = value;
+          break;
+        case 'method':
+          fields.method = value;
+          break;
+        case 'transactionId':
+          fields.transactionId = value;
+          break;
+        case 'paidAmount':
+          fields.paidAmount = value;
+          break;
+        case 'manuallyMarked':
+          fields.manuallyMarked = value;
+          break;
+      }
+    }
+    if (walkedEveryProperty(record, walked)) return fields;
+  }
+  fields.status = record.status;
+  fields.method = record.method;
+  fields.transactionId = record.transactionId;
+  fields.paidAmount = record.paidAmount;
+  fields.manuallyMarked = record.manuallyMarked;
+  return fields;
+}
+
+/** The fields of an order's `customer` that the schema reads, each read once. */
+interface WireCustomerFields {
+  customerId: unknown;
+  email: unknown;
+  firstName: unknown;
+  lastName: unknown;
+  company: unknown;
+  phone: unknown;
+  customerType: unknown;
+}
+
+/** Reads the fields of an order's `customer` (see "Reading a wire object's fields" above). */
+function customerFieldsOf(record: Record<string, unknown>): WireCustomerFields {
+  const fields: WireCustomerFields = {
+    customerId: undefined,
+    email: undefined,
+    firstName: undefined,
+    lastName: undefined,
+    company: undefined,
+    phone: undefined,
+    customerType: undefined,
+  };
+  if (hasPlainPrototype(record)) {
+    let walked = 0;
+    for (const name in record) {
+      walked++;
+      const value = record[name];
+      switch (name) {
+        case 'customerId':
+          fields.customerId = value;
+          break;
+        case 'email':
+          fields.email = value;
+          break;
+        case 'firstName':
+          fields.firstName = value;
+          break;
+        case 'lastName':
+          fields.lastName = value;
+          break;
+        case 'company':
+          fields.company = value;
+          break;
+        case 'phone':
+          fields.phone = value;
+          break;
+        case 'customerType':
+          fields.customerType = value;
+          break;
+      }
+    }
+    if (walkedEveryProperty(record, walked)) return fields;
+  }
+  fields.customerId = record.customerId;
+  fields.email = record.email;
+  fields.firstName = record.firstName;
+  fields.lastName = record.lastName;
+  fields.company = record.company;
+  fields.phone = record.phone;
+  fields.customerType = record.customerType;
+  return fields;
+}
+
+/** The fields of an address that the schema reads, each read once. */
+interface WireAddressFields {
+  contactName: unknown;
+  company: unknown;
+  streetAddress: unknown;
+  buildingInfo: unknown;
+  locality: unknown;
+  city: unknown;
+  adminArea: unknown;
+  postalCode: unknown;
+  country: unknown;
+}
+
+/** Reads the fields of an address (see "Reading a wire object's fields" above). */
+function addressFieldsOf(record: Record<string, unknown>): WireAddressFields {
+  const fields: WireAddressFields = {
+    contactName: undefined,
+    company: undefined,
+    streetAddress: undefined,
+    buildingInfo: undefined,
+    locality: undefined,
+    city: undefined,
+    adminArea: undefined,
+    postalCode: undefined,
+    country: undefined,
+  };
+  if (hasPlainPrototype(record)) {
+    let walked = 0;
+    for (const name in record) {
+      walked++;
+      const value = record[name];
+      switch (name) {
+        case 'contactName':
+          fields.contactName = value;
+          break;
+        case 'company':
+          fields.company = value;
+          break;
+        case 'streetAddress':
+          fields.streetAddress = value;
+          break;
+        case 'buildingInfo':
+          fields.buildingInfo = value;
+          break;
+        case 'locality':
+          fields.locality = value;
+          break;
+        case 'city':
+          fields.city = value;
+          break;
+        case 'adminArea':
+          fields.adminArea = value;
+          break;
+        case 'postalCode':
+          fields.postalCode = value;
+          break;
+        case 'country':
+          fields.country = value;
+          break;
+      }
+    }
+    if (walkedEveryProperty(record, walked)) return fields;
+  }
+  fields.contactName = record.contactName;
+  fields.company = record.company;
+  fields.streetAddress = record.streetAddress;
+  fields.buildingInfo = record.buildingInfo;
+  fields.locality = record.locality;
+  fields.city = record.city;
+  fields.adminArea = record.adminArea;
+  fields.postalCode = record.postalCode;
+  fields.country = record.country;
   return fields;
 }
 
@@ -827,7 +1109,13 @@ function isJsonRecord(value: unknown): value is Record<string, unknown> {
   if (!isObject(value)) return false;
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return false;
-  const maker = value.constructor;
+  // `value.constructor` without reading it from the record (whose shape the optimised mapper would
+  // then depend on, see "Reading a wire object's fields"): an own `constructor` is rare.
+  const maker = Object.hasOwn(value, 'constructor')
+    ? value.constructor
+    : prototype === null
+      ? undefined
+      : Object.prototype.constructor;
   if (typeof maker === 'function' && maker !== Object) return false;
   return Object.getOwnPropertySymbols(value).length === 0;
 }
@@ -992,8 +1280,9 @@ function copyRecord(record: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** A checked copy of an address; undefined when it breaks a rule of the schema. */
-function address(value: unknown): FlexPortalAddress | undefined {
-  if (!isObject(value)) return undefined;
+function address(record: unknown): FlexPortalAddress | undefined {
+  if (!isObject(record)) return undefined;
+  const value = addressFieldsOf(record);
   const contactName = value.contactName;
   const streetAddress = value.streetAddress;
   const city = value.city;

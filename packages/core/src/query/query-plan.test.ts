@@ -131,6 +131,18 @@ describe('planQuery', () => {
     expect(result.finishPage(orders).orders.map((order) => order.id)).toEqual(['a']);
   });
 
+  it('keeps every order of a query without filters, in an array of its own', () => {
+    const orders = [
+      makeOrder('portal', 'a', { status: 'completed' }),
+      makeOrder('portal', 'b', { status: 'unknown', paymentStatus: null }),
+    ];
+    const kept = plan({}).finishPage(orders).orders;
+    expect(kept).toEqual(orders);
+    expect(kept).not.toBe(orders);
+    // One filter is enough for the orders to be checked again.
+    expect(plan({ currency: 'JPY' }).finishPage(orders).orders).toEqual([]);
+  });
+
   // The FlexFactor shape: every dimension decided by the code, a paid code that a refund can turn
   // into (partially) refunded, and a status documented by name only.
   const factorMap = defineStatusMap(

@@ -78,6 +78,7 @@ export function planQuery(query: OrderQuery, context: PlanContext): QueryPlan {
     });
   }
   const warnings: Warning[] = [];
+  const filtered = FILTER_FIELDS.some((field) => query[field] !== undefined);
   const emulated: FilterField[] = [];
   const pushed = new Set<FilterField>();
   const neverMatching = (capabilities.neverMatchingFilters ?? []).filter(
@@ -156,7 +157,8 @@ export function planQuery(query: OrderQuery, context: PlanContext): QueryPlan {
     earlyStop,
     warnings,
     finishPage(orders) {
-      const kept = orders.filter((order) => matchesQuery(order, query));
+      // Most listings filter on nothing: their orders are kept without checking each one.
+      const kept = filtered ? orders.filter((order) => matchesQuery(order, query)) : orders.slice();
       let reachedBound = false;
       if (earlyStop && bound !== undefined) {
         const last = orders.at(-1);
