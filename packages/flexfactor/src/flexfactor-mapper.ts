@@ -210,7 +210,12 @@ function mapRecord(
     createdAt,
     updatedAt: null,
     placedAt,
-    extensions: { [context.provider]: extensions },
+    // A literal for the default id: a computed key's shape is a transition from the literal's that
+    // a full garbage collection drops when no such order is alive, throwing the optimised mapper away.
+    extensions:
+      context.provider === 'flexfactor'
+        ? { flexfactor: extensions }
+        : { [context.provider]: extensions },
   };
   if (context.includeRaw) order.raw = raw;
   return { ok: true, order, warnings: status.warning ? [status.warning] : [] };
