@@ -113,8 +113,9 @@ export function describeSyncKills(): void {
 
       const store = await createOrderStore({ url: database });
       try {
-        await expectStoreEqualsTruth(store, sandbox);
-        await expectExactChangeLog(store, churns);
+        const recentlyVanished = createdThenVanished(churns);
+        await expectStoreEqualsTruth(store, sandbox, recentlyVanished);
+        await expectExactChangeLog(store, churns, recentlyVanished);
       } finally {
         await store.close();
       }
@@ -122,7 +123,29 @@ export function describeSyncKills(): void {
   });
 }
 
-async function expectStoreEqualsTruth(store: OrderStore, sandbox: Sandbox): Promise<void> {
+/**
+ * Orders a churn created and a later churn deleted, all within this test's minute or so. A full
+ * sweep marks an order vanished only if it was created more than `VANISH_MARGIN_MS` (5 minutes)
+ * before the sweep started (a younger one may be missing from a listing pinned at the sweep's
+ * start without being gone), so such an order, if a run stored it in between, is still in the
+ * store, unmarked, at the end: a sweep after the margin marks it.
+ */
+function createdThenVanished(churns: readonly ChurnResult[]): Set<string> {
+  const created = new Set(
+    churns.flatMap((churn) => churn.created.map((id) => `${churn.provider}:${id}`)),
+  );
+  return new Set(
+    churns
+      .flatMap((churn) => churn.vanished.map((id) => `${churn.provider}:${id}`))
+      .filter((key) => created.has(key)),
+  );
+}
+
+async function expectStoreEqualsTruth(
+  store: OrderStore,
+  sandbox: Sandbox,
+  recentlyVanished: ReadonlySet<string>,
+): Promise<void> {
   const truth = [...flexPortalTruth(sandbox).orders, ...flexFactorTruth(sandbox).orders];
   const stored = new Map<string, Order>();
   let cursor: string | undefined;
@@ -137,6 +160,8 @@ async function expectStoreEqualsTruth(store: OrderStore, sandbox: Sandbox): Prom
     for (const order of page.orders) stored.set(order.key, order);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
+  // Still stored, and rightly so until a sweep after the vanish margin (see createdThenVanished).
+  for (const key of recentlyVanished) stored.delete(key);
   expect(stored.size).toBe(truth.length);
   const differing: string[] = [];
   for (const order of truth) {
@@ -150,6 +175,7 @@ async function expectStoreEqualsTruth(store: OrderStore, sandbox: Sandbox): Prom
 async function expectExactChangeLog(
   store: OrderStore,
   churns: readonly ChurnResult[],
+  recentlyVanished: ReadonlySet<string>,
 ): Promise<void> {
   const log: ChangeEntry[] = [];
   for (let after = 0; ; ) {
@@ -205,14 +231,21 @@ async function expectExactChangeLog(
         problems.push(`${key}: changed, but never logged`);
     }
     for (const id of churn.created) {
-      if (!byKey.has(`${churn.provider}:${id}`))
-        problems.push(`${churn.provider}:${id}: created, never logged`);
+      const key = `${churn.provider}:${id}`;
+      // Deleted again before a run stored it: there was nothing to log.
+      if (!byKey.has(key) && !recentlyVanished.has(key)) {
+        problems.push(`${key}: created, never logged`);
+      }
     }
   }
   for (const key of vanished) {
     const count = (byKey.get(key) ?? []).filter((entry) => entry.kind === 'vanished').length;
-    // An order created and deleted between two runs was never stored: nothing to mark.
-    if (byKey.has(key) && count !== 1) problems.push(`${key}: ${count} vanished entries`);
+    // An order created and deleted between two runs was never stored: nothing to mark. One created
+    // during the test is marked only by a sweep after the vanish margin: none yet, or one.
+    const allowed = recentlyVanished.has(key) ? [0, 1] : [1];
+    if (byKey.has(key) && !allowed.includes(count)) {
+      problems.push(`${key}: ${count} vanished entries`);
+    }
   }
   expect(problems.slice(0, 20)).toEqual([]);
 }
