@@ -134,11 +134,31 @@ describe('createHttpClient through the dispatcher', () => {
       response.end(gzipSync(Buffer.from(JSON_TEXT)));
     });
     const dispatched = vi.spyOn(dispatcher, 'request');
-    const fetched = vi.spyOn(globalThis, 'fetch');
     const response = await client().request({ path: 'v1/orders' });
     expect(response.body).toEqual(ORDERS);
     expect(dispatched).toHaveBeenCalledOnce();
-    expect(fetched).not.toHaveBeenCalled();
+    // fetch sends accept-language; the dispatcher path sends only what the transport sets.
+    expect(server.requests[0]?.headers['accept-language']).toBeUndefined();
+  });
+
+  it("leaves every request to a fetch put in place of Node's (a test double, an interceptor)", async () => {
+    server = await startTestServer((_request, response) => sendJson(response, 200, ORDERS));
+    const dispatched = vi.spyOn(dispatcher, 'request');
+    const original = globalThis.fetch;
+    const intercepted: string[] = [];
+    globalThis.fetch = (async (input: RequestInfo | URL) => {
+      intercepted.push(String(input instanceof Request ? input.url : input));
+      return Response.json({ orders: [], nextCursor: null });
+    }) as typeof fetch;
+    try {
+      const response = await client().request({ path: 'v1/orders' });
+      expect(response.body).toEqual({ orders: [], nextCursor: null });
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(intercepted).toEqual([`${server.url}/v1/orders`]);
+    expect(dispatched).not.toHaveBeenCalled();
+    expect(server.requests).toHaveLength(0);
   });
 
   it('follows a redirect through fetch, and the answer is the target', async () => {

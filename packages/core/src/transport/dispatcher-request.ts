@@ -31,11 +31,33 @@ export interface SharedDispatcher {
   }>;
 }
 
+/** The last `globalThis.fetch` looked at, and whether it is Node's own. */
+let checkedFetch: unknown;
+let isCheckedFetchNodes = false;
+
+/**
+ * Whether `globalThis.fetch` is Node's own (its source loads Node's bundled undici), not a test
+ * double or an interceptor (msw, nock, `vi.spyOn`) put in its place: a replaced `fetch` must see
+ * every request, so the dispatcher is used only beside Node's own.
+ */
+function isNodeFetchInPlace(): boolean {
+  const current = globalThis.fetch;
+  if (current !== checkedFetch) {
+    checkedFetch = current;
+    isCheckedFetchNodes =
+      typeof current === 'function' &&
+      Function.prototype.toString.call(current).includes('internal/deps/undici/undici');
+  }
+  return isCheckedFetchNodes;
+}
+
 /**
  * Undici's global dispatcher, the one Node's `fetch` sends through; undefined until the process
- * made its first `fetch` (Node creates it then), or when it is not a dispatcher.
+ * made its first `fetch` (Node creates it then), when it is not a dispatcher, or when
+ * `globalThis.fetch` is not Node's own (then every request must go through it).
  */
 export function sharedDispatcher(): SharedDispatcher | undefined {
+  if (!isNodeFetchInPlace()) return undefined;
   const dispatcher = (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER];
   return typeof (dispatcher as Partial<SharedDispatcher> | undefined)?.request === 'function'
     ? (dispatcher as SharedDispatcher)
