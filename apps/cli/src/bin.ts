@@ -5,10 +5,12 @@ import { ExitCode } from './errors/exit-code.js';
 import { InterruptedError } from './errors/interrupted-error.js';
 import { OutputError } from './errors/output-error.js';
 import { dieWithLauncher, runInChild } from './heap/launch-child.js';
+import { replaceProcess } from './heap/replace-process.js';
 import { LAUNCHED_ENVIRONMENT_VARIABLE, streamingLaunchFlags } from './heap/streaming-heap.js';
 
-// A streaming command runs in a child node started with the heap settings on its command line,
-// where Node documents V8 flags (see streaming-heap.ts); everything else runs here.
+// A streaming command runs in a node started with the heap settings on its command line, where
+// Node documents V8 flags (see streaming-heap.ts): this process becomes that node (execve), or,
+// where it cannot, starts it as a child. Everything else runs here.
 const args = process.argv.slice(2);
 const nodeFlags = streamingLaunchFlags({
   args,
@@ -17,13 +19,14 @@ const nodeFlags = streamingLaunchFlags({
   isLaunched: process.env[LAUNCHED_ENVIRONMENT_VARIABLE] === '1',
 });
 if (nodeFlags) {
-  const code = await runInChild({
+  const launch = {
     nodeFlags,
     script: fileURLToPath(import.meta.url),
     args,
     env: { ...process.env, [LAUNCHED_ENVIRONMENT_VARIABLE]: '1' },
-  });
-  process.exit(code);
+  };
+  replaceProcess(launch); // returns only where this process cannot be replaced
+  process.exit(await runInChild(launch));
 }
 if (process.env[LAUNCHED_ENVIRONMENT_VARIABLE] === '1') dieWithLauncher();
 

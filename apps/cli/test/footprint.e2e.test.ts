@@ -3,34 +3,48 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAMING_NODE_FLAGS } from '../src/heap/streaming-heap.js';
-import { killStrayProcesses, runCli, temporaryDirectory } from './support/cli-process.js';
+import {
+  finished,
+  killStrayProcesses,
+  spawnCli,
+  temporaryDirectory,
+} from './support/cli-process.js';
 import { type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
 
 const PRELOAD = fileURLToPath(new URL('./support/footprint-preload.ts', import.meta.url));
+const WITHOUT_EXECVE = fileURLToPath(
+  new URL('./support/without-execve-preload.ts', import.meta.url),
+);
 
 interface Footprint {
   /** URLs of every module the process loaded. */
   modules: string[];
   /** The largest size of V8's new space (both semi-spaces) seen during the run. */
   maxNewSpaceBytes: number;
+  /** The process that ran the command. */
+  pid: number;
   /** The node flags of the process that ran the command. */
   execArgv: string[];
 }
 
-/** Runs the CLI with the footprint preload (plus `nodeFlags`) and returns its exit code and report. */
+/**
+ * Runs the CLI with the footprint preload (plus `nodeFlags`) and returns its exit code, the pid
+ * this test started and the report.
+ */
 async function runWithFootprint(
   args: readonly string[],
   options: { env?: Record<string, string>; nodeFlags?: readonly string[] } = {},
 ) {
   const cwd = await temporaryDirectory();
   const report = join(cwd, 'footprint.json');
-  const result = await runCli(args, {
+  const child = await spawnCli(args, {
     cwd,
     env: { ...options.env, FOOTPRINT_REPORT: report },
     nodeFlags: [...(options.nodeFlags ?? []), '--import', PRELOAD],
   });
+  const result = await finished(child);
   const footprint = JSON.parse(await readFile(report, 'utf8')) as Footprint;
-  return { ...result, footprint };
+  return { ...result, startedPid: child.pid, footprint };
 }
 
 /** The packages (workspace or npm) among module URLs. */
@@ -88,13 +102,29 @@ describe('heap settings', () => {
   // with `--max-semi-space-size=1` on node's command line: a limit fixed at start-up, so the new
   // space cannot pass it however busy the machine is (a flag set at run time could only apply
   // after the young generation had already grown).
-  it('runs an export in a child started with the heap flags, whose young generation stays small', async () => {
+  it('replaces its own process by node with the heap flags (execve): one process, whose young generation stays small', async () => {
     const cwd = await temporaryDirectory();
-    const { code, footprint } = await runWithFootprint(
+    const { code, stderr, startedPid, footprint } = await runWithFootprint(
       ['--quiet', 'orders', 'export', '--output', join(cwd, 'orders.ndjson')],
       { env: sandbox.env },
     );
     expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(footprint.pid).toBe(startedPid);
+    expect(footprint.execArgv).toEqual(expect.arrayContaining([...STREAMING_NODE_FLAGS]));
+    expect(megabytes(footprint.maxNewSpaceBytes)).toBeLessThanOrEqual(8);
+    expect(await readFile(join(cwd, 'orders.ndjson'), 'utf8')).toMatch(/^\{/);
+  });
+
+  it('without process.execve (older Node), runs the export in a child started with the heap flags', async () => {
+    const cwd = await temporaryDirectory();
+    const { code, stderr, startedPid, footprint } = await runWithFootprint(
+      ['--quiet', 'orders', 'export', '--output', join(cwd, 'orders.ndjson')],
+      { env: sandbox.env, nodeFlags: ['--import', WITHOUT_EXECVE] },
+    );
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(footprint.pid).not.toBe(startedPid);
     expect(footprint.execArgv).toEqual(expect.arrayContaining([...STREAMING_NODE_FLAGS]));
     expect(megabytes(footprint.maxNewSpaceBytes)).toBeLessThanOrEqual(8);
     expect(await readFile(join(cwd, 'orders.ndjson'), 'utf8')).toMatch(/^\{/);

@@ -1,8 +1,9 @@
 // Loaded with `node --import` into a CLI process under test: records every module the process
-// loads, its node flags and the largest size V8's young generation (new space) reaches, and
-// writes them as JSON to the file named by FOOTPRINT_REPORT when the process exits. A streaming
-// command runs in a child of the launcher, which inherits the preload: the child exits first and
-// its report is the one kept (the launcher's would only describe the launcher).
+// loads, its pid, its node flags and the largest size V8's young generation (new space) reaches,
+// and writes them as JSON to the file named by FOOTPRINT_REPORT when the process exits. A
+// streaming command replaces the launcher's process (execve), which keeps the preload; where it
+// starts a child instead, the child inherits the preload, exits first, and its report is the one
+// kept (the launcher's would only describe the launcher).
 import { writeFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { getHeapSpaceStatistics } from 'node:v8';
@@ -24,7 +25,7 @@ setInterval(sample, 10).unref();
 
 process.on('exit', () => {
   sample();
-  const report = { modules, maxNewSpaceBytes, execArgv: process.execArgv };
+  const report = { modules, maxNewSpaceBytes, pid: process.pid, execArgv: process.execArgv };
   try {
     writeFileSync(process.env.FOOTPRINT_REPORT!, JSON.stringify(report), { flag: 'wx' });
   } catch (error) {
