@@ -6,7 +6,11 @@ import { InterruptedError } from './errors/interrupted-error.js';
 import { OutputError } from './errors/output-error.js';
 import { dieWithLauncher, runInChild } from './heap/launch-child.js';
 import { replaceProcess } from './heap/replace-process.js';
-import { LAUNCHED_ENVIRONMENT_VARIABLE, streamingLaunchFlags } from './heap/streaming-heap.js';
+import {
+  LAUNCHED_ENVIRONMENT_VARIABLE,
+  streamingEnvironment,
+  streamingLaunchFlags,
+} from './heap/streaming-heap.js';
 
 // A streaming command runs in a node started with the heap settings on its command line, where
 // Node documents V8 flags (see streaming-heap.ts): this process becomes that node (execve), or,
@@ -23,7 +27,7 @@ if (nodeFlags) {
     nodeFlags,
     script: fileURLToPath(import.meta.url),
     args,
-    env: { ...process.env, [LAUNCHED_ENVIRONMENT_VARIABLE]: '1' },
+    env: streamingEnvironment(process.env),
   };
   replaceProcess(launch); // returns only where this process cannot be replaced
   process.exit(await runInChild(launch));

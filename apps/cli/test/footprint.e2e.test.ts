@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STREAMING_NODE_FLAGS } from '../src/heap/streaming-heap.js';
+import { STREAMING_MALLOC_ENVIRONMENT, STREAMING_NODE_FLAGS } from '../src/heap/streaming-heap.js';
 import {
   finished,
   killStrayProcesses,
@@ -25,6 +25,8 @@ interface Footprint {
   pid: number;
   /** The node flags of the process that ran the command. */
   execArgv: string[];
+  /** MALLOC_ARENA_MAX in the environment of the process that ran the command. */
+  mallocArenaMax: string | null;
 }
 
 /**
@@ -112,6 +114,7 @@ describe('heap settings', () => {
     expect(stderr).toBe('');
     expect(footprint.pid).toBe(startedPid);
     expect(footprint.execArgv).toEqual(expect.arrayContaining([...STREAMING_NODE_FLAGS]));
+    expect(footprint.mallocArenaMax).toBe(STREAMING_MALLOC_ENVIRONMENT.MALLOC_ARENA_MAX);
     expect(megabytes(footprint.maxNewSpaceBytes)).toBeLessThanOrEqual(8);
     expect(await readFile(join(cwd, 'orders.ndjson'), 'utf8')).toMatch(/^\{/);
   });
@@ -126,18 +129,21 @@ describe('heap settings', () => {
     expect(stderr).toBe('');
     expect(footprint.pid).not.toBe(startedPid);
     expect(footprint.execArgv).toEqual(expect.arrayContaining([...STREAMING_NODE_FLAGS]));
+    expect(footprint.mallocArenaMax).toBe(STREAMING_MALLOC_ENVIRONMENT.MALLOC_ARENA_MAX);
     expect(megabytes(footprint.maxNewSpaceBytes)).toBeLessThanOrEqual(8);
     expect(await readFile(join(cwd, 'orders.ndjson'), 'utf8')).toMatch(/^\{/);
   });
 
   it('leaves the heap to the user who sizes it: the young generation then grows as V8 decides', async () => {
     const cwd = await temporaryDirectory();
-    const { code, footprint } = await runWithFootprint(
+    const { code, startedPid, footprint } = await runWithFootprint(
       ['--quiet', 'orders', 'export', '--output', join(cwd, 'orders.ndjson')],
       { env: { ...sandbox.env, NODE_OPTIONS: '--max-semi-space-size=16' } },
     );
     expect(code).toBe(0);
+    expect(footprint.pid).toBe(startedPid);
     expect(footprint.execArgv).not.toContain(STREAMING_NODE_FLAGS[0]);
+    expect(footprint.mallocArenaMax).toBeNull();
     expect(megabytes(footprint.maxNewSpaceBytes)).toBeGreaterThan(8);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { STREAMING_NODE_FLAGS, streamingLaunchFlags } from './streaming-heap.js';
+import {
+  LAUNCHED_ENVIRONMENT_VARIABLE,
+  STREAMING_MALLOC_ENVIRONMENT,
+  STREAMING_NODE_FLAGS,
+  streamingEnvironment,
+  streamingLaunchFlags,
+} from './streaming-heap.js';
 
 const EXPORT = ['orders', 'export', '--output', 'orders.ndjson'];
 
@@ -60,5 +66,37 @@ describe('streamingLaunchFlags', () => {
 
   it('uses only start-up flags node accepts on its command line', () => {
     expect(STREAMING_NODE_FLAGS.every((flag) => /^--[a-z-]+=\d+$/.test(flag))).toBe(true);
+  });
+});
+
+describe('streamingEnvironment', () => {
+  const USER = { PATH: '/usr/bin', FLEXPORTAL_TENANT_ID: 'bu_example' };
+
+  it("keeps the user's environment, marks the command as launched, and adds the allocator settings", () => {
+    expect(streamingEnvironment(USER)).toEqual({
+      ...USER,
+      [LAUNCHED_ENVIRONMENT_VARIABLE]: '1',
+      ...STREAMING_MALLOC_ENVIRONMENT,
+    });
+  });
+
+  it('leaves an allocator setting the user made by its variable as it is', () => {
+    const env = streamingEnvironment({ ...USER, MALLOC_ARENA_MAX: '8' });
+    expect(env.MALLOC_ARENA_MAX).toBe('8');
+    expect(env.MALLOC_MMAP_THRESHOLD_).toBe(STREAMING_MALLOC_ENVIRONMENT.MALLOC_MMAP_THRESHOLD_);
+  });
+
+  it('leaves an allocator setting the user made in GLIBC_TUNABLES to it', () => {
+    const tunables = 'glibc.malloc.mmap_threshold=262144:glibc.malloc.tcache_count=0';
+    const env = streamingEnvironment({ ...USER, GLIBC_TUNABLES: tunables });
+    expect(env.GLIBC_TUNABLES).toBe(tunables);
+    expect(env.MALLOC_MMAP_THRESHOLD_).toBeUndefined();
+    expect(env.MALLOC_ARENA_MAX).toBe(STREAMING_MALLOC_ENVIRONMENT.MALLOC_ARENA_MAX);
+  });
+
+  it('does not change the environment it is given', () => {
+    const given = { ...USER };
+    streamingEnvironment(given);
+    expect(given).toEqual(USER);
   });
 });

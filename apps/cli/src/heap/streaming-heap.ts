@@ -37,8 +37,44 @@ export const USER_HEAP_FLAGS: readonly string[] = [
   '--heap-growing-percent',
 ];
 
-/** Set in the child's environment: the child is the command, and launches nothing. */
+/** Set in the environment of the started command: it is the command, and launches nothing. */
 export const LAUNCHED_ENVIRONMENT_VARIABLE = 'ORDERBRIDGE_STREAMING_HEAP';
+
+/**
+ * glibc's allocator settings for a streaming command (variables glibc reads when the process
+ * starts; other C libraries ignore them). Why: measured on a 100,000-order export, malloc'd memory
+ * outside V8's heap grew by ≈ 35 MB, most of it free memory the allocator kept — V8's
+ * background threads (compilers, garbage collector) each get an arena of their own (up to 8 per
+ * core), and once a large block (a page body, the text of a write) has been freed, glibc raises its
+ * mmap threshold and serves later large blocks from those arenas, where freed memory stays.
+ * Two arenas, and a fixed mmap threshold at glibc's own default (128 KiB, which turns the raising
+ * off: a large block is mapped and handed back to the kernel when freed), took ≈ 15 MB off the
+ * peak at the same CPU.
+ */
+export const STREAMING_MALLOC_ENVIRONMENT: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: '131072',
+};
+
+/** The glibc tunable (in `GLIBC_TUNABLES`) each variable of `STREAMING_MALLOC_ENVIRONMENT` sets. */
+const MALLOC_TUNABLES: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: 'glibc.malloc.arena_max',
+  MALLOC_MMAP_THRESHOLD_: 'glibc.malloc.mmap_threshold',
+};
+
+/**
+ * The environment a streaming command starts with: `env`, the launched marker, and each
+ * allocator setting the user did not make (by its variable or in `GLIBC_TUNABLES`).
+ */
+export function streamingEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const launched: NodeJS.ProcessEnv = { ...env, [LAUNCHED_ENVIRONMENT_VARIABLE]: '1' };
+  const tunables = env.GLIBC_TUNABLES ?? '';
+  for (const [name, value] of Object.entries(STREAMING_MALLOC_ENVIRONMENT)) {
+    if (env[name] !== undefined || tunables.includes(`${MALLOC_TUNABLES[name]}=`)) continue;
+    launched[name] = value;
+  }
+  return launched;
+}
 
 /** What `streamingLaunchFlags` decides from. */
 export interface StreamingLaunchOptions {

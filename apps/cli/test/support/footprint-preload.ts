@@ -1,5 +1,5 @@
 // Loaded with `node --import` into a CLI process under test: records every module the process
-// loads, its pid, its node flags and the largest size V8's young generation (new space) reaches,
+// loads, its pid, its node flags, the allocator setting it started with (MALLOC_ARENA_MAX) and the largest size V8's young generation (new space) reaches,
 // and writes them as JSON to the file named by FOOTPRINT_REPORT when the process exits. A
 // streaming command replaces the launcher's process (execve), which keeps the preload; where it
 // starts a child instead, the child inherits the preload, exits first, and its report is the one
@@ -25,7 +25,13 @@ setInterval(sample, 10).unref();
 
 process.on('exit', () => {
   sample();
-  const report = { modules, maxNewSpaceBytes, pid: process.pid, execArgv: process.execArgv };
+  const report = {
+    modules,
+    maxNewSpaceBytes,
+    pid: process.pid,
+    execArgv: process.execArgv,
+    mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? null,
+  };
   try {
     writeFileSync(process.env.FOOTPRINT_REPORT!, JSON.stringify(report), { flag: 'wx' });
   } catch (error) {
