@@ -1,17 +1,39 @@
 import { readFileSync } from 'node:fs';
+import { processCpuMs } from './process-cpu.ts';
 
-/** Memory of a child process over its life, from /proc/<pid>/status. */
+/** Memory (and CPU) of a process and its descendants over their lives, from /proc. */
 export interface RssSamples {
-  /** Largest VmHWM read (the kernel's own peak resident set), in MB. */
+  /**
+   * The peak resident set of the command, in MB. One process (the CLI replaces its launcher with
+   * execve): its VmHWM, the kernel's own peak, exact. Several processes (a launcher and the child
+   * it starts): the largest sum, over the samples, of every process's anonymous and shared-memory
+   * pages plus the file-backed pages of the process with the most (the node binary and libraries
+   * the processes all map, counted once), and never less than the largest single VmHWM.
+   */
   peakMb: number;
-  /** Largest VmRSS sample, in MB. */
+  /** The sum of every process's VmHWM, in MB (counts pages the processes share once per process). */
+  hwmSumMb: number;
+  /** Largest VmRSS sum of one sample, in MB. */
   maxSampledRssMb: number;
+  /** Distinct processes seen in the tree (1 when the command ran in the process started). */
+  processes: number;
+  /** CPU (user + system) of every process of the tree, each as last read (≤ one interval before it exited), in ms. */
+  cpuMs: number | undefined;
   /** Samples taken. */
   samples: number;
 }
 
-/** Reads VmRSS and VmHWM (kB) of a process; undefined once it is gone. */
-export function readMemoryStatus(pid: number): { rssKb: number; hwmKb: number } | undefined {
+/** Memory fields (kB) of a process's /proc/<pid>/status. */
+export interface MemoryStatus {
+  rssKb: number;
+  hwmKb: number;
+  anonKb: number;
+  fileKb: number;
+  shmemKb: number;
+}
+
+/** Reads VmRSS, VmHWM and the RSS split (kB) of a process; undefined once it is gone. */
+export function readMemoryStatus(pid: number): MemoryStatus | undefined {
   let status: string;
   try {
     status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -24,7 +46,14 @@ export function readMemoryStatus(pid: number): { rssKb: number; hwmKb: number } 
   };
   const rssKb = field('VmRSS');
   const hwmKb = field('VmHWM');
-  return rssKb === undefined || hwmKb === undefined ? undefined : { rssKb, hwmKb };
+  if (rssKb === undefined || hwmKb === undefined) return undefined;
+  return {
+    rssKb,
+    hwmKb,
+    anonKb: field('RssAnon') ?? rssKb,
+    fileKb: field('RssFile') ?? 0,
+    shmemKb: field('RssShmem') ?? 0,
+  };
 }
 
 /** The direct children of a process (Linux `/proc/<pid>/task/<pid>/children`). */
@@ -39,30 +68,46 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+/** A process and all its descendants. */
+function processTree(pid: number): number[] {
+  const tree = [pid];
+  for (let index = 0; index < tree.length; index++) tree.push(...childrenOf(tree[index]!));
+  return tree;
+}
+
+const toMb = (kilobytes: number) => Math.round((kilobytes / 1024) * 10) / 10;
+
 /**
- * Samples a process's memory every `intervalMs` until `stop()`; VmHWM is the kernel's peak, so
- * the last successful read bounds the peak even between samples. The process's children are
- * added in: `orderbridge` runs a streaming command in a child node it launches with the heap
- * flags, so what a user's command costs is the launcher plus that child (the sum of their peaks,
- * an upper bound, as the two peaks need not coincide). A child's peak is kept after it exits.
+ * Samples the memory and CPU of a process and its descendants every `intervalMs` until `stop()`.
+ * VmHWM is the kernel's peak, so the last successful read bounds a process's peak even between
+ * samples. A child's peak and CPU are kept after it exits.
  */
 export function sampleRss(pid: number, intervalMs = 50): { stop(): RssSamples } {
   let rssKb = 0;
+  let sharedOnceKb = 0;
   let samples = 0;
   const hwmByProcess = new Map<number, number>();
+  const cpuByProcess = new Map<number, number>();
   const take = () => {
-    const status = readMemoryStatus(pid);
-    if (!status) return;
-    samples += 1;
-    let sampledRssKb = status.rssKb;
-    hwmByProcess.set(pid, Math.max(hwmByProcess.get(pid) ?? 0, status.hwmKb));
-    for (const child of childrenOf(pid)) {
-      const childStatus = readMemoryStatus(child);
-      if (!childStatus) continue;
-      sampledRssKb += childStatus.rssKb;
-      hwmByProcess.set(child, Math.max(hwmByProcess.get(child) ?? 0, childStatus.hwmKb));
+    let sampledRssKb = 0;
+    let anonKb = 0;
+    let largestFileKb = 0;
+    let seen = false;
+    for (const member of processTree(pid)) {
+      const status = readMemoryStatus(member);
+      if (!status) continue;
+      seen = true;
+      sampledRssKb += status.rssKb;
+      anonKb += status.anonKb + status.shmemKb;
+      largestFileKb = Math.max(largestFileKb, status.fileKb);
+      hwmByProcess.set(member, Math.max(hwmByProcess.get(member) ?? 0, status.hwmKb));
+      const cpu = processCpuMs(member);
+      if (cpu !== undefined) cpuByProcess.set(member, cpu);
     }
+    if (!seen) return;
+    samples += 1;
     rssKb = Math.max(rssKb, sampledRssKb);
+    sharedOnceKb = Math.max(sharedOnceKb, anonKb + largestFileKb);
   };
   take();
   const timer = setInterval(take, intervalMs);
@@ -70,10 +115,18 @@ export function sampleRss(pid: number, intervalMs = 50): { stop(): RssSamples } 
     stop: () => {
       take();
       clearInterval(timer);
-      const hwmKb = [...hwmByProcess.values()].reduce((sum, value) => sum + value, 0);
+      const peaks = [...hwmByProcess.values()];
+      const hwmSumKb = peaks.reduce((sum, value) => sum + value, 0);
+      const peakKb = peaks.length === 1 ? peaks[0]! : Math.max(sharedOnceKb, ...peaks.concat(0));
       return {
-        peakMb: Math.round((hwmKb / 1024) * 10) / 10,
-        maxSampledRssMb: Math.round((rssKb / 1024) * 10) / 10,
+        peakMb: toMb(peakKb),
+        hwmSumMb: toMb(hwmSumKb),
+        maxSampledRssMb: toMb(rssKb),
+        processes: hwmByProcess.size,
+        cpuMs:
+          cpuByProcess.size === 0
+            ? undefined
+            : [...cpuByProcess.values()].reduce((sum, value) => sum + value, 0),
         samples,
       };
     },
