@@ -14,6 +14,12 @@ const GOAL_PEAK_MB = 150;
 const GOAL_GROWTH_MB = 60;
 /** `orderbridge --version` runs this many times; the floor is their median peak. */
 const FLOOR_RUNS = 3;
+/**
+ * `--version` exits ≈ 50 ms after it starts, and a process's VmHWM can no longer be read once it
+ * has exited: sampled every 50 ms, the only sample could be the forked process before node even
+ * started (≈ 0.5 MB). Sampled every 2 ms, the last sample is within 2 ms of the exit.
+ */
+const FLOOR_SAMPLE_INTERVAL_MS = 2;
 /** Our reading of "flat in N": 100× the orders may cost at most 25% more peak memory. */
 const GOAL_FLATNESS = 1.25;
 /**
@@ -53,7 +59,16 @@ export const exportMemory: Scenario = async (context) => {
     context.log(`memory: CLI start-up floor (orderbridge --version, ${FLOOR_RUNS} runs)`);
     const floorRuns: RssSamples[] = [];
     for (let run = 0; run < FLOOR_RUNS; run++) {
-      floorRuns.push((await runCli(['--version'], {}, directory)).memory);
+      floorRuns.push(
+        (await runCli(['--version'], {}, directory, [], FLOOR_SAMPLE_INTERVAL_MS)).memory,
+      );
+    }
+    const unsampled = floorRuns.find((memory) => memory.samples < 5);
+    if (unsampled) {
+      // Too few samples, and the floor could be a process that had not yet become node.
+      throw new Error(
+        `memory: orderbridge --version was sampled only ${unsampled.samples} times; its start-up floor would be a guess`,
+      );
     }
     const floorPeaks = floorRuns.map((memory) => memory.peakMb).sort((a, b) => a - b);
     const floor = { memory: floorRuns.find((memory) => memory.peakMb === floorPeaks[1])! };
@@ -245,6 +260,7 @@ function summarizeRuns(
       provider: 'flexportal',
       format: 'ndjson',
       sampleIntervalMs: 50,
+      floorSampleIntervalMs: FLOOR_SAMPLE_INTERVAL_MS,
     },
     figures,
     goals,
@@ -306,6 +322,7 @@ async function runCli(
   env: Record<string, string>,
   cwd: string,
   nodeFlags: readonly string[] = [],
+  sampleIntervalMs = 50,
 ): Promise<Omit<ExportRun, 'orders' | 'linesWritten'>> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
@@ -322,8 +339,8 @@ async function runCli(
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
   });
-  // Memory and CPU of the process started and any it starts in turn (sampled every 50 ms).
-  const sampler = sampleRss(child.pid!);
+  // Memory and CPU of the process started and any it starts in turn.
+  const sampler = sampleRss(child.pid!, sampleIntervalMs);
   const exitCode = await new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
