@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { fileURLToPath } from 'node:url';
+// The subpath, not the package: the package's index loads zod and the providers, which `--version`
+// must not pay for.
+import { replaceProcess } from '@orderbridge/config/node-relaunch';
 import { processIo } from './cli-io.js';
 import { ExitCode } from './errors/exit-code.js';
 import { InterruptedError } from './errors/interrupted-error.js';
 import { OutputError } from './errors/output-error.js';
 import { dieWithLauncher, runInChild } from './heap/launch-child.js';
-import { replaceProcess } from './heap/replace-process.js';
 import {
   LAUNCHED_ENVIRONMENT_VARIABLE,
   streamingEnvironment,

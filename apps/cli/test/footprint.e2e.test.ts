@@ -77,7 +77,16 @@ describe('start-up footprint', () => {
     async (...args) => {
       const { code, footprint } = await runWithFootprint(args);
       expect(code).toBe(0);
-      expect([...packagesOf(footprint.modules)].sort()).toEqual(['commander', 'picocolors']);
+      expect([...packagesOf(footprint.modules)].sort()).toEqual([
+        'commander',
+        'packages/config',
+        'picocolors',
+      ]);
+      // Of @orderbridge/config, only the relaunch helpers (node:fs and nothing else), never its index.
+      const config = footprint.modules.filter((url) => url.includes('/packages/config/'));
+      expect(config.map((url) => url.slice(url.lastIndexOf('/') + 1))).toEqual([
+        'node-relaunch.js',
+      ]);
     },
   );
 

@@ -1,16 +1,5 @@
 import { spawn } from 'node:child_process';
-
-/** What `runInChild` starts. */
-export interface ChildLaunch {
-  /** Node flags for the child (the heap settings). */
-  nodeFlags: readonly string[];
-  /** The script to run (this bin). */
-  script: string;
-  /** The CLI's arguments. */
-  args: readonly string[];
-  /** The child's environment. */
-  env: NodeJS.ProcessEnv;
-}
+import type { NodeLaunch } from '@orderbridge/config/node-relaunch';
 
 /**
  * Runs the command in a child node that shares this process's stdin, stdout and stderr, and
@@ -18,7 +7,7 @@ export interface ChildLaunch {
  * anyway; the launcher waits for the child to save what it can). A child ended by a signal ends
  * the launcher with the same signal, so a shell sees what it would have without the launcher.
  */
-export function runInChild(launch: ChildLaunch): Promise<number> {
+export function runInChild(launch: NodeLaunch): Promise<number> {
   const child = spawn(
     process.execPath,
     [...process.execArgv, ...launch.nodeFlags, launch.script, ...launch.args],

@@ -1,3 +1,5 @@
+import { hasUserHeapFlags } from '@orderbridge/config/node-relaunch';
+
 /**
  * The node flags a streaming command (`orders export`, `orders list --all`, `sync`) runs with: a young
  * generation capped at 1 MB semi-spaces and an old generation that grows by half of what is live
@@ -20,21 +22,6 @@
 export const STREAMING_NODE_FLAGS: readonly string[] = [
   '--max-semi-space-size=1',
   '--heap-growing-percent=50',
-];
-
-/**
- * Flags (names, without values) with which the user sizes the heap themselves, on node's command
- * line or in `NODE_OPTIONS` (which takes `--max-semi-space-size` and `--max-old-space-size`). With
- * any of them, the command runs in the launcher's process and V8 behaves as configured.
- */
-export const USER_HEAP_FLAGS: readonly string[] = [
-  '--max-semi-space-size',
-  '--min-semi-space-size',
-  '--max-old-space-size',
-  '--max-old-space-size-percentage',
-  '--max-heap-size',
-  '--semi-space-growth-factor',
-  '--heap-growing-percent',
 ];
 
 /** Set in the environment of the started command: it is the command, and launches nothing. */
@@ -95,8 +82,7 @@ export interface StreamingLaunchOptions {
  */
 export function streamingLaunchFlags(options: StreamingLaunchOptions): string[] | undefined {
   if (options.isLaunched || !isStreamingCommand(options.args)) return undefined;
-  const given = [...options.execArgv, ...(options.nodeOptions ?? '').split(/\s+/)].map(flagName);
-  if (given.some((name) => USER_HEAP_FLAGS.includes(name))) return undefined;
+  if (hasUserHeapFlags(options.execArgv, options.nodeOptions)) return undefined;
   return [...STREAMING_NODE_FLAGS];
 }
 
@@ -111,10 +97,4 @@ function isStreamingCommand(args: readonly string[]): boolean {
   if (orders === -1) return false;
   const rest = args.slice(orders + 1);
   return rest.includes('export') || (rest.includes('list') && rest.includes('--all'));
-}
-
-/** `--max_semi_space_size=8` → `--max-semi-space-size` (V8 accepts both spellings). */
-function flagName(argument: string): string {
-  const name = argument.split('=', 1)[0]!;
-  return name.startsWith('--') ? `--${name.slice(2).replaceAll('_', '-')}` : name;
 }
