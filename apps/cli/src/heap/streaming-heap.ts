@@ -14,10 +14,11 @@ import { hasUserHeapFlags } from '@orderbridge/config/node-relaunch';
  * collections (more CPU per order; see the README's "Memory").
  *
  * How: Node documents V8 flags as start-up options (`v8.setFlagsFromString` after start-up is
- * undefined behaviour), so the `orderbridge` bin is a launcher: for a streaming command it starts
- * the command in a child node with these flags on its command line (a shebang cannot carry them:
- * `env -S` is missing from BusyBox and the BSDs, and NODE_OPTIONS does not accept
- * `--heap-growing-percent`). Other commands run in the launcher's own process, with no extra start.
+ * undefined behaviour), so for a streaming command the `orderbridge` bin starts node again with
+ * these flags on its command line: in its own process (`process.execve`, same pid), or where that
+ * is impossible (Windows) in a child (a shebang cannot carry the flags: `env -S` is missing from
+ * BusyBox and the BSDs, and NODE_OPTIONS does not accept `--heap-growing-percent`). Other commands
+ * run in the first process, with no extra start.
  */
 export const STREAMING_NODE_FLAGS: readonly string[] = [
   '--max-semi-space-size=1',
@@ -71,14 +72,14 @@ export interface StreamingLaunchOptions {
   execArgv: readonly string[];
   /** `process.env.NODE_OPTIONS`. */
   nodeOptions: string | undefined;
-  /** Whether this process is already the launched child. */
+  /** Whether this process is already the started command (execve'd or a child). */
   isLaunched: boolean;
 }
 
 /**
- * The node flags to start the command with in a child process, or undefined to run it here: it
- * is not a streaming command, it only asks for help, this is the child already, or the user sized
- * the heap.
+ * The node flags to start the command with (in this process replaced, or a child), or undefined
+ * to run it here: it is not a streaming command, it only asks for help, this is the started
+ * command already, or the user sized the heap.
  */
 export function streamingLaunchFlags(options: StreamingLaunchOptions): string[] | undefined {
   if (options.isLaunched || !isStreamingCommand(options.args)) return undefined;
