@@ -110,7 +110,7 @@ describe('heap settings', () => {
 
   // Without the CLI's settings V8 grows the young generation to 2 × 16 MB (with the flag below) or
   // 2 × 64 MB (its default on a large machine) during this export. The launcher starts the export
-  // with `--max-semi-space-size=1` on node's command line: a limit fixed at start-up, so the new
+  // with `--max-semi-space-size=2` on node's command line: a limit fixed at start-up, so the new
   // space cannot pass it however busy the machine is (a flag set at run time could only apply
   // after the young generation had already grown).
   it('replaces its own process by node with the heap flags (execve): one process, whose young generation stays small', async () => {

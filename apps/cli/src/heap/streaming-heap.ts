@@ -2,7 +2,7 @@ import { hasUserHeapFlags } from '@orderbridge/config/node-relaunch';
 
 /**
  * The node flags a streaming command (`orders export`, `orders list --all`, `sync`) runs with: a young
- * generation capped at 1 MB semi-spaces and an old generation that grows by half of what is live
+ * generation capped at 2 MB semi-spaces and an old generation that grows by half of what is live
  * after each full collection, instead of V8's own up to 4×.
  *
  * Why: an export allocates fast (every page is body text, parsed JSON, validated and canonical
@@ -21,7 +21,9 @@ import { hasUserHeapFlags } from '@orderbridge/config/node-relaunch';
  * run in the first process, with no extra start.
  */
 export const STREAMING_NODE_FLAGS: readonly string[] = [
-  '--max-semi-space-size=1',
+  // 2 MB rather than 1: at 1,000,000 orders, three interleaved pairs of exports peaked 2–4 MB
+  // lower and used 6–10% less CPU (fewer short-lived objects promoted to the old generation).
+  '--max-semi-space-size=2',
   '--heap-growing-percent=50',
 ];
 
