@@ -14,12 +14,20 @@ const BASE = {
 
 describe('serviceLaunch', () => {
   it('starts the service with the heap flags, its arguments, and the marker in the environment', () => {
-    expect(serviceLaunch(BASE)).toEqual({
+    expect(serviceLaunch({ ...BASE, cores: 8 })).toEqual({
       nodeFlags: SERVICE_NODE_FLAGS,
       script: BASE.script,
       args: BASE.args,
       env: { PATH: '/usr/bin', [SERVICE_HEAP_ENVIRONMENT_VARIABLE]: '1' },
     });
+  });
+
+  it('collects garbage on the main thread alone on a machine of at most 2 cores', () => {
+    expect(serviceLaunch({ ...BASE, cores: 2 })?.nodeFlags).toEqual([
+      ...SERVICE_NODE_FLAGS,
+      '--single-threaded-gc',
+    ]);
+    expect(serviceLaunch({ ...BASE, cores: 4 })?.nodeFlags).toEqual(SERVICE_NODE_FLAGS);
   });
 
   it.each([

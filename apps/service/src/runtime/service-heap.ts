@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { hasUserHeapFlags, type NodeLaunch } from '@orderbridge/config';
 
 /**
@@ -26,11 +27,22 @@ export const SERVICE_NODE_FLAGS: readonly string[] = [
   '--no-allocation-site-pretenuring',
 ];
 
+/**
+ * Added on a machine with at most this many cores: V8's parallel collector then has no idle core
+ * to run its helper threads on (the service shares its cores with its neighbours, here the
+ * upstream and the load), and a pause waits for helpers that cannot run. Measured on 2 cores, 45 s
+ * at 40 requests/s each: p99 59.4 ms and 2.95 ms of CPU per request with `--single-threaded-gc`,
+ * against 61.2–61.3 ms and 3.21–3.29 ms without.
+ */
+const SINGLE_THREADED_GC_MAX_CORES = 2;
+
 /** Set in the relaunched service's environment, so it does not relaunch again. */
 export const SERVICE_HEAP_ENVIRONMENT_VARIABLE = 'ORDERBRIDGE_SERVICE_HEAP';
 
 /** What {@link serviceLaunch} decides from. */
 export interface ServiceLaunchOptions {
+  /** Cores this process may use (default `os.availableParallelism()`). */
+  cores?: number;
   /** The bin's path. */
   script: string;
   /** The bin's arguments (`process.argv.slice(2)`). */
@@ -50,8 +62,12 @@ export function serviceLaunch(options: ServiceLaunchOptions): NodeLaunch | undef
   const marker = options.env[SERVICE_HEAP_ENVIRONMENT_VARIABLE];
   if (marker === '1' || marker === 'off') return undefined;
   if (hasUserHeapFlags(options.execArgv, options.env.NODE_OPTIONS)) return undefined;
+  const cores = options.cores ?? availableParallelism();
   return {
-    nodeFlags: SERVICE_NODE_FLAGS,
+    nodeFlags:
+      cores <= SINGLE_THREADED_GC_MAX_CORES
+        ? [...SERVICE_NODE_FLAGS, '--single-threaded-gc']
+        : SERVICE_NODE_FLAGS,
     script: options.script,
     args: options.args,
     env: { ...options.env, [SERVICE_HEAP_ENVIRONMENT_VARIABLE]: '1' },
