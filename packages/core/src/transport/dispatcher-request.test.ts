@@ -146,7 +146,7 @@ describe('createHttpClient through the dispatcher', () => {
     const dispatched = vi.spyOn(dispatcher, 'request');
     const original = globalThis.fetch;
     const intercepted: string[] = [];
-    globalThis.fetch = (async (input: RequestInfo | URL) => {
+    globalThis.fetch = (async (input: string | URL | Request) => {
       intercepted.push(String(input instanceof Request ? input.url : input));
       return Response.json({ orders: [], nextCursor: null });
     }) as typeof fetch;
