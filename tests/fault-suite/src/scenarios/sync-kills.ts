@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import type { Order } from '@orderbridge/core';
 import type { ChurnResult, Sandbox } from '@orderbridge/sandbox';
 import { type ChangeEntry, createOrderStore, type OrderStore } from '@orderbridge/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, temporaryDirectory } from '../support/cli-process.js';
+import { seededRandom } from '../support/run-options.js';
+import { storedOrders } from '../support/stored-orders.js';
 import {
   flexFactorTruth,
   flexPortalTruth,
@@ -14,18 +15,6 @@ import {
 /** 100,000 orders in all: a first full sweep takes many seconds, so kills land all over it. */
 const DATASET: SuiteSandboxOptions = { flexportal: 50_000, flexfactor: 50_000, seed: 97 };
 const KILLS = 20;
-
-/** A small seeded generator (mulberry32), so a failing run can be replayed with its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * `orderbridge sync` killed with SIGKILL at random moments, 20 times, over a 100,000-order sync
@@ -147,19 +136,7 @@ async function expectStoreEqualsTruth(
   recentlyVanished: ReadonlySet<string>,
 ): Promise<void> {
   const truth = [...flexPortalTruth(sandbox).orders, ...flexFactorTruth(sandbox).orders];
-  const stored = new Map<string, Order>();
-  let cursor: string | undefined;
-  do {
-    const page = await store.listOrders({
-      query: {
-        sort: { field: 'id', direction: 'asc' },
-        limit: 1000,
-        ...(cursor ? { cursor } : {}),
-      },
-    });
-    for (const order of page.orders) stored.set(order.key, order);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  const stored = await storedOrders(store);
   // Still stored, and rightly so until a sweep after the vanish margin (see createdThenVanished).
   for (const key of recentlyVanished) stored.delete(key);
   expect(stored.size).toBe(truth.length);

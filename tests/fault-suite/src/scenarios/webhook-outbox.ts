@@ -11,24 +11,13 @@ import { type LoopbackReceiver, startLoopbackReceiver } from '@orderbridge/testk
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../support/cli-process.js';
+import { seededRandom } from '../support/run-options.js';
 import {
   SERVICE_KEYS,
   type ServiceProcess,
   startServiceProcess,
 } from '../support/service-process.js';
 import { flexPortalOn, startSuiteSandbox } from '../support/suite-sandbox.js';
-
-/** A small seeded generator (mulberry32), so a failing run can be replayed with its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** The service's delivery settings: fast retries, a short timeout, a short lease (crash recovery). */
 const DELIVERY_ENVIRONMENT = {

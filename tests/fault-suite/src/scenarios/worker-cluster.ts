@@ -22,6 +22,7 @@ import {
 } from '../support/cli-process.js';
 import { CANARIES } from '../support/evidence.js';
 import { type ServiceProcess, startServiceWith } from '../support/service-process.js';
+import { storedOrders } from '../support/stored-orders.js';
 import { flexFactorTruth } from '../support/suite-sandbox.js';
 
 const serverUrl = process.env.ORDERBRIDGE_TEST_DATABASE_URL;
@@ -296,20 +297,7 @@ async function truthOf(options: SandboxOptions): Promise<Record<string, Order[]>
 }
 
 async function expectScopeEquals(store: OrderStore, scope: string, truth: readonly Order[]) {
-  const stored = new Map<string, Order>();
-  let cursor: string | undefined;
-  do {
-    const page = await store.listOrders({
-      scope,
-      query: {
-        sort: { field: 'id', direction: 'asc' },
-        limit: 1000,
-        ...(cursor ? { cursor } : {}),
-      },
-    });
-    for (const order of page.orders) stored.set(order.key, order);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  const stored = await storedOrders(store, scope);
   expect(stored.size, scope).toBe(truth.length);
   const differing = truth
     .filter((order) => {
