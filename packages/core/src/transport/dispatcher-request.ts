@@ -144,18 +144,26 @@ export async function dispatchRequest(
   };
 }
 
-/** Reads a whole body and undoes its content codings, last applied first, as `fetch` does. */
-async function readBody(
-  body: AsyncIterable<Uint8Array>,
-  contentEncoding: string | null,
-): Promise<Uint8Array> {
+/**
+ * Every byte of a body (a dispatcher's body, a `Response`'s stream), joined once; a body that
+ * arrives in one chunk is returned as it lies.
+ */
+export async function readAllBytes(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let length = 0;
   for await (const chunk of body) {
     chunks.push(chunk);
     length += chunk.byteLength;
   }
-  let bytes: Uint8Array = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+}
+
+/** Reads a whole body and undoes its content codings, last applied first, as `fetch` does. */
+async function readBody(
+  body: AsyncIterable<Uint8Array>,
+  contentEncoding: string | null,
+): Promise<Uint8Array> {
+  let bytes = await readAllBytes(body);
   if (contentEncoding === null || bytes.byteLength === 0) return bytes;
   const codings = contentEncoding
     .split(',')

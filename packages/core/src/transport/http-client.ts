@@ -24,6 +24,7 @@ import { CORE_VERSION } from '../version.js';
 import {
   type DispatchedResponse,
   dispatchRequest,
+  readAllBytes,
   sharedDispatcher,
 } from './dispatcher-request.js';
 import { RateLimiter, type RateLimitSettings } from './rate-limiter.js';
@@ -612,16 +613,7 @@ function dispatchedAnswer(
 async function readText(response: Response): Promise<string> {
   const body = response.body;
   if (body === null) return '';
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    length += value.byteLength;
-  }
-  return textOf(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length));
+  return textOf(await readAllBytes(body as AsyncIterable<Uint8Array>));
 }
 
 /** Bytes as text, as `Response#text()` decodes them: UTF-8, a leading byte order mark dropped. */
