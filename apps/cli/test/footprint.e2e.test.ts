@@ -107,6 +107,14 @@ describe('start-up footprint', () => {
 
 describe('heap settings', () => {
   const megabytes = (bytes: number) => bytes / 1024 / 1024;
+  // The young generation of a streaming command: two semi-spaces of the size its flag sets, and
+  // room for V8's pinned (quarantined) pages, which a scavenge under load adds for a while (a
+  // 2 MB-semi-space export was seen at 9.25 MB on a busy CI machine). Four times the two
+  // semi-spaces, as when this bound was 8 MB for 1 MB semi-spaces; V8's own sizing reaches 32–128 MB.
+  const semiSpaceMegabytes = Number(
+    STREAMING_NODE_FLAGS.find((flag) => flag.startsWith('--max-semi-space-size='))!.split('=')[1],
+  );
+  const smallYoungGenerationMegabytes = 4 * 2 * semiSpaceMegabytes;
 
   // Without the CLI's settings V8 grows the young generation to 2 × 16 MB (with the flag below) or
   // 2 × 64 MB (its default on a large machine) during this export. The launcher starts the export
@@ -124,7 +132,9 @@ describe('heap settings', () => {
     expect(footprint.pid).toBe(startedPid);
     expect(footprint.execArgv).toEqual(expect.arrayContaining([...STREAMING_NODE_FLAGS]));
     expect(footprint.mallocArenaMax).toBe(STREAMING_MALLOC_ENVIRONMENT.MALLOC_ARENA_MAX);
-    expect(megabytes(footprint.maxNewSpaceBytes)).toBeLessThanOrEqual(8);
+    expect(megabytes(footprint.maxNewSpaceBytes)).toBeLessThanOrEqual(
+      smallYoungGenerationMegabytes,
+    );
     expect(await readFile(join(cwd, 'orders.ndjson'), 'utf8')).toMatch(/^\{/);
   });
 
@@ -139,7 +149,9 @@ describe('heap settings', () => {
     expect(footprint.pid).not.toBe(startedPid);
     expect(footprint.execArgv).toEqual(expect.arrayContaining([...STREAMING_NODE_FLAGS]));
     expect(footprint.mallocArenaMax).toBe(STREAMING_MALLOC_ENVIRONMENT.MALLOC_ARENA_MAX);
-    expect(megabytes(footprint.maxNewSpaceBytes)).toBeLessThanOrEqual(8);
+    expect(megabytes(footprint.maxNewSpaceBytes)).toBeLessThanOrEqual(
+      smallYoungGenerationMegabytes,
+    );
     expect(await readFile(join(cwd, 'orders.ndjson'), 'utf8')).toMatch(/^\{/);
   });
 
