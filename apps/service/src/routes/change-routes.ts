@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ChangeEntry, OrderStore } from '@orderbridge/store';
+import { jsonResponse } from '../http/json-body.js';
 import { ProblemError } from '../http/problem-error.js';
 import type { ServiceEnv } from '../http/service-env.js';
 import { AUTHENTICATED_PROBLEMS, documentedProblem } from './problem-responses.js';
@@ -185,7 +186,8 @@ export function registerChangeRoutes(
         ? { kind: parameters.kind }
         : {}),
     });
-    return context.json(
+    return jsonResponse(
+      context,
       {
         changes: entries.map(withoutScope),
         nextAfter: entries.at(-1)?.seq ?? after,

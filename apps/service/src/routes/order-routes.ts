@@ -8,6 +8,7 @@ import {
 } from '@orderbridge/core';
 import type { OrderStore } from '@orderbridge/store';
 import type { CursorSigner } from '../cursor/cursor-signer.js';
+import { jsonResponse } from '../http/json-body.js';
 import { createProblem } from '../http/problem.js';
 import { ProblemError } from '../http/problem-error.js';
 import { problemFromError } from '../http/problem-from-error.js';
@@ -185,7 +186,7 @@ export function registerOrderRoutes(
         source,
         freshness: page.freshness,
       };
-      return context.json(body as z.infer<typeof orderPageResponseSchema>, 200);
+      return jsonResponse(context, body as z.infer<typeof orderPageResponseSchema>, 200);
     }
     const options: ClientCallOptions = {
       onProviderError: request.isPartial ? 'partial' : 'fail',
@@ -236,7 +237,7 @@ export function registerOrderRoutes(
     if (nextCursor !== null) {
       context.header('link', `<${nextPageUrl(context.req.url, nextCursor)}>; rel="next"`);
     }
-    return context.json(body as z.infer<typeof orderPageResponseSchema>, 200);
+    return jsonResponse(context, body as z.infer<typeof orderPageResponseSchema>, 200);
   });
 
   app.openapi(getOrderRoute, async (context) => {
@@ -275,7 +276,8 @@ export function registerOrderRoutes(
       }
       if (syncedAt !== null) context.header(SYNCED_AT_HEADER, syncedAt);
       if (stored.vanishedAt !== null) context.header('orderbridge-vanished-at', stored.vanishedAt);
-      return context.json(
+      return jsonResponse(
+        context,
         present(tenant, [stored.order], parameters.fields)[0] as z.infer<
           typeof orderResponseSchema
         >,
@@ -287,7 +289,8 @@ export function registerOrderRoutes(
         signal: context.get('signal'),
         includeRaw: parameters.includeRaw ?? false,
       });
-      return context.json(
+      return jsonResponse(
+        context,
         present(tenant, [order], parameters.fields)[0] as z.infer<typeof orderResponseSchema>,
         200,
       );

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { InvalidQueryError } from '@orderbridge/core';
 import type { OrderStore } from '@orderbridge/store';
 import { bodyLimit } from 'hono/body-limit';
+import { jsonResponse } from '../http/json-body.js';
 import { ProblemError } from '../http/problem-error.js';
 import type { ServiceEnv } from '../http/service-env.js';
 import { AUTHENTICATED_PROBLEMS, documentedProblem } from './problem-responses.js';
@@ -218,7 +219,7 @@ export function registerReportRoutes(
       ...query,
       scope: context.get('tenant').storeScope,
     });
-    return context.json(report, 200);
+    return jsonResponse(context, report, 200);
   });
 
   app.openapi(fulfillmentRoute, async (context) => {
@@ -230,7 +231,7 @@ export function registerReportRoutes(
       asOf: asOf(query.asOf),
       scope: context.get('tenant').storeScope,
     });
-    return context.json(report, 200);
+    return jsonResponse(context, report, 200);
   });
 
   app.openapi(merchantsRoute, async (context) => {
@@ -242,7 +243,7 @@ export function registerReportRoutes(
       asOf: asOf(query.asOf),
       scope: context.get('tenant').storeScope,
     });
-    return context.json(report, 200);
+    return jsonResponse(context, report, 200);
   });
 
   app.use(
@@ -277,6 +278,6 @@ export function registerReportRoutes(
       ledger,
       scope: context.get('tenant').storeScope,
     });
-    return context.json(report, 200);
+    return jsonResponse(context, report, 200);
   });
 }

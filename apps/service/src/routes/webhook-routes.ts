@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { OrderStore, WebhookStore } from '@orderbridge/store';
+import { jsonResponse } from '../http/json-body.js';
 import { ProblemError } from '../http/problem-error.js';
 import type { ServiceEnv } from '../http/service-env.js';
 import { AUTHENTICATED_PROBLEMS, documentedProblem } from './problem-responses.js';
@@ -346,7 +347,7 @@ export function registerWebhookRoutes(
   app.openapi(listWebhooksRoute, async (context) => {
     const store = await requireWebhooks();
     const endpoints = await store.listEndpoints(context.get('tenant').storeScope);
-    return context.json({ webhooks: endpoints.map(publicEndpoint) }, 200);
+    return jsonResponse(context, { webhooks: endpoints.map(publicEndpoint) }, 200);
   });
 
   app.openapi(getWebhookRoute, async (context) => {
@@ -381,7 +382,7 @@ export function registerWebhookRoutes(
       throw notFound(id);
     }
     const page = await store.listDeliveries(id, query);
-    return context.json(page as z.infer<typeof listDeliveriesResponse>, 200);
+    return jsonResponse(context, page as z.infer<typeof listDeliveriesResponse>, 200);
   });
 }
 
