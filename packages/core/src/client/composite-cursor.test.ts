@@ -36,6 +36,26 @@ describe('composite cursors', () => {
     expect(cursorQuery(withDefaults)).toEqual(cursorQuery(cursor));
   });
 
+  it('reads each cursor for what it is when cursors alternate (the last read is remembered)', () => {
+    const other = encodeCompositeCursor(parseOrderQuery({ status: ['completed'], limit: 10 }), {
+      pageSize: 10,
+      positions: new Map([['flexfactor', 'done']]),
+    });
+    for (const [read, status, providers] of [
+      [cursor, 'processing', ['flexportal', 'flexfactor']],
+      [other, 'completed', ['flexfactor']],
+      [cursor, 'processing', ['flexportal', 'flexfactor']],
+      [cursor, 'processing', ['flexportal', 'flexfactor']],
+      [other, 'completed', ['flexfactor']],
+    ] as const) {
+      expect(cursorQuery(read)).toEqual({ query: { status: [status] }, providers });
+    }
+    // A broken cursor after a good one is refused, and the good one still reads after it.
+    expect(() => cursorQuery(`${cursor.slice(0, -4)}AAAA`)).toThrow(/not a cursor/);
+    expect(() => cursorQuery(`${cursor.slice(0, -4)}AAAA`)).toThrow(/not a cursor/);
+    expect(cursorQuery(cursor).providers).toEqual(['flexportal', 'flexfactor']);
+  });
+
   it('makes cursors no longer than zlib defaults would', () => {
     expect(cursor.length).toBeLessThanOrEqual(withDefaults.length);
   });

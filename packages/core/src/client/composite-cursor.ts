@@ -95,8 +95,22 @@ export function encodeCompositeCursor(query: OrderQuery, state: CompositeCursorS
  */
 const DEFLATE_OPTIONS = { windowBits: 9, memLevel: 4 } as const;
 
+/**
+ * The last cursor read and what it read as: continuing a listing reads its cursor twice (once for
+ * the query it carries, once for the positions), and each read inflates, parses and validates.
+ * Reading is a pure function of the string, and nothing changes what it returns.
+ */
+let lastRead: { cursor: string; encoded: Encoded | undefined } | undefined;
+
 /** Reads the wire form of a cursor; undefined when it is not one this client made. */
 function readEncoded(cursor: string): Encoded | undefined {
+  if (lastRead?.cursor === cursor) return lastRead.encoded;
+  const encoded = decodeEncoded(cursor);
+  lastRead = { cursor, encoded };
+  return encoded;
+}
+
+function decodeEncoded(cursor: string): Encoded | undefined {
   try {
     const json: unknown = JSON.parse(
       inflateRawSync(Buffer.from(cursor, 'base64url'), { maxOutputLength: 1 << 20 }).toString(
@@ -115,16 +129,17 @@ function readEncoded(cursor: string): Encoded | undefined {
  * @throws InvalidQueryError when the cursor is malformed or its query is not a valid query.
  */
 export function cursorQuery(cursor: string): { query: OrderQueryInput; providers: string[] } {
-  const invalid = new InvalidQueryError({
-    issues: [{ field: 'cursor', message: 'is not a cursor returned by this client' }],
-  });
+  const invalid = () =>
+    new InvalidQueryError({
+      issues: [{ field: 'cursor', message: 'is not a cursor returned by this client' }],
+    });
   const encoded = readEncoded(cursor);
-  if (!encoded) throw invalid;
+  if (!encoded) throw invalid();
   // Validated like any query: a cursor is client input.
   try {
     parseOrderQuery(encoded.f);
   } catch {
-    throw invalid;
+    throw invalid();
   }
   return { query: encoded.f as OrderQueryInput, providers: Object.keys(encoded.p) };
 }
