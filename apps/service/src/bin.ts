@@ -1,20 +1,10 @@
 #!/usr/bin/env node
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  parseTenants,
-  replaceProcess,
-  sandboxProviderEntries,
-  type TenantEntry,
-} from '@orderbridge/config';
-import { ConfigurationError } from '@orderbridge/core';
-import { startSandbox } from '@orderbridge/sandbox';
+import { replaceProcess } from '@orderbridge/config/node-relaunch';
 import { generateApiKey, hashApiKey } from './auth/api-key.js';
-import { type CommandLineOptions, loadServiceConfig } from './config/service-config.js';
-import { createLogger } from './observability/logger.js';
+import { fail } from './cli/fail.js';
 import { serviceLaunch } from './runtime/service-heap.js';
-import { type RunningServer, startServer } from './server.js';
 import { SERVICE_VERSION } from './version.js';
 
 const HELP = `Usage: orderbridge-service [--tenants <file>] [--port <n>] [--host <address>]
@@ -56,14 +46,6 @@ allocation-site pretenuring; ORDERBRIDGE_SERVICE_HEAP=off, or any heap flag of y
 flags or NODE_OPTIONS, keeps V8's defaults (see the README's Operations).
 Exit codes: 0 ok (also after SIGTERM/SIGINT), 1 failure at run time, 2 invalid configuration or usage.
 `;
-
-/** Exit code for invalid configuration or usage. */
-const EXIT_USAGE = 2;
-
-function fail(message: string, code = EXIT_USAGE): never {
-  process.stderr.write(`orderbridge-service: ${message}\n`);
-  process.exit(code);
-}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -113,6 +95,7 @@ async function main(): Promise<void> {
     env: process.env,
   });
   if (launch) replaceProcess(launch);
+  const { serveFromConfiguration } = await import('./cli/serve.js');
   await serveFromConfiguration(values);
 }
 
@@ -129,131 +112,6 @@ function parseCommandLine() {
     strict: true,
     allowPositionals: true,
   });
-}
-
-async function serveFromConfiguration(values: {
-  tenants?: string | undefined;
-  port?: string | undefined;
-  host?: string | undefined;
-}): Promise<void> {
-  const options: CommandLineOptions = { tenantsFile: values.tenants, host: values.host };
-  if (values.port !== undefined) {
-    if (!/^\d+$/.test(values.port) || Number(values.port) > 65_535) {
-      fail(`--port must be a whole number from 0 to 65535, got "${values.port}"`);
-    }
-    options.port = Number(values.port);
-  }
-  const config = await loadServiceConfig(process.env, options).catch((error: unknown) => {
-    if (ConfigurationError.isInstance(error)) fail(error.message);
-    throw error;
-  });
-  const logger = createLogger({ level: config.logLevel, redactPersonalData: config.redact });
-  for (const warning of config.warnings) logger.warn(warning);
-  let server: RunningServer;
-  let closeSandbox = async (): Promise<void> => {};
-  try {
-    if (config.mode === 'production') {
-      server = await startServer({
-        tenants: config.tenants,
-        cursorSecret: config.cursorSecret,
-        baseDir: config.baseDir,
-        port: config.port,
-        host: config.host,
-        logger,
-        redact: config.redact,
-        shutdownTimeoutMs: config.shutdownTimeoutMs,
-        readinessIntervalMs: config.readinessIntervalMs,
-        limits: config.limits,
-        cursorLifetimeMs: config.cursorLifetimeMs,
-        scanBudget: config.scanBudget,
-        unauthenticatedRequestsPerMinute: config.unauthenticatedRequestsPerMinute,
-        databaseUrl: config.databaseUrl,
-        redisUrl: config.redisUrl,
-        trustedProxies: config.trustedProxies,
-        webhooks: config.webhooks,
-        worker: config.worker,
-        defaultSource: config.defaultSource,
-      });
-    } else {
-      const sandbox = await startSandbox({ port: 0 });
-      closeSandbox = () => sandbox.close();
-      const demoKey = generateApiKey();
-      const tenants: TenantEntry[] = parseTenants(
-        {
-          tenants: [
-            {
-              id: 'demo',
-              apiKeys: [{ id: 'demo', sha256: hashApiKey(demoKey) }],
-              providers: sandboxProviderEntries(sandbox),
-              // The scope `orderbridge sync` writes, so the demo's reports read what the CLI synced.
-              storeScope: 'default',
-            },
-          ],
-        },
-        'the demo configuration',
-      );
-      server = await startServer({
-        tenants,
-        // A random secret per process: cursors of one demo process are useless to another.
-        cursorSecret: config.cursorSecret ?? randomBytes(32),
-        env: {},
-        port: config.port,
-        host: config.host,
-        logger,
-        redact: config.redact,
-        shutdownTimeoutMs: config.shutdownTimeoutMs,
-        readinessIntervalMs: config.readinessIntervalMs,
-        limits: config.limits,
-        cursorLifetimeMs: config.cursorLifetimeMs,
-        scanBudget: config.scanBudget,
-        unauthenticatedRequestsPerMinute: config.unauthenticatedRequestsPerMinute,
-        databaseUrl: config.databaseUrl,
-        redisUrl: config.redisUrl,
-        trustedProxies: config.trustedProxies,
-        webhooks: config.webhooks,
-        defaultSource: config.defaultSource,
-      });
-      process.stderr.write(
-        [
-          '',
-          `OrderBridge service (demo) listening on ${server.url}`,
-          `  providers     FlexPortal and FlexFactor from the embedded sandbox at ${sandbox.url}`,
-          `  demo API key  ${demoKey}`,
-          `  API reference ${server.url}/docs`,
-          `  try           curl -H "Authorization: Bearer ${demoKey}" "${server.url}/v1/orders?limit=5"`,
-          '',
-          'No tenants file given: this is a demo. See the README for production configuration.',
-          '',
-        ].join('\n'),
-      );
-    }
-  } catch (error) {
-    await closeSandbox();
-    if (ConfigurationError.isInstance(error)) fail(error.message);
-    fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`, 1);
-  }
-
-  let isStopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
-    if (isStopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    isStopping = true;
-    logger.info({ signal }, 'signal received');
-    server
-      .close()
-      .then(() => closeSandbox())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
 }
 
 process.on('uncaughtException', (error) => {

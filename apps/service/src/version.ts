@@ -1,4 +1,9 @@
-import { readPackageVersion } from '@orderbridge/core';
+import { createRequire } from 'node:module';
 
-/** This package's version, from its package.json. */
-export const SERVICE_VERSION: string = readPackageVersion(import.meta.url);
+/**
+ * This package's version, from its package.json. Read here rather than through core's
+ * `readPackageVersion`: the bin shows it for `--version` without loading core (zod, ky, undici).
+ */
+export const SERVICE_VERSION: string = (
+  createRequire(import.meta.url)('../package.json') as { version: string }
+).version;

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NODE_FLAGS } from '../src/runtime/service-heap.js';
 import {
@@ -65,6 +68,32 @@ describe('graceful shutdown', () => {
   }, 30_000);
 });
 
+/** Records every module a service process loads (see the preload). */
+const MODULE_LOG_PRELOAD = fileURLToPath(
+  new URL('./support/module-log-preload.ts', import.meta.url),
+);
+
+/** The module URLs the preload logged, by process image (before and after the restart). */
+function modulesByImage(log: string): { first: string[]; relaunched: string[] } {
+  const loaded = { first: [] as string[], relaunched: [] as string[] };
+  for (const line of readFileSync(log, 'utf8').split('\n')) {
+    const [image, url] = line.split('\t');
+    if (url !== undefined) loaded[image as keyof typeof loaded].push(url);
+  }
+  return loaded;
+}
+
+/** A module only serving needs: the server and routes, core, zod, hono, the sandbox. */
+function isServerModule(url: string): boolean {
+  return (
+    /\/apps\/service\/dist\/(server|app|cli\/serve)\.js$/.test(url) ||
+    /\/(packages\/(core|sandbox|store|flexportal|flexfactor)|node_modules\/(zod|hono|@hono\/[^/]+))\//.test(
+      url,
+    ) ||
+    /\/node_modules\/\.pnpm\/(zod|hono|@hono)[@+]/.test(url)
+  );
+}
+
 /** Node's command line of a running process (Linux). */
 function commandLineOf(pid: number): string[] {
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
@@ -113,8 +142,46 @@ describe.runIf(process.platform === 'linux' && typeof process.execve === 'functi
         await service.stop('SIGTERM');
       }
     }, 30_000);
+
+    it('loads the server once: the process it restarts from loads none of the server, core or hono', async () => {
+      const log = join(mkdtempSync(join(tmpdir(), 'orderbridge-service-modules-')), 'modules.log');
+      const tenants = e2eTenants(sandbox.settings);
+      const service = await startServiceProcess(['--tenants', writeTenantsFile(tenants.file)], {
+        ...tenants.env,
+        ORDERBRIDGE_CURSOR_SECRET: E2E_CURSOR_SECRET,
+        NODE_OPTIONS: `--import=${MODULE_LOG_PRELOAD}`,
+        MODULE_LOG: log,
+      });
+      try {
+        const loaded = modulesByImage(log);
+        expect(loaded.first.some((url) => url.endsWith('/apps/service/dist/bin.js'))).toBe(true);
+        expect(loaded.first.filter(isServerModule)).toEqual([]);
+        expect(loaded.relaunched.filter((url) => url.endsWith('/dist/server.js'))).toHaveLength(1);
+        expect(loaded.relaunched.some((url) => url.includes('/packages/core/'))).toBe(true);
+      } finally {
+        await service.stop('SIGTERM');
+      }
+    }, 30_000);
   },
 );
+
+describe('start-up footprint', () => {
+  it.each([['--version'], ['--help'], ['new-key']])(
+    '%s loads none of the server, core, zod or hono',
+    async (command) => {
+      const log = join(mkdtempSync(join(tmpdir(), 'orderbridge-service-modules-')), 'modules.log');
+      const result = await runService([command], {
+        NODE_OPTIONS: `--import=${MODULE_LOG_PRELOAD}`,
+        MODULE_LOG: log,
+      });
+      expect(result.code).toBe(0);
+      const { first, relaunched } = modulesByImage(log);
+      expect(first.some((url) => url.endsWith('/apps/service/dist/bin.js'))).toBe(true);
+      expect(first.filter(isServerModule)).toEqual([]);
+      expect(relaunched).toEqual([]);
+    },
+  );
+});
 
 describe('readiness', () => {
   it('is 503 naming the provider whose check fails, and the request fails without leaking its key', async () => {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { hasUserHeapFlags, type NodeLaunch } from '@orderbridge/config';
+import { hasUserHeapFlags, type NodeLaunch } from '@orderbridge/config/node-relaunch';
 
 /**
  * The V8 flags the service runs with: a young generation of 64 MB semi-spaces from the start, and
