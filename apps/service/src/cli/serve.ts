@@ -33,30 +33,34 @@ export async function serveFromConfiguration(values: {
   });
   const logger = createLogger({ level: config.logLevel, redactPersonalData: config.redact });
   for (const warning of config.warnings) logger.warn(warning);
+  // What production and the demo serve with alike.
+  const settings = {
+    port: config.port,
+    host: config.host,
+    logger,
+    redact: config.redact,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    readinessIntervalMs: config.readinessIntervalMs,
+    limits: config.limits,
+    cursorLifetimeMs: config.cursorLifetimeMs,
+    scanBudget: config.scanBudget,
+    unauthenticatedRequestsPerMinute: config.unauthenticatedRequestsPerMinute,
+    databaseUrl: config.databaseUrl,
+    redisUrl: config.redisUrl,
+    trustedProxies: config.trustedProxies,
+    webhooks: config.webhooks,
+    defaultSource: config.defaultSource,
+  } satisfies Partial<Parameters<typeof startServer>[0]>;
   let server: RunningServer;
   let closeSandbox = async (): Promise<void> => {};
   try {
     if (config.mode === 'production') {
       server = await startServer({
+        ...settings,
         tenants: config.tenants,
         cursorSecret: config.cursorSecret,
         baseDir: config.baseDir,
-        port: config.port,
-        host: config.host,
-        logger,
-        redact: config.redact,
-        shutdownTimeoutMs: config.shutdownTimeoutMs,
-        readinessIntervalMs: config.readinessIntervalMs,
-        limits: config.limits,
-        cursorLifetimeMs: config.cursorLifetimeMs,
-        scanBudget: config.scanBudget,
-        unauthenticatedRequestsPerMinute: config.unauthenticatedRequestsPerMinute,
-        databaseUrl: config.databaseUrl,
-        redisUrl: config.redisUrl,
-        trustedProxies: config.trustedProxies,
-        webhooks: config.webhooks,
         worker: config.worker,
-        defaultSource: config.defaultSource,
       });
     } else {
       const sandbox = await startSandbox({ port: 0 });
@@ -81,21 +85,7 @@ export async function serveFromConfiguration(values: {
         // A random secret per process: cursors of one demo process are useless to another.
         cursorSecret: config.cursorSecret ?? randomBytes(32),
         env: {},
-        port: config.port,
-        host: config.host,
-        logger,
-        redact: config.redact,
-        shutdownTimeoutMs: config.shutdownTimeoutMs,
-        readinessIntervalMs: config.readinessIntervalMs,
-        limits: config.limits,
-        cursorLifetimeMs: config.cursorLifetimeMs,
-        scanBudget: config.scanBudget,
-        unauthenticatedRequestsPerMinute: config.unauthenticatedRequestsPerMinute,
-        databaseUrl: config.databaseUrl,
-        redisUrl: config.redisUrl,
-        trustedProxies: config.trustedProxies,
-        webhooks: config.webhooks,
-        defaultSource: config.defaultSource,
+        ...settings,
       });
       process.stderr.write(
         [
