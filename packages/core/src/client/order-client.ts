@@ -248,11 +248,7 @@ export function createOrderClient(settings: OrderClientSettings): OrderClient {
       );
       try {
         const orders: Order[] = [];
-        while (orders.length < limit) {
-          const next = await merge.next();
-          if (!next) break;
-          orders.push(next);
-        }
+        await merge.fill(orders, limit);
         const nextCursor = merge.cursorNow();
         if (budget.isExhausted && nextCursor !== null) {
           merge.warnings.add([
@@ -545,6 +541,26 @@ class Merge {
    */
   async next(): Promise<Order | undefined> {
     await this.fillHeads();
+    return this.takeNext();
+  }
+
+  /**
+   * Appends what `next` would return, call after call, to `orders` until it holds `limit` orders
+   * or `next` would return undefined. Orders already buffered are taken without awaiting anything:
+   * a page is one await, not one per order (50 async calls, their promises and microtask turns,
+   * per page of a `list`).
+   */
+  async fill(orders: Order[], limit: number): Promise<void> {
+    while (orders.length < limit) {
+      if (this.streams.some((stream) => stream.needsPage())) await this.fillHeads();
+      const order = this.takeNext();
+      if (order === undefined) return;
+      orders.push(order);
+    }
+  }
+
+  /** The first of the streams' buffered heads in merged order, taken; see `next`. */
+  private takeNext(): Order | undefined {
     if (this.streams.some((stream) => stream.isPaused)) return undefined;
     let best: ProviderStream | undefined;
     for (const stream of this.streams) {
