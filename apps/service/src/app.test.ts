@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import {
   NotFoundError,
@@ -5,12 +6,14 @@ import {
   ProviderApiError,
   ProviderUnavailableError,
   RateLimitError,
+  registerSecret,
   TimeoutError,
 } from '@orderbridge/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashApiKey } from './auth/api-key.js';
 import { PROBLEM_BASE } from './http/problem.js';
+import { createLogger } from './observability/logger.js';
 import { createServiceMetrics } from './observability/metrics.js';
 import { expectProblem as expectProblemOf } from './test-support/expect-problem.js';
 import { ORDER_LIST_PARAMETERS } from './test-support/order-list-parameters.js';
@@ -487,6 +490,33 @@ describe('request ids, redaction, unknown routes', () => {
     expect(echoed.headers.get('x-request-id')).toBe('trace-123.abc');
     const replaced = await get('/v1/providers', KEYS.acme, { 'x-request-id': 'a b\tc' });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('logs one line per request, with a registered secret masked even there', async () => {
+    const canary = 'request-id-canary-5d1e08';
+    registerSecret(canary);
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, callback) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        callback();
+      },
+    });
+    const { get } = createTestApp({ logger: createLogger({ destination }) });
+    const response = await get('/v1/providers', KEYS.acme, { 'x-request-id': canary });
+    expect(response.status).toBe(200);
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        msg: 'request',
+        method: 'GET',
+        route: '/v1/providers',
+        status: 200,
+        tenant: 'acme',
+        apiKeyId: 'acme-ci',
+      }),
+    ]);
+    expect(lines.join('\n')).not.toContain(canary);
   });
 
   it('masks customer emails for a tenant with redaction on', async () => {
