@@ -547,8 +547,8 @@ class Merge {
   /**
    * Appends what `next` would return, call after call, to `orders` until it holds `limit` orders
    * or `next` would return undefined. Orders already buffered are taken without awaiting anything:
-   * a page is one await, not one per order (50 async calls, their promises and microtask turns,
-   * per page of a `list`).
+   * a page load is one await, where calling `next` per order made two async calls per order (for
+   * a 50-order `list`, 100 promises and as many microtask turns).
    */
   async fill(orders: Order[], limit: number): Promise<void> {
     while (orders.length < limit) {
