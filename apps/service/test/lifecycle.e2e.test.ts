@@ -73,6 +73,12 @@ const MODULE_LOG_PRELOAD = fileURLToPath(
   new URL('./support/module-log-preload.ts', import.meta.url),
 );
 
+/** A fresh module log, and the environment that makes a service process write it. */
+function moduleLogging(): { log: string; env: Record<string, string> } {
+  const log = join(mkdtempSync(join(tmpdir(), 'orderbridge-service-modules-')), 'modules.log');
+  return { log, env: { NODE_OPTIONS: `--import=${MODULE_LOG_PRELOAD}`, MODULE_LOG: log } };
+}
+
 /** The module URLs the preload logged, by process image (before and after the restart). */
 function modulesByImage(log: string): { first: string[]; relaunched: string[] } {
   const loaded = { first: [] as string[], relaunched: [] as string[] };
@@ -144,13 +150,12 @@ describe.runIf(process.platform === 'linux' && typeof process.execve === 'functi
     }, 30_000);
 
     it('loads the server once: the process it restarts from loads none of the server, core or hono', async () => {
-      const log = join(mkdtempSync(join(tmpdir(), 'orderbridge-service-modules-')), 'modules.log');
+      const { log, env } = moduleLogging();
       const tenants = e2eTenants(sandbox.settings);
       const service = await startServiceProcess(['--tenants', writeTenantsFile(tenants.file)], {
         ...tenants.env,
         ORDERBRIDGE_CURSOR_SECRET: E2E_CURSOR_SECRET,
-        NODE_OPTIONS: `--import=${MODULE_LOG_PRELOAD}`,
-        MODULE_LOG: log,
+        ...env,
       });
       try {
         const loaded = modulesByImage(log);
@@ -169,11 +174,8 @@ describe('start-up footprint', () => {
   it.each([['--version'], ['--help'], ['new-key']])(
     '%s loads none of the server, core, zod or hono',
     async (command) => {
-      const log = join(mkdtempSync(join(tmpdir(), 'orderbridge-service-modules-')), 'modules.log');
-      const result = await runService([command], {
-        NODE_OPTIONS: `--import=${MODULE_LOG_PRELOAD}`,
-        MODULE_LOG: log,
-      });
+      const { log, env } = moduleLogging();
+      const result = await runService([command], env);
       expect(result.code).toBe(0);
       const { first, relaunched } = modulesByImage(log);
       expect(first.some((url) => url.endsWith('/apps/service/dist/bin.js'))).toBe(true);
