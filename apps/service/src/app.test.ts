@@ -1,5 +1,4 @@
 import { Writable } from 'node:stream';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import {
   NotFoundError,
   type Order,
@@ -208,11 +207,10 @@ describe('signed cursors', () => {
     const { get } = createTestApp();
     const cursor = await firstCursor(get);
     const [payload, signature] = cursor.split('.') as [string, string];
-    // The payload is core's cursor (deflated JSON, base64url); a forger edits it and keeps the
-    // signature.
-    const decoded = JSON.parse(inflateRawSync(Buffer.from(payload, 'base64url')).toString());
+    // The payload is core's cursor (JSON, base64url); a forger edits it and keeps the signature.
+    const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString());
     decoded.s = 1;
-    const forgedPayload = deflateRawSync(JSON.stringify(decoded)).toString('base64url');
+    const forgedPayload = Buffer.from(JSON.stringify(decoded)).toString('base64url');
     const flip = (text: string, index: number) =>
       text.slice(0, index) + (text[index] === 'A' ? 'B' : 'A') + text.slice(index + 1);
     const candidates = [
@@ -221,7 +219,7 @@ describe('signed cursors', () => {
       flip(cursor, cursor.length - 1),
       cursor.slice(0, -5),
       payload,
-      inflateRawSync(Buffer.from(payload, 'base64url')).toString(),
+      Buffer.from(payload, 'base64url').toString(),
       'not-a-cursor',
     ];
     for (const candidate of candidates) {

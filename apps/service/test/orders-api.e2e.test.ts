@@ -1,4 +1,3 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import {
   matchesQuery,
   type Order,
@@ -202,13 +201,12 @@ describe('pagination', () => {
     const first = (await (await call('/v1/orders?limit=5')).json()) as Page;
     const cursor = first.nextCursor!;
     const [payload, signature] = cursor.split('.') as [string, string];
-    // The payload is core's cursor (deflated JSON, base64url); a forger edits it and keeps the
-    // signature.
-    const inner = JSON.parse(inflateRawSync(Buffer.from(payload, 'base64url')).toString()) as {
+    // The payload is core's cursor (JSON, base64url); a forger edits it and keeps the signature.
+    const inner = JSON.parse(Buffer.from(payload, 'base64url').toString()) as {
       s: number;
     };
     inner.s = 1000;
-    const forged = `${deflateRawSync(JSON.stringify(inner)).toString('base64url')}.${signature}`;
+    const forged = `${Buffer.from(JSON.stringify(inner)).toString('base64url')}.${signature}`;
     const ofB = ((await (await call('/v1/orders?limit=5', E2E_KEYS.tenantB)).json()) as Page)
       .nextCursor!;
     const flip = (text: string, index: number) =>
@@ -219,7 +217,7 @@ describe('pagination', () => {
       flip(cursor, cursor.length - 2),
       cursor.slice(0, -4),
       `${payload}.`,
-      inflateRawSync(Buffer.from(payload, 'base64url')).toString(),
+      Buffer.from(payload, 'base64url').toString(),
       ofB,
     ]) {
       const body = await expectProblem(

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { hash } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import { InvalidQueryError } from '../errors/invalid-query-error.js';
 import { moneySchema } from '../model/money.js';
@@ -40,8 +40,9 @@ export interface CompositeCursorState {
  * The cursor on the wire: version 2 carries the query it continues (`f`: filters and sort, without
  * `cursor` and `limit`), so a cursor alone continues a listing, and the provider ids are the keys
  * of `p`. Each position is `[page cursor, orders consumed, last order id (without the provider
- * prefix), last sort value]`, or 0 for a provider with nothing left. The JSON is deflated before
- * base64url, which keeps a two-provider cursor around 300 characters.
+ * prefix), last sort value]`, or 0 for a provider with nothing left. The JSON goes out as
+ * base64url (≈ 300 characters for one provider, ≈ 410 for two). Cursors made before 2026-12
+ * were deflated first; they still read (see {@link decodeEncoded}).
  */
 interface Encoded {
   v: 2;
@@ -52,12 +53,13 @@ interface Encoded {
 
 /** A short hash binding a cursor to the query and providers that produced it. */
 export function cursorBinding(query: OrderQuery, providerIds: readonly string[]): string {
-  return createHash('sha256')
-    .update(queryFingerprint(query))
-    .update('\u0000')
-    .update([...providerIds].sort().join(','))
-    .digest('base64url')
-    .slice(0, 16);
+  // One-shot `hash`: a `createHash` object survives scavenges until a full collection (its
+  // native handle), and every service response binds its cursor.
+  return hash(
+    'sha256',
+    `${queryFingerprint(query)}\u0000${[...providerIds].sort().join(',')}`,
+    'base64url',
+  ).slice(0, 16);
 }
 
 /** The part of a query a cursor continues: everything but `cursor` and `limit`, no empty fields. */
@@ -68,7 +70,7 @@ function selectionOf(query: OrderQuery): Record<string, unknown> {
 
 /**
  * Encodes the merged listing's position, with the query it belongs to, as an opaque string
- * (deflated JSON, base64url).
+ * (JSON, base64url).
  */
 export function encodeCompositeCursor(query: OrderQuery, state: CompositeCursorState): string {
   const encoded: Encoded = { v: 2, s: state.pageSize, f: selectionOf(query), p: {} };
@@ -84,16 +86,13 @@ export function encodeCompositeCursor(query: OrderQuery, state: CompositeCursorS
       : position.lastKey;
     encoded.p[provider] = [position.pageCursor, position.consumed, lastId, position.lastValue];
   }
-  return deflateRawSync(JSON.stringify(encoded), DEFLATE_OPTIONS).toString('base64url');
+  // Not deflated: every zlib call leaves its handle and a 16 KB output buffer that only a full
+  // garbage collection frees (a native handle survives scavenges). One per service response
+  // made the retained buffers reach V8's external-memory limit after ~1,000 responses, and from
+  // then on V8 ran a mark-compact every 0.4–1 s (docs/benchmarks.md, the service scenario).
+  // Deflating saved a fifth of the cursor's length.
+  return Buffer.from(JSON.stringify(encoded), 'utf8').toString('base64url');
 }
-
-/**
- * A 512-byte window and a small hash table: a cursor is a few hundred bytes, so it compresses as
- * well as with zlib's defaults (32 KB window, 64 KB hash: 256 KB of state allocated and freed for
- * every cursor, ~0.1 ms of a service request). Inflating needs no matching option: a stream made
- * with a smaller window inflates with the default one, so earlier cursors still read.
- */
-const DEFLATE_OPTIONS = { windowBits: 9, memLevel: 4 } as const;
 
 /**
  * The last cursor read and what it read as: continuing a listing reads its cursor twice (once for
@@ -110,13 +109,24 @@ function readEncoded(cursor: string): Encoded | undefined {
   return encoded;
 }
 
+/** `{`: the first byte of a cursor's JSON, and never the first byte of a deflated one. */
+const JSON_OBJECT_START = 0x7b;
+
+/**
+ * Reads either form: JSON, or the deflated JSON of cursors made before 2026-12 (a client
+ * continuing a listing across an upgrade, or an export checkpoint). The first byte tells them
+ * apart: a deflate stream starts with its block header, and for JSON (which begins with `{`) that
+ * byte is 0xab in a fixed-Huffman block, ≡ 5 (mod 8) in a dynamic one and ≡ 1 in a stored one,
+ * never 0x7b.
+ */
 function decodeEncoded(cursor: string): Encoded | undefined {
   try {
-    const json: unknown = JSON.parse(
-      inflateRawSync(Buffer.from(cursor, 'base64url'), { maxOutputLength: 1 << 20 }).toString(
-        'utf8',
-      ),
-    );
+    const bytes = Buffer.from(cursor, 'base64url');
+    const text =
+      bytes[0] === JSON_OBJECT_START
+        ? bytes.toString('utf8')
+        : inflateRawSync(bytes, { maxOutputLength: 1 << 20 }).toString('utf8');
+    const json: unknown = JSON.parse(text);
     const decoded = encodedSchema.safeParse(json);
     return decoded.success ? (decoded.data as Encoded) : undefined;
   } catch {

@@ -1,4 +1,4 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../errors/configuration-error.js';
@@ -138,13 +138,11 @@ describe('createOrderClient', () => {
   it('rejects a forged cursor whose fields are of the wrong kind, naming the cursor', async () => {
     const client = createOrderClient({ providers: [createArrayProvider('a', small('a', 10))] });
     const first = await client.list({ limit: 3 });
-    const decoded = JSON.parse(
-      inflateRawSync(Buffer.from(first.nextCursor!, 'base64url')).toString(),
-    );
+    const decoded = JSON.parse(Buffer.from(first.nextCursor!, 'base64url').toString());
     const forge = (change: (cursor: typeof decoded) => void) => {
       const copy = structuredClone(decoded);
       change(copy);
-      return deflateRawSync(JSON.stringify(copy)).toString('base64url');
+      return Buffer.from(JSON.stringify(copy)).toString('base64url');
     };
     const forged = [
       forge((cursor) => (cursor.s = 'x')),
@@ -157,7 +155,10 @@ describe('createOrderClient', () => {
       forge((cursor) => (cursor.p.a[3] = 'yesterday')),
       forge((cursor) => (cursor.p.a = [null, 1])),
       forge((cursor) => (cursor.f = { status: ['no-such-status'] })),
-      Buffer.from(JSON.stringify(decoded)).toString('base64url'), // not deflated
+      forge((cursor) => (cursor.v = 3)),
+      // The deflated form cursors had before 2026-12 is read, and checked as strictly.
+      deflateRawSync(JSON.stringify({ ...decoded, s: -1 })).toString('base64url'),
+      `${deflateRawSync(JSON.stringify(decoded)).toString('base64url').slice(0, -3)}AAA`,
     ];
     for (const cursor of forged) {
       const error = await client.list({ limit: 3, cursor }).catch((caught) => caught);

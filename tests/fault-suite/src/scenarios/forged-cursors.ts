@@ -1,4 +1,3 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import {
   InvalidQueryError,
   OrderBridgeError,
@@ -34,13 +33,13 @@ function encode(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-/** Core's composite cursor is deflated JSON (base64url); a forger inflates, edits, deflates. */
+/** Core's composite cursor is JSON (base64url); a forger decodes, edits, encodes. */
 function decodeComposite(cursor: string): Json {
-  return JSON.parse(inflateRawSync(Buffer.from(cursor, 'base64url')).toString('utf8')) as Json;
+  return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Json;
 }
 
 function encodeComposite(value: unknown): string {
-  return deflateRawSync(JSON.stringify(value)).toString('base64url');
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
 /** QUERY with its sort spelled out: a query that names a sort is checked against its cursor. */
