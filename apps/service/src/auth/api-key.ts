@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Prefix of every key `new-key` generates. It makes a leaked key easy to recognise (and to find
@@ -59,7 +59,9 @@ export function createApiKeyIndex(
   );
   return {
     find(key) {
-      const presented = createHash('sha256').update(key, 'utf8').digest();
+      // One-shot `hash`: a `createHash` object per request survives scavenges until a full
+      // collection (its native handle).
+      const presented = hash('sha256', key, 'buffer');
       let found: ApiKeyOwner | undefined;
       for (const entry of entries) {
         if (entry.hash.length === presented.length && timingSafeEqual(entry.hash, presented)) {
