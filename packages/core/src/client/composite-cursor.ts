@@ -115,9 +115,9 @@ const JSON_OBJECT_START = 0x7b;
 /**
  * Reads either form: JSON, or the deflated JSON of cursors made before 2026-12 (a client
  * continuing a listing across an upgrade, or an export checkpoint). The first byte tells them
- * apart: a deflate stream starts with its block header, and for JSON (which begins with `{`) that
- * byte is 0xab in a fixed-Huffman block, ≡ 5 (mod 8) in a dynamic one and ≡ 1 in a stored one,
- * never 0x7b.
+ * apart. A deflate stream's first three bits are its block header; only a final fixed-Huffman
+ * block shares 0x7b's (3, mod 8), and there the next five bits start the code of the first
+ * literal, `{`, which makes the byte 0xab.
  */
 function decodeEncoded(cursor: string): Encoded | undefined {
   try {
