@@ -75,6 +75,17 @@ describe('composite cursors', () => {
     );
   });
 
+  it('hands out the remembered read frozen: a reader cannot change what the next read returns', () => {
+    const first = cursorQuery(cursor);
+    expect(() => {
+      (first.query as { status: string[] }).status.push('completed');
+    }).toThrow(TypeError);
+    expect(() => {
+      (first.query as Record<string, unknown>).customerId = 'c1';
+    }).toThrow(TypeError);
+    expect(cursorQuery(cursor).query).toEqual({ status: ['processing'] });
+  });
+
   it('reads each cursor for what it is when cursors alternate (the last read is remembered)', () => {
     const other = encodeCompositeCursor(parseOrderQuery({ status: ['completed'], limit: 10 }), {
       pageSize: 10,

@@ -96,8 +96,9 @@ export function encodeCompositeCursor(query: OrderQuery, state: CompositeCursorS
 
 /**
  * The last cursor read and what it read as: continuing a listing reads its cursor twice (once for
- * the query it carries, once for the positions), and each read inflates, parses and validates.
- * Reading is a pure function of the string, and nothing changes what it returns.
+ * the query it carries, once for the positions), and each read decodes, parses and validates.
+ * Reading is a pure function of the string, and what it returns is frozen, so no reader can change
+ * what the next read of the same cursor returns.
  */
 let lastRead: { cursor: string; encoded: Encoded | undefined } | undefined;
 
@@ -105,8 +106,17 @@ let lastRead: { cursor: string; encoded: Encoded | undefined } | undefined;
 function readEncoded(cursor: string): Encoded | undefined {
   if (lastRead?.cursor === cursor) return lastRead.encoded;
   const encoded = decodeEncoded(cursor);
-  lastRead = { cursor, encoded };
+  lastRead = { cursor, encoded: encoded && freezeDeep(encoded) };
   return encoded;
+}
+
+/** Freezes a parsed JSON value and everything in it. */
+function freezeDeep<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) freezeDeep(member);
+  }
+  return value;
 }
 
 /** `{`: the first byte of a cursor's JSON, and never the first byte of a deflated one. */
