@@ -27,6 +27,8 @@ Options:
   --flexfactor-webhook <url>
                             POST FlexFactor order webhooks to this URL when churns change
                             orders (repeatable; more through /_sandbox/flexfactor/webhooks)
+  --gzip                    gzip the providers' answers for clients that accept it
+                            (Accept-Encoding), as an API gateway in front of them does
   --json                    print the connection settings as one JSON line
   --help                    show this help
 `;
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
     jitter: { type: 'string' },
     'token-ttl': { type: 'string' },
     'flexfactor-webhook': { type: 'string', multiple: true },
+    gzip: { type: 'boolean' },
     json: { type: 'boolean' },
     help: { type: 'boolean' },
   } as const;
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
     },
   };
   if (values.host !== undefined) options.host = values.host;
+  if (values.gzip === true) options.gzip = true;
   const tokenTtl = integer('token-ttl', values['token-ttl'], 1, 86_400_000);
   const webhooks = (values['flexfactor-webhook'] ?? []).map((url) => ({ url }));
   if (tokenTtl !== undefined || webhooks.length > 0) {

@@ -85,6 +85,13 @@ export interface SandboxOptions {
   };
   /** Faults to start with. */
   faults?: { flexportal?: FaultSettings; flexfactor?: FaultSettings };
+  /**
+   * Gzip the providers' answers (`Content-Encoding: gzip`, `Vary: Accept-Encoding`) when the
+   * request's `Accept-Encoding` accepts gzip, as an API gateway in front of a provider does;
+   * default false. The answer is compressed while its latency runs; injected truncated answers
+   * and `/_sandbox` answers stay uncompressed.
+   */
+  gzip?: boolean;
 }
 
 /** A running sandbox. */
@@ -252,6 +259,7 @@ const optionsSchema = z.strictObject({
       flexfactor: faultSettingsSchema.optional(),
     })
     .optional(),
+  gzip: z.boolean().optional(),
 });
 
 /**
@@ -401,6 +409,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     stats,
     control,
+    gzip: config.gzip === true,
   });
 
   const host = config.host ?? '127.0.0.1';

@@ -66,6 +66,25 @@ describe('orderbridge-sandbox bin', () => {
     }
   });
 
+  it('gzips answers with --gzip for a client that accepts it', async () => {
+    const child = run(['--port', '0', '--json', '--orders', '3', '--gzip']);
+    try {
+      const settings = JSON.parse(await firstLine(child)) as SandboxConnectionSettings;
+      const answer = await fetch(`${settings.flexportal.baseUrl}/v1/orders`, {
+        headers: {
+          authorization: `Bearer ${settings.flexportal.apiKey}`,
+          'tenant-id': settings.flexportal.tenantId,
+          'accept-encoding': 'gzip',
+        },
+      });
+      // fetch decodes the body and keeps the header that says it was encoded.
+      expect(answer.headers.get('content-encoding')).toBe('gzip');
+      expect(((await answer.json()) as { count: number }).count).toBe(3);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('prints human-readable settings with the env exports by default', async () => {
     const child = run(['--port', '0', '--orders', '1', '--latency', '5', '--token-ttl', '1000']);
     try {

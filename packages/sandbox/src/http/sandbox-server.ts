@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
 import type { InjectedFault, ProviderFaults, ProviderName } from '../faults/provider-faults.js';
 import {
   classifyFlexFactorRoute,
@@ -26,6 +27,8 @@ export interface SandboxServerParts {
   readonly stats: StatsRecorder;
   /** The `/_sandbox` control endpoint. */
   readonly control: (request: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>;
+  /** Gzip the providers' answers for clients that accept it (`SandboxOptions.gzip`). */
+  readonly gzip?: boolean;
 }
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -158,11 +161,42 @@ async function handle(
     stats.fault(provider, 'malformed');
     answer = malformed(answer);
   }
-  // Encoded before the wait: building the response is part of the work the latency covers.
+  // Encoded (and compressed) before the wait: building the response is part of the work the
+  // latency covers.
   const bytes = Buffer.from(answer.body, 'utf8');
+  const compressed =
+    parts.gzip === true && bytes.length > 0 && acceptsGzip(incoming.headers['accept-encoding']);
   await latency;
   stats.response(provider, answer.status);
-  write(outgoing, answer, bytes);
+  if (compressed) {
+    write(
+      outgoing,
+      {
+        ...answer,
+        headers: { ...answer.headers, 'content-encoding': 'gzip', vary: 'accept-encoding' },
+      },
+      gzipSync(bytes),
+    );
+  } else {
+    write(outgoing, answer, bytes);
+  }
+}
+
+/**
+ * Whether an `Accept-Encoding` header accepts gzip: a `gzip` (or `x-gzip`, or `*`) entry whose
+ * quality is not 0 (RFC 9110 §12.5.3; names case-insensitive).
+ */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  let wildcard: boolean | undefined;
+  for (const entry of header.split(',')) {
+    const [name = '', ...parameters] = entry.split(';').map((part) => part.trim().toLowerCase());
+    const quality = parameters.find((parameter) => parameter.startsWith('q='));
+    const accepted = quality === undefined || Number(quality.slice(2)) > 0;
+    if (name === 'gzip' || name === 'x-gzip') return accepted;
+    if (name === '*') wildcard = accepted;
+  }
+  return wildcard === true;
 }
 
 /** A timer of `delayMs` started now (undefined when there is no delay). */
