@@ -1,7 +1,12 @@
-import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sendJson, startTestServer, type TestServer } from '../test-support/test-server.js';
-import { dispatchRequest, type SharedDispatcher, sharedDispatcher } from './dispatcher-request.js';
+import {
+  dispatchRequest,
+  gunzipMember,
+  type SharedDispatcher,
+  sharedDispatcher,
+} from './dispatcher-request.js';
 import { createHttpClient } from './http-client.js';
 
 let server: TestServer | undefined;
@@ -66,6 +71,29 @@ describe('dispatchRequest', () => {
     expect(await (await fetch(`${server.url}/`)).text()).toBe(JSON_TEXT);
   });
 
+  it('decodes a gzip body of several members whole, as fetch does', async () => {
+    const halves = [JSON_TEXT.slice(0, 20), JSON_TEXT.slice(20)];
+    server = await startTestServer((_request, response) => {
+      response.writeHead(200, { 'content-encoding': 'gzip' });
+      response.end(Buffer.concat(halves.map((half) => gzipSync(Buffer.from(half)))));
+    });
+    const answer = await send();
+    expect(new TextDecoder().decode(await answer!.bytes())).toBe(JSON_TEXT);
+    expect(await (await fetch(`${server.url}/`)).text()).toBe(JSON_TEXT);
+  });
+
+  it('rejects a gzip body whose data does not match its checksum', async () => {
+    const corrupt = gzipSync(Buffer.from(JSON_TEXT), { level: 0 });
+    // A stored block: flipping a byte of the text keeps the stream valid, only the CRC catches it.
+    corrupt[corrupt.length - 8 - 5]! ^= 0x01;
+    server = await startTestServer((_request, response) => {
+      response.writeHead(200, { 'content-encoding': 'gzip' });
+      response.end(corrupt);
+    });
+    const answer = await send();
+    await expect(answer!.bytes()).rejects.toThrow();
+  });
+
   it('rejects a body that is not what its content-encoding says', async () => {
     server = await startTestServer((_request, response) => {
       response.writeHead(200, { 'content-encoding': 'gzip' });
@@ -115,6 +143,56 @@ describe('dispatchRequest', () => {
     expect(response.statusText).toBe('Service Unavailable');
     expect(response.headers.get('retry-after')).toBe('1');
     expect(await response.json()).toEqual({ message: 'down' });
+  });
+});
+
+describe('gunzipMember', () => {
+  const text = JSON.stringify(
+    Array.from({ length: 400 }, (_, index) => ({ id: `ord_${index}`, city: 'Zürich', n: index })),
+  );
+  const body = gzipSync(Buffer.from(text));
+
+  it('decodes one gzip member to the bytes node:zlib gives', () => {
+    const decoded = gunzipMember(body);
+    expect(decoded).toBeDefined();
+    expect(Buffer.from(decoded!).equals(gunzipSync(body))).toBe(true);
+    expect(new TextDecoder().decode(decoded)).toBe(text);
+  });
+
+  it('decodes a member that lies inside a larger buffer', () => {
+    const padded = Buffer.concat([Buffer.from('xxxx'), body, Buffer.from('yy')]);
+    const view = new Uint8Array(padded.buffer, padded.byteOffset + 4, body.length);
+    expect(new TextDecoder().decode(gunzipMember(view))).toBe(text);
+  });
+
+  it('decodes an empty member', () => {
+    expect(gunzipMember(gzipSync(Buffer.alloc(0)))).toEqual(new Uint8Array(0));
+  });
+
+  it('leaves to node:zlib what it cannot verify as one whole member', () => {
+    const twoMembers = Buffer.concat([body, gzipSync(Buffer.from('[]'))]);
+    const stored = gzipSync(Buffer.from(text), { level: 0 });
+    const flipped = Buffer.from(stored);
+    flipped[flipped.length - 8 - 100]! ^= 0x20;
+    const wrongLength = Buffer.from(body);
+    wrongLength.writeUInt32LE(text.length + 1, wrongLength.length - 4);
+    const impossibleLength = Buffer.from(body);
+    impossibleLength.writeUInt32LE(0xffffffff, impossibleLength.length - 4);
+    const trailing = Buffer.concat([body, Buffer.from('garbage!')]);
+    for (const input of [
+      twoMembers,
+      flipped,
+      wrongLength,
+      impossibleLength,
+      trailing,
+      body.subarray(0, body.length - 1),
+      body.subarray(0, 30),
+      Buffer.from('not gzip at all, not at all'),
+    ]) {
+      expect(gunzipMember(input)).toBeUndefined();
+    }
+    // The stored form itself is fine: only the flipped byte is refused.
+    expect(new TextDecoder().decode(gunzipMember(stored))).toBe(text);
   });
 });
 
