@@ -27,6 +27,8 @@ export interface SandboxProcessOptions {
   flexfactorOrders: number;
   /** Latency added to every provider request, in ms (0: none). */
   latencyMs?: number;
+  /** Gzip the answers for clients that accept it (`--gzip`). */
+  gzip?: boolean;
   /** Dataset seed (default 1). */
   seed?: number;
 }
@@ -50,6 +52,7 @@ export async function startSandboxProcess(options: SandboxProcessOptions): Promi
     String(options.flexfactorOrders),
   ];
   if (options.latencyMs) args.push('--latency', String(options.latencyMs));
+  if (options.gzip) args.push('--gzip');
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

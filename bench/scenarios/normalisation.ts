@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import {
   mapRecords,
   moneyFromDecimal,
@@ -80,7 +81,8 @@ export const normalisation: Scenario = async (context) => {
 
   // FlexPortal: listOrders through the transport's dispatcher path, as a user's provider (no
   // custom fetch) sends a first attempt; the recorded dispatcher answers in 64 KB chunks.
-  const restoreDispatcher = installDispatcher(recordedDispatcher(flexportal.bodies));
+  const recorded = recordedDispatcher(flexportal.bodies);
+  const restoreDispatcher = installDispatcher(recorded);
   try {
     const providerId = 'flexportal';
     const provider = stubbedFlexPortal();
@@ -109,11 +111,37 @@ export const normalisation: Scenario = async (context) => {
           }),
         ),
       provider: () => passesOf(passes, () => listThroughProvider(provider, PAGES)),
+      // The same call against an upstream that gzips its pages (`content-encoding: gzip`).
+      providerGzip: async () => {
+        recorded.gzip = true;
+        try {
+          return await passesOf(passes, () => listThroughProvider(provider, PAGES));
+        } finally {
+          recorded.gzip = false;
+        }
+      },
     };
     await checkOrderCounts('FlexPortal', subjects.normalise, subjects.provider, passes);
+    await checkOrderCounts('FlexPortal (gzip)', subjects.normalise, subjects.providerGzip, passes);
     context.log(`normalisation: FlexPortal, ${warmup} warm-up + ${runs} interleaved runs`);
     const timings = await repeatInterleaved(subjects, { warmup, runs });
     report('FlexPortal', flexportal, timings, passes, figures, goals);
+    const perPage = (name: string) => timings[name]!.cpu.median / (PAGES * passes);
+    figures.push({
+      label: `FlexPortal: provider.listOrders over the same pages gzipped (${round(recorded.gzippedBytes / PAGES / 1024, 1)} KB per page, content-encoding: gzip; diagnosis)`,
+      value: round(perPage('providerGzip')),
+      unit: 'ms',
+      baseline: {
+        label: 'the same call over the uncompressed pages',
+        value: round(perPage('provider')),
+      },
+      ratio: ratioOf(perPage('providerGzip'), perPage('provider')),
+      spread: {
+        min: round(timings.providerGzip!.cpu.min / (PAGES * passes)),
+        max: round(timings.providerGzip!.cpu.max / (PAGES * passes)),
+        runs: timings.providerGzip!.cpu.runs,
+      },
+    });
   } finally {
     restoreDispatcher();
   }
@@ -495,17 +523,30 @@ const SOCKET_CHUNK_BYTES = 65_536;
 
 /**
  * A dispatcher whose `request` answers the recorded pages in turn, each body in 64 KB chunks as
- * from a socket (no HTTP parsing, as the fetch stub had none).
+ * from a socket (no HTTP parsing, as the fetch stub had none); while `gzip` is set, each page
+ * gzipped (level 6, compressed once up front) with `content-encoding: gzip`.
  */
-function recordedDispatcher(bodies: readonly Buffer[]): object {
+function recordedDispatcher(bodies: readonly Buffer[]): {
+  gzip: boolean;
+  gzippedBytes: number;
+  request(): unknown;
+} {
   let next = 0;
+  const gzipped = bodies.map((body) => gzipSync(body));
   return {
+    gzip: false,
+    gzippedBytes: gzipped.reduce((sum, body) => sum + body.length, 0),
     async request() {
-      const body = bodies[next % bodies.length]!;
+      const index = next % bodies.length;
       next += 1;
+      const body = this.gzip ? gzipped[index]! : bodies[index]!;
       return {
         statusCode: 200,
-        headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(body.length),
+          ...(this.gzip ? { 'content-encoding': 'gzip' } : {}),
+        },
         body: (async function* () {
           for (let offset = 0; offset < body.length; offset += SOCKET_CHUNK_BYTES) {
             yield body.subarray(offset, offset + SOCKET_CHUNK_BYTES);

@@ -96,36 +96,22 @@ async function measure(
     flexfactorOrders: 0,
     latencyMs: LATENCY_MS,
   });
+  context.log(
+    `service: a second sandbox process that gzips its answers, with a service in front of it`,
+  );
+  const gzipSandbox = await startSandboxProcess({
+    flexportalOrders: 10_000,
+    flexfactorOrders: 0,
+    latencyMs: LATENCY_MS,
+    gzip: true,
+  });
   const directory = await mkdtemp(join(tmpdir(), 'orderbridge-bench-service-'));
   const apiKey = newBenchApiKey();
   const { flexportal } = sandbox.settings;
-  const tenantsFile = join(directory, 'tenants.json');
-  writeBenchTenantsFile(tenantsFile, {
-    apiKey,
-    sandbox: sandbox.settings,
-    providers: ['flexportal'],
-  });
-  const port = await freePort();
-  const serviceUrl = `http://127.0.0.1:${port}`;
-  context.log(`service: starting orderbridge-service on ${serviceUrl}`);
-  const service = spawn(
-    process.execPath,
-    [BUILT.serviceBin, '--tenants', tenantsFile, '--port', String(port), '--host', '127.0.0.1'],
-    {
-      // Request logs go to /dev/null: written as in production (LOG_LEVEL=info), read by no one.
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: {
-        ...process.env,
-        ORDERBRIDGE_CURSOR_SECRET: randomBytes(48).toString('base64'),
-        LOG_LEVEL: 'info',
-      },
-    },
-  );
-  let serviceStderr = '';
-  service.stderr?.on('data', (chunk: Buffer) => {
-    serviceStderr += chunk.toString('utf8');
-  });
-  const serviceExited = new Promise<void>((resolve) => service.once('exit', () => resolve()));
+  const service = await startServiceProcess(directory, 'plain', apiKey, sandbox.settings);
+  const serviceUrl = service.url;
+  context.log(`service: orderbridge-service on ${serviceUrl}`);
+  const gzipService = await startServiceProcess(directory, 'gzip', apiKey, gzipSandbox.settings);
   context.log(
     'service: starting the reference proxy (node:http + fetch + JSON.parse + JSON.stringify)',
   );
@@ -136,7 +122,7 @@ async function measure(
   const referenceExited = new Promise<void>((resolve) => reference.once('exit', () => resolve()));
   try {
     const referenceUrl = `http://127.0.0.1:${await firstLine(reference)}`;
-    await waitForHealth(serviceUrl, () => serviceStderr);
+    await Promise.all([service.healthy, gzipService.healthy]);
     const serviceHeaders = { authorization: `Bearer ${apiKey}` };
     const sandboxHeaders = {
       authorization: `Bearer ${flexportal.apiKey}`,
@@ -176,6 +162,7 @@ async function measure(
     context.log('service: warm-up');
     for (const [url, paths, headers, seconds] of [
       [serviceUrl, [serviceFirst, compactFirst, ...serviceFollowUps], serviceHeaders, 3],
+      [gzipService.url, [serviceFirst], serviceHeaders, 3],
       [referenceUrl, [sandboxFirst, ...sandboxFollowUps], sandboxHeaders, 2],
       [sandboxOrigin.origin, [sandboxFirst, ...sandboxFollowUps], sandboxHeaders, 1],
     ] as const) {
@@ -188,7 +175,11 @@ async function measure(
       });
     }
 
-    const processes = { service: service.pid!, sandbox: sandbox.pid, reference: reference.pid! };
+    const processes = {
+      service: service.child.pid!,
+      sandbox: sandbox.pid,
+      reference: reference.pid!,
+    };
     const upstreamRequests = async () =>
       (await sandbox.control.stats()).flexportal.routes.listOrders;
     const targets: Record<Side, { url: string; headers: Record<string, string> }> = {
@@ -246,6 +237,29 @@ async function measure(
         connections: BURST_CONNECTIONS,
       },
     );
+    context.log('service: first pages from an upstream that gzips its answers (no goal)');
+    const gzipOrigin = new URL(gzipSandbox.settings.flexportal.baseUrl).origin;
+    const gzipped = await compareInBlocks({
+      blocks,
+      sides: ['direct', 'service'],
+      processes: {
+        service: gzipService.child.pid!,
+        sandbox: gzipSandbox.pid,
+        reference: reference.pid!,
+      },
+      upstreamRequests: async () =>
+        (await gzipSandbox.control.stats()).flexportal.routes.listOrders,
+      run: (side) =>
+        steadyLoad({
+          // The load generator asks for no encoding: the direct side is the same uncompressed
+          // page as the other comparisons', from the second sandbox.
+          ...(side === 'direct'
+            ? { url: gzipOrigin, headers: sandboxHeaders, paths: [sandboxFirst] }
+            : { url: gzipService.url, headers: serviceHeaders, paths: [serviceFirst] }),
+          ratePerSecond: RATE_PER_SECOND,
+          durationSeconds: blockSeconds,
+        }),
+    });
     const durationSeconds = blocks * blockSeconds;
 
     const figures: Figure[] = [];
@@ -268,13 +282,20 @@ async function measure(
     addComparison('first page', first, figures, goals);
     addComparison('cursor follow-up', follow, figures, goals);
     addComparison(
+      'first page, the upstream gzips its answers (no goal)',
+      gzipped,
+      figures,
+      goals,
+      false,
+    );
+    addComparison(
       `first page in bursts (${BURST_CONNECTIONS} connections; no goal)`,
       burst,
       figures,
       goals,
       false,
     );
-    const loads = [first, follow, burst].flatMap((comparison) => comparison.loadAverages);
+    const loads = [first, follow, gzipped, burst].flatMap((comparison) => comparison.loadAverages);
     return {
       name: 'service',
       title: 'Service: added latency over a 50 ms upstream',
@@ -297,17 +318,55 @@ async function measure(
       notes: [
         `Load: ${RATE_PER_SECOND} requests/s evenly spaced: request i leaves at start + i × ${1000 / RATE_PER_SECOND} ms whether or not earlier ones are answered (open loop), over a pool of keep-alive connections (node:http Agent), response time = request written → last body byte read. autocannon cannot send evenly spaced requests (its per-connection rate limit sends each connection's share of a second back to back, and its connections start each second together: 20 requests/s over 2 connections arrive as simultaneous pairs, so every other request waited for the previous one's CPU). The sides alternate in ${blocks} block(s) of ${blockSeconds} s each (direct, reference proxy, service[, service with fields=]: A B C A B C …, ${durationSeconds} s and ${blocks * blockSeconds * RATE_PER_SECOND} requests per side in all, pooled): first pages, then cursor follow-ups, then bursts — autocannon, ${BURST_CONNECTIONS} connections firing their share of each second together at ${BURST_RATE_PER_SECOND} requests/s, ${burstBlocks} block(s) per side (reported without a goal). Every request of a block is answered before the next block starts.`,
         `Reference proxy (bench/lib/reference-proxy.ts, its own process at the same nice value): node:http, fetch of the same upstream path with the same headers, JSON.parse and JSON.stringify of the page, nothing else — the least a JSON proxy can add. The goal compares the service's added p99 with the reference's, measured in the same blocks.`,
-        `Service: orderbridge-service with a tenants file (one tenant, FlexPortal only, pointing at a sandbox process with ${LATENCY_MS} ms latency), LOG_LEVEL=info with the logs sent to /dev/null, the per-key rate limit raised out of the way. Upstream baseline: GET /flexportal/v1/orders?limit=${LIMIT} straight to the same sandbox with the provider's headers. A fourth side of the first pages asks the service for fields=${COMPACT_FIELDS} (a list view's projection; no goal): what a smaller response saves.`,
+        `Service: orderbridge-service with a tenants file (one tenant, FlexPortal only, pointing at a sandbox process with ${LATENCY_MS} ms latency), LOG_LEVEL=info with the logs sent to /dev/null, the per-key rate limit raised out of the way. Upstream baseline: GET /flexportal/v1/orders?limit=${LIMIT} straight to the same sandbox with the provider's headers. A fourth side of the first pages asks the service for fields=${COMPACT_FIELDS} (a list view's projection; no goal): what a smaller response saves. A last comparison (no goal) puts a second service in front of a second sandbox process started with --gzip, which gzips its answers for a client that accepts it, as a gateway in front of a provider does (the service asks for gzip, the direct side does not, so its baseline is the same uncompressed page): what decoding compressed pages costs the service.`,
         `Added latency = service (or reference) percentile − upstream percentile at the same rate (a difference of percentiles, not a percentile of differences); p99.9 of 2,000 responses is the 2nd-slowest, shown for the tail, not scored. Follow-ups: ${CURSOR_PAGES} consecutive pages' cursors, requested in turn; with limit ${LIMIT} (= the provider page size) each service page ends on a provider page boundary, so a follow-up needs exactly one upstream request (see "upstream requests per service request").`,
         `CPU: at this rate the three processes of the measurement need well under one of the two cores, so on a quiet machine nothing competes. On a shared machine other jobs do, and a request that waits for a core measures the neighbours, not the service; so the load generator, the sandbox and the service run at nice ${MEASUREMENT_NICE} (${priority.raised ? 'raised in this run' : `not raised in this run: ${priority.reason}`}), all three alike, so the direct baseline gets the same treatment. No process is pinned to a core: pinning cannot keep other jobs off a core and would stop the service from moving to the idler one. The machine's CPU use during the service blocks is shown with each process's share (from /proc/stat and /proc/<pid>/stat); 1-minute load average over the blocks: ${round(Math.min(...loads), 2)} – ${round(Math.max(...loads), 2)}.`,
       ],
     };
   } finally {
     await stopChild(reference, referenceExited);
-    await stopChild(service, serviceExited);
-    await sandbox.stop();
+    await Promise.all([service.stop(), gzipService.stop()]);
+    await Promise.all([sandbox.stop(), gzipSandbox.stop()]);
     await rm(directory, { recursive: true, force: true });
   }
+}
+
+/**
+ * Spawns `orderbridge-service` with a tenants file for one FlexPortal tenant on `sandbox`, on a
+ * free loopback port. Its request logs go to /dev/null: written as in production (LOG_LEVEL=info),
+ * read by no one.
+ */
+async function startServiceProcess(
+  directory: string,
+  name: string,
+  apiKey: string,
+  sandbox: Parameters<typeof writeBenchTenantsFile>[1]['sandbox'],
+) {
+  const tenantsFile = join(directory, `tenants-${name}.json`);
+  writeBenchTenantsFile(tenantsFile, { apiKey, sandbox, providers: ['flexportal'] });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    process.execPath,
+    [BUILT.serviceBin, '--tenants', tenantsFile, '--port', String(port), '--host', '127.0.0.1'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+        ...process.env,
+        ORDERBRIDGE_CURSOR_SECRET: randomBytes(48).toString('base64'),
+        LOG_LEVEL: 'info',
+      },
+    },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const healthy = waitForHealth(url, () => stderr);
+  // A service that fails to start is reported by whoever awaits `healthy`.
+  healthy.catch(() => undefined);
+  return { child, url, healthy, stop: () => stopChild(child, exited) };
 }
 
 /** Whether {@link raisePriority} could raise this thread's priority, and if not why. */
