@@ -1,16 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { newBenchApiKey, writeBenchTenantsFile } from '../lib/bench-tenant.ts';
-import { BUILT } from '../lib/paths.ts';
 import { processCpuMs } from '../lib/process-cpu.ts';
-import { startSandboxProcess, stopChild } from '../lib/sandbox-process.ts';
+import { startSandboxProcess } from '../lib/sandbox-process.ts';
 import { type Figure, ratioOf, type Scenario } from '../lib/scenario-result.ts';
+import { type ServiceProcess, startServiceProcess } from '../lib/service-process.ts';
 import { median, round } from '../lib/statistics.ts';
 
 /** Connections autocannon keeps busy (closed loop: each sends its next request on an answer). */
@@ -25,11 +23,8 @@ const SETTLE_MS = 500;
  */
 const PATH = '/v1/providers';
 
-interface Side {
+interface Side extends ServiceProcess {
   label: string;
-  url: string;
-  child: ChildProcess;
-  exited: Promise<void>;
   requestsPerSecond: number[];
   p50: number[];
   p99: number[];
@@ -104,7 +99,7 @@ export const rateLimits: Scenario = async (context) => {
       }
     }
   } finally {
-    await Promise.all(sides.map((side) => stopChild(side.child, side.exited)));
+    await Promise.all(sides.map((side) => side.stop()));
     await sandbox.stop();
     await admin.query(`drop database if exists ${databaseName} with (force)`);
     await admin.end();
@@ -164,48 +159,14 @@ async function startService(
   tenantsFile: string,
   env: Record<string, string>,
 ): Promise<Side> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [BUILT.serviceBin, '--tenants', tenantsFile, '--port', String(port), '--host', '127.0.0.1'],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: {
-        PATH: process.env.PATH ?? '',
-        ORDERBRIDGE_CURSOR_SECRET: randomBytes(48).toString('base64'),
-        LOG_LEVEL: 'warn',
-        ...env,
-      },
-    },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
+  const service = await startServiceProcess({
+    tenantsFile,
+    baseEnv: { PATH: process.env.PATH ?? '' },
+    env: { LOG_LEVEL: 'warn', ...env },
+  }).catch((error: unknown) => {
+    throw new Error(`${label}: ${error instanceof Error ? error.message : String(error)}`);
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`${label}: the service did not start:\n${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    label,
-    url,
-    child,
-    exited,
-    requestsPerSecond: [],
-    p50: [],
-    p99: [],
-    cpuMsPerRequest: [],
-  };
+  return { ...service, label, requestsPerSecond: [], p50: [], p99: [], cpuMsPerRequest: [] };
 }
 
 async function load(
@@ -226,15 +187,4 @@ async function load(
     p50: result.latency.p50,
     p99: result.latency.p99,
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { getPriority, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newBenchApiKey, writeBenchTenantsFile } from '../lib/bench-tenant.ts';
@@ -13,10 +11,11 @@ import {
   percentilesOf,
   steadyLoad,
 } from '../lib/load-generator.ts';
-import { BUILT, REPO_ROOT } from '../lib/paths.ts';
+import { REPO_ROOT } from '../lib/paths.ts';
 import { processCpuMs } from '../lib/process-cpu.ts';
 import { startSandboxProcess, stopChild } from '../lib/sandbox-process.ts';
 import { type Figure, type Goal, ratioOf, type Scenario } from '../lib/scenario-result.ts';
+import { startServiceProcess } from '../lib/service-process.ts';
 import { quantile, round } from '../lib/statistics.ts';
 
 const LATENCY_MS = 50;
@@ -108,10 +107,18 @@ async function measure(
   const directory = await mkdtemp(join(tmpdir(), 'orderbridge-bench-service-'));
   const apiKey = newBenchApiKey();
   const { flexportal } = sandbox.settings;
-  const service = await startServiceProcess(directory, 'plain', apiKey, sandbox.settings);
+  /** A service with a tenants file for one FlexPortal tenant on `settings`' sandbox. */
+  const startService = (name: string, settings: typeof sandbox.settings) => {
+    const tenantsFile = join(directory, `tenants-${name}.json`);
+    writeBenchTenantsFile(tenantsFile, { apiKey, sandbox: settings, providers: ['flexportal'] });
+    return startServiceProcess({ tenantsFile });
+  };
+  const [service, gzipService] = await Promise.all([
+    startService('plain', sandbox.settings),
+    startService('gzip', gzipSandbox.settings),
+  ]);
   const serviceUrl = service.url;
   context.log(`service: orderbridge-service on ${serviceUrl}`);
-  const gzipService = await startServiceProcess(directory, 'gzip', apiKey, gzipSandbox.settings);
   context.log(
     'service: starting the reference proxy (node:http + fetch + JSON.parse + JSON.stringify)',
   );
@@ -122,7 +129,6 @@ async function measure(
   const referenceExited = new Promise<void>((resolve) => reference.once('exit', () => resolve()));
   try {
     const referenceUrl = `http://127.0.0.1:${await firstLine(reference)}`;
-    await Promise.all([service.healthy, gzipService.healthy]);
     const serviceHeaders = { authorization: `Bearer ${apiKey}` };
     const sandboxHeaders = {
       authorization: `Bearer ${flexportal.apiKey}`,
@@ -329,44 +335,6 @@ async function measure(
     await Promise.all([sandbox.stop(), gzipSandbox.stop()]);
     await rm(directory, { recursive: true, force: true });
   }
-}
-
-/**
- * Spawns `orderbridge-service` with a tenants file for one FlexPortal tenant on `sandbox`, on a
- * free loopback port. Its request logs go to /dev/null: written as in production (LOG_LEVEL=info),
- * read by no one.
- */
-async function startServiceProcess(
-  directory: string,
-  name: string,
-  apiKey: string,
-  sandbox: Parameters<typeof writeBenchTenantsFile>[1]['sandbox'],
-) {
-  const tenantsFile = join(directory, `tenants-${name}.json`);
-  writeBenchTenantsFile(tenantsFile, { apiKey, sandbox, providers: ['flexportal'] });
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    process.execPath,
-    [BUILT.serviceBin, '--tenants', tenantsFile, '--port', String(port), '--host', '127.0.0.1'],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: {
-        ...process.env,
-        ORDERBRIDGE_CURSOR_SECRET: randomBytes(48).toString('base64'),
-        LOG_LEVEL: 'info',
-      },
-    },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const healthy = waitForHealth(url, () => stderr);
-  // A service that fails to start is reported by whoever awaits `healthy`.
-  healthy.catch(() => undefined);
-  return { child, url, healthy, stop: () => stopChild(child, exited) };
 }
 
 /** Whether {@link raisePriority} could raise this thread's priority, and if not why. */
@@ -831,32 +799,4 @@ async function getJson(url: string, headers: Record<string, string>): Promise<un
   const text = await response.text();
   if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status} ${text.slice(0, 300)}`);
   return JSON.parse(text);
-}
-
-/** Shared with the store-queries scenario. */
-export async function waitForHealth(url: string, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the service did not become healthy within 30 s: ${stderr().trim()}`);
-}
-
-/** Shared with the store-queries scenario. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,12 +11,11 @@ import {
   percentilesOf,
   steadyLoad,
 } from '../lib/load-generator.ts';
-import { BUILT } from '../lib/paths.ts';
 import { startSandboxProcess } from '../lib/sandbox-process.ts';
 import type { Figure, Goal, Scenario } from '../lib/scenario-result.ts';
+import { type ServiceProcess, startServiceProcess } from '../lib/service-process.ts';
 import { median, round } from '../lib/statistics.ts';
 import { load } from './reports.ts';
-import { freePort, waitForHealth } from './service-latency.ts';
 
 const LIMIT = 50;
 /** The live service benchmark's load shape: 40 requests/s evenly spaced, blocks of 5 s. */
@@ -51,11 +49,6 @@ interface Backend {
   url: string;
 }
 
-interface RunningService {
-  url: string;
-  stop(): Promise<void>;
-}
-
 /**
  * Store queries through the service: `GET /v1/orders?source=store&…` first pages (filtered,
  * sorted, limit 50) over a store of 1,000,000 orders, on SQLite and on PostgreSQL, at the live
@@ -85,7 +78,7 @@ export const storeQueries: Scenario = async (context) => {
     flexfactorOrders: 10,
     latencyMs: 0,
   });
-  const services = new Map<string, RunningService>();
+  const services = new Map<string, ServiceProcess>();
   try {
     for (const backend of backends) {
       context.log(`store-queries: storing ${count} orders in ${backend.name}`);
@@ -220,7 +213,7 @@ async function startService(
   databaseUrl: string,
   settings: Awaited<ReturnType<typeof startSandboxProcess>>['settings'],
   folder: string,
-): Promise<RunningService> {
+): Promise<ServiceProcess> {
   const tenantsFile = join(folder, `tenants-${randomBytes(4).toString('hex')}.json`);
   writeBenchTenantsFile(tenantsFile, {
     apiKey: SERVICE_KEY,
@@ -228,34 +221,7 @@ async function startService(
     providers: ['flexportal', 'flexfactor'],
     extra: { storeScope: 'default', source: 'store' },
   });
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    process.execPath,
-    [BUILT.serviceBin, '--tenants', tenantsFile, '--port', String(port), '--host', '127.0.0.1'],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: {
-        ...process.env,
-        ORDERBRIDGE_CURSOR_SECRET: randomBytes(48).toString('base64'),
-        ORDERBRIDGE_DATABASE_URL: databaseUrl,
-        LOG_LEVEL: 'info',
-      },
-    },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitForHealth(url, () => stderr);
-  return {
-    url,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return startServiceProcess({ tenantsFile, env: { ORDERBRIDGE_DATABASE_URL: databaseUrl } });
 }
 
 /** Fails unless the path answers 200 from the store with at least one order. */
