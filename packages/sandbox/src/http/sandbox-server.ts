@@ -166,20 +166,16 @@ async function handle(
   const bytes = Buffer.from(answer.body, 'utf8');
   const compressed =
     parts.gzip === true && bytes.length > 0 && acceptsGzip(incoming.headers['accept-encoding']);
+  const sentBytes = compressed ? gzipSync(bytes) : bytes;
   await latency;
   stats.response(provider, answer.status);
-  if (compressed) {
-    write(
-      outgoing,
-      {
+  const sent = compressed
+    ? {
         ...answer,
         headers: { ...answer.headers, 'content-encoding': 'gzip', vary: 'accept-encoding' },
-      },
-      gzipSync(bytes),
-    );
-  } else {
-    write(outgoing, answer, bytes);
-  }
+      }
+    : answer;
+  write(outgoing, sent, sentBytes);
 }
 
 /**
