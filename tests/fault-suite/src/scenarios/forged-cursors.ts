@@ -25,21 +25,16 @@ const QUERY = { limit: 10 } as const;
 
 type Json = Record<string, unknown>;
 
+/**
+ * A cursor's JSON. The providers' cursors and core's composite cursor are all JSON in base64url,
+ * so a forger decodes, edits and encodes any of them alike.
+ */
 function decode(cursor: string): Json {
   return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Json;
 }
 
 function encode(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
-}
-
-/** Core's composite cursor is JSON (base64url); a forger decodes, edits, encodes. */
-function decodeComposite(cursor: string): Json {
-  return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Json;
-}
-
-function encodeComposite(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
 /** QUERY with its sort spelled out: a query that names a sort is checked against its cursor. */
@@ -94,7 +89,7 @@ export function describeForgedCursors(): void {
       );
       client = clientOn(sandbox, 'forged');
       first = await client.list(QUERY);
-      valid = decodeComposite(first.nextCursor!);
+      valid = decode(first.nextCursor!);
     });
     afterAll(() => sandbox.close());
 
@@ -168,7 +163,7 @@ export function describeForgedCursors(): void {
       expectCursorRejected(
         // With the query stated, so that a cursor missing a provider is another provider set
         // (alone, such a cursor is a consistent cursor of a one-provider listing).
-        await outcome(() => client.list({ ...STATED_QUERY, cursor: encodeComposite(forge()) })),
+        await outcome(() => client.list({ ...STATED_QUERY, cursor: encode(forge()) })),
         label,
       );
     });
@@ -177,9 +172,7 @@ export function describeForgedCursors(): void {
     const unrefused = async (forgeries: Array<[string, Json]>): Promise<string[]> => {
       const problems: string[] = [];
       for (const [label, forged] of forgeries) {
-        const result = await outcome(() =>
-          client.list({ ...QUERY, cursor: encodeComposite(forged) }),
-        );
+        const result = await outcome(() => client.list({ ...QUERY, cursor: encode(forged) }));
         if (result.error !== undefined) evidence.addError(`forged/${label}`, result.error);
         if (result.value !== undefined) problems.push(`${label}: answered with a page`);
         else if (!InvalidQueryError.isInstance(result.error)) {
@@ -223,7 +216,7 @@ export function describeForgedCursors(): void {
     it('a garbled provider cursor inside a genuine composite cursor: a typed error, never a page', async () => {
       const flexFactorGarbled = withPosition('flexfactor', ['garbage', 0, null, null]);
       const factorResult = await outcome(() =>
-        client.list({ ...QUERY, cursor: encodeComposite(flexFactorGarbled) }),
+        client.list({ ...QUERY, cursor: encode(flexFactorGarbled) }),
       );
       expectCursorRejected(factorResult, 'garbled flexfactor cursor');
       expect((factorResult.error as InvalidQueryError).provider).toBe('flexfactor');
@@ -231,7 +224,7 @@ export function describeForgedCursors(): void {
       // FlexPortal's cursor is opaque to the adapter, so FlexPortal itself refuses it (HTTP 400).
       const portalGarbled = withPosition('flexportal', ['garbage', 0, null, null]);
       const portalResult = await outcome(() =>
-        client.list({ ...QUERY, cursor: encodeComposite(portalGarbled) }),
+        client.list({ ...QUERY, cursor: encode(portalGarbled) }),
       );
       if (portalResult.error !== undefined)
         evidence.addError('forged/garbled flexportal', portalResult.error);
@@ -243,7 +236,7 @@ export function describeForgedCursors(): void {
       // In partial mode too: a bad cursor is the caller's mistake, not a provider outage.
       const partial = clientOn(sandbox, 'forged/partial', { onProviderError: 'partial' });
       expectCursorRejected(
-        await outcome(() => partial.list({ ...QUERY, cursor: encodeComposite(flexFactorGarbled) })),
+        await outcome(() => partial.list({ ...QUERY, cursor: encode(flexFactorGarbled) })),
         'garbled flexfactor cursor, partial mode',
       );
     });
