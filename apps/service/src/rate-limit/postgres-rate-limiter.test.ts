@@ -3,7 +3,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServicePool } from '../database/open-service-pool.js';
 import type { KeyRateLimiter } from './key-rate-limiter.js';
-import { createPostgresRateLimiter, RATE_LIMIT_TABLE } from './postgres-rate-limiter.js';
+import {
+  createPostgresRateLimiter,
+  createTable,
+  RATE_LIMIT_TABLE,
+} from './postgres-rate-limiter.js';
 import type { RateLimitStoreFailure } from './store-rate-limiter.js';
 
 const SERVER_URL = process.env.ORDERBRIDGE_TEST_DATABASE_URL;
@@ -15,6 +19,37 @@ describe('createPostgresRateLimiter (no server needed)', () => {
       createPostgresRateLimiter({ pool, tableName: 'limits; drop table orders' }),
     ).rejects.toThrow(/lower-case SQL identifier/);
     await pool.end();
+  });
+
+  /** A creation that fails with each of `codes` in turn, then succeeds; counts its attempts. */
+  function creation(...codes: string[]) {
+    const attempts = { count: 0 };
+    const create = async () => {
+      const code = codes[attempts.count++];
+      if (code !== undefined) throw Object.assign(new Error(`failed with ${code}`), { code });
+    };
+    return { attempts, create };
+  }
+
+  it.each([
+    ['42710', 'duplicate_object: type … already exists'],
+    ['42P07', 'duplicate_table'],
+  ])('creates the table again after losing a race to another replica (%s, %s)', async (code) => {
+    const { attempts, create } = creation(code);
+    await createTable(create);
+    expect(attempts.count).toBe(2);
+  });
+
+  it('passes any other error on at once', async () => {
+    const { attempts, create } = creation('42501');
+    await expect(createTable(create)).rejects.toMatchObject({ code: '42501' });
+    expect(attempts.count).toBe(1);
+  });
+
+  it('gives up after three lost races', async () => {
+    const { attempts, create } = creation('42710', '42P07', '42710', '42710');
+    await expect(createTable(create)).rejects.toMatchObject({ code: '42710' });
+    expect(attempts.count).toBe(3);
   });
 });
 

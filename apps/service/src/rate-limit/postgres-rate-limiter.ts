@@ -14,6 +14,36 @@ export const RATE_LIMIT_TABLE = 'orderbridge_rate_limits';
 /** How often rows of windows that ended more than an hour ago are deleted, in ms. */
 const CLEANUP_INTERVAL_MS = 5 * 60_000;
 
+/**
+ * SQLSTATEs of a `CREATE TABLE IF NOT EXISTS` that lost a race with the same statement in
+ * another session: `duplicate_object` ("type … already exists") and `duplicate_table`. PostgreSQL
+ * checks for the table, then creates its row type and relation, and another session can commit
+ * the same table in between. rate-limiter-flexible takes the third form, a unique violation on
+ * `pg_type` (23505), as "created by another worker", but not these two.
+ */
+const CONCURRENT_CREATION_CODES = new Set(['42710', '42P07']);
+
+/** Attempts at creating the table: each lost race means another session has committed it. */
+const CREATE_TABLE_ATTEMPTS = 3;
+
+/**
+ * Runs `create` (the library's `CREATE TABLE IF NOT EXISTS`) again when it lost a race with
+ * another replica creating the same table; the next attempt then finds the table.
+ * @throws the database's error for anything else, or when every attempt lost a race.
+ */
+export async function createTable(create: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await create();
+      return;
+    } catch (error) {
+      const code = (error as { code?: unknown } | undefined)?.code;
+      const lostRace = typeof code === 'string' && CONCURRENT_CREATION_CODES.has(code);
+      if (!lostRace || attempt >= CREATE_TABLE_ATTEMPTS) throw error;
+    }
+  }
+}
+
 /** Options of {@link createPostgresRateLimiter}. */
 export interface PostgresRateLimiterOptions
   extends Omit<StoreRateLimiterOptions, 'store' | 'createLimiter' | 'close'> {
@@ -54,11 +84,14 @@ export async function createPostgresRateLimiter(
   });
   // The library creates its table (`CREATE TABLE IF NOT EXISTS`) when a limiter is constructed
   // without `tableCreated`; one such limiter, awaited, so no decision finds the table missing.
-  await new Promise<void>((resolve, reject) => {
-    new RateLimiterPostgres({ ...settings(1), tableCreated: false }, (error?: unknown) =>
-      error ? reject(error) : resolve(),
-    );
-  });
+  await createTable(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        new RateLimiterPostgres({ ...settings(1), tableCreated: false }, (error?: unknown) =>
+          error ? reject(error) : resolve(),
+        );
+      }),
+  );
   const cleanup = setInterval(() => {
     // A failed cleanup is not worth a log line: the next tick deletes the same rows.
     options.pool
