@@ -24,41 +24,43 @@ import { paymentStatusAfterRefunds } from './flexfactor-status-map.js';
  * FlexFactor fields with no canonical home, under `order.extensions.<provider id>`
  * (`extensions.flexfactor` by default), as the provider sent them. Listed orders carry the list-row
  * fields; an order read with `getOrder` carries them too, plus what only the single-order endpoint
- * sends (`detail`: correlation id, names, email, phone, addresses).
+ * sends (`detail`: correlation id, names, email, phone, addresses). A field FlexFactor left out or
+ * sent as `null` (or an empty `secondaryEmail`) is `undefined`, so the order's JSON has no member
+ * for it.
  */
 export type FlexFactorOrderExtensions = {
   /** Whether the order ran in FlexFactor's ghost (shadow) mode. */
-  isGhostMode: boolean | null;
+  isGhostMode?: boolean;
   /** Whether the payment was merchant-initiated. */
-  isMIT: boolean | null;
+  isMIT?: boolean;
   /** The merchant site the order came from. */
-  siteId: string | null;
+  siteId?: string;
   /** Billing descriptor / product description. */
-  descriptor: string | null;
+  descriptor?: string;
   /** Payout state, when FlexFactor reports one. */
-  payoutStatus: string | number | null;
-  /** When an unpaid order expires, as sent (ISO 8601), or null. */
-  expiryDate: string | null;
+  payoutStatus?: string | number;
+  /** When an unpaid order expires, as sent (ISO 8601), if sent. */
+  expiryDate?: string;
   /** FlexFactor's token of the payment instrument (not a credential of this API). */
-  paymentInstrumentToken: string | null;
+  paymentInstrumentToken?: string;
   /** The amount formatted by FlexFactor, e.g. `$45.65`. */
-  formattedAmount: string | null;
+  formattedAmount?: string;
   /** Currency symbol, e.g. `$`. */
-  currencySymbol: string | null;
+  currencySymbol?: string;
   /** Only on orders read with `getOrder`: the single-order endpoint's own fields (FF-GET). */
   detail?: FlexFactorOrderDetailExtension;
 };
 
 /** What `GET /v1/orders/{id}` adds to a list row (FF-GET; its field list is cut off in the docs). */
 export interface FlexFactorOrderDetailExtension {
-  correlationId: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  secondaryEmail: string | null;
-  phone: string | null;
-  billingAddress: Record<string, unknown> | null;
-  shippingAddress: Record<string, unknown> | null;
+  correlationId?: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  secondaryEmail?: string;
+  phone?: string;
+  billingAddress?: Record<string, unknown>;
+  shippingAddress?: Record<string, unknown>;
 }
 
 /**
@@ -118,9 +120,10 @@ export function readFlexFactorRow(
 }
 
 /**
- * Validates the body of `GET /v1/orders/{id}` and maps it exactly like a list row, so the order
- * equals the listed one. The single order's own fields (email, names, phone, addresses) are left
- * to `raw`: the listing cannot provide them, and one order must not differ by how it was read.
+ * Validates the body of `GET /v1/orders/{id}` and maps it like a list row. The fields only the
+ * single-order endpoint sends (correlation id, names, email, phone, addresses) go under
+ * `extensions.<provider>.detail`, and its email and names fill the canonical customer, which a
+ * listed order cannot.
  */
 export function readFlexFactorOrderDetail(
   raw: unknown,
@@ -131,14 +134,14 @@ export function readFlexFactorOrderDetail(
   const detail = parsed.data;
   const extensions: FlexFactorOrderExtensions = listExtensions(detail);
   extensions.detail = {
-    correlationId: detail.correlationId ?? null,
-    firstName: detail.firstName ?? null,
-    lastName: detail.lastName ?? null,
-    email: detail.email ?? null,
-    secondaryEmail: detail.secondaryEmail || null,
-    phone: detail.phone ?? null,
-    billingAddress: detail.billingAddress ?? null,
-    shippingAddress: detail.shippingAddress ?? null,
+    correlationId: detail.correlationId ?? undefined,
+    firstName: detail.firstName ?? undefined,
+    lastName: detail.lastName ?? undefined,
+    email: detail.email ?? undefined,
+    secondaryEmail: detail.secondaryEmail || undefined,
+    phone: detail.phone ?? undefined,
+    billingAddress: detail.billingAddress ?? undefined,
+    shippingAddress: detail.shippingAddress ?? undefined,
   };
   // The single order has the payer's email (FF-GET); a list row does not. The payer's name is
   // `payerName`, else the single order's first and last name.
@@ -259,15 +262,15 @@ function readTimestamp(
 
 function listExtensions(row: FlexFactorOrderRow): FlexFactorOrderExtensions {
   return {
-    isGhostMode: row.isGhostMode ?? null,
-    isMIT: row.isMIT ?? null,
-    siteId: row.siteId ?? null,
-    descriptor: row.descriptor ?? null,
-    payoutStatus: row.payoutStatus ?? null,
-    expiryDate: row.expiryDate ?? null,
-    paymentInstrumentToken: row.paymentInstrumentToken ?? null,
-    formattedAmount: row.formattedAmount ?? null,
-    currencySymbol: row.currencySymbol ?? null,
+    isGhostMode: row.isGhostMode ?? undefined,
+    isMIT: row.isMIT ?? undefined,
+    siteId: row.siteId ?? undefined,
+    descriptor: row.descriptor ?? undefined,
+    payoutStatus: row.payoutStatus ?? undefined,
+    expiryDate: row.expiryDate ?? undefined,
+    paymentInstrumentToken: row.paymentInstrumentToken ?? undefined,
+    formattedAmount: row.formattedAmount ?? undefined,
+    currencySymbol: row.currencySymbol ?? undefined,
   };
 }
 

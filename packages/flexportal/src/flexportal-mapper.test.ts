@@ -106,11 +106,6 @@ describe('mapFlexPortalOrder', () => {
           streetAddress: 'Keizersgracht 1',
           city: 'Amsterdam',
           country: 'Netherlands',
-          postalCode: null,
-          company: null,
-          buildingInfo: null,
-          locality: null,
-          adminArea: null,
         },
         payment: {
           status: 'paid',
@@ -131,7 +126,6 @@ describe('mapFlexPortalOrder', () => {
         trackingNumber: 'TRACK-0001',
         shippedAt: '2025-03-03',
         billingGroupId: 'bg_7',
-        extensionDetails: null,
         upgradeDetails: {
           previousDevice: 'Laptop 13',
           previousSerialNumber: 'SN-0001',
@@ -153,11 +147,6 @@ describe('mapFlexPortalOrder', () => {
           },
           {
             sku: 'DOCK-USB-C',
-            productId: null,
-            variantId: null,
-            productImageUrl: null,
-            listPriceOverride: null,
-            acquisitionCostOverride: null,
             usedListPriceAsAcquisition: false,
             rentalIds: [],
             rentalStatus: 'pending',
@@ -180,10 +169,9 @@ describe('mapFlexPortalOrder', () => {
     expect(order.totals.tax).toEqual({ amountMinor: 0, currency: 'USD' }); // taxAmount default 0
     expect(order.customer?.company).toBeNull();
     const extensions = flexPortalExtensionsOf(order);
-    expect(extensions?.payment).toBeNull();
-    expect(extensions?.customFields).toBeNull();
+    expect(extensions?.payment).toBeUndefined();
+    expect(extensions?.customFields).toBeUndefined();
     expect(extensions?.customer).toEqual({
-      phone: null,
       customerType: 'individual',
       firstName: 'Ada',
       lastName: 'Min',
@@ -191,7 +179,7 @@ describe('mapFlexPortalOrder', () => {
     expect(extensions?.totalDevices).toBe(1);
     // The canonical name is the joined form; the split stays in the extension.
     expect(order.customer?.name).toBe('Ada Min');
-    expect(extensions?.shippingAddress.postalCode).toBeNull();
+    expect(extensions?.shippingAddress.postalCode).toBeUndefined();
   });
 
   it('keeps totals.totalDevices apart from rentalProgress.totalDevices', () => {
@@ -207,8 +195,63 @@ describe('mapFlexPortalOrder', () => {
     record.customFields = null;
     (record.billingAddress as Record<string, unknown>).postalCode = null;
     const extensions = flexPortalExtensionsOf(mapped(record).value);
-    expect(extensions?.customFields).toBeNull();
-    expect(extensions?.billingAddress.postalCode).toBeNull();
+    expect(extensions?.customFields).toBeUndefined();
+    expect(extensions?.billingAddress.postalCode).toBeUndefined();
+    expect(JSON.stringify(extensions)).not.toContain('postalCode');
+  });
+
+  it('leaves out of the extensions every optional field sent as null or not sent, at every depth', () => {
+    const nulls = minimalOrder({
+      customFields: null,
+      payment: { status: 'pending', method: null, transactionId: null, paidAmount: null },
+      notes: null,
+      trackingNumber: null,
+      shippedAt: null,
+      billingGroupId: null,
+      extensionDetails: null,
+      upgradeDetails: null,
+    });
+    const customer = nulls.customer as Record<string, unknown>;
+    customer.phone = null;
+    customer.company = null;
+    const item = (nulls.items as Record<string, unknown>[])[0] as Record<string, unknown>;
+    Object.assign(item, {
+      productId: null,
+      variantId: null,
+      productImageUrl: null,
+      listPriceOverride: null,
+      acquisitionCostOverride: null,
+    });
+    const address = nulls.billingAddress as Record<string, unknown>;
+    Object.assign(address, { postalCode: null, company: null, buildingInfo: null, locality: null });
+    const { value: order } = mapped(nulls);
+    const json = JSON.stringify(order.extensions);
+    expect(json).not.toContain('null');
+    const extensions = JSON.parse(json).flexportal;
+    expect(Object.keys(extensions).sort()).toEqual(
+      [
+        'billingAddress',
+        'createdBy',
+        'customer',
+        'items',
+        'payment',
+        'rentalIds',
+        'shippingAddress',
+        'tenantId',
+        'totalDevices',
+      ].sort(),
+    );
+    expect(extensions.payment).toEqual({ status: 'pending', manuallyMarked: false });
+    expect(Object.keys(extensions.items[0]).sort()).toEqual(
+      ['rentalIds', 'rentalStatus', 'sku', 'usedListPriceAsAcquisition'].sort(),
+    );
+    // The canonical fields keep their nulls: their shape is the same for every provider.
+    expect(order.customer?.company).toBeNull();
+    expect(order.reference).toBeNull();
+    // Every mapped order has the same own keys, sent or not: one object shape for the mapper.
+    expect(Object.keys(flexPortalExtensionsOf(order) ?? {})).toEqual(
+      Object.keys(flexPortalExtensionsOf(mapped(fullOrder()).value) ?? {}),
+    );
   });
 
   it('ignores fields the documents do not list, at every level', () => {
@@ -414,7 +457,6 @@ describe('mapFlexPortalOrder', () => {
       extensionMonths: 6,
       previousEndDate: '2025-06-01',
       newEndDate: '2025-12-01',
-      reason: null,
     });
   });
 });

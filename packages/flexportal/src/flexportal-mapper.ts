@@ -38,28 +38,28 @@ export type FlexPortalAddress = {
   city: string;
   /** Country, as FlexPortal sends it (a name or a code). */
   country: string;
-  /** The only nullable address field in the OpenAPI. */
-  postalCode: string | null;
+  /** Postal code, if any (the only nullable address field in the OpenAPI). */
+  postalCode?: string;
   /** Company at the address, if any. */
-  company: string | null;
+  company?: string;
   /** Floor, suite or building, if any. */
-  buildingInfo: string | null;
+  buildingInfo?: string;
   /** District or neighbourhood, if any. */
-  locality: string | null;
+  locality?: string;
   /** State, province or region, if any. */
-  adminArea: string | null;
+  adminArea?: string;
 };
 
 /** FlexPortal's payment record of an order, amounts exact in the order's currency. */
 export type FlexPortalPayment = {
-  /** Raw `payment.status` (`pending`, `paid`, `failed`). */
-  status: string | null;
-  /** `stripe` or `manual`. */
-  method: string | null;
+  /** Raw `payment.status` (`pending`, `paid`, `failed`), if sent. */
+  status?: string;
+  /** `stripe` or `manual`, if sent. */
+  method?: string;
   /** The payment processor's transaction id, if any. */
-  transactionId: string | null;
+  transactionId?: string;
   /** Amount paid, in the order's currency, if recorded. */
-  paidAmount: Money | null;
+  paidAmount?: Money;
   /** Whether someone marked the order paid by hand (default false). */
   manuallyMarked: boolean;
 };
@@ -69,14 +69,15 @@ export type FlexPortalItemExtensions = {
   /** The line's SKU (repeated to make the alignment with `order.items` checkable). */
   sku: string;
   /** Catalog product id, if any. */
-  productId: string | null;
+  productId?: string;
   /** Catalog variant id, if any. */
-  variantId: string | null;
+  variantId?: string;
   /** Product image URL, if any. */
-  productImageUrl: string | null;
-  /** Manual overrides of list price and acquisition cost, when set. */
-  listPriceOverride: Money | null;
-  acquisitionCostOverride: Money | null;
+  productImageUrl?: string;
+  /** Manual override of the list price, when set. */
+  listPriceOverride?: Money;
+  /** Manual override of the acquisition cost, when set. */
+  acquisitionCostOverride?: Money;
   /** Whether the list price was used as acquisition cost (default false). */
   usedListPriceAsAcquisition: boolean;
   /** Subscription (rental) ids created for this line. */
@@ -96,7 +97,7 @@ export type FlexPortalExtensionDetails = {
   /** End date after the extension, as sent. */
   newEndDate: string;
   /** Why, if given. */
-  reason: string | null;
+  reason?: string;
 };
 
 /** An `upgrade` order's link to the device it replaces. */
@@ -110,48 +111,52 @@ export type FlexPortalUpgradeDetails = {
   /** The subscription (rental) of the replaced device. */
   previousRentalId: string;
   /** Why, if given. */
-  upgradeReason: string | null;
+  upgradeReason?: string;
 };
 
-/** FlexPortal-only detail of an order, under `order.extensions.flexportal`. */
+/**
+ * FlexPortal-only detail of an order, under `order.extensions.flexportal`. An optional field that
+ * FlexPortal left out or sent as `null` is `undefined` here (at every depth), so the order's JSON
+ * has no member for it: a listing's extensions carry only what the provider sent.
+ */
 export type FlexPortalOrderExtensions = {
   /** The Business Unit the order belongs to. */
   tenantId: string;
   /** Subscription (rental) ids across the order. */
   rentalIds: string[];
-  /** Free-form custom fields, or null when FlexPortal sent none. */
-  customFields: Record<string, unknown> | null;
+  /** Free-form custom fields, when FlexPortal sent them. */
+  customFields?: Record<string, unknown>;
   /** Billing address. */
   billingAddress: FlexPortalAddress;
   /** Shipping address (FlexPortal uses the billing address when none was given). */
   shippingAddress: FlexPortalAddress;
-  /** Payment record, or null when the order has none. */
-  payment: FlexPortalPayment | null;
+  /** Payment record, when the order has one. */
+  payment?: FlexPortalPayment;
   /**
    * Customer detail the canonical customer does not carry: phone, type, and the name as FlexPortal
    * splits it (the canonical `customer.name` is the joined form, `firstName lastName`).
    */
-  customer: { phone: string | null; customerType: string; firstName: string; lastName: string };
+  customer: { phone?: string; customerType: string; firstName: string; lastName: string };
   /**
    * `totals.totalDevices`: the devices the order's totals cover. The canonical `fulfillment.total`
    * is `rentalProgress.totalDevices`; the two are separate fields on the wire, so both are kept.
-   * Null when FlexPortal left it out.
+   * Left out when FlexPortal left it out.
    */
-  totalDevices: number | null;
+  totalDevices?: number;
   /** Who created the order (a user id, or `api`). */
   createdBy: string;
-  /** Free-text notes (at most 5,000 characters). */
-  notes: string | null;
+  /** Free-text notes (at most 5,000 characters), if any. */
+  notes?: string;
   /** Shipment tracking number, if shipped. */
-  trackingNumber: string | null;
-  /** As sent (the docs give no format). */
-  shippedAt: string | null;
+  trackingNumber?: string;
+  /** As sent (the docs give no format), if shipped. */
+  shippedAt?: string;
   /** Billing group the order is invoiced with, if any. */
-  billingGroupId: string | null;
+  billingGroupId?: string;
   /** On `extension` orders: what is extended. */
-  extensionDetails: FlexPortalExtensionDetails | null;
+  extensionDetails?: FlexPortalExtensionDetails;
   /** On `upgrade` orders: what is replaced. */
-  upgradeDetails: FlexPortalUpgradeDetails | null;
+  upgradeDetails?: FlexPortalUpgradeDetails;
   /** Per-line detail, index-aligned with `order.items`. */
   items: FlexPortalItemExtensions[];
 };
@@ -316,8 +321,8 @@ function readOrder(
   // Problems are reported in the order the fields are read (lines, payment, upgrade, line
   // overrides, totals, timestamps), so the order extensions are built in that order too.
   const payment = wire.payment;
-  let paymentExtension: FlexPortalPayment | null = null;
-  let paymentStatus: string | null = null;
+  let paymentExtension: FlexPortalPayment | undefined;
+  let paymentStatus: string | undefined;
   if (payment !== null && payment !== undefined) {
     if (!isObject(payment)) return undefined;
     const paymentFields = paymentFieldsOf(payment);
@@ -335,17 +340,17 @@ function readOrder(
     ) {
       return undefined;
     }
-    paymentStatus = rawPaymentStatus ?? null;
+    paymentStatus = rawPaymentStatus ?? undefined;
     paymentExtension = {
       status: paymentStatus,
-      method: method ?? null,
-      transactionId: transactionId ?? null,
-      paidAmount: readOptionalMoney(reader, paidAmount, 'payment.paidAmount'),
+      method: method ?? undefined,
+      transactionId: transactionId ?? undefined,
+      paidAmount: readOptionalMoney(reader, paidAmount, 'payment.paidAmount') ?? undefined,
       manuallyMarked: manuallyMarked ?? false,
     };
   }
   const upgrade = wire.upgradeDetails;
-  let upgradeDetails: FlexPortalUpgradeDetails | null = null;
+  let upgradeDetails: FlexPortalUpgradeDetails | undefined;
   if (upgrade !== null && upgrade !== undefined) {
     if (!isUpgradeDetails(upgrade)) return undefined;
     upgradeDetails = {
@@ -357,7 +362,7 @@ function readOrder(
         'upgradeDetails.previousMonthlyAmount',
       ),
       previousRentalId: upgrade.previousRentalId,
-      upgradeReason: upgrade.upgradeReason ?? null,
+      upgradeReason: upgrade.upgradeReason ?? undefined,
     };
   }
   if (overrideLines !== undefined) {
@@ -365,18 +370,11 @@ function readOrder(
       // Checked by `readItem`.
       const item = wireItems[index] as FlexPortalWireOrderItem;
       const extension = itemExtensions[index]!;
-      extension.listPriceOverride = readOptionalMoney(
-        reader,
-        item.listPriceOverride,
-        'listPriceOverride',
-        index,
-      );
-      extension.acquisitionCostOverride = readOptionalMoney(
-        reader,
-        item.acquisitionCostOverride,
-        'acquisitionCostOverride',
-        index,
-      );
+      extension.listPriceOverride =
+        readOptionalMoney(reader, item.listPriceOverride, 'listPriceOverride', index) ?? undefined;
+      extension.acquisitionCostOverride =
+        readOptionalMoney(reader, item.acquisitionCostOverride, 'acquisitionCostOverride', index) ??
+        undefined;
     }
   }
 
@@ -415,31 +413,31 @@ function readOrder(
   const extensions: FlexPortalOrderExtensions = {
     tenantId,
     rentalIds: orderRentalIds.slice(),
-    customFields: customFields ? copyRecord(customFields) : null,
+    customFields: customFields ? copyRecord(customFields) : undefined,
     billingAddress,
     shippingAddress,
     payment: paymentExtension,
     customer: {
-      phone: phone ?? null,
+      phone: phone ?? undefined,
       customerType: customerType ?? 'individual',
       firstName,
       lastName,
     },
-    totalDevices: totalDevices ?? null,
+    totalDevices: totalDevices ?? undefined,
     createdBy,
-    notes: notes ?? null,
-    trackingNumber: trackingNumber ?? null,
-    shippedAt: shippedAt ?? null,
-    billingGroupId: billingGroupId ?? null,
+    notes: notes ?? undefined,
+    trackingNumber: trackingNumber ?? undefined,
+    shippedAt: shippedAt ?? undefined,
+    billingGroupId: billingGroupId ?? undefined,
     extensionDetails: extension
       ? {
           originalOrderId: extension.originalOrderId,
           extensionMonths: extension.extensionMonths,
           previousEndDate: extension.previousEndDate,
           newEndDate: extension.newEndDate,
-          reason: extension.reason ?? null,
+          reason: extension.reason ?? undefined,
         }
-      : null,
+      : undefined,
     upgradeDetails,
     items: itemExtensions,
   };
@@ -497,7 +495,7 @@ function readOrder(
 
 /**
  * Reads one order line (every field once), checking the schema's rules: appends the line to
- * `items` and its detail to `itemExtensions`, with the overrides left null. Undefined when the
+ * `items` and its detail to `itemExtensions`, with the overrides left undefined. Undefined when the
  * line breaks a rule, else whether it has an override to read (`listPriceOverride`,
  * `acquisitionCostOverride`).
  */
@@ -568,11 +566,11 @@ function readItem(
   });
   itemExtensions.push({
     sku,
-    productId: productId ?? null,
-    variantId: variantId ?? null,
-    productImageUrl: productImageUrl ?? null,
-    listPriceOverride: null,
-    acquisitionCostOverride: null,
+    productId: productId ?? undefined,
+    variantId: variantId ?? undefined,
+    productImageUrl: productImageUrl ?? undefined,
+    listPriceOverride: undefined,
+    acquisitionCostOverride: undefined,
     usedListPriceAsAcquisition: usedListPriceAsAcquisition ?? false,
     rentalIds: rentalIds ? rentalIds.slice() : [],
     rentalStatus: rentalStatus ?? 'pending',
@@ -1310,10 +1308,10 @@ function address(record: unknown): FlexPortalAddress | undefined {
     streetAddress,
     city,
     country,
-    postalCode: postalCode ?? null,
-    company: company ?? null,
-    buildingInfo: buildingInfo ?? null,
-    locality: locality ?? null,
-    adminArea: adminArea ?? null,
+    postalCode: postalCode ?? undefined,
+    company: company ?? undefined,
+    buildingInfo: buildingInfo ?? undefined,
+    locality: locality ?? undefined,
+    adminArea: adminArea ?? undefined,
   };
 }

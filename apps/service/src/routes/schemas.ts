@@ -127,7 +127,8 @@ export const orderResponseSchema = described(
     updatedAt: 'When it last changed, if the provider says (ISO 8601 UTC).',
     placedAt: 'When the customer placed it, if different from creation (ISO 8601 UTC).',
     raw: "The provider's wire object; only with `includeRaw=true`.",
-    extensions: 'Provider-specific detail with no canonical home, under the provider id.',
+    extensions:
+      'Provider-specific detail with no canonical home, under the provider id. A provider field that was not sent, or was sent as null, is left out: there are no null members here, unlike the canonical fields.',
   },
   {
     customer: nullableReference(customerResponseSchema),

@@ -107,7 +107,10 @@ export const orderSchema = z
     placedAt: timestampSchema.nullable(),
     /** The provider's wire object, only with `includeRaw`. */
     raw: z.unknown().optional(),
-    /** Provider-specific detail with no canonical home, under the provider's id. */
+    /**
+     * Provider-specific detail with no canonical home, under the provider's id. The bundled
+     * providers leave out a field the provider did not send or sent as null (no null members).
+     */
     extensions: z.record(z.string(), z.record(z.string(), z.unknown())),
   })
   .refine((order) => order.key === orderKey(order.provider, order.id), {

@@ -34,3 +34,16 @@ export function orderContent(order: Order): OrderContent {
 export function canonicalJson(value: unknown): string {
   return stableStringify(value) ?? 'null';
 }
+
+/**
+ * `canonicalJson` with `null` members left out as well, at every depth: for content where a
+ * member sent as `null` and one not sent mean the same (provider `extensions`, which carried such
+ * nulls before they were left out).
+ */
+export function canonicalJsonWithoutNulls(value: unknown): string {
+  return stableStringify(value, dropNullMembers) ?? 'null';
+}
+
+function dropNullMembers(_key: string, value: unknown): unknown {
+  return value === null ? undefined : value;
+}

@@ -217,6 +217,36 @@ export function describeOrderStoreContract(
         expect(stored?.lastChangedAt).toBe('2026-01-01T00:00:01.000Z');
       });
 
+      it('logs nothing when extensions only leave out members an earlier copy had as null', async () => {
+        const { store } = await fresh();
+        const earlier = makeOrder('alpha', '1', {
+          extensions: { alpha: { note: null, tracking: 'T-1', address: { company: null } } },
+        });
+        await store.applyBatch(batch([earlier]));
+        const later = makeOrder('alpha', '1', {
+          extensions: { alpha: { tracking: 'T-1', address: {} } },
+        });
+        for (const runId of ['run-2', 'run-3']) {
+          expect(await store.applyBatch(batch([later], { runId }))).toEqual({
+            created: 0,
+            updated: 0,
+            unchanged: 1,
+          });
+        }
+        expect(await allChanges(store)).toHaveLength(1);
+        const stored = await store.getOrder(later.key);
+        // Rewritten to the new content (no null members), so the next equal copy matches its hash.
+        expect(stored?.order.extensions).toEqual(later.extensions);
+        // A member that moves from a value to missing is a change.
+        const cleared = makeOrder('alpha', '1', { extensions: { alpha: { address: {} } } });
+        expect(await store.applyBatch(batch([cleared], { runId: 'run-4' }))).toEqual({
+          created: 0,
+          updated: 1,
+          unchanged: 0,
+        });
+        expect((await allChanges(store)).at(-1)?.diff?.fields).toEqual(['extensions']);
+      });
+
       it('keeps the last copy of a key repeated inside one batch', async () => {
         const { store } = await fresh();
         const first = makeOrder('alpha', '1', { status: 'pending' });
