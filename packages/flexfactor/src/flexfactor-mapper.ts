@@ -26,7 +26,7 @@ import { paymentStatusAfterRefunds } from './flexfactor-status-map.js';
  * fields; an order read with `getOrder` carries them too, plus what only the single-order endpoint
  * sends (`detail`: correlation id, names, email, phone, addresses). A field FlexFactor left out or
  * sent as `null` (or an empty `secondaryEmail`) is `undefined`, so the order's JSON has no member
- * for it.
+ * for it; the `detail` addresses, free-form records, are copied as sent.
  */
 export type FlexFactorOrderExtensions = {
   /** Whether the order ran in FlexFactor's ghost (shadow) mode. */

@@ -116,8 +116,9 @@ export type FlexPortalUpgradeDetails = {
 
 /**
  * FlexPortal-only detail of an order, under `order.extensions.flexportal`. An optional field that
- * FlexPortal left out or sent as `null` is `undefined` here (at every depth), so the order's JSON
- * has no member for it: a listing's extensions carry only what the provider sent.
+ * FlexPortal left out or sent as `null` is `undefined` here (at every depth of the types below),
+ * so the order's JSON has no member for it: a listing's extensions carry only what the provider
+ * sent. `customFields`, a free-form map, is copied as sent, its own `null`s included.
  */
 export type FlexPortalOrderExtensions = {
   /** The Business Unit the order belongs to. */

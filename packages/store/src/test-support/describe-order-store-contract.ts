@@ -57,6 +57,21 @@ export function describeOrderStoreContract(
       };
     }
 
+    /**
+     * Applies `order` in two more runs, expecting it unchanged both times (the first one rewrites
+     * the document, the second finds its hash) and the first run's creation as the only change.
+     */
+    async function expectUnchangedInTwoRuns(store: OrderStore, order: Order): Promise<void> {
+      for (const runId of ['run-2', 'run-3']) {
+        expect(await store.applyBatch(batch([order], { runId }))).toEqual({
+          created: 0,
+          updated: 0,
+          unchanged: 1,
+        });
+      }
+      expect(await allChanges(store)).toHaveLength(1);
+    }
+
     async function allChanges(store: OrderStore, scope?: string): Promise<ChangeEntry[]> {
       const entries: ChangeEntry[] = [];
       let after = 0;
@@ -204,14 +219,7 @@ export function describeOrderStoreContract(
           id: customer.id,
         };
         expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(order));
-        for (const runId of ['run-2', 'run-3']) {
-          expect(await store.applyBatch(batch([reordered], { runId }))).toEqual({
-            created: 0,
-            updated: 0,
-            unchanged: 1,
-          });
-        }
-        expect(await allChanges(store)).toHaveLength(1);
+        await expectUnchangedInTwoRuns(store, reordered);
         const stored = await store.getOrder(order.key);
         expect(stored?.order).toEqual(order);
         expect(stored?.lastChangedAt).toBe('2026-01-01T00:00:01.000Z');
@@ -226,14 +234,7 @@ export function describeOrderStoreContract(
         const later = makeOrder('alpha', '1', {
           extensions: { alpha: { tracking: 'T-1', address: {} } },
         });
-        for (const runId of ['run-2', 'run-3']) {
-          expect(await store.applyBatch(batch([later], { runId }))).toEqual({
-            created: 0,
-            updated: 0,
-            unchanged: 1,
-          });
-        }
-        expect(await allChanges(store)).toHaveLength(1);
+        await expectUnchangedInTwoRuns(store, later);
         const stored = await store.getOrder(later.key);
         // Rewritten to the new content (no null members), so the next equal copy matches its hash.
         expect(stored?.order.extensions).toEqual(later.extensions);
