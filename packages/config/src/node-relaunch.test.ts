@@ -117,6 +117,7 @@ describe('hasUserHeapFlags', () => {
     [['--max_old_space_size=512'], undefined],
     [[], '--enable-source-maps --max-old-space-size=512'],
     [['--no-allocation-site-pretenuring'], undefined],
+    [['--memory-reducer'], undefined],
   ])('sees the heap sized by %j / NODE_OPTIONS %j', (execArgv, nodeOptions) => {
     expect(hasUserHeapFlags(execArgv, nodeOptions)).toBe(true);
   });

@@ -27,6 +27,8 @@ export const USER_HEAP_FLAGS: readonly string[] = [
   '--heap-growing-percent',
   '--allocation-site-pretenuring',
   '--no-allocation-site-pretenuring',
+  '--memory-reducer',
+  '--no-memory-reducer',
 ];
 
 /** Whether node's flags (`process.execArgv`) or `NODE_OPTIONS` size the heap already. */
