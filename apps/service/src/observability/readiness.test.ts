@@ -59,4 +59,22 @@ describe('createReadinessMonitor', () => {
     expect(monitor.report().checks[0]).toMatchObject({ status: 'ok' });
     expect(monitor.report().checks[0]!.error).toBeUndefined();
   });
+
+  it('lets go of a finished check: its signal is never aborted by the timeout afterwards', async () => {
+    const signals: AbortSignal[] = [];
+    const provider = {
+      ...createTestProvider('alpha', []),
+      checkConnection: async (options?: { signal?: AbortSignal }) => {
+        if (options?.signal) signals.push(options.signal);
+      },
+    };
+    const monitor = createReadinessMonitor([{ id: 't', providers: [provider] }], {
+      timeoutMs: 20,
+    });
+    await monitor.checkNow();
+    expect(monitor.report().isReady).toBe(true);
+    expect(signals).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(signals[0]!.aborted).toBe(false);
+  });
 });

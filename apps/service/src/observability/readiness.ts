@@ -1,4 +1,4 @@
-import { type OrderProvider, parseOrderQuery } from '@orderbridge/core';
+import { linkAbort, type OrderProvider, parseOrderQuery } from '@orderbridge/core';
 import { problemFromError } from '../http/problem-from-error.js';
 
 /** Rejects when the signal aborts. */
@@ -69,7 +69,10 @@ export function createReadinessMonitor(
   let running: Promise<void> | undefined;
 
   const runOne = async (entry: (typeof checks)[number]): Promise<void> => {
-    const signal = AbortSignal.timeout(timeoutMs);
+    // A deadline released when the check ends: `AbortSignal.timeout` would fire 5 s after every
+    // check, finished or not, and abort a signal no one uses with a fresh DOMException.
+    const deadline = linkAbort([], { timeoutMs });
+    const signal = deadline.signal;
     let next: ProviderCheck;
     let failure: unknown;
     try {
@@ -90,6 +93,8 @@ export function createReadinessMonitor(
           ? `no answer within ${timeoutMs} ms`
           : (problemFromError(error).init.detail ?? 'the check failed'),
       };
+    } finally {
+      deadline.release();
     }
     entry.state = next;
     options.onCheck?.(next, failure);
