@@ -43,9 +43,8 @@ the sync worker role (docs/workers.md): ORDERBRIDGE_WORKER=on, ORDERBRIDGE_WORKE
 ORDERBRIDGE_WORKER_CONCURRENCY, ORDERBRIDGE_WORKER_LEASE_TIMEOUT_MS.
 heap: the service restarts itself (same pid) with a 64 MB young generation, without
 allocation-site pretenuring, with later incremental marking and without V8's idle-time memory
-reducer; ORDERBRIDGE_SERVICE_HEAP=off, or
-any heap flag of your own in node's flags or NODE_OPTIONS, keeps V8's defaults (see the README's
-Operations).
+reducer; ORDERBRIDGE_SERVICE_HEAP=off, or any heap flag of your own in node's flags or
+NODE_OPTIONS, keeps V8's defaults (see the README's Operations).
 Exit codes: 0 ok (also after SIGTERM/SIGINT), 1 failure at run time, 2 invalid configuration or usage.
 `;
 

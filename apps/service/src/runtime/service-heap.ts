@@ -29,9 +29,9 @@ import { hasUserHeapFlags, type NodeLaunch } from '@orderbridge/config/node-rela
  * objects cleared"), and the next several hundred requests ran while V8 compiled them again: in
  * the benchmark's load (5 s blocks with 10 s idle between) 0.4–0.6 ms more CPU per cursor
  * follow-up and a 0.6–2.0 ms higher p99 over 2,000 of them, and in one run 18 of the 20 slowest
- * first pages in the four blocks after such a collection. Without the
- * reducer a full collection runs only when the old generation fills, under load, and the service
- * keeps its loaded size while idle (its peak is unchanged).
+ * first pages in the four blocks after such a collection. Without the reducer a full collection
+ * runs only when the old generation fills, under load, and the service keeps its loaded size
+ * while idle (its peak is unchanged).
  *
  * How: V8 reads these at start-up only (`v8.setFlagsFromString` later is undefined behaviour, and
  * NODE_OPTIONS takes neither), so the bin replaces its own process with a node started with them
