@@ -69,8 +69,8 @@ export function createReadinessMonitor(
   let running: Promise<void> | undefined;
 
   const runOne = async (entry: (typeof checks)[number]): Promise<void> => {
-    // A deadline released when the check ends: `AbortSignal.timeout` would fire 5 s after every
-    // check, finished or not, and abort a signal no one uses with a fresh DOMException.
+    // A deadline released when the check ends: `AbortSignal.timeout` would fire `timeoutMs` after
+    // every check, finished or not, and abort a signal no one uses with a fresh DOMException.
     const deadline = linkAbort([], { timeoutMs });
     const signal = deadline.signal;
     let next: ProviderCheck;
