@@ -3,6 +3,7 @@
 // hand-written method text in bench/method.md. `node bench/report.ts`; `pnpm bench` runs it too.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { renderRuns } from './lib/bench-runs.ts';
 import type { Figure, ScenarioResult } from './lib/scenario-result.ts';
 
 /** Scenarios in report order. */
@@ -109,6 +110,10 @@ function renderReport(results: readonly ScenarioResult[], method: Map<string, st
       ? `All ${goals.length} goals met.`
       : `${goals.length - missed} of ${goals.length} goals met, ${missed} missed. Each scenario below says by how much and why.`,
   );
+  out.push('');
+  out.push('## Runs');
+  out.push('');
+  out.push(renderRuns(results, ORDER));
   out.push('');
   out.push('## Machine');
   out.push('');

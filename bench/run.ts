@@ -8,11 +8,12 @@
 //
 // Exit code: 0 when every scenario ran (whether or not it met its goals), 1 when one crashed,
 // 2 for bad usage or a missing build.
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { readMachineInfo } from './lib/machine-info.ts';
 import { type BUILT, missingBuilds } from './lib/paths.ts';
-import type { Scenario, ScenarioResult } from './lib/scenario-result.ts';
+import type { BenchRun, Scenario, ScenarioResult } from './lib/scenario-result.ts';
 import { round } from './lib/statistics.ts';
 
 interface ScenarioEntry {
@@ -119,6 +120,12 @@ async function main(): Promise<number> {
   const outputDir = quick ? new URL('./quick/', RESULTS_DIR) : RESULTS_DIR;
   await mkdir(outputDir, { recursive: true });
   const log = (line: string) => process.stderr.write(`  ${line}\n`);
+  const commit = checkedOutCommit();
+  const run: BenchRun = {
+    startedAt: new Date().toISOString(),
+    scenarios: names,
+    ...(commit ? { commit } : {}),
+  };
   const results: ScenarioResult[] = [];
   const crashed: string[] = [];
   for (const name of names) {
@@ -134,6 +141,7 @@ async function main(): Promise<number> {
         startedAt: startedAt.toISOString(),
         durationSeconds: round((Date.now() - startedAt.getTime()) / 1000, 1),
         environment,
+        run,
       };
       await writeFile(new URL(`${name}.json`, outputDir), `${JSON.stringify(result, null, 2)}\n`);
       results.push(result);
@@ -157,6 +165,28 @@ async function main(): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/**
+ * The commit the benchmarked builds were made from (as far as the checkout says: the builds in
+ * dist/ are not checked against it), and whether tracked files differ from it; undefined
+ * outside a git checkout.
+ */
+function checkedOutCommit(): BenchRun['commit'] {
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: new URL('..', import.meta.url),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  try {
+    return {
+      sha: git('rev-parse', 'HEAD'),
+      modified: git('status', '--porcelain', '--untracked-files=no') !== '',
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 function printResult(result: ScenarioResult): void {

@@ -36,6 +36,19 @@ export interface Goal {
   detail: string;
 }
 
+/** The `bench/run.ts` invocation a result came from. */
+export interface BenchRun {
+  /** When the invocation started (ISO 8601): results with the same value come from one run. */
+  startedAt: string;
+  /** The scenarios it was asked to run, in order. */
+  scenarios: string[];
+  /**
+   * The commit checked out (`git rev-parse HEAD`) and whether tracked files differed from it;
+   * absent outside a git checkout.
+   */
+  commit?: { sha: string; modified: boolean };
+}
+
 /** What one scenario reports; written to `bench/results/<name>.json`. */
 export interface ScenarioResult {
   /** Scenario name (the file name under `scenarios/`). */
@@ -58,6 +71,8 @@ export interface ScenarioResult {
   notes: string[];
   /** The machine and its load, as read at the scenario's start. */
   environment: MachineInfo;
+  /** The run it came from (absent in results written before runs were recorded). */
+  run?: BenchRun;
 }
 
 /** What a scenario function receives. */

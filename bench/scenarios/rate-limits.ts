@@ -1,10 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { newBenchApiKey, writeBenchTenantsFile } from '../lib/bench-tenant.ts';
+import {
+  benchPostgresServer,
+  dropPostgresDatabase,
+  freshPostgresDatabase,
+  NO_POSTGRES_SERVER,
+} from '../lib/postgres-database.ts';
 import { processCpuMs } from '../lib/process-cpu.ts';
 import { startSandboxProcess } from '../lib/sandbox-process.ts';
 import { type Figure, ratioOf, type Scenario } from '../lib/scenario-result.ts';
@@ -38,8 +42,7 @@ interface Side extends ServiceProcess {
  * blocks alternate so that a noisy neighbour hits both alike.
  */
 export const rateLimits: Scenario = async (context) => {
-  const postgresUrl =
-    process.env.ORDERBRIDGE_BENCH_DATABASE_URL ?? process.env.ORDERBRIDGE_TEST_DATABASE_URL;
+  const postgresUrl = benchPostgresServer();
   if (!postgresUrl) {
     return {
       name: 'rate-limits',
@@ -47,20 +50,13 @@ export const rateLimits: Scenario = async (context) => {
       parameters: {} as Record<string, number | string>,
       figures: [],
       goals: [],
-      notes: [
-        'Skipped: set ORDERBRIDGE_BENCH_DATABASE_URL (or ORDERBRIDGE_TEST_DATABASE_URL; scripts/test-postgres.sh starts one).',
-      ],
+      notes: [NO_POSTGRES_SERVER],
     };
   }
   const blocks = context.quick ? 1 : BLOCKS;
   const sandbox = await startSandboxProcess({ flexportalOrders: 100, flexfactorOrders: 0 });
   const directory = await mkdtemp(join(tmpdir(), 'orderbridge-bench-rate-limits-'));
-  const databaseName = `bench_rate_limits_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`create database ${databaseName}`);
-  const databaseUrl = new URL(postgresUrl);
-  databaseUrl.pathname = `/${databaseName}`;
+  const databaseUrl = await freshPostgresDatabase(postgresUrl, 'rate_limits');
   const apiKey = newBenchApiKey();
   const tenantsFile = join(directory, 'tenants.json');
   // Every request is decided by the limiter; none may be refused.
@@ -74,7 +70,7 @@ export const rateLimits: Scenario = async (context) => {
     sides.push(await startService('in-memory token buckets', tenantsFile, {}));
     sides.push(
       await startService('PostgreSQL (rate-limiter-flexible)', tenantsFile, {
-        ORDERBRIDGE_DATABASE_URL: databaseUrl.toString(),
+        ORDERBRIDGE_DATABASE_URL: databaseUrl,
       }),
     );
     const headers = { authorization: `Bearer ${apiKey}` };
@@ -101,8 +97,7 @@ export const rateLimits: Scenario = async (context) => {
   } finally {
     await Promise.all(sides.map((side) => side.stop()));
     await sandbox.stop();
-    await admin.query(`drop database if exists ${databaseName} with (force)`);
-    await admin.end();
+    await dropPostgresDatabase(postgresUrl, databaseUrl);
     await rm(directory, { recursive: true, force: true });
   }
   const [memory, postgres] = sides as [Side, Side];

@@ -13,6 +13,11 @@ import {
   revenueReport,
 } from '@orderbridge/store';
 import pg from 'pg';
+import {
+  benchPostgresServer,
+  freshPostgresDatabase,
+  NO_POSTGRES_SERVER,
+} from '../lib/postgres-database.ts';
 import type { Figure, Goal, Scenario } from '../lib/scenario-result.ts';
 import { round, summarize } from '../lib/statistics.ts';
 
@@ -339,13 +344,13 @@ async function plans(sqlitePath: string, postgresUrl: string | undefined): Promi
 
 /**
  * Each report over a store of 1,000,000 orders (half FlexFactor payments of 200 merchants in six
- * currencies, half FlexPortal subscriptions), on SQLite and, with ORDERBRIDGE_BENCH_POSTGRES_URL
- * (an empty database or schema), on PostgreSQL.
+ * currencies, half FlexPortal subscriptions), on SQLite and, when a PostgreSQL server is set
+ * (`benchPostgresServer`), on PostgreSQL, in a new database on it.
  */
 export const reports: Scenario = async (context) => {
   const count = context.quick ? 100_000 : 1_000_000;
   const runs = context.quick ? 3 : 5;
-  const postgresUrl = process.env.ORDERBRIDGE_BENCH_POSTGRES_URL;
+  const postgresServer = benchPostgresServer();
   const folder = mkdtempSync(join(tmpdir(), 'orderbridge-bench-reports-'));
   const figures: Figure[] = [];
   const goals: Goal[] = [];
@@ -353,10 +358,12 @@ export const reports: Scenario = async (context) => {
   try {
     const sqlitePath = join(folder, 'store.db');
     await measure('sqlite', `sqlite:${sqlitePath}`, count, runs, context.log, figures, goals);
+    const postgresUrl =
+      postgresServer === undefined
+        ? undefined
+        : await freshPostgresDatabase(postgresServer, 'reports');
     if (postgresUrl === undefined) {
-      notes.push(
-        'PostgreSQL was not measured: set ORDERBRIDGE_BENCH_POSTGRES_URL to an empty database.',
-      );
+      notes.push(NO_POSTGRES_SERVER);
     } else {
       await measure('postgres', postgresUrl, count, runs, context.log, figures, goals);
     }
@@ -367,7 +374,7 @@ export const reports: Scenario = async (context) => {
   return {
     name: 'reports',
     title: `Reports over ${count.toLocaleString('en-US')} stored orders`,
-    parameters: { orders: count, runs, postgres: postgresUrl !== undefined },
+    parameters: { orders: count, runs, postgres: postgresServer !== undefined },
     figures,
     goals,
     notes,

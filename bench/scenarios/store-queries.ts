@@ -11,6 +11,11 @@ import {
   percentilesOf,
   steadyLoad,
 } from '../lib/load-generator.ts';
+import {
+  benchPostgresServer,
+  freshPostgresDatabase,
+  NO_POSTGRES_SERVER,
+} from '../lib/postgres-database.ts';
 import { startSandboxProcess } from '../lib/sandbox-process.ts';
 import type { Figure, Goal, Scenario } from '../lib/scenario-result.ts';
 import { type ServiceProcess, startServiceProcess } from '../lib/service-process.ts';
@@ -58,16 +63,16 @@ export const storeQueries: Scenario = async (context) => {
   const count = context.quick ? 50_000 : 1_000_000;
   const blocks = context.quick ? 1 : BLOCKS;
   const folder = mkdtempSync(join(tmpdir(), 'orderbridge-bench-store-queries-'));
-  const postgresServer =
-    process.env.ORDERBRIDGE_BENCH_POSTGRES_URL ?? process.env.ORDERBRIDGE_TEST_DATABASE_URL;
+  const postgresServer = benchPostgresServer();
   const backends: Backend[] = [{ name: 'SQLite', url: `sqlite:${join(folder, 'store.db')}` }];
   const notes: string[] = [];
   if (postgresServer === undefined) {
-    notes.push(
-      'PostgreSQL was not measured: set ORDERBRIDGE_BENCH_POSTGRES_URL (or ORDERBRIDGE_TEST_DATABASE_URL; scripts/test-postgres.sh starts one).',
-    );
+    notes.push(NO_POSTGRES_SERVER);
   } else {
-    backends.push({ name: 'PostgreSQL', url: await freshPostgresDatabase(postgresServer) });
+    backends.push({
+      name: 'PostgreSQL',
+      url: await freshPostgresDatabase(postgresServer, 'store_queries'),
+    });
   }
   const figures: Figure[] = [];
   const goals: Goal[] = [];
@@ -251,21 +256,6 @@ async function upstreamRequests(
     stats.flexfactor.routes.listOrders +
     stats.flexfactor.routes.getOrder
   );
-}
-
-/** A new, empty database on the server, so runs never share state. */
-async function freshPostgresDatabase(serverUrl: string): Promise<string> {
-  const name = `bench_store_queries_${process.pid}_${Date.now().toString(36)}`;
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 async function vacuumAnalyze(url: string): Promise<void> {

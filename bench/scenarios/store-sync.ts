@@ -10,6 +10,11 @@ import { type ChangeEntry, createOrderStore } from '@orderbridge/store';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { BUILT } from '../lib/paths.ts';
+import {
+  benchPostgresServer,
+  freshPostgresDatabase,
+  NO_POSTGRES_SERVER,
+} from '../lib/postgres-database.ts';
 import { sampleRss } from '../lib/rss-sampler.ts';
 import { type SandboxProcess, startSandboxProcess } from '../lib/sandbox-process.ts';
 import { type Figure, type Goal, ratioOf, type Scenario } from '../lib/scenario-result.ts';
@@ -43,8 +48,7 @@ export const storeSync: Scenario = async (context) => {
   const fullOrders = context.quick ? 50_000 : 1_000_000;
   const incrementalOrders = context.quick ? 20_000 : 100_000;
   const runs = context.quick ? 1 : 2;
-  const postgresUrl =
-    process.env.ORDERBRIDGE_BENCH_DATABASE_URL ?? process.env.ORDERBRIDGE_TEST_DATABASE_URL;
+  const postgresUrl = benchPostgresServer();
   const directory = mkdtempSync(join(tmpdir(), 'orderbridge-bench-sync-'));
   const { orderRow } = (await import(
     `${BUILT.store.replace(/index\.js$/, '')}rows/order-row.js`
@@ -63,9 +67,7 @@ export const storeSync: Scenario = async (context) => {
   if (postgresUrl) backends.push(postgresBackend(postgresUrl));
   const notes: string[] = [];
   if (!postgresUrl) {
-    notes.push(
-      'PostgreSQL skipped: set ORDERBRIDGE_BENCH_DATABASE_URL (or ORDERBRIDGE_TEST_DATABASE_URL; scripts/test-postgres.sh starts one).',
-    );
+    notes.push(NO_POSTGRES_SERVER);
   }
 
   context.log(
@@ -390,16 +392,7 @@ function sqliteBackend(directory: string): Backend {
 function postgresBackend(serverUrl: string): Backend {
   return {
     name: 'PostgreSQL',
-    async freshUrl(label) {
-      const name = `bench_${label}_${process.pid}_${Date.now().toString(36)}`;
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`create database ${name}`);
-      await client.end();
-      const url = new URL(serverUrl);
-      url.pathname = `/${name}`;
-      return url.toString();
-    },
+    freshUrl: (label) => freshPostgresDatabase(serverUrl, label),
     async insertFloor(sourceUrl, targetUrl, buildRow) {
       await (await createOrderStore({ url: targetUrl })).close();
       const source = new pg.Client({ connectionString: sourceUrl });

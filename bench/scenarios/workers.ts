@@ -5,6 +5,12 @@ import { join } from 'node:path';
 import { createOrderStore, createSyncJobQueue } from '@orderbridge/store';
 import pg from 'pg';
 import { BUILT } from '../lib/paths.ts';
+import {
+  benchPostgresServer,
+  dropPostgresDatabase,
+  freshPostgresDatabase,
+  NO_POSTGRES_SERVER,
+} from '../lib/postgres-database.ts';
 import { processCpuMs } from '../lib/process-cpu.ts';
 import { startSandboxProcess } from '../lib/sandbox-process.ts';
 import type { Figure, Scenario } from '../lib/scenario-result.ts';
@@ -25,8 +31,7 @@ const TICKS_PER_SECOND = 100;
  */
 export const workers: Scenario = async (context) => {
   const ordersPerJob = context.quick ? 2000 : 10_000;
-  const serverUrl =
-    process.env.ORDERBRIDGE_BENCH_DATABASE_URL ?? process.env.ORDERBRIDGE_TEST_DATABASE_URL;
+  const serverUrl = benchPostgresServer();
   const parameters = { tenants: TENANTS, providers: 2, ordersPerJob, latencyMs: 0 };
   if (!serverUrl) {
     return {
@@ -35,9 +40,7 @@ export const workers: Scenario = async (context) => {
       parameters,
       figures: [],
       goals: [],
-      notes: [
-        'Skipped: set ORDERBRIDGE_BENCH_DATABASE_URL (or ORDERBRIDGE_TEST_DATABASE_URL; scripts/test-postgres.sh starts one).',
-      ],
+      notes: [NO_POSTGRES_SERVER],
     };
   }
   const directory = mkdtempSync(join(tmpdir(), 'orderbridge-bench-workers-'));
@@ -54,7 +57,7 @@ export const workers: Scenario = async (context) => {
     let single = 0;
     for (const count of WORKER_COUNTS) {
       context.log(`workers: ${count} worker(s), ${TENANTS * 2} jobs of ${ordersPerJob} orders`);
-      const databaseUrl = await freshDatabase(serverUrl, `workers_${count}`);
+      const databaseUrl = await freshPostgresDatabase(serverUrl, `workers_${count}`);
       const store = await createOrderStore({ url: databaseUrl });
       try {
         await sandbox.control.resetStats();
@@ -134,7 +137,7 @@ export const workers: Scenario = async (context) => {
         );
       } finally {
         await store.close();
-        await dropDatabase(serverUrl, databaseUrl);
+        await dropPostgresDatabase(serverUrl, databaseUrl);
       }
     }
     notes.push(...rows);
@@ -220,25 +223,6 @@ function stopWorker(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
-}
-
-async function freshDatabase(serverUrl: string, label: string): Promise<string> {
-  const name = `bench_${label}_${process.pid}_${Date.now().toString(36)}`;
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function dropDatabase(serverUrl: string, databaseUrl: string): Promise<void> {
-  const name = new URL(databaseUrl).pathname.slice(1);
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  await client.query(`drop database if exists ${name} with (force)`);
-  await client.end();
 }
 
 /** The PostgreSQL server's main process: the parent of a backend. */
