@@ -134,7 +134,10 @@ export async function reconcileReport(
   // Two index lookups instead of one OR over three columns (which SQLite answers with a scan):
   // keys by primary key, where a provider order id `x` is the key `<provider>:x` of each provider
   // of the scope (every provider that was synced has a sync state), and reference numbers through
-  // orders_by_reference.
+  // orders_by_reference. The lookups name the scope only and the providers are checked here:
+  // with `provider in (…)` in the statement, SQLite without statistics (a store that has not been
+  // closed since its rows were written) took an index on (scope, provider, …) instead and read
+  // every order of the provider (1.9 s instead of 0.2 s over 1,000,000).
   const providers =
     window.providers.length > 0
       ? window.providers
@@ -143,7 +146,7 @@ export async function reconcileReport(
   for (const provider of providers) {
     for (const reference of references) keys.add(`${provider}:${reference}`);
   }
-  const providerScope = resolveWindow({ scope: window.scope, provider: [...window.providers] });
+  const scopeOnly = resolveWindow({ scope: window.scope });
   const found: StoredRow[] = [];
   for (const [column, values] of [
     ['key', [...keys]],
@@ -153,10 +156,14 @@ export async function reconcileReport(
       const chunk = values.slice(start, start + LOOKUP_CHUNK);
       const rows = await db
         .selectFrom('orders')
-        .where((eb) => eb.and([...windowConditions(providerScope), eb(column, 'in', chunk)]))
+        .where((eb) => eb.and([...windowConditions(scopeOnly), eb(column, 'in', chunk)]))
         .select([...COLUMNS])
         .execute();
-      found.push(...rows);
+      for (const row of rows) {
+        if (window.providers.length === 0 || window.providers.includes(row.provider)) {
+          found.push(row);
+        }
+      }
     }
   }
   const byKey = new Map<string, StoredRow>();
