@@ -241,9 +241,13 @@ const REVENUE_SHAPE = `select substr(created_at, 1, 10) as period, provider, cur
   sum(case when refunded_currency = currency then refunded_minor else 0 end)
   from orders where scope = 'default' and vanished_at is null
   group by period, provider, currency, status`;
+/**
+ * The plan of the merchants aggregate: its grouping in merchants-report.ts's order (status first:
+ * with currency first SQLite took orders_by_currency_total and the table, see that file).
+ */
 const MERCHANTS_SHAPE = `select provider, merchant_id, currency, status, max(merchant_name), count(*), sum(total_minor)
   from orders where scope = 'default' and vanished_at is null
-  group by currency, provider, merchant_id, status`;
+  group by status, merchant_id, currency, provider`;
 const QUEUE_SHAPE = `select key, created_at from orders where scope = 'default' and vanished_at is null
   and fulfillment_status in ('unfulfilled', 'partially_fulfilled')
   and status not in ('completed', 'cancelled', 'failed', 'returned', 'draft')
