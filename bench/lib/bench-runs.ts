@@ -53,8 +53,8 @@ function describeRun(
   scenarios: readonly string[],
 ): { text: string; full: boolean } {
   const first = group.results[0]!;
-  const end = Math.max(...group.results.map(endOf));
-  const minutes = Math.round((end - Date.parse(first.startedAt)) / 60_000);
+  const { start, end } = spanOf(group);
+  const minutes = Math.round((end - start) / 60_000);
   const names = group.results.map((result) => result.name);
   const full = !first.quick && scenarios.every((name) => names.includes(name));
   const commit = group.run?.commit;
@@ -105,13 +105,18 @@ function isNextInRun(last: ScenarioResult, next: ScenarioResult): boolean {
 
 /** Whether two runs' times overlap (1 s for the rounding of durations). */
 function overlaps(left: RunGroup, right: RunGroup): boolean {
-  const span = (group: RunGroup) => [
-    Math.min(...group.results.map((result) => Date.parse(result.startedAt))),
-    Math.max(...group.results.map(endOf)),
-  ];
-  const [leftStart, leftEnd] = span(left);
-  const [rightStart, rightEnd] = span(right);
-  return leftStart! < rightEnd! - 1_000 && rightStart! < leftEnd! - 1_000;
+  const one = spanOf(left);
+  const other = spanOf(right);
+  return one.start < other.end - 1_000 && other.start < one.end - 1_000;
+}
+
+/** When a run's first scenario started and its last one ended (ms since the epoch). */
+function spanOf(group: RunGroup): { start: number; end: number } {
+  // `groupRuns` keeps each group's results in the order they started.
+  return {
+    start: Date.parse(group.results[0]!.startedAt),
+    end: Math.max(...group.results.map(endOf)),
+  };
 }
 
 /** When a scenario ended (ms since the epoch). */
