@@ -23,6 +23,7 @@ import {
   type Transaction,
 } from 'kysely';
 import { Migrator } from 'kysely/migration';
+import { LRUCache } from 'lru-cache';
 import { LeaseLostError } from './jobs/lease-lost-error.js';
 import type { StoreFence } from './jobs/store-fence.js';
 import {
@@ -167,6 +168,11 @@ export class KyselyOrderStore implements OrderStore {
   readonly #runEach: RunEach | undefined;
   readonly #fence: StoreFence | undefined;
   #migrator: Promise<Migrator> | undefined;
+  /** Recent access-path verdicts, by scope, provider, sort field and filters (see `#accessPath`). */
+  #accessPaths = new LRUCache<string, AccessPath>({
+    max: ACCESS_PATH_CACHE_ENTRIES,
+    ttl: ACCESS_PATH_TTL_MS,
+  });
 
   /**
    * @param runEach SQLite only: runs a compiled statement once per parameter list on the
@@ -195,6 +201,7 @@ export class KyselyOrderStore implements OrderStore {
     }
     const fenced = new KyselyOrderStore(this.#db, this.dialect, this.#runEach, fence);
     fenced.#migrator = this.#migrator;
+    fenced.#accessPaths = this.#accessPaths;
     return Object.assign(fenced, { close: async () => {} });
   }
 
@@ -852,6 +859,12 @@ export class KyselyOrderStore implements OrderStore {
    * index, where a page's matches come soon. A sort by creation time is served by every filter's
    * index in order, and a provider with fewer rows than that in all is cheap whatever the plan:
    * both are left to the planner.
+   *
+   * The counts are one statement (one round trip on PostgreSQL, however many filters), and the
+   * verdict is kept for `ACCESS_PATH_TTL_MS`: a listing's follow-up pages and a dashboard's
+   * repeated queries ask the same question, and a verdict that has gone stale (a sync moved a
+   * filter across `FEW_MATCHES`) only costs time on the pages read meanwhile, never a row: every
+   * path reads the same rows in the same order.
    */
   async #accessPath(
     scope: string,
@@ -863,18 +876,23 @@ export class KyselyOrderStore implements OrderStore {
     if (field === 'createdAt' || filters.length === 0) {
       return 'planner';
     }
+    const key = JSON.stringify([scope, provider, field, filters]);
+    const known = this.#accessPaths.get(key);
+    if (known !== undefined) return known;
+    const { total, perFilter } = await this.#countUpTo(scope, provider, filters);
+    let path: AccessPath;
     // A provider with few rows in all is cheap to read any way: its planner decides.
-    if ((await this.#countUpTo(scope, provider, undefined)) < FEW_MATCHES) return 'planner';
-    let fewest = Number.POSITIVE_INFINITY;
-    let fewestColumn: IndexedFilter['column'] = filters[0]!.column;
-    for (const filter of filters) {
-      const count = await this.#countUpTo(scope, provider, filter);
-      if (count < fewest) {
-        fewest = count;
-        fewestColumn = filter.column;
-      }
+    if (total < FEW_MATCHES) {
+      path = 'planner';
+    } else {
+      const fewest = Math.min(...perFilter);
+      path =
+        fewest < FEW_MATCHES
+          ? { filterIndex: filters[perFilter.indexOf(fewest)]!.column }
+          : 'sort-index';
     }
-    return fewest < FEW_MATCHES ? { filterIndex: fewestColumn } : 'sort-index';
+    this.#accessPaths.set(key, path);
+    return path;
   }
 
   /**
@@ -983,23 +1001,36 @@ export class KyselyOrderStore implements OrderStore {
     return select.orderBy(orderTerm('key'), direction).limit(limit);
   }
 
-  /** Rows of a provider (matching one filter), counted on an index up to `FEW_MATCHES`. */
+  /**
+   * Rows of a provider, in all and matching each filter, each counted on an index up to
+   * `FEW_MATCHES`, in one statement.
+   */
   async #countUpTo(
     scope: string,
     provider: string,
-    filter: IndexedFilter | undefined,
-  ): Promise<number> {
-    let matching = this.#db
-      .selectFrom('orders')
-      .select(sql<number>`1`.as('one'))
-      .where('scope', '=', scope)
-      .where('provider', '=', provider);
-    if (filter !== undefined) matching = matching.where(filterCondition(filter, filter.column));
-    const row = await this.#db
-      .selectFrom(matching.limit(FEW_MATCHES).as('matching'))
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .executeTakeFirstOrThrow();
-    return Number(row.count);
+    filters: readonly IndexedFilter[],
+  ): Promise<{ total: number; perFilter: number[] }> {
+    const counted = (filter: IndexedFilter | undefined) => {
+      let matching = this.#db
+        .selectFrom('orders')
+        .select(sql<number>`1`.as('one'))
+        .where('scope', '=', scope)
+        .where('provider', '=', provider);
+      if (filter !== undefined) matching = matching.where(filterCondition(filter, filter.column));
+      return this.#db
+        .selectFrom(matching.limit(FEW_MATCHES).as('matching'))
+        .select((eb) => eb.fn.countAll<number>().as('count'));
+    };
+    const row = (await this.#db
+      .selectNoFrom([
+        counted(undefined).as('total'),
+        ...filters.map((filter, index) => counted(filter).as(`filter_${index}`)),
+      ])
+      .executeTakeFirstOrThrow()) as Record<string, number | string | bigint>;
+    return {
+      total: Number(row.total),
+      perFilter: filters.map((_filter, index) => Number(row[`filter_${index}`])),
+    };
   }
 
   /**
@@ -1104,6 +1135,16 @@ function prepareOrders(
  * ≈ 10 ms at 2,000 matches, and either side of it the path taken is the cheaper one.
  */
 const FEW_MATCHES = 2000;
+
+/**
+ * How long a listing's access-path verdict is reused (see `#accessPath`): long enough that the
+ * pages of one listing and a dashboard's refreshes share it, short enough that a sync moving a
+ * filter's matches across `FEW_MATCHES` is noticed within seconds.
+ */
+const ACCESS_PATH_TTL_MS = 10_000;
+
+/** Verdicts kept at most (filters × providers × scopes in use); the least recently used go. */
+const ACCESS_PATH_CACHE_ENTRIES = 1000;
 
 /** Integer columns (kept off an index with `+ 0` on PostgreSQL, text with `|| ''`). */
 const NUMERIC_COLUMNS: ReadonlySet<string> = new Set([

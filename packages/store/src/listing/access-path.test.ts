@@ -41,11 +41,13 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 describe.each(backends)('%s', (dialect, openUrl) => {
   let store: KyselyOrderStore;
   let orders: Order[];
+  let url: string;
 
   // More matching rows than the store sorts (2,000): a filter on `paid` is walked along the sort's
   // index, one on a single customer read through its own index and sorted.
   beforeAll(async () => {
-    store = (await createOrderStore({ url: await openUrl() })) as KyselyOrderStore;
+    url = await openUrl();
+    store = (await createOrderStore({ url })) as KyselyOrderStore;
     orders = sampleOrders({ count: 5000, provider: 'alpha', seed: 3 }).map((order, index) => ({
       ...order,
       paymentStatus: index % 10 === 0 ? 'pending' : 'paid',
@@ -99,12 +101,17 @@ describe.each(backends)('%s', (dialect, openUrl) => {
     return lines.join(' / ');
   }
 
-  async function walk(query: OrderQuery): Promise<string[]> {
+  async function walk(
+    query: OrderQuery,
+    from: KyselyOrderStore = store,
+    providers?: string[],
+  ): Promise<string[]> {
     const keys: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await store.listOrders({
+      const page = await from.listOrders({
         query: { ...query, limit: 700, ...(cursor ? { cursor } : {}) },
+        ...(providers ? { providers } : {}),
       });
       keys.push(...page.orders.map((order) => order.key));
       cursor = page.nextCursor ?? undefined;
@@ -179,5 +186,48 @@ describe.each(backends)('%s', (dialect, openUrl) => {
         .map((order) => order.key);
       expect(await walk(query)).toEqual(expected);
     });
+  });
+
+  // The verdict is kept for a few seconds (follow-up pages and refreshes ask the same question):
+  // one gone stale reads the same rows in the same order, by the other path.
+  it('keeps an access-path verdict for a while, and a stale one still answers exactly', async () => {
+    const beta = sampleOrders({ count: 5000, provider: 'beta', seed: 9 });
+    const batch = (rows: Order[], runId: string) =>
+      store.applyBatch({
+        provider: 'beta',
+        runId,
+        observedAt: '2025-03-02T00:00:00.000Z',
+        orders: rows,
+        progress: progressOf(runId, { startedAt: '2025-03-02T00:00:00.000Z' }),
+      });
+    await batch(beta, 'beta-1');
+    const query: OrderQuery = { customerId: 'cus_many', sort: { field: 'id', direction: 'asc' } };
+    const statement = async (from: KyselyOrderStore) =>
+      (await from.listingStatements({ query, providers: ['beta'] }))[0]!.sql;
+    // No order of that customer yet: through the customer index, then sorted.
+    const fewMatches = await statement(store);
+    // Now half of beta's orders are that customer's: a fresh verdict walks the id index.
+    const updated = beta.map((order, index) =>
+      index % 2 === 0 && order.customer
+        ? { ...order, customer: { ...order.customer, id: 'cus_many' } }
+        : order,
+    );
+    await batch(updated, 'beta-2');
+    const expected = updated
+      .filter((order) => matchesQuery(order, query))
+      .sort(orderComparator(sortOf(query)))
+      .map((order) => order.key);
+    expect(expected.length).toBeGreaterThan(2000);
+
+    expect(await statement(store)).toBe(fewMatches);
+    expect(await walk(query, store, ['beta'])).toEqual(expected);
+
+    const fresh = (await createOrderStore({ url })) as KyselyOrderStore;
+    try {
+      expect(await statement(fresh)).not.toBe(fewMatches);
+      expect(await walk(query, fresh, ['beta'])).toEqual(expected);
+    } finally {
+      await fresh.close();
+    }
   });
 });
