@@ -21,7 +21,12 @@ import { hasUserHeapFlags, type NodeLaunch } from '@orderbridge/config/node-rela
  * had been idle between bursts, every burst then ran a mark-compact every 0.4–1 s, each ≈ 25–40
  * ms of marking on the main thread and a 2–5 ms pause, each freeing at most ≈ 2 MB of old
  * generation (8–9 per 5 s burst, 36 in a 150 s run); with marking started at 90% of the headroom
- * (98%: at once), 2 in a 130 s run of the same load. Memory reducer: when the process goes idle
+ * (98%: at once), 2 in a 130 s run of the same load. Those triggers left marking too little room
+ * to finish incrementally, though: over a store (`source=store`), whose old generation grows at
+ * start-up, the first full collection (≈ 15 s after start) ended in a 48–50 ms pause, the slowest
+ * answer of thousands (two runs). Started at 80% (90%: at once), marking finishes in steps and
+ * that collection paused 2.6–4.4 ms (two runs), while the list load above still ran one full
+ * collection in 2.5 minutes (during warm-up) with either setting. Memory reducer: when the process goes idle
  * V8 runs full collections to shrink its heap (≈ 60 MB less resident memory on an idle service).
  * With no request in flight every per-request object is dead, so those collections also clear the
  * object shapes (maps) that optimised code depends on: one of them deoptimised ≈ 120 compiled
@@ -42,8 +47,8 @@ export const SERVICE_NODE_FLAGS: readonly string[] = [
   '--min-semi-space-size=64',
   '--max-semi-space-size=64',
   '--no-allocation-site-pretenuring',
-  '--incremental-marking-soft-trigger=90',
-  '--incremental-marking-hard-trigger=98',
+  '--incremental-marking-soft-trigger=80',
+  '--incremental-marking-hard-trigger=90',
   '--no-memory-reducer',
 ];
 
