@@ -27,7 +27,7 @@ export function benchPostgresServer(): string | undefined {
 /** Creates a new, empty database on the server (so runs never share state); returns its URL. */
 export async function freshPostgresDatabase(serverUrl: string, label: string): Promise<string> {
   const name = `bench_${label}_${process.pid}_${Date.now().toString(36)}`;
-  await onServer(serverUrl, `create database ${name}`);
+  await runStatement(serverUrl, `create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
@@ -36,11 +36,12 @@ export async function freshPostgresDatabase(serverUrl: string, label: string): P
 /** Drops a database `freshPostgresDatabase` created, closing its connections. */
 export async function dropPostgresDatabase(serverUrl: string, databaseUrl: string): Promise<void> {
   const name = new URL(databaseUrl).pathname.slice(1);
-  await onServer(serverUrl, `drop database if exists ${name} with (force)`);
+  await runStatement(serverUrl, `drop database if exists ${name} with (force)`);
 }
 
-async function onServer(serverUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
+/** Runs one statement on its own connection to `url` (a server or one of its databases). */
+export async function runStatement(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(statement);

@@ -17,6 +17,7 @@ import {
   benchPostgresServer,
   freshPostgresDatabase,
   NO_POSTGRES_SERVER,
+  runStatement,
 } from '../lib/postgres-database.ts';
 import type { Figure, Goal, Scenario } from '../lib/scenario-result.ts';
 import { round, summarize } from '../lib/statistics.ts';
@@ -274,10 +275,7 @@ async function measure(
     if (backend === 'postgres') {
       // What autovacuum does on its own after a large load: statistics and the visibility map
       // (an index-only scan reads the heap for pages not yet marked all-visible).
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query('vacuum analyze orders');
-      await client.end();
+      await runStatement(url, 'vacuum analyze orders');
     }
     for (const entry of cases(count)) {
       await entry.run(store); // warm the cache once

@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOrderStore } from '@orderbridge/store';
-import pg from 'pg';
 import { newBenchApiKey, writeBenchTenantsFile } from '../lib/bench-tenant.ts';
 import {
   type LoadResult,
@@ -16,6 +15,7 @@ import {
   benchPostgresServer,
   freshPostgresDatabase,
   NO_POSTGRES_SERVER,
+  runStatement,
 } from '../lib/postgres-database.ts';
 import { startSandboxProcess } from '../lib/sandbox-process.ts';
 import type { Figure, Goal, Scenario } from '../lib/scenario-result.ts';
@@ -99,7 +99,7 @@ export const storeQueries: Scenario = async (context) => {
       } finally {
         await store.close();
       }
-      if (backend.name === 'PostgreSQL') await vacuumAnalyze(backend.url);
+      if (backend.name === 'PostgreSQL') await runStatement(backend.url, 'vacuum analyze orders');
       services.set(backend.name, await startService(backend.url, sandbox.settings, folder));
     }
     context.log('store-queries: writing the stored orders out to disk before measuring');
@@ -273,18 +273,14 @@ async function settleWrites(backends: readonly Backend[]): Promise<string> {
   const done: string[] = [];
   for (const backend of backends) {
     if (backend.name !== 'PostgreSQL') continue;
-    const client = new pg.Client({ connectionString: backend.url });
-    await client.connect();
     try {
-      await client.query('checkpoint');
+      await runStatement(backend.url, 'checkpoint');
       done.push('a PostgreSQL CHECKPOINT');
     } catch (error) {
       // CHECKPOINT needs a superuser or pg_checkpoint: a bench server's user may have neither.
       done.push(
         `no PostgreSQL CHECKPOINT (${error instanceof Error ? error.message : String(error)})`,
       );
-    } finally {
-      await client.end();
     }
   }
   if (process.platform === 'linux') {
@@ -293,14 +289,4 @@ async function settleWrites(backends: readonly Backend[]): Promise<string> {
   }
   const seconds = round((performance.now() - started) / 1000, 1);
   return `Before the warm-up: ${done.join(' and ') || 'nothing'} (${seconds} s), so that the measured reads do not queue behind the seeding's writes still going to disk.`;
-}
-
-async function vacuumAnalyze(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('vacuum analyze orders');
-  } finally {
-    await client.end();
-  }
 }
