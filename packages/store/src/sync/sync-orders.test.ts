@@ -3,7 +3,8 @@ import { createMemoryProvider, type MemoryProvider, makeOrder } from '@orderbrid
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOrderStore } from '../create-order-store.js';
 import type { ChangeEntry, OrderStore } from '../order-store.js';
-import { syncOrders } from './sync-orders.js';
+import { describeOnPostgres } from '../test-support/postgres-test-database.js';
+import { DEFAULT_COMMIT_EVERY, type SyncEvent, syncOrders } from './sync-orders.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -296,5 +297,47 @@ describe('syncOrders', () => {
     await expect(syncOrders({ providers: [one, two], store })).rejects.toThrow(
       /lists provider id "twin" twice/,
     );
+  });
+});
+
+/** The orders each committed batch of one full sync of 2,500 orders (pages of 100) held. */
+async function batchSizes(store: OrderStore, commitEvery?: number): Promise<number[]> {
+  const provider = changeTimeProvider(seedOrders('shop', 2500), 100);
+  const fetched: number[] = [];
+  await syncOrders({
+    providers: [provider],
+    store,
+    ...(commitEvery === undefined ? {} : { commitEvery }),
+    onProgress: (event: SyncEvent) => {
+      if (event.type === 'batch') fetched.push(event.counts.fetched);
+    },
+  });
+  return fetched.map((total, index) => total - (fetched[index - 1] ?? 0));
+}
+
+describe('orders per transaction', () => {
+  it('defaults to 5,000 on SQLite (fewer, larger transactions), and takes commitEvery', async () => {
+    const sqlite = await createOrderStore({ url: 'sqlite::memory:' });
+    const explicit = await createOrderStore({ url: 'sqlite::memory:' });
+    try {
+      expect(DEFAULT_COMMIT_EVERY.sqlite).toBe(5000);
+      expect(await batchSizes(sqlite)).toEqual([2500]);
+      expect(await batchSizes(explicit, 1000)).toEqual([1000, 1000, 500]);
+    } finally {
+      await sqlite.close();
+      await explicit.close();
+    }
+  });
+
+  describeOnPostgres((database) => {
+    it('defaults to 1,000 on PostgreSQL (less held in memory while the server writes)', async () => {
+      const store = await createOrderStore({ url: await database().newStoreUrl() });
+      try {
+        expect(await batchSizes(store)).toEqual([1000, 1000, 500]);
+        expect(await store.countOrders('default', 'shop')).toBe(2500);
+      } finally {
+        await store.close();
+      }
+    });
   });
 });

@@ -51,9 +51,11 @@ export interface SyncOrdersOptions {
   /** Pages in flight for page-number providers (default 4). */
   concurrency?: number;
   /**
-   * Orders per transaction (default 5000): pages are committed together, with the position after
-   * the last of them, once this many orders are read, every 2 s, at the end, and before a failure
-   * or an interruption is reported. A run killed outright re-reads at most this many orders.
+   * Orders per transaction (default 5000 on SQLite, 1000 on PostgreSQL: `DEFAULT_COMMIT_EVERY`):
+   * pages are committed together, with the position after the last of them, once this many
+   * orders are read, every 2 s, at the end, and before a failure or an interruption is reported.
+   * A run killed outright re-reads at most this many orders. The batch in hand is held in memory
+   * until it commits, so a larger one costs memory.
    */
   commitEvery?: number;
   /** Stops every run between batches; an interrupted run resumes next time. */
@@ -92,8 +94,21 @@ export interface SyncResult {
   error?: Error;
 }
 
-/** Orders committed per transaction at most (several provider pages); see `commitEvery`. */
-export const DEFAULT_COMMIT_EVERY = 5000;
+/**
+ * Orders committed per transaction at most (several provider pages) by store backend; see
+ * `commitEvery`. Measured with `orderbridge sync` of 200,000 FlexFactor orders at 50 ms latency
+ * (pages of 500), two interleaved runs each:
+ * - SQLite: 5,000. `node:sqlite` writes on the sync's own thread, and every transaction rewrites
+ *   each index page it touched, so fewer, larger transactions are faster: 1,000 took 19% longer
+ *   (48.6 against 40.9 s; peak RSS 173 against 195 MB).
+ * - PostgreSQL: 1,000. The server writes while the sync maps the next pages, and the batch in
+ *   hand (orders, their documents, the statement's array parameters) is what fills the heap:
+ *   1,000 took 10% less time than 5,000 (58.3 against 64.6 s) at 145 against 255 MB peak RSS.
+ */
+export const DEFAULT_COMMIT_EVERY: Readonly<Record<OrderStore['dialect'], number>> = {
+  sqlite: 5000,
+  postgres: 1000,
+};
 /** A transaction commits at least this often while pages keep arriving. */
 const COMMIT_INTERVAL_MS = 2000;
 
@@ -255,7 +270,7 @@ async function walk(
       options.onWarning?.(warning);
     },
   });
-  const commitEvery = options.commitEvery ?? DEFAULT_COMMIT_EVERY;
+  const commitEvery = options.commitEvery ?? DEFAULT_COMMIT_EVERY[options.store.dialect];
   // Pages read but not yet committed, and the position after the last of them.
   let pending: Order[] = [];
   let pendingPages = 0;
