@@ -25,6 +25,7 @@ describe('streamingLaunchFlags', () => {
     [['orders', 'list', '--all', '--format', 'ndjson']],
     [['sync']],
     [['--quiet', 'sync', '--provider', 'flexfactor', '--full']],
+    [['worker', '--database', 'postgres://bench@127.0.0.1/orders', '--concurrency', '2']],
   ])('starts the streaming command %j in a child with the heap flags', (args) => {
     expect(flags(args, ['--enable-source-maps'], '--trace-warnings')).toEqual([
       ...STREAMING_NODE_FLAGS,
@@ -39,6 +40,7 @@ describe('streamingLaunchFlags', () => {
     [['providers', 'check']],
     [['sync', 'status']],
     [['sync', '--help']],
+    [['worker', '--help']],
   ])('runs %j in its own process', (args) => {
     expect(flags(args)).toBeUndefined();
   });

@@ -89,14 +89,19 @@ export function streamingLaunchFlags(options: StreamingLaunchOptions): string[] 
   return [...STREAMING_NODE_FLAGS];
 }
 
-/** `orders export …`, `orders list --all …` or `sync` (not `sync status`), not asking for help. */
+/**
+ * `orders export …`, `orders list --all …`, `sync` (not `sync status`) or `worker`, not asking for
+ * help.
+ */
 function isStreamingCommand(args: readonly string[]): boolean {
   if (args.includes('--help') || args.includes('-h')) return false;
+  const orders = args.indexOf('orders');
   // A sync streams every page into the store: the same allocation pattern as an export (at
   // 300,000 orders: 487 MB peak with V8's own sizing, 264 MB with these flags).
   const sync = args.indexOf('sync');
-  if (sync !== -1 && args.indexOf('orders') === -1) return args[sync + 1] !== 'status';
-  const orders = args.indexOf('orders');
+  if (sync !== -1 && orders === -1) return args[sync + 1] !== 'status';
+  // A worker runs one sync after another for as long as it is up.
+  if (args.includes('worker') && orders === -1) return true;
   if (orders === -1) return false;
   const rest = args.slice(orders + 1);
   return rest.includes('export') || (rest.includes('list') && rest.includes('--all'));
