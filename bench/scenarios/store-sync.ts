@@ -12,6 +12,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { BUILT } from '../lib/paths.ts';
 import {
   benchPostgresServer,
+  dropPostgresDatabase,
   freshPostgresDatabase,
   NO_POSTGRES_SERVER,
 } from '../lib/postgres-database.ts';
@@ -34,6 +35,8 @@ interface Backend {
   freshUrl(label: string): Promise<string>;
   /** Times writing the store's own rows (read back from `sourceUrl`) the fastest way the driver offers. */
   insertFloor(sourceUrl: string, targetUrl: string, buildRow: RowBuilder): Promise<number>;
+  /** Removes a store made by `freshUrl` once measured (a 1,000,000-order store is 4–5 GB). */
+  discard(url: string): Promise<void>;
 }
 
 /**
@@ -101,12 +104,11 @@ export const storeSync: Scenario = async (context) => {
         }
         syncs.set(backend.name, [...(syncs.get(backend.name) ?? []), synced]);
         context.log(`store-sync: run ${run + 1}/${runs}: ${backend.name} insert floor`);
-        const floorMs = await backend.insertFloor(
-          url,
-          await backend.freshUrl(`floor_${run}`),
-          buildRow,
-        );
+        const floorUrl = await backend.freshUrl(`floor_${run}`);
+        const floorMs = await backend.insertFloor(url, floorUrl, buildRow);
         floors.set(backend.name, [...(floors.get(backend.name) ?? []), floorMs]);
+        await backend.discard(url);
+        await backend.discard(floorUrl);
       }
     }
     const walkMs = median(walks);
@@ -354,6 +356,10 @@ function sqliteBackend(directory: string): Backend {
   return {
     name: 'SQLite',
     freshUrl: async (label) => `sqlite:${join(directory, `${label}.db`)}`,
+    async discard(url) {
+      const file = url.slice('sqlite:'.length);
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    },
     async insertFloor(sourceUrl, targetUrl, buildRow) {
       await (await createOrderStore({ url: targetUrl })).close(); // the same schema and indexes
       const source = new DatabaseSync(sourceUrl.slice('sqlite:'.length), { readOnly: true });
@@ -393,6 +399,7 @@ function postgresBackend(serverUrl: string): Backend {
   return {
     name: 'PostgreSQL',
     freshUrl: (label) => freshPostgresDatabase(serverUrl, label),
+    discard: (url) => dropPostgresDatabase(serverUrl, url),
     async insertFloor(sourceUrl, targetUrl, buildRow) {
       await (await createOrderStore({ url: targetUrl })).close();
       const source = new pg.Client({ connectionString: sourceUrl });

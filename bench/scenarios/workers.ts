@@ -12,6 +12,7 @@ import {
   NO_POSTGRES_SERVER,
 } from '../lib/postgres-database.ts';
 import { processCpuMs } from '../lib/process-cpu.ts';
+import { sampleRss } from '../lib/rss-sampler.ts';
 import { startSandboxProcess } from '../lib/sandbox-process.ts';
 import type { Figure, Scenario } from '../lib/scenario-result.ts';
 import { round } from '../lib/statistics.ts';
@@ -69,6 +70,7 @@ export const workers: Scenario = async (context) => {
         const children = Array.from({ length: count }, (_, index) =>
           startWorker(databaseUrl, tenantsFile, `bench-${index + 1}`, sandbox.settings.env),
         );
+        const memory = children.map((child) => sampleRss(child.pid!, 100));
         for (;;) {
           await new Promise((resolve) => setTimeout(resolve, 200));
           const jobs = await queue.jobs();
@@ -83,6 +85,7 @@ export const workers: Scenario = async (context) => {
         const postgresCpu = clusterCpuMs(postmaster) - postgresBefore;
         const sandboxCpu = (processCpuMs(sandbox.pid) ?? 0) - sandboxBefore;
         const stats = await sandbox.control.stats();
+        const peakMb = Math.max(...memory.map((sampler) => sampler.stop().peakMb));
         await Promise.all(children.map(stopWorker));
         let stored = 0;
         for (let tenant = 1; tenant <= TENANTS; tenant++) {
@@ -128,12 +131,17 @@ export const workers: Scenario = async (context) => {
           });
         }
         figures.push({
+          label: `${name}: peak RSS of a worker process (the largest)`,
+          value: round(peakMb, 1),
+          unit: 'MB',
+        });
+        figures.push({
           label: `${name}: FlexFactor tokens issued (12 jobs, 6 of them FlexFactor)`,
           value: stats.flexfactor.tokensIssued,
           unit: 'tokens',
         });
         rows.push(
-          `${count} worker(s): ${Math.round(throughput)} orders/s in ${round(seconds, 1)} s; CPU in cores — workers ${cpuShare(workerCpu)}, PostgreSQL ${cpuShare(postgresCpu)}, sandbox ${cpuShare(sandboxCpu)}; worker CPU per 1,000 orders ${round(workerCpu / (stored / 1000), 1)} ms, PostgreSQL ${round(postgresCpu / (stored / 1000), 1)} ms; FlexFactor tokens issued ${stats.flexfactor.tokensIssued}`,
+          `${count} worker(s): ${Math.round(throughput)} orders/s in ${round(seconds, 1)} s; CPU in cores — workers ${cpuShare(workerCpu)}, PostgreSQL ${cpuShare(postgresCpu)}, sandbox ${cpuShare(sandboxCpu)}; worker CPU per 1,000 orders ${round(workerCpu / (stored / 1000), 1)} ms, PostgreSQL ${round(postgresCpu / (stored / 1000), 1)} ms; FlexFactor tokens issued ${stats.flexfactor.tokensIssued}; peak RSS of a worker ${round(peakMb, 1)} MB`,
         );
       } finally {
         await store.close();
