@@ -103,7 +103,8 @@ export interface SyncResult {
  *   (48.6 against 40.9 s; peak RSS 173 against 195 MB).
  * - PostgreSQL: 1,000. The server writes while the sync maps the next pages, and the batch in
  *   hand (orders, their documents, the statement's array parameters) is what fills the heap:
- *   1,000 took 10% less time than 5,000 (58.3 against 64.6 s) at 145 against 255 MB peak RSS.
+ *   1,000 took 10% less time than 5,000 (58.3 against 64.6 s) at 145 against 255 MB peak RSS,
+ *   and at 1,000,000 orders (one run each) 266.9 against 285.3 s at 159 against 271 MB.
  */
 export const DEFAULT_COMMIT_EVERY: Readonly<Record<OrderStore['dialect'], number>> = {
   sqlite: 5000,
