@@ -101,8 +101,7 @@ function isStreamingCommand(args: readonly string[]): boolean {
   const sync = args.indexOf('sync');
   if (sync !== -1 && orders === -1) return args[sync + 1] !== 'status';
   // A worker runs one sync after another for as long as it is up.
-  if (args.includes('worker') && orders === -1) return true;
-  if (orders === -1) return false;
+  if (orders === -1) return args.includes('worker');
   const rest = args.slice(orders + 1);
   return rest.includes('export') || (rest.includes('list') && rest.includes('--all'));
 }

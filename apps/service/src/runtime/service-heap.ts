@@ -26,17 +26,17 @@ import { hasUserHeapFlags, type NodeLaunch } from '@orderbridge/config/node-rela
  * start-up, the first full collection (≈ 15 s after start) ended in a 48–50 ms pause, the slowest
  * answer of thousands (two runs). Started at 80% (90%: at once), marking finishes in steps and
  * that collection paused 2.6–4.4 ms (two runs), while the list load above still ran one full
- * collection in 2.5 minutes (during warm-up) with either setting. Memory reducer: when the process goes idle
- * V8 runs full collections to shrink its heap (≈ 60 MB less resident memory on an idle service).
- * With no request in flight every per-request object is dead, so those collections also clear the
- * object shapes (maps) that optimised code depends on: one of them deoptimised ≈ 120 compiled
- * functions (Node's HTTP server and streams, Hono, undici, zod, our list path: "embedded weak
- * objects cleared"), and the next several hundred requests ran while V8 compiled them again: in
- * the benchmark's load (5 s blocks with 10 s idle between) 0.4–0.6 ms more CPU per cursor
+ * collection in 2.5 minutes (during warm-up) with either setting. Memory reducer: when the process
+ * goes idle V8 runs full collections to shrink its heap (≈ 60 MB less resident memory on an idle
+ * service). With no request in flight every per-request object is dead, so those collections also
+ * clear the object shapes (maps) that optimised code depends on: one of them deoptimised ≈ 120
+ * compiled functions (Node's HTTP server and streams, Hono, undici, zod, our list path: "embedded
+ * weak objects cleared"), and the next several hundred requests ran while V8 compiled them again:
+ * in the benchmark's load (5 s blocks with 10 s idle between) 0.4–0.6 ms more CPU per cursor
  * follow-up and a 0.6–2.0 ms higher p99 over 2,000 of them, and in one run 18 of the 20 slowest
  * first pages in the four blocks after such a collection. Without the reducer a full collection
- * runs only when the old generation fills, under load, and the service keeps its loaded size
- * while idle (its peak is unchanged).
+ * runs only when the old generation fills, under load, and the service keeps its loaded size while
+ * idle (its peak is unchanged).
  *
  * How: V8 reads these at start-up only (`v8.setFlagsFromString` later is undefined behaviour, and
  * NODE_OPTIONS takes neither), so the bin replaces its own process with a node started with them
