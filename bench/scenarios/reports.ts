@@ -236,19 +236,23 @@ function cases(count: number) {
   ];
 }
 
-/** The plan of the revenue aggregate (the same shape as revenue-report.ts builds). */
-const REVENUE_SHAPE = `select substr(created_at, 1, 10) as period, provider, currency, status, count(*),
-  sum(total_minor), sum(case when payment_status in ('paid','refunded') then total_minor else 0 end),
-  sum(case when refunded_currency = currency then refunded_minor else 0 end)
-  from orders where scope = 'default' and vanished_at is null
-  group by period, provider, currency, status`;
-/**
- * The plan of the merchants aggregate: its grouping in merchants-report.ts's order (status first:
- * with currency first SQLite took orders_by_currency_total and the table, see that file).
- */
-const MERCHANTS_SHAPE = `select provider, merchant_id, currency, status, max(merchant_name), count(*), sum(total_minor)
-  from orders where scope = 'default' and vanished_at is null
-  group by status, merchant_id, currency, provider`;
+/** The plan of the revenue report by day over all time: its roll-up table (revenue-report.ts). */
+const REVENUE_SHAPE = `select day as period, provider, currency, status, sum(orders), sum(amount_minor),
+  sum(captured_minor), sum(refunded_minor)
+  from report_days where scope = 'default'
+  group by period, provider, currency, status having sum(orders) > 0`;
+/** The plan of the merchants report over all time: its roll-up table (merchants-report.ts). */
+const MERCHANTS_SHAPE = `select provider, merchant, merchant_name, currency, status, sum(orders), sum(amount_minor)
+  from report_merchants where scope = 'default'
+  group by provider, merchant, merchant_name, currency, status having sum(orders) > 0`;
+/** The plan of the merchants report's anomalies: the predicate of orders_report_anomalies. */
+const ANOMALIES_SHAPE = `select key, provider, merchant_id, currency, total_minor, created_at from orders
+  where scope = 'default' and vanished_at is null
+  and ((refunded_currency = currency and refunded_minor > total_minor)
+    or (refunded_currency <> currency and refunded_minor <> 0)
+    or payment_status = 'requires_capture' or status = 'unknown')
+  and payment_status = 'requires_capture' and created_at < '2025-12-25'
+  order by created_at, key`;
 const QUEUE_SHAPE = `select key, created_at from orders where scope = 'default' and vanished_at is null
   and fulfillment_status in ('unfulfilled', 'partially_fulfilled')
   and status not in ('completed', 'cancelled', 'failed', 'returned', 'draft')
@@ -313,6 +317,7 @@ async function plans(sqlitePath: string, postgresUrl: string | undefined): Promi
     for (const [name, text] of [
       ['revenue', REVENUE_SHAPE],
       ['merchants', MERCHANTS_SHAPE],
+      ['anomalies', ANOMALIES_SHAPE],
       ['queue', QUEUE_SHAPE],
     ] as const) {
       const rows = database.prepare(`explain query plan ${text}`).all() as Array<{
@@ -330,6 +335,7 @@ async function plans(sqlitePath: string, postgresUrl: string | undefined): Promi
       for (const [name, text] of [
         ['revenue', REVENUE_SHAPE],
         ['merchants', MERCHANTS_SHAPE],
+        ['anomalies', ANOMALIES_SHAPE],
         ['queue', QUEUE_SHAPE],
       ] as const) {
         const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain ${text}`);

@@ -55,6 +55,8 @@ import {
 import { type OrderContent, orderContent } from './rows/order-content.js';
 import { orderDiff } from './rows/order-diff.js';
 import { orderRow, sortableTime, statusRank } from './rows/order-row.js';
+import { MEASURED_COLUMNS, MEASURES, type MeasuredRow } from './rows/report-measures.js';
+import { ROLLUP_PRIMARY_KEYS, ROLLUP_TABLES, RollupDeltas } from './rows/report-rollups.js';
 import type { OrdersTable, StoreDatabase, SyncStateTable } from './schema/store-database.js';
 import {
   MIGRATION_LOCK_TABLE,
@@ -126,6 +128,7 @@ type Executor = Kysely<StoreDatabase> | Transaction<StoreDatabase>;
 
 /** Array types of the columns that are not text, for PostgreSQL's `unnest` inserts. */
 const POSTGRES_COLUMN_TYPES: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(MEASURES.map((measure) => [measure, 'bigint'])),
   status_rank: 'integer',
   total_minor: 'bigint',
   total_value_units: 'bigint',
@@ -140,6 +143,37 @@ const POSTGRES_COLUMN_TYPES: Readonly<Record<string, string>> = {
 /** The store's database seen without table types, for statements whose table is a variable. */
 type UntypedDatabase = Record<string, Record<string, unknown>>;
 type UntypedInsert = InsertQueryBuilder<UntypedDatabase, string, InsertResult>;
+/** What an insert does when a row's primary key exists: a clause added to the statement. */
+type OnConflict = (query: UntypedInsert) => UntypedInsert;
+
+/** A row that exists overwrites these columns with the inserted row's values. */
+function overwrite(columns: readonly string[]): OnConflict {
+  return (query) =>
+    query.onConflict((conflict) =>
+      conflict.columns(['scope', 'key']).doUpdateSet((eb) => {
+        const set: Record<string, unknown> = {};
+        for (const column of columns) set[column] = eb.ref(`excluded.${column}`);
+        return set;
+      }),
+    );
+}
+
+/** A roll-up row that exists adds the inserted row's measures to its own. */
+function sumOnConflict(table: (typeof ROLLUP_TABLES)[number]): OnConflict {
+  return (query) =>
+    query.onConflict((conflict) =>
+      conflict.columns([...ROLLUP_PRIMARY_KEYS[table]]).doUpdateSet(() => {
+        const set: Record<string, unknown> = {};
+        for (const measure of MEASURES) {
+          set[measure] = sql`${sql.ref(`${table}.${measure}`)} + ${sql.ref(`excluded.${measure}`)}`;
+        }
+        return set;
+      }),
+    );
+}
+
+/** A stored row as a write replacing it reads it: its document and what the roll-ups count. */
+type PreviousRow = MeasuredRow & { document: string };
 
 /** Runs one SQL statement once per parameter list, inside the current transaction. */
 export type RunEach = (sql: string, parameterLists: ReadonlyArray<ReadonlyArray<unknown>>) => void;
@@ -439,15 +473,18 @@ export class KyselyOrderStore implements OrderStore {
     // text and hash are stored so the next equal copy matches at once.
     let updated = 0;
     const rewritten: PreparedOrder[] = [];
+    // The stored rows the written ones replace: the roll-ups subtract them.
+    const replaced: MeasuredRow[] = [];
     if (candidates.length > 0) {
-      const previous = await this.#documents(
+      const previous = await this.#previousRows(
         trx,
         scope,
         candidates.map((entry) => entry.order.key),
       );
       for (const entry of candidates) {
         const key = entry.order.key;
-        const before = JSON.parse(previous.get(key) as string) as Omit<Order, 'raw'>;
+        const stored = previous.get(key) as PreviousRow;
+        const before = JSON.parse(stored.document) as Omit<Order, 'raw'>;
         const reappeared = existing.get(key)?.vanished === true;
         const diff = orderDiff(before, entry.content.content, reappeared);
         if (diff.fields.length === 0 && !reappeared) {
@@ -456,6 +493,7 @@ export class KyselyOrderStore implements OrderStore {
           continue;
         }
         written.push(orderRow(entry.order, entry.content, context));
+        replaced.push(stored);
         changes.push({ key, kind: 'updated', diff });
         updated++;
       }
@@ -468,8 +506,12 @@ export class KyselyOrderStore implements OrderStore {
       trx,
       'orders',
       written,
-      write.isRun ? UPDATED_COLUMNS : REFRESHED_COLUMNS,
+      overwrite(write.isRun ? UPDATED_COLUMNS : REFRESHED_COLUMNS),
     );
+    const rollups = new RollupDeltas(scope);
+    for (const row of replaced) rollups.add(row, -1);
+    for (const row of [...created, ...written]) rollups.add(row, 1);
+    await this.#applyRollups(trx, rollups);
     for (const entry of rewritten) {
       await trx
         .updateTable('orders')
@@ -490,6 +532,7 @@ export class KyselyOrderStore implements OrderStore {
         .execute();
     }
     await this.#logChanges(trx, scope, write.provider, write.observedAt, write.runId, changes);
+    if (prepared.size > 0) await this.#markSeen(trx, scope, write.provider, write.observedAt);
     return { created: changes.length - updated, updated, unchanged: unchanged.length };
   }
 
@@ -503,11 +546,11 @@ export class KyselyOrderStore implements OrderStore {
    *   $2, …)` with one array parameter per column: the server parses and plans 26 parameters
    *   instead of 26 per row, and the text is the same for every batch.
    */
-  async #insertRows<Table extends 'orders' | 'changes'>(
+  async #insertRows<Table extends 'orders' | 'changes' | (typeof ROLLUP_TABLES)[number]>(
     trx: Transaction<StoreDatabase>,
     table: Table,
     rows: ReadonlyArray<Insertable<StoreDatabase[Table]>>,
-    updateOnConflict?: readonly string[],
+    onConflict?: OnConflict,
   ): Promise<void> {
     const [first] = rows;
     if (first === undefined) return;
@@ -515,16 +558,7 @@ export class KyselyOrderStore implements OrderStore {
     // Kysely's types cannot follow a table chosen at run time; the rows are typed by the caller.
     const untyped = trx as unknown as Kysely<UntypedDatabase>;
     const into: string = table;
-    const withConflict = (query: UntypedInsert): UntypedInsert =>
-      updateOnConflict === undefined
-        ? query
-        : query.onConflict((conflict) =>
-            conflict.columns(['scope', 'key']).doUpdateSet((eb) => {
-              const set: Record<string, unknown> = {};
-              for (const column of updateOnConflict) set[column] = eb.ref(`excluded.${column}`);
-              return set;
-            }),
-          );
+    const withConflict = onConflict ?? ((query: UntypedInsert) => query);
 
     if (this.#runEach === undefined) {
       const arrays = columns.map(
@@ -566,23 +600,64 @@ export class KyselyOrderStore implements OrderStore {
       : sql<SqlBool>`${sql.ref('key')} in (${sql.join(keys)})`;
   }
 
-  /** The stored documents of some keys of a scope, by key. */
-  async #documents(
+  /** The stored rows of some keys of a scope, by key: documents and the roll-ups' columns. */
+  async #previousRows(
     executor: Executor,
     scope: string,
     keys: readonly string[],
-  ): Promise<Map<string, string>> {
-    const documents = new Map<string, string>();
+  ): Promise<Map<string, PreviousRow>> {
+    const previous = new Map<string, PreviousRow>();
     for (const chunk of chunks(keys, MAX_PARAMETERS)) {
       const rows = await executor
         .selectFrom('orders')
-        .select(['key', 'document'])
+        .select(['key', 'document', ...MEASURED_COLUMNS])
         .where('scope', '=', scope)
         .where(this.#keyIn(chunk))
         .execute();
-      for (const row of rows) documents.set(row.key, row.document);
+      for (const row of rows) previous.set(row.key, row);
     }
-    return documents;
+    return previous;
+  }
+
+  /**
+   * Keeps `sync_state.last_seen_at` at the latest time any of the provider's orders was seen:
+   * every write sets its orders' `last_seen_at` to its `observedAt`, so the latest of those is the
+   * orders' own maximum, which the reports' freshness then reads without a scan of the orders.
+   * The row is created when missing (the first batch of a run, the first refresh of a provider).
+   */
+  async #markSeen(
+    trx: Transaction<StoreDatabase>,
+    scope: string,
+    provider: string,
+    observedAt: string,
+  ): Promise<void> {
+    const stored = sql.ref('sync_state.last_seen_at');
+    const seen = sql.ref('excluded.last_seen_at');
+    await trx
+      .insertInto('sync_state')
+      .values({ ...emptySyncState(scope, provider), last_seen_at: observedAt })
+      .onConflict((conflict) =>
+        conflict.columns(['scope', 'provider']).doUpdateSet({
+          last_seen_at: sql<string>`case when ${stored} is null or ${stored} < ${seen} then ${seen} else ${stored} end`,
+        }),
+      )
+      .execute();
+  }
+
+  /**
+   * Adds one write's changes to the roll-up tables, in its transaction: one statement per table
+   * (PostgreSQL) or one prepared statement run per changed group (SQLite), adding to the groups
+   * that exist. Writers of one provider in one scope are serialised already (`#lockProvider`),
+   * and groups never span providers or scopes, so concurrent writers do not wait on each other.
+   */
+  async #applyRollups(trx: Transaction<StoreDatabase>, rollups: RollupDeltas): Promise<void> {
+    for (const table of ROLLUP_TABLES) {
+      // Typed by `ROLLUP_KEYS` and `MEASURES` at run time; Kysely cannot follow the table union.
+      const rows = rollups.rows(table) as unknown as ReadonlyArray<
+        Insertable<StoreDatabase[typeof table]>
+      >;
+      await this.#insertRows(trx, table, rows, sumOnConflict(table));
+    }
   }
 
   /**
@@ -684,8 +759,12 @@ export class KyselyOrderStore implements OrderStore {
         if (range.from !== undefined) {
           update = update.where('created_at', '>=', sortableTime(range.from));
         }
-        const rows = await update.returning('key').execute();
+        const rows = await update.returning(['key', ...MEASURED_COLUMNS]).execute();
         vanishedKeys = rows.map((row) => row.key).sort();
+        // The rows counted until now: what they were before this update set `vanished_at`.
+        const rollups = new RollupDeltas(scope);
+        for (const row of rows) rollups.add({ ...row, vanished_at: null }, -1);
+        await this.#applyRollups(trx, rollups);
         await this.#logChanges(
           trx,
           scope,
@@ -1239,6 +1318,7 @@ function emptySyncState(scope: string, provider: string): SyncStateTable {
     last_run: null,
     last_full_sweep_at: null,
     last_error: null,
+    last_seen_at: null,
   };
 }
 

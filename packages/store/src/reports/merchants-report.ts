@@ -1,26 +1,38 @@
-import { type SqlBool, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import type { OrderStore } from '../order-store.js';
+import {
+  addMeasures,
+  MEASURES,
+  type MeasuredGroup,
+  type Measures,
+  measureSums,
+  measureTotals,
+  zeroMeasures,
+} from '../rows/report-measures.js';
+import { decodeNullable } from '../rows/report-rollups.js';
+import { anomalyCandidate } from '../schema/report-rollups-migration.js';
+import type { StoreDatabase } from '../schema/store-database.js';
 import { asOfSchema, reportWindowSchema } from './report-options.js';
 import {
   asOfTime,
   boundKey,
-  CAPTURED_PAYMENT_STATUSES,
   compareText,
-  countRows,
-  exactSum,
+  holdsOrders,
   isOneOf,
-  oneWhen,
   parseReportOptions,
   type ReportWindow,
-  refundInTotalCurrency,
+  type ResolvedWindow,
   reportDatabase,
   resolveWindow,
+  rollupConditions,
   settleAmountRows,
+  splitWindow,
   timestampOfKey,
-  totalWhen,
   windowConditions,
 } from './report-query.js';
+
+export { CHARGEBACK_PAYMENT_STATUSES } from '../rows/report-measures.js';
 
 /** Kinds of anomaly the merchants report lists (docs/reports.md). */
 export const MERCHANT_ANOMALY_KINDS = [
@@ -34,8 +46,16 @@ export type MerchantAnomalyKind = (typeof MERCHANT_ANOMALY_KINDS)[number];
 
 /** Lifecycle statuses counted as problems: the order failed or is held. */
 export const PROBLEM_STATUSES = ['failed', 'on_hold'] as const;
-/** Payment statuses counted as chargebacks (`disputed`, as core adds it). */
-export const CHARGEBACK_PAYMENT_STATUSES = ['disputed'] as const;
+const PROBLEM = new Set<string>(PROBLEM_STATUSES);
+
+/** One group of either source: a provider, merchant, name, currency and status, with its sums. */
+type MerchantGroup = {
+  provider: string;
+  merchant_id: string | null;
+  merchant_name: string | null;
+  currency: string;
+  status: string;
+} & MeasuredGroup;
 
 const DAY_MS = 86_400_000;
 
@@ -100,7 +120,9 @@ const optionsSchema = reportWindowSchema.extend({
 
 /**
  * Per provider, merchant and currency: orders, amounts by status, captured, refunded, net,
- * awaiting capture, problems and chargebacks, plus the anomalous orders, all in SQL.
+ * awaiting capture, problems and chargebacks, plus the anomalous orders. Whole months of the
+ * window are summed from the `report_merchant_months` roll-up table, parts of a month from the
+ * orders; the anomalies are read from their own partial index.
  * @throws InvalidQueryError for a bad option (naming it).
  */
 export async function merchantsReport(
@@ -112,167 +134,74 @@ export async function merchantsReport(
   const stuckAfterDays = parsed.stuckAfterDays ?? 7;
   const window = resolveWindow(parsed);
   const db = reportDatabase(store);
-  const captured = isOneOf('payment_status', CAPTURED_PAYMENT_STATUSES);
-  const awaiting = isOneOf('payment_status', ['requires_capture']);
-  const problem = isOneOf('status', PROBLEM_STATUSES);
-  const chargeback = isOneOf('payment_status', CHARGEBACK_PAYMENT_STATUSES);
-  const stuckBefore = boundKey(new Date(Date.parse(asOf) - stuckAfterDays * DAY_MS).toISOString());
 
-  const groups = await db
-    .selectFrom('orders')
-    .where((eb) => eb.and(windowConditions(window)))
-    .select([
-      'provider',
-      'merchant_id',
-      'currency',
-      'status',
-      sql<string | null>`max(${sql.ref('merchant_name')})`.as('merchant_name'),
-      countRows().as('orders'),
-      exactSum(sql`${sql.ref('total_minor')}`).as('amount'),
-      exactSum(totalWhen(captured)).as('captured'),
-      exactSum(refundInTotalCurrency()).as('refunded'),
-      exactSum(oneWhen(awaiting)).as('awaiting_orders'),
-      exactSum(totalWhen(awaiting)).as('awaiting'),
-      exactSum(oneWhen(problem)).as('problem_orders'),
-      exactSum(totalWhen(problem)).as('problem'),
-      exactSum(oneWhen(chargeback)).as('chargeback_orders'),
-      exactSum(totalWhen(chargeback)).as('chargeback'),
-    ])
-    // Status first. SQLite's planner prefers an index whose column after `scope` is the first
-    // GROUP BY term, and then reads every table row, documents and all: orders_by_merchant for
-    // `provider` first, orders_by_currency_total (migration 0003) for `currency` first (5.8 s
-    // instead of ~2 s over 1,000,000). No index has `status` after `scope` (the listing indexes
-    // hold `status_rank`), so it takes the covering orders_report_scan, with or without the
-    // planner's statistics (checked by report-plans.sqlite.test.ts).
-    .groupBy(['status', 'merchant_id', 'currency', 'provider'])
-    .execute();
+  // The sums and the anomalies are independent reads: on PostgreSQL they run at once, on two
+  // of the pool's connections (SQLite runs one statement at a time anyway).
+  const [groups, anomalies] = await Promise.all([
+    merchantGroups(db, window),
+    listAnomalies(db, window, { asOf, stuckAfterDays }),
+  ]);
 
-  const refunded = sql.ref('refunded_minor');
-  const refundedCurrency = sql.ref('refunded_currency');
-  const anomalyRows = await db
-    .selectFrom('orders')
-    .where((eb) =>
-      eb.and([
-        ...windowConditions(window),
-        eb.or([
-          sql<SqlBool>`${refundedCurrency} = ${sql.ref('currency')} and ${refunded} > ${sql.ref('total_minor')}`,
-          sql<SqlBool>`${refundedCurrency} <> ${sql.ref('currency')} and ${refunded} <> 0`,
-          sql<SqlBool>`${awaiting} and ${sql.ref('created_at')} < ${stuckBefore}`,
-          sql<SqlBool>`${sql.ref('status')} = ${'unknown'}`,
-        ]),
-      ]),
-    )
-    .select([
-      'key',
-      'provider',
-      'merchant_id',
-      'currency',
-      'total_minor',
-      'refunded_minor',
-      'refunded_currency',
-      'payment_status',
-      'status',
-      'provider_status_code',
-      'created_at',
-    ])
-    .orderBy('created_at')
-    .orderBy('key')
-    .execute();
-
-  const anomalies: MerchantAnomaly[] = [];
-  for (const row of anomalyRows) {
-    const base = {
-      provider: row.provider,
-      merchantId: row.merchant_id,
-      key: row.key,
-      currency: row.currency,
-      amountMinor: Number(row.total_minor),
-      createdAt: timestampOfKey(row.created_at),
-    };
-    const refundMinor = row.refunded_minor === null ? null : Number(row.refunded_minor);
-    if (
-      refundMinor !== null &&
-      row.refunded_currency === row.currency &&
-      refundMinor > base.amountMinor
-    ) {
-      anomalies.push({
-        ...base,
-        kind: 'refund_exceeds_amount',
-        detail: `refunded ${refundMinor} > total ${base.amountMinor} (minor units of ${row.currency})`,
-      });
-    }
-    if (refundMinor !== null && refundMinor !== 0 && row.refunded_currency !== row.currency) {
-      anomalies.push({
-        ...base,
-        kind: 'refund_in_other_currency',
-        detail: `refund of ${refundMinor} minor units of ${row.refunded_currency} on a total in ${row.currency}`,
-      });
-    }
-    if (row.payment_status === 'requires_capture' && row.created_at < stuckBefore) {
-      anomalies.push({
-        ...base,
-        kind: 'stuck_awaiting_capture',
-        detail: `awaiting capture since ${base.createdAt}, more than ${stuckAfterDays} days before ${asOf}`,
-      });
-    }
-    if (row.status === 'unknown') {
-      anomalies.push({
-        ...base,
-        kind: 'unknown_status',
-        detail: `provider status ${JSON.stringify(row.provider_status_code)} is not in the provider's status table`,
-      });
-    }
-  }
-
-  const merchants = new Map<string, MerchantRow>();
+  const merchants = new Map<string, { row: MerchantRow; sums: Measures }>();
   for (const group of groups) {
     const id = JSON.stringify([group.provider, group.merchant_id, group.currency]);
-    let row = merchants.get(id);
-    if (row === undefined) {
-      row = {
-        provider: group.provider,
-        merchantId: group.merchant_id,
-        merchantName: null,
-        currency: group.currency,
-        orders: 0,
-        amountMinor: 0,
-        byStatus: {},
-        capturedMinor: 0,
-        refundedMinor: 0,
-        netMinor: 0,
-        awaitingCaptureOrders: 0,
-        awaitingCaptureMinor: 0,
-        problemOrders: 0,
-        problemMinor: 0,
-        chargebackOrders: 0,
-        chargebackMinor: 0,
-        anomalies: 0,
+    let entry = merchants.get(id);
+    if (entry === undefined) {
+      entry = {
+        row: {
+          provider: group.provider,
+          merchantId: group.merchant_id,
+          merchantName: null,
+          currency: group.currency,
+          orders: 0,
+          amountMinor: 0,
+          byStatus: {},
+          capturedMinor: 0,
+          refundedMinor: 0,
+          netMinor: 0,
+          awaitingCaptureOrders: 0,
+          awaitingCaptureMinor: 0,
+          problemOrders: 0,
+          problemMinor: 0,
+          chargebackOrders: 0,
+          chargebackMinor: 0,
+          anomalies: 0,
+        },
+        sums: zeroMeasures(),
       };
-      merchants.set(id, row);
+      merchants.set(id, entry);
     }
+    const { row } = entry;
     // One merchant id may carry several spellings of its name over time: the greatest is shown.
     if (group.merchant_name !== null && compareText(group.merchant_name, row.merchantName) > 0) {
       row.merchantName = group.merchant_name;
     }
-    row.orders += Number(group.orders);
-    row.amountMinor += Number(group.amount);
-    row.byStatus[group.status] = Number(group.orders);
-    row.capturedMinor += Number(group.captured);
-    row.refundedMinor += Number(group.refunded);
-    row.awaitingCaptureOrders += Number(group.awaiting_orders);
-    row.awaitingCaptureMinor += Number(group.awaiting);
-    row.problemOrders += Number(group.problem_orders);
-    row.problemMinor += Number(group.problem);
-    row.chargebackOrders += Number(group.chargeback_orders);
-    row.chargebackMinor += Number(group.chargeback);
+    const orders = Number(group.orders);
+    addMeasures(entry.sums, group);
+    // A status comes once per name and per source (roll-up table, part of a month): added up.
+    row.byStatus[group.status] = (row.byStatus[group.status] ?? 0) + orders;
+    if (PROBLEM.has(group.status)) {
+      row.problemOrders += orders;
+      row.problemMinor += Number(group.amount_minor);
+    }
+  }
+  for (const { row, sums } of merchants.values()) {
+    row.orders = sums.orders;
+    row.amountMinor = sums.amount_minor;
+    row.capturedMinor = sums.captured_minor;
+    row.refundedMinor = sums.refunded_minor;
+    row.awaitingCaptureOrders = sums.awaiting_orders;
+    row.awaitingCaptureMinor = sums.awaiting_minor;
+    row.chargebackOrders = sums.chargeback_orders;
+    row.chargebackMinor = sums.chargeback_minor;
   }
   for (const anomaly of anomalies) {
-    const row = merchants.get(
+    const entry = merchants.get(
       JSON.stringify([anomaly.provider, anomaly.merchantId, anomaly.currency]),
     );
-    if (row !== undefined) row.anomalies += 1;
+    if (entry !== undefined) entry.row.anomalies += 1;
   }
-  const rows = [...merchants.values()];
+  const rows = [...merchants.values()].map((entry) => entry.row);
   settleAmountRows(rows);
   rows.sort(
     (left, right) =>
@@ -281,4 +210,170 @@ export async function merchantsReport(
       compareText(left.currency, right.currency),
   );
   return { asOf, stuckAfterDays, rows, anomalies };
+}
+
+/** The sums per provider, merchant, name, currency and status of the orders in a window. */
+async function merchantGroups(
+  db: Kysely<StoreDatabase>,
+  window: ResolvedWindow,
+): Promise<MerchantGroup[]> {
+  const { whole, edges } = splitWindow(window, 'month');
+  const groups: MerchantGroup[] = [];
+  const decoded = (row: RollupGroup) => ({
+    ...row,
+    merchant_id: decodeNullable(row.merchant),
+    merchant_name: decodeNullable(row.merchant_name),
+  });
+  if (whole !== undefined && whole.from === undefined && whole.to === undefined) {
+    // No window (the default): the all-time roll-up table, one row per group already (its
+    // primary key), so nothing is added up.
+    const rows = await db
+      .selectFrom('report_merchants')
+      .where((eb) => eb.and(rollupConditions(window)))
+      .where('orders', '>', 0)
+      .select(['provider', 'merchant', 'merchant_name', 'currency', 'status', ...MEASURES])
+      .execute();
+    groups.push(...rows.map(decoded));
+  } else if (whole !== undefined) {
+    // Whole months from the monthly roll-up table. Its key columns are in this grouping's
+    // order, so the groups come off the primary key without a sort.
+    const rows = await db
+      .selectFrom('report_merchant_months')
+      .where((eb) => eb.and(rollupConditions(window, { column: 'month', whole })))
+      .select(['provider', 'merchant', 'merchant_name', 'currency', 'status', ...measureTotals()])
+      .groupBy(['provider', 'merchant', 'merchant_name', 'currency', 'status'])
+      .having(holdsOrders())
+      .execute();
+    groups.push(...rows.map(decoded));
+  }
+  for (const edge of edges) {
+    // Part of a month: the orders themselves.
+    groups.push(
+      ...(await db
+        .selectFrom('orders')
+        .where((eb) => eb.and(windowConditions(edge)))
+        .select([
+          'provider',
+          'merchant_id',
+          'merchant_name',
+          'currency',
+          'status',
+          ...measureSums(),
+        ])
+        // Status first. SQLite's planner prefers an index whose column after `scope` is the first
+        // GROUP BY term, and then reads every table row, documents and all: orders_by_merchant for
+        // `provider` first, orders_by_currency_total (migration 0003) for `currency` first. No
+        // index has `status` after `scope` (the listing indexes hold `status_rank`), so it takes
+        // the covering orders_report_scan, with or without the planner's statistics (checked by
+        // report-plans.sqlite.test.ts).
+        .groupBy(['status', 'merchant_id', 'currency', 'provider', 'merchant_name'])
+        .execute()),
+    );
+  }
+  return groups;
+}
+
+/** A row of a merchants roll-up table: its key (merchant and name encoded) and its sums. */
+type RollupGroup = {
+  provider: string;
+  merchant: string;
+  merchant_name: string;
+  currency: string;
+  status: string;
+} & MeasuredGroup;
+
+/**
+ * The anomalous orders of a window, oldest first. Each kind is decided once, in SQL: a bit of
+ * `kinds` says which hold. The figures only the rare kinds name (a refund, a raw status code) are
+ * read by a second statement for those orders alone: most anomalies are stuck payments (over
+ * 70,000 of 1,000,000 orders in the reports benchmark), and every column read costs per row.
+ */
+async function listAnomalies(
+  db: Kysely<StoreDatabase>,
+  window: ResolvedWindow,
+  options: { asOf: string; stuckAfterDays: number },
+): Promise<MerchantAnomaly[]> {
+  const ref = sql.ref;
+  const stuckBefore = boundKey(
+    new Date(Date.parse(options.asOf) - options.stuckAfterDays * DAY_MS).toISOString(),
+  );
+  const conditions: Record<MerchantAnomalyKind, RawBuilder<SqlBool>> = {
+    refund_exceeds_amount: sql<SqlBool>`${ref('refunded_currency')} = ${ref('currency')} and ${ref('refunded_minor')} > ${ref('total_minor')}`,
+    refund_in_other_currency: sql<SqlBool>`${ref('refunded_currency')} <> ${ref('currency')} and ${ref('refunded_minor')} <> 0`,
+    stuck_awaiting_capture: sql<SqlBool>`${isOneOf('payment_status', ['requires_capture'])} and ${ref('created_at')} < ${stuckBefore}`,
+    unknown_status: sql<SqlBool>`${ref('status')} = ${'unknown'}`,
+  };
+  const candidates = (kinds: readonly MerchantAnomalyKind[]) =>
+    db.selectFrom('orders').where((eb) =>
+      eb.and([
+        ...windowConditions(window),
+        // The predicate of orders_report_anomalies, word for word, so the databases read that
+        // small covering index instead of every order of the window.
+        sql<SqlBool>`(${anomalyCandidate()})`,
+        eb.or(kinds.map((kind) => conditions[kind])),
+      ]),
+    );
+  const rare = MERCHANT_ANOMALY_KINDS.filter((kind) => kind !== 'stuck_awaiting_capture');
+  const [rows, figures] = await Promise.all([
+    candidates(MERCHANT_ANOMALY_KINDS)
+      .select([
+        'key',
+        'provider',
+        'merchant_id',
+        'currency',
+        'total_minor',
+        'created_at',
+        sql<number>`${sql.join(
+          MERCHANT_ANOMALY_KINDS.map(
+            (kind, bit) => sql`case when ${conditions[kind]} then ${sql.lit(1 << bit)} else 0 end`,
+          ),
+          sql` + `,
+        )}`.as('kinds'),
+      ])
+      .orderBy('created_at')
+      .orderBy('key')
+      .execute(),
+    candidates(rare)
+      .select(['key', 'refunded_minor', 'refunded_currency', 'provider_status_code'])
+      .execute(),
+  ]);
+  const rareFigures = new Map(figures.map((row) => [row.key, row]));
+  const stuckSince = `, more than ${options.stuckAfterDays} days before ${options.asOf}`;
+  const anomalies: MerchantAnomaly[] = [];
+  for (const row of rows) {
+    const amountMinor = Number(row.total_minor);
+    const createdAt = timestampOfKey(row.created_at);
+    const kinds = Number(row.kinds);
+    const figure = rareFigures.get(row.key);
+    for (let bit = 0; bit < MERCHANT_ANOMALY_KINDS.length; bit++) {
+      if ((kinds & (1 << bit)) === 0) continue;
+      const kind = MERCHANT_ANOMALY_KINDS[bit] as MerchantAnomalyKind;
+      let detail: string;
+      switch (kind) {
+        case 'refund_exceeds_amount':
+          detail = `refunded ${figure?.refunded_minor} > total ${amountMinor} (minor units of ${row.currency})`;
+          break;
+        case 'refund_in_other_currency':
+          detail = `refund of ${figure?.refunded_minor} minor units of ${figure?.refunded_currency} on a total in ${row.currency}`;
+          break;
+        case 'stuck_awaiting_capture':
+          detail = `awaiting capture since ${createdAt}${stuckSince}`;
+          break;
+        case 'unknown_status':
+          detail = `provider status ${JSON.stringify(figure?.provider_status_code)} is not in the provider's status table`;
+          break;
+      }
+      anomalies.push({
+        kind,
+        provider: row.provider,
+        merchantId: row.merchant_id,
+        key: row.key,
+        currency: row.currency,
+        amountMinor,
+        createdAt,
+        detail,
+      });
+    }
+  }
+  return anomalies;
 }

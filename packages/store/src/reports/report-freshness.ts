@@ -20,11 +20,13 @@ export async function reportFreshness(
 ): Promise<ProviderFreshness[]> {
   const wanted = (provider: string) =>
     window.providers.length === 0 || window.providers.includes(provider);
+  // Every provider with stored orders has a sync-state row (its first batch or refresh made it),
+  // which the store's writes keep at the latest time one of its orders was seen.
   const seen = await reportDatabase(store)
-    .selectFrom('orders')
+    .selectFrom('sync_state')
     .where('scope', '=', window.scope)
-    .select(['provider', (eb) => eb.fn.max('last_seen_at').as('last_seen_at')])
-    .groupBy('provider')
+    .where('last_seen_at', 'is not', null)
+    .select(['provider', 'last_seen_at'])
     .execute();
   const byProvider = new Map<string, ProviderFreshness>();
   for (const row of seen) {

@@ -62,17 +62,35 @@ async function freshStore(name: string): Promise<{ store: OrderStore; path: stri
 }
 
 describe('report plans on SQLite without statistics', () => {
-  it('the merchants aggregate reads the covering report index, not an index and the table', async () => {
+  it('the merchants report reads its roll-up by key, its part of a month and its anomalies from covering indexes', async () => {
     const { store, path } = await freshStore('merchants');
     try {
       expect(hasStatistics(path)).toBe(false);
+      // From the 4th: March from the orders, April on from the roll-up table.
       const statements = await preparedDuring(() =>
-        merchantsReport(store, { asOf: REPORT_AS_OF, stuckAfterDays: 5 }),
+        merchantsReport(store, { asOf: REPORT_AS_OF, stuckAfterDays: 5, from: '2025-03-04' }),
       );
-      const aggregate = statements.find((text) => /group by/i.test(text));
-      expect(aggregate).toBeDefined();
-      expect(planOf(path, aggregate!).join(' | ')).toMatch(
-        /USING COVERING INDEX orders_report_scan \(scope=\?\)/,
+      const plan = (pattern: RegExp) => {
+        const statement = statements.find((text) => pattern.test(text));
+        expect(statement, String(pattern)).toBeDefined();
+        return planOf(path, statement!).join(' | ');
+      };
+      // Grouped in the order of the roll-up's primary key: no sort.
+      const rollup = plan(/from "report_merchant_months"/);
+      expect(rollup).toMatch(/SEARCH report_merchant_months USING PRIMARY KEY \(scope=\?\)/);
+      expect(rollup).not.toMatch(/TEMP B-TREE/);
+      // Over all time: the roll-up without months, the same way.
+      const allTime = await preparedDuring(() => merchantsReport(store, { asOf: REPORT_AS_OF }));
+      const merchants = allTime.find((text) => /from "report_merchants"/.test(text));
+      expect(merchants).toBeDefined();
+      expect(planOf(path, merchants!).join(' | ')).toBe(
+        'SEARCH report_merchants USING PRIMARY KEY (scope=?)',
+      );
+      expect(plan(/from "orders" .*group by/i)).toMatch(
+        /USING COVERING INDEX orders_report_scan \(scope=\? AND created_at>\? AND created_at<\?\)/,
+      );
+      expect(plan(/order by "created_at"/)).toMatch(
+        /USING COVERING INDEX orders_report_anomalies \(scope=\? AND created_at>\?\)/,
       );
     } finally {
       await store.close();

@@ -6,17 +6,14 @@ import { DEFAULT_SCOPE, type OrderStore } from '../order-store.js';
 import { sortableTime } from '../rows/order-row.js';
 import type { StoreDatabase } from '../schema/store-database.js';
 
-/**
- * Payment statuses under which the total was taken from the payer: `paid`, and the statuses an
- * order can only reach after it was paid (`refunded`; `partially_refunded` and `disputed` as core
- * adds them). A status this list does not name counts as not captured.
- */
-export const CAPTURED_PAYMENT_STATUSES = [
-  'paid',
-  'refunded',
-  'partially_refunded',
-  'disputed',
-] as const;
+export {
+  CAPTURED_PAYMENT_STATUSES,
+  exactSum,
+  isOneOf,
+  oneWhen,
+  refundInTotalCurrency,
+  totalWhen,
+} from '../rows/report-measures.js';
 
 /** Lifecycle statuses that end an order: it is no longer awaiting anything. */
 export const FINAL_STATUSES = ['completed', 'cancelled', 'failed', 'returned'] as const;
@@ -108,37 +105,9 @@ export function windowConditions(window: ResolvedWindow): Expression<SqlBool>[] 
   return conditions;
 }
 
-/**
- * An exact integer sum: `sum` of a BIGINT is NUMERIC on PostgreSQL (which pg hands over as text),
- * so it is cast back to BIGINT, which the store's pool parses to a safe integer or rejects.
- */
-export function exactSum(expression: RawBuilder<unknown>): RawBuilder<number> {
-  return sql<number>`cast(coalesce(sum(${expression}), 0) as bigint)`;
-}
-
 /** `count(*)` as a number on both dialects (BIGINT on PostgreSQL, parsed by the store's pool). */
 export function countRows(): RawBuilder<number> {
   return sql<number>`count(*)`;
-}
-
-/** `column in (values…)` with bound values. */
-export function isOneOf(column: string, values: readonly string[]): RawBuilder<SqlBool> {
-  return sql<SqlBool>`${sql.ref(column)} in (${sql.join(values)})`;
-}
-
-/** The refunded amount of a row when it is in the total's currency, else 0 (never mixed). */
-export function refundInTotalCurrency(): RawBuilder<unknown> {
-  return sql`case when ${sql.ref('refunded_currency')} = ${sql.ref('currency')} then ${sql.ref('refunded_minor')} else 0 end`;
-}
-
-/** `total_minor` when a condition holds, else 0. */
-export function totalWhen(condition: RawBuilder<SqlBool>): RawBuilder<unknown> {
-  return sql`case when ${condition} then ${sql.ref('total_minor')} else 0 end`;
-}
-
-/** 1 when a condition holds, else 0 (a conditional count). */
-export function oneWhen(condition: RawBuilder<SqlBool>): RawBuilder<unknown> {
-  return sql`case when ${condition} then 1 else 0 end`;
 }
 
 /** ISO 8601 text of a `created_at` key (`2025-01-02T03:04:05.120000000` → `…05.120Z`). */
@@ -182,4 +151,87 @@ export function settleAmountRows(
       Object.entries(row.byStatus).sort(([left], [right]) => compareText(left, right)),
     );
   }
+}
+
+/** The period a roll-up table sums by: `report_days` by UTC day, `report_merchant_months` by month. */
+export type RollupUnit = 'day' | 'month';
+
+/**
+ * A report window cut along the periods of a roll-up table: the whole periods it covers, read
+ * from the table, and the parts before the first and after the last whole period, read from the
+ * orders. A window of dates is whole days; a window of whole months is whole months.
+ */
+export interface SplitWindow {
+  /**
+   * Periods `[from, to)` (`YYYY-MM-DD` or `YYYY-MM`; undefined: unbounded on that side), or
+   * undefined when the window covers no whole period.
+   */
+  whole: { from: string | undefined; to: string | undefined } | undefined;
+  /** The rest of the window: zero, one or two ranges of `created_at`. */
+  edges: ResolvedWindow[];
+}
+
+const UNIT_LENGTH: Record<RollupUnit, number> = { day: 10, month: 7 };
+
+/** The `created_at` key at which a period starts. */
+function periodStart(unit: RollupUnit, period: string): string {
+  return boundKey(unit === 'day' ? period : `${period}-01`);
+}
+
+/** The period after one. */
+function nextPeriod(unit: RollupUnit, period: string): string {
+  const start = new Date(`${unit === 'day' ? period : `${period}-01`}T00:00:00Z`);
+  if (unit === 'day') start.setUTCDate(start.getUTCDate() + 1);
+  else start.setUTCMonth(start.getUTCMonth() + 1);
+  return start.toISOString().slice(0, UNIT_LENGTH[unit]);
+}
+
+/** Cuts a window along the periods of a roll-up table (see `SplitWindow`). */
+export function splitWindow(window: ResolvedWindow, unit: RollupUnit): SplitWindow {
+  const periodOf = (key: string) => key.slice(0, UNIT_LENGTH[unit]);
+  let wholeFrom: string | undefined;
+  if (window.from !== undefined) {
+    const first = periodOf(window.from);
+    wholeFrom = periodStart(unit, first) === window.from ? first : nextPeriod(unit, first);
+  }
+  const wholeTo = window.to === undefined ? undefined : periodOf(window.to);
+  if (wholeFrom !== undefined && wholeTo !== undefined && wholeFrom >= wholeTo) {
+    return { whole: undefined, edges: [window] };
+  }
+  const edges: ResolvedWindow[] = [];
+  if (window.from !== undefined && wholeFrom !== undefined) {
+    const start = periodStart(unit, wholeFrom);
+    if (start !== window.from) edges.push({ ...window, to: start });
+  }
+  if (window.to !== undefined && wholeTo !== undefined) {
+    const start = periodStart(unit, wholeTo);
+    if (start !== window.to) edges.push({ ...window, from: start });
+  }
+  return { whole: { from: wholeFrom, to: wholeTo }, edges };
+}
+
+/**
+ * The conditions on a roll-up table's rows for a window's scope and providers, and with a period
+ * column, its whole periods.
+ */
+export function rollupConditions(
+  window: ResolvedWindow,
+  period?: { column: 'day' | 'month'; whole: NonNullable<SplitWindow['whole']> },
+): Expression<SqlBool>[] {
+  const conditions: Expression<SqlBool>[] = [sql<SqlBool>`${sql.ref('scope')} = ${window.scope}`];
+  if (window.providers.length > 0) {
+    conditions.push(sql<SqlBool>`${sql.ref('provider')} in (${sql.join(window.providers)})`);
+  }
+  if (period?.whole.from !== undefined) {
+    conditions.push(sql<SqlBool>`${sql.ref(period.column)} >= ${period.whole.from}`);
+  }
+  if (period?.whole.to !== undefined) {
+    conditions.push(sql<SqlBool>`${sql.ref(period.column)} < ${period.whole.to}`);
+  }
+  return conditions;
+}
+
+/** A group of a roll-up table that still holds an order (a group whose orders all left is 0). */
+export function holdsOrders(): RawBuilder<SqlBool> {
+  return sql<SqlBool>`sum(${sql.ref('orders')}) > 0`;
 }

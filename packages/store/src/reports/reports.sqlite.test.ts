@@ -8,6 +8,7 @@ import { describeReports } from '../test-support/describe-reports.js';
 const folder = mkdtempSync(join(tmpdir(), 'orderbridge-reports-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
+let stores = 0;
 describeReports('SQLite (node:sqlite)', () =>
-  createOrderStore({ url: `sqlite:${join(folder, 'reports.db')}` }),
+  createOrderStore({ url: `sqlite:${join(folder, `reports-${++stores}.db`)}` }),
 );

@@ -1,22 +1,27 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { OrderStore } from '../order-store.js';
+import {
+  addMeasures,
+  MEASURES,
+  type MeasuredGroup,
+  type Measures,
+  measureSums,
+  measureTotals,
+  zeroMeasures,
+} from '../rows/report-measures.js';
 import { type ProviderFreshness, reportFreshness } from './report-freshness.js';
 import { reportWindowSchema } from './report-options.js';
 import {
-  CAPTURED_PAYMENT_STATUSES,
   compareText,
-  countRows,
-  exactSum,
-  isOneOf,
-  oneWhen,
+  holdsOrders,
   parseReportOptions,
   type ReportWindow,
-  refundInTotalCurrency,
   reportDatabase,
   resolveWindow,
+  rollupConditions,
   settleAmountRows,
-  totalWhen,
+  splitWindow,
   windowConditions,
 } from './report-query.js';
 
@@ -71,13 +76,24 @@ export interface RevenueReport {
   freshness: ProviderFreshness[];
 }
 
+/** One group of either source: a period, provider, currency and status. */
+interface RevenueGroup {
+  period: string;
+  provider: string;
+  currency: string;
+  status: string;
+}
+
+const CANCELLED_OR_FAILED = new Set(['cancelled', 'failed']);
+
 const optionsSchema = reportWindowSchema.extend({
   by: z.enum(REVENUE_PERIODS).optional(),
 });
 
 /**
- * Orders, amounts, captured, refunded and net per period of creation, provider and currency,
- * computed in one SQL aggregate over the store (exact integers in minor units). Periods with no
+ * Orders, amounts, captured, refunded and net per period of creation, provider and currency, in
+ * exact integers of minor units. Whole days of the window are summed from the `report_days`
+ * roll-up table, parts of a day (a bound with a time of day) from the orders. Periods with no
  * order have no row. Rows are sorted by period, provider, currency.
  * @throws InvalidQueryError for a bad option (naming it).
  */
@@ -89,77 +105,96 @@ export async function revenueReport(
   const by = parsed.by ?? 'day';
   const window = resolveWindow(parsed);
   const db = reportDatabase(store);
-  const period =
-    by === 'week'
-      ? sql<string>`${sql.ref('created_week')}`
-      : sql<string>`substr(${sql.ref('created_at')}, 1, ${sql.lit(by === 'day' ? 10 : 7)})`;
-  const captured = isOneOf('payment_status', CAPTURED_PAYMENT_STATUSES);
-  const awaiting = isOneOf('payment_status', ['requires_capture']);
-  const refund = refundInTotalCurrency();
-  const rows = await db
-    .selectFrom('orders')
-    .where((eb) => eb.and(windowConditions(window)))
-    .select([
-      period.as('period'),
-      'provider',
-      'currency',
-      countRows().as('orders'),
-      exactSum(sql`${sql.ref('total_minor')}`).as('amountMinor'),
-      exactSum(oneWhen(captured)).as('capturedOrders'),
-      exactSum(totalWhen(captured)).as('capturedMinor'),
-      exactSum(oneWhen(sql`${refund} > 0`)).as('refundedOrders'),
-      exactSum(refund).as('refundedMinor'),
-      exactSum(oneWhen(awaiting)).as('awaitingCaptureOrders'),
-      exactSum(totalWhen(awaiting)).as('awaitingCaptureMinor'),
-      exactSum(oneWhen(isOneOf('status', ['cancelled', 'failed']))).as('cancelledOrFailedOrders'),
-      exactSum(
-        oneWhen(
-          sql`${sql.ref('refunded_currency')} is not null and ${sql.ref('refunded_currency')} <> ${sql.ref('currency')}`,
-        ),
-      ).as('refundsInOtherCurrency'),
-    ])
-    .select('status')
-    // Grouped by status too (folded below), for `byStatus`: one scan gives both.
-    .groupBy([period, 'provider', 'currency', 'status'])
-    .execute();
+  const { whole, edges } = splitWindow(window, 'day');
+  const groups: Array<RevenueGroup & MeasuredGroup> = [];
+  if (whole !== undefined) {
+    // Whole days from the roll-up table kept by every write: a few rows per day, not per order.
+    const rollup = db
+      .selectFrom('report_days')
+      .where((eb) => eb.and(rollupConditions(window, { column: 'day', whole })));
+    if (by === 'day') {
+      // One row per group already (its primary key): nothing to add up.
+      groups.push(
+        ...(await rollup
+          .where('orders', '>', 0)
+          .select(['day as period', 'provider', 'currency', 'status', ...MEASURES])
+          .execute()),
+      );
+    } else {
+      const period =
+        by === 'week'
+          ? sql<string>`${sql.ref('week')}`
+          : sql<string>`substr(${sql.ref('day')}, 1, 7)`;
+      groups.push(
+        ...(await rollup
+          .select([period.as('period'), 'provider', 'currency', 'status', ...measureTotals()])
+          .groupBy(['provider', period, 'currency', 'status'])
+          .having(holdsOrders())
+          .execute()),
+      );
+    }
+  }
+  for (const edge of edges) {
+    // Part of a day (a window bound with a time of day): the orders themselves.
+    const period =
+      by === 'week'
+        ? sql<string>`${sql.ref('created_week')}`
+        : sql<string>`substr(${sql.ref('created_at')}, 1, ${sql.lit(by === 'day' ? 10 : 7)})`;
+    groups.push(
+      ...(await db
+        .selectFrom('orders')
+        .where((eb) => eb.and(windowConditions(edge)))
+        .select([period.as('period'), 'provider', 'currency', 'status', ...measureSums()])
+        .groupBy([period, 'provider', 'currency', 'status'])
+        .execute()),
+    );
+  }
 
-  const merged = new Map<string, RevenueRow>();
-  for (const row of rows) {
-    const id = JSON.stringify([row.period, row.provider, row.currency]);
+  const merged = new Map<string, { row: RevenueRow; sums: Measures }>();
+  for (const group of groups) {
+    const id = JSON.stringify([group.period, group.provider, group.currency]);
     let entry = merged.get(id);
     if (entry === undefined) {
       entry = {
-        period: row.period,
-        provider: row.provider,
-        currency: row.currency,
-        orders: 0,
-        byStatus: {},
-        amountMinor: 0,
-        capturedOrders: 0,
-        capturedMinor: 0,
-        refundedOrders: 0,
-        refundedMinor: 0,
-        netMinor: 0,
-        awaitingCaptureOrders: 0,
-        awaitingCaptureMinor: 0,
-        cancelledOrFailedOrders: 0,
-        refundsInOtherCurrency: 0,
+        row: {
+          period: group.period,
+          provider: group.provider,
+          currency: group.currency,
+          orders: 0,
+          byStatus: {},
+          amountMinor: 0,
+          capturedOrders: 0,
+          capturedMinor: 0,
+          refundedOrders: 0,
+          refundedMinor: 0,
+          netMinor: 0,
+          awaitingCaptureOrders: 0,
+          awaitingCaptureMinor: 0,
+          cancelledOrFailedOrders: 0,
+          refundsInOtherCurrency: 0,
+        },
+        sums: zeroMeasures(),
       };
       merged.set(id, entry);
     }
-    entry.orders += Number(row.orders);
-    entry.byStatus[row.status] = Number(row.orders);
-    entry.amountMinor += Number(row.amountMinor);
-    entry.capturedOrders += Number(row.capturedOrders);
-    entry.capturedMinor += Number(row.capturedMinor);
-    entry.refundedOrders += Number(row.refundedOrders);
-    entry.refundedMinor += Number(row.refundedMinor);
-    entry.awaitingCaptureOrders += Number(row.awaitingCaptureOrders);
-    entry.awaitingCaptureMinor += Number(row.awaitingCaptureMinor);
-    entry.cancelledOrFailedOrders += Number(row.cancelledOrFailedOrders);
-    entry.refundsInOtherCurrency += Number(row.refundsInOtherCurrency);
+    const orders = Number(group.orders);
+    addMeasures(entry.sums, group);
+    // A status may come from the roll-up table and from a part of a day of the same period.
+    entry.row.byStatus[group.status] = (entry.row.byStatus[group.status] ?? 0) + orders;
+    if (CANCELLED_OR_FAILED.has(group.status)) entry.row.cancelledOrFailedOrders += orders;
   }
-  const result = [...merged.values()];
+  for (const { row, sums } of merged.values()) {
+    row.orders = sums.orders;
+    row.amountMinor = sums.amount_minor;
+    row.capturedOrders = sums.captured_orders;
+    row.capturedMinor = sums.captured_minor;
+    row.refundedOrders = sums.refunded_orders;
+    row.refundedMinor = sums.refunded_minor;
+    row.awaitingCaptureOrders = sums.awaiting_orders;
+    row.awaitingCaptureMinor = sums.awaiting_minor;
+    row.refundsInOtherCurrency = sums.refunds_other_currency;
+  }
+  const result = [...merged.values()].map((entry) => entry.row);
   settleAmountRows(result);
   // Sorted here, by code unit: PostgreSQL would sort text by the database's collation.
   result.sort(

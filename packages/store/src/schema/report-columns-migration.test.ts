@@ -13,7 +13,7 @@ import { loadReportFixtures, REPORT_AS_OF } from '../test-support/report-fixture
 const folder = mkdtempSync(join(tmpdir(), 'orderbridge-migration-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-it('0002-report-columns fills the columns of orders stored before it', async () => {
+it('0002-report-columns fills the columns of orders stored before it, 0007 the roll-ups', async () => {
   const url = `sqlite:${join(folder, 'store.db')}`;
   const store = await createOrderStore({ url });
   await loadReportFixtures(store);
@@ -37,7 +37,16 @@ it('0002-report-columns fills the columns of orders stored before it', async () 
     db,
   );
   await sql`delete from orderbridge_migration where name > ${'0002'}`.execute(db);
-  for (const index of ['orders_by_reference', 'orders_report_scan', 'orders_report_queue']) {
+  for (const table of ['report_days', 'report_merchant_months', 'report_merchants']) {
+    await sql`drop table ${sql.ref(table)}`.execute(db);
+  }
+  await sql`alter table sync_state drop column last_seen_at`.execute(db);
+  for (const index of [
+    'orders_by_reference',
+    'orders_report_scan',
+    'orders_report_queue',
+    'orders_report_anomalies',
+  ]) {
     await sql`drop index ${sql.ref(index)}`.execute(db);
   }
   for (const column of [
@@ -68,6 +77,7 @@ it('0002-report-columns fills the columns of orders stored before it', async () 
       '0003-listing-indexes',
       '0004-webhooks',
       '0006-sync-jobs',
+      '0007-report-rollups',
     ]);
     const after = await reports(reopened);
     expect(after).toEqual(before);

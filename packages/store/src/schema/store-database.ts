@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { Measure } from '../rows/report-measures.js';
 import type { WebhookTables } from '../webhooks/webhook-tables.js';
 
 /**
@@ -72,6 +73,11 @@ export interface SyncStateTable {
   last_run: string | null;
   last_full_sweep_at: string | null;
   last_error: string | null;
+  /**
+   * The latest `last_seen_at` of the provider's orders in the scope (migration
+   * `0007-report-rollups`), kept by every write of orders; null before its first order.
+   */
+  last_seen_at: string | null;
 }
 
 /** Facts about the stored data itself (e.g. the status vocabulary `status_rank` was computed with). */
@@ -80,9 +86,44 @@ export interface StoreMetaTable {
   value: string;
 }
 
+/** The measures of a roll-up row (see `rows/report-measures.ts`). */
+type MeasureColumns = Record<Measure, number>;
+
+/** Revenue sums per scope, provider, UTC day of creation, currency and status. */
+export interface ReportDaysTable extends MeasureColumns {
+  scope: string;
+  provider: string;
+  /** `YYYY-MM-DD` of `createdAt`, UTC. */
+  day: string;
+  /** Monday (`YYYY-MM-DD`) of that day's ISO week. */
+  week: string;
+  currency: string;
+  status: string;
+}
+
+/** Merchant sums per scope, provider, merchant, name, currency, status and UTC month of creation. */
+export interface ReportMerchantMonthsTable extends MeasureColumns {
+  scope: string;
+  provider: string;
+  /** `merchant_id` as `encodeNullable` text (`''` for none). */
+  merchant: string;
+  /** `merchant_name` as `encodeNullable` text. */
+  merchant_name: string;
+  currency: string;
+  status: string;
+  /** `YYYY-MM` of `createdAt`, UTC. */
+  month: string;
+}
+
+/** Merchant sums over all time: `report_merchant_months` without the month. */
+export type ReportMerchantsTable = Omit<ReportMerchantMonthsTable, 'month'>;
+
 /** The store's tables, for Kysely's typed queries. */
 export interface StoreDatabase extends WebhookTables {
   orders: OrdersTable;
+  report_days: ReportDaysTable;
+  report_merchant_months: ReportMerchantMonthsTable;
+  report_merchants: ReportMerchantsTable;
   changes: ChangesTable;
   sync_state: SyncStateTable;
   store_meta: StoreMetaTable;

@@ -3,6 +3,7 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import { webhookMigration } from '../webhooks/webhook-migration.js';
 import { listingIndexesMigration } from './listing-indexes-migration.js';
 import { reportColumnsMigration } from './report-columns-migration.js';
+import { reportRollupsMigration } from './report-rollups-migration.js';
 import { syncJobsMigration } from './sync-jobs-migration.js';
 
 /** The SQL dialects the store runs on. */
@@ -144,6 +145,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0003-listing-indexes': listingIndexesMigration(),
     '0004-webhooks': webhookMigration(dialect),
     '0006-sync-jobs': syncJobsMigration(dialect),
+    '0007-report-rollups': reportRollupsMigration(dialect),
   };
 }
 

@@ -6,9 +6,51 @@ import { fulfillmentReport } from '../reports/fulfillment-report.js';
 import { parseLedgerCsv } from '../reports/ledger-csv.js';
 import { merchantsReport } from '../reports/merchants-report.js';
 import { reconcileReport } from '../reports/reconcile-report.js';
+import { reportDatabase } from '../reports/report-query.js';
 import { type RevenueRow, revenueReport } from '../reports/revenue-report.js';
-import { progressOf } from './contract-orders.js';
-import { loadReportFixtures, REPORT_AS_OF } from './report-fixtures.js';
+import { MEASURES } from '../rows/report-measures.js';
+import { ROLLUP_TABLES, type RollupTable, rollupFromOrders } from '../rows/report-rollups.js';
+import { NO_COUNTS, progressOf } from './contract-orders.js';
+import {
+  loadReportFixtures,
+  PAYMENT_ORDERS,
+  REPORT_AS_OF,
+  SUBSCRIPTION_ORDERS,
+  VANISHED_ORDER,
+} from './report-fixtures.js';
+
+/** Rows of a roll-up table, as plain numbers and text, in a stable order. */
+function sortedRollupRows(rows: ReadonlyArray<Record<string, unknown>>): Record<string, unknown>[] {
+  return rows
+    .map((row) =>
+      Object.fromEntries(
+        Object.entries(row).map(([column, value]) => [
+          column,
+          typeof value === 'string' && !(MEASURES as readonly string[]).includes(column)
+            ? value
+            : Number(value),
+        ]),
+      ),
+    )
+    .sort((left, right) => (JSON.stringify(left) < JSON.stringify(right) ? -1 : 1));
+}
+
+/**
+ * What the store's writes kept in a roll-up table (groups whose orders all left, which stay at
+ * 0, are checked to be all 0 and left out) next to the same table computed from scratch.
+ */
+async function rollupsOf(store: OrderStore, table: RollupTable) {
+  const db = reportDatabase(store);
+  const kept = (await db.selectFrom(table).selectAll().execute()) as Array<Record<string, unknown>>;
+  const emptied = kept.filter((row) => Number(row.orders) === 0);
+  for (const row of emptied) {
+    for (const measure of MEASURES) expect(Number(row[measure]), measure).toBe(0);
+  }
+  return {
+    kept: sortedRollupRows(kept.filter((row) => Number(row.orders) !== 0)),
+    fromScratch: sortedRollupRows(await rollupFromOrders(db, table).execute()),
+  };
+}
 
 /** A revenue row with every measure not named zero (the hand-computed rows name what is not). */
 function revenueRow(
@@ -42,6 +84,113 @@ export function describeReports(name: string, openStore: () => Promise<OrderStor
       await loadReportFixtures(store);
     });
     afterAll(() => store?.close());
+
+    describe('roll-ups', () => {
+      it('stay equal to the sums of the stored orders through changes, vanishing, reappearing and refreshes', async () => {
+        const fresh = await openStore();
+        const expectConsistent = async (step: string) => {
+          for (const table of ROLLUP_TABLES) {
+            const { kept, fromScratch } = await rollupsOf(fresh, table);
+            expect(kept, `${table} after ${step}`).toEqual(fromScratch);
+          }
+        };
+        try {
+          await loadReportFixtures(fresh);
+          await expectConsistent('the fixtures');
+          const byId = new Map(PAYMENT_ORDERS.map((order) => [order.id, order]));
+          const payment = (id: string) => byId.get(id) as Order;
+          const observedAt = '2025-03-12T00:00:00.000Z';
+          // A run that sees four orders changed in every way a roll-up key or measure can
+          // change, one new order and the vanished one back, then vanishes every other order.
+          const changed: Order[] = [
+            {
+              ...payment('f1'),
+              status: 'returned',
+              paymentStatus: 'refunded',
+              totals: {
+                ...payment('f1').totals,
+                refunded: { ...payment('f1').totals.total },
+              },
+            },
+            // Another day and month, another currency, a refund in yet another currency.
+            {
+              ...payment('f5'),
+              createdAt: '2025-04-30T23:59:59Z',
+              totals: {
+                subtotal: null,
+                tax: null,
+                total: { amountMinor: 4100, currency: 'GBP' },
+                refunded: { amountMinor: 10, currency: 'EUR' },
+              },
+            },
+            {
+              ...payment('f6'),
+              merchant: {
+                ...(payment('f6').merchant as NonNullable<Order['merchant']>),
+                name: 'Beta Bikes Ltd',
+              },
+            },
+            { ...payment('f7'), paymentStatus: 'disputed', status: 'completed' },
+            makeOrder('flexfactor', 'f20', {
+              createdAt: '2025-03-31T23:00:00Z',
+              totals: {
+                subtotal: null,
+                tax: null,
+                total: { amountMinor: 1, currency: 'USD' },
+                refunded: null,
+              },
+              merchant: null,
+            }),
+            VANISHED_ORDER,
+          ];
+          await fresh.applyBatch({
+            provider: 'flexfactor',
+            runId: 'run-5',
+            observedAt,
+            orders: changed,
+            progress: progressOf('run-5'),
+          });
+          await expectConsistent('a batch of changes');
+          const vanished = await fresh.finishRun({
+            provider: 'flexfactor',
+            runId: 'run-5',
+            finishedAt: observedAt,
+            vanishedRange: { to: '2100-01-01T00:00:00Z' },
+            watermark: null,
+            fullSweep: true,
+            counts: NO_COUNTS,
+            requests: 1,
+          });
+          expect(vanished).toBe(PAYMENT_ORDERS.length - 4);
+          await expectConsistent('vanishing');
+          // Two vanished orders seen again, one of them changed; a webhook's refresh of a subscription.
+          await fresh.applyBatch({
+            provider: 'flexfactor',
+            runId: 'run-6',
+            observedAt,
+            orders: [payment('f8'), { ...payment('f2'), status: 'cancelled', paymentStatus: null }],
+            progress: progressOf('run-6'),
+          });
+          const subscription = SUBSCRIPTION_ORDERS[0] as Order;
+          await fresh.refreshOrders({
+            provider: 'flexportal',
+            observationId: 'webhook-1',
+            observedAt,
+            orders: [{ ...subscription, status: 'cancelled', paymentStatus: null }],
+          });
+          await expectConsistent('reappearing and a refresh');
+          const revenue = await revenueReport(fresh, { by: 'month', provider: 'flexfactor' });
+          expect(revenue.rows.map((row) => [row.period, row.currency, row.orders])).toEqual([
+            ['2025-03', 'JPY', 1],
+            ['2025-03', 'KWD', 2],
+            ['2025-03', 'USD', 4],
+            ['2025-04', 'GBP', 1],
+          ]);
+        } finally {
+          await fresh.close();
+        }
+      });
+    });
 
     describe('revenue', () => {
       it('groups by UTC day, provider and currency, leaving the vanished order out', async () => {
