@@ -236,15 +236,16 @@ function cases(count: number) {
   ];
 }
 
-/** The plan of the revenue report by day over all time: its roll-up table (revenue-report.ts). */
-const REVENUE_SHAPE = `select day as period, provider, currency, status, sum(orders), sum(amount_minor),
-  sum(captured_minor), sum(refunded_minor)
-  from report_days where scope = 'default'
-  group by period, provider, currency, status having sum(orders) > 0`;
-/** The plan of the merchants report over all time: its roll-up table (merchants-report.ts). */
-const MERCHANTS_SHAPE = `select provider, merchant, merchant_name, currency, status, sum(orders), sum(amount_minor)
-  from report_merchants where scope = 'default'
-  group by provider, merchant, merchant_name, currency, status having sum(orders) > 0`;
+/**
+ * The plan of the revenue report by day over all time (revenue-report.ts): the day roll-up's own
+ * rows, one per group, nothing added up.
+ */
+const REVENUE_SHAPE = `select day as period, provider, currency, status, orders, amount_minor,
+  captured_minor, refunded_minor
+  from report_days where scope = 'default' and orders > 0`;
+/** The plan of the merchants report over all time (merchants-report.ts): the same, per merchant. */
+const MERCHANTS_SHAPE = `select provider, merchant, merchant_name, currency, status, orders, amount_minor
+  from report_merchants where scope = 'default' and orders > 0`;
 /** The plan of the merchants report's anomalies: the predicate of orders_report_anomalies. */
 const ANOMALIES_SHAPE = `select key, provider, merchant_id, currency, total_minor, created_at from orders
   where scope = 'default' and vanished_at is null
