@@ -15,6 +15,7 @@ import {
 import pg from 'pg';
 import {
   benchPostgresServer,
+  dropPostgresDatabase,
   freshPostgresDatabase,
   NO_POSTGRES_SERVER,
   runStatement,
@@ -364,10 +365,11 @@ export const reports: Scenario = async (context) => {
   const figures: Figure[] = [];
   const goals: Goal[] = [];
   const notes: string[] = [];
+  let postgresUrl: string | undefined;
   try {
     const sqlitePath = join(folder, 'store.db');
     await measure('sqlite', `sqlite:${sqlitePath}`, count, runs, context.log, figures, goals);
-    const postgresUrl =
+    postgresUrl =
       postgresServer === undefined
         ? undefined
         : await freshPostgresDatabase(postgresServer, 'reports');
@@ -379,6 +381,10 @@ export const reports: Scenario = async (context) => {
     notes.push(...(await plans(sqlitePath, postgresUrl)));
   } finally {
     rmSync(folder, { recursive: true, force: true });
+    // The million-order store (≈ 3 GB) would stay on the server until it is stopped.
+    if (postgresServer !== undefined && postgresUrl !== undefined) {
+      await dropPostgresDatabase(postgresServer, postgresUrl);
+    }
   }
   return {
     name: 'reports',

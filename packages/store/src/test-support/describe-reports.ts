@@ -586,6 +586,44 @@ export function describeReports(name: string, openStore: () => Promise<OrderStor
         ]);
       });
 
+      it('gives the same sums from the all-time roll-up, the monthly one and parts of months', async () => {
+        // Every fixture order is created from 2025-03-01 to 2025-04-01T00:00Z.
+        const options = { asOf: REPORT_AS_OF, stuckAfterDays: 5 };
+        const allTime = await merchantsReport(store, options);
+        // Whole months: report_merchant_months.
+        const months = await merchantsReport(store, {
+          ...options,
+          from: '2025-03-01',
+          to: '2025-05-01',
+        });
+        // Half of February and of April from the orders, March from the monthly roll-up.
+        const parts = await merchantsReport(store, {
+          ...options,
+          from: '2025-02-15',
+          to: '2025-04-15T12:00:00Z',
+        });
+        // Only parts of months, from the orders.
+        const edges = await merchantsReport(store, {
+          ...options,
+          from: '2025-02-28T23:00:00Z',
+          to: '2025-04-01T00:00:00.001Z',
+        });
+        expect(allTime.rows.length).toBeGreaterThan(2);
+        for (const report of [months, parts, edges]) {
+          expect(report.rows).toEqual(allTime.rows);
+          expect(report.anomalies).toEqual(allTime.anomalies);
+        }
+        // And a window that leaves orders out does leave them out.
+        const march = await merchantsReport(store, {
+          ...options,
+          from: '2025-03-01',
+          to: '2025-04-01',
+        });
+        expect(march.rows.reduce((sum, row) => sum + row.orders, 0)).toBe(
+          allTime.rows.reduce((sum, row) => sum + row.orders, 0) - 1,
+        );
+      });
+
       it('measures "stuck" from asOf', async () => {
         // Default 7 days before 2025-03-11 is 2025-03-04T00:00Z: f4 (08:00 that day) is not stuck.
         const report = await merchantsReport(store, { asOf: REPORT_AS_OF });
