@@ -117,9 +117,10 @@ const optionsSchema = reportWindowSchema.extend({
 
 /**
  * Per provider, merchant and currency: orders, amounts by status, captured, refunded, net,
- * awaiting capture, problems and chargebacks, plus the anomalous orders. Whole months of the
- * window are summed from the `report_merchant_months` roll-up table, parts of a month from the
- * orders; the anomalies are read from their own partial index.
+ * awaiting capture, problems and chargebacks, plus the anomalous orders. Without a window the
+ * sums come from the `report_merchants` roll-up table; with one, whole months from
+ * `report_merchant_months` and parts of a month from the orders. The anomalies are read from
+ * their own partial index.
  * @throws InvalidQueryError for a bad option (naming it).
  */
 export async function merchantsReport(
