@@ -6,14 +6,7 @@ import { DEFAULT_SCOPE, type OrderStore } from '../order-store.js';
 import { sortableTime } from '../rows/order-row.js';
 import type { StoreDatabase } from '../schema/store-database.js';
 
-export {
-  CAPTURED_PAYMENT_STATUSES,
-  exactSum,
-  isOneOf,
-  oneWhen,
-  refundInTotalCurrency,
-  totalWhen,
-} from '../rows/report-measures.js';
+export { CAPTURED_PAYMENT_STATUSES, isOneOf } from '../rows/report-measures.js';
 
 /** Lifecycle statuses that end an order: it is no longer awaiting anything. */
 export const FINAL_STATUSES = ['completed', 'cancelled', 'failed', 'returned'] as const;

@@ -65,7 +65,7 @@ export type MeasuredRow = Pick<OrdersTable, (typeof MEASURED_COLUMNS)[number]>;
  * An exact integer sum: `sum` of a BIGINT is NUMERIC on PostgreSQL (which pg hands over as text),
  * so it is cast back to BIGINT, which the store's pool parses to a safe integer or rejects.
  */
-export function exactSum(expression: RawBuilder<unknown>): RawBuilder<number> {
+function exactSum(expression: RawBuilder<unknown>): RawBuilder<number> {
   return sql<number>`cast(coalesce(sum(${expression}), 0) as bigint)`;
 }
 
@@ -75,17 +75,17 @@ export function isOneOf(column: string, values: readonly string[]): RawBuilder<S
 }
 
 /** The refunded amount of a row when it is in the total's currency, else 0 (never mixed). */
-export function refundInTotalCurrency(): RawBuilder<unknown> {
+function refundInTotalCurrency(): RawBuilder<unknown> {
   return sql`case when ${sql.ref('refunded_currency')} = ${sql.ref('currency')} then ${sql.ref('refunded_minor')} else 0 end`;
 }
 
 /** `total_minor` when a condition holds, else 0. */
-export function totalWhen(condition: RawBuilder<SqlBool>): RawBuilder<unknown> {
+function totalWhen(condition: RawBuilder<SqlBool>): RawBuilder<unknown> {
   return sql`case when ${condition} then ${sql.ref('total_minor')} else 0 end`;
 }
 
 /** 1 when a condition holds, else 0 (a conditional count). */
-export function oneWhen(condition: RawBuilder<SqlBool>): RawBuilder<unknown> {
+function oneWhen(condition: RawBuilder<SqlBool>): RawBuilder<unknown> {
   return sql`case when ${condition} then 1 else 0 end`;
 }
 
