@@ -2,13 +2,13 @@ import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import type { OrderStore } from '../order-store.js';
 import {
-  addMeasures,
+  AWAITING_CAPTURE,
+  foldGroups,
   MEASURES,
   type MeasuredGroup,
-  type Measures,
   measureSums,
   measureTotals,
-  zeroMeasures,
+  sumOfStatuses,
 } from '../rows/report-measures.js';
 import { decodeNullable } from '../rows/report-rollups.js';
 import { anomalyCandidate } from '../schema/report-rollups-migration.js';
@@ -46,8 +46,6 @@ export type MerchantAnomalyKind = (typeof MERCHANT_ANOMALY_KINDS)[number];
 
 /** Lifecycle statuses counted as problems: the order failed or is held. */
 export const PROBLEM_STATUSES = ['failed', 'on_hold'] as const;
-const PROBLEM = new Set<string>(PROBLEM_STATUSES);
-
 /** One group of either source: a provider, merchant, name, currency and status, with its sums. */
 type MerchantGroup = {
   provider: string;
@@ -143,66 +141,44 @@ export async function merchantsReport(
     listAnomalies(db, window, { asOf, stuckAfterDays }),
   ]);
 
-  const merchants = new Map<string, { row: MerchantRow; sums: Measures }>();
-  for (const group of groups) {
-    const id = JSON.stringify([group.provider, group.merchant_id, group.currency]);
-    let entry = merchants.get(id);
-    if (entry === undefined) {
-      entry = {
-        row: {
-          provider: group.provider,
-          merchantId: group.merchant_id,
-          merchantName: null,
-          currency: group.currency,
-          orders: 0,
-          amountMinor: 0,
-          byStatus: {},
-          capturedMinor: 0,
-          refundedMinor: 0,
-          netMinor: 0,
-          awaitingCaptureOrders: 0,
-          awaitingCaptureMinor: 0,
-          problemOrders: 0,
-          problemMinor: 0,
-          chargebackOrders: 0,
-          chargebackMinor: 0,
-          anomalies: 0,
-        },
-        sums: zeroMeasures(),
-      };
-      merchants.set(id, entry);
-    }
-    const { row } = entry;
+  const merchants = new Map<string, MerchantRow>();
+  const folded = foldGroups(groups, (group) => [group.provider, group.merchant_id, group.currency]);
+  for (const { groups: merchantGroups, sums, byStatus, amountByStatus } of folded) {
+    const [first] = merchantGroups as [MerchantGroup];
     // One merchant id may carry several spellings of its name over time: the greatest is shown.
-    if (group.merchant_name !== null && compareText(group.merchant_name, row.merchantName) > 0) {
-      row.merchantName = group.merchant_name;
+    let merchantName: string | null = null;
+    for (const group of merchantGroups) {
+      if (group.merchant_name !== null && compareText(group.merchant_name, merchantName) > 0) {
+        merchantName = group.merchant_name;
+      }
     }
-    const orders = Number(group.orders);
-    addMeasures(entry.sums, group);
-    // A status comes once per name and per source (roll-up table, part of a month): added up.
-    row.byStatus[group.status] = (row.byStatus[group.status] ?? 0) + orders;
-    if (PROBLEM.has(group.status)) {
-      row.problemOrders += orders;
-      row.problemMinor += Number(group.amount_minor);
-    }
-  }
-  for (const { row, sums } of merchants.values()) {
-    row.orders = sums.orders;
-    row.amountMinor = sums.amount_minor;
-    row.capturedMinor = sums.captured_minor;
-    row.refundedMinor = sums.refunded_minor;
-    row.awaitingCaptureOrders = sums.awaiting_orders;
-    row.awaitingCaptureMinor = sums.awaiting_minor;
-    row.chargebackOrders = sums.chargeback_orders;
-    row.chargebackMinor = sums.chargeback_minor;
+    merchants.set(JSON.stringify([first.provider, first.merchant_id, first.currency]), {
+      provider: first.provider,
+      merchantId: first.merchant_id,
+      merchantName,
+      currency: first.currency,
+      orders: sums.orders,
+      amountMinor: sums.amount_minor,
+      byStatus,
+      capturedMinor: sums.captured_minor,
+      refundedMinor: sums.refunded_minor,
+      netMinor: 0, // settleAmountRows
+      awaitingCaptureOrders: sums.awaiting_orders,
+      awaitingCaptureMinor: sums.awaiting_minor,
+      problemOrders: sumOfStatuses(byStatus, PROBLEM_STATUSES),
+      problemMinor: sumOfStatuses(amountByStatus, PROBLEM_STATUSES),
+      chargebackOrders: sums.chargeback_orders,
+      chargebackMinor: sums.chargeback_minor,
+      anomalies: 0,
+    });
   }
   for (const anomaly of anomalies) {
-    const entry = merchants.get(
+    const row = merchants.get(
       JSON.stringify([anomaly.provider, anomaly.merchantId, anomaly.currency]),
     );
-    if (entry !== undefined) entry.row.anomalies += 1;
+    if (row !== undefined) row.anomalies += 1;
   }
-  const rows = [...merchants.values()].map((entry) => entry.row);
+  const rows = [...merchants.values()];
   settleAmountRows(rows);
   rows.sort(
     (left, right) =>
@@ -301,7 +277,7 @@ async function listAnomalies(
   const conditions: Record<MerchantAnomalyKind, RawBuilder<SqlBool>> = {
     refund_exceeds_amount: sql<SqlBool>`${ref('refunded_currency')} = ${ref('currency')} and ${ref('refunded_minor')} > ${ref('total_minor')}`,
     refund_in_other_currency: sql<SqlBool>`${ref('refunded_currency')} <> ${ref('currency')} and ${ref('refunded_minor')} <> 0`,
-    stuck_awaiting_capture: sql<SqlBool>`${isOneOf('payment_status', ['requires_capture'])} and ${ref('created_at')} < ${stuckBefore}`,
+    stuck_awaiting_capture: sql<SqlBool>`${isOneOf('payment_status', [AWAITING_CAPTURE])} and ${ref('created_at')} < ${stuckBefore}`,
     unknown_status: sql<SqlBool>`${ref('status')} = ${'unknown'}`,
   };
   const candidates = (kinds: readonly MerchantAnomalyKind[]) =>

@@ -2,13 +2,12 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { OrderStore } from '../order-store.js';
 import {
-  addMeasures,
+  foldGroups,
   MEASURES,
   type MeasuredGroup,
-  type Measures,
   measureSums,
   measureTotals,
-  zeroMeasures,
+  sumOfStatuses,
 } from '../rows/report-measures.js';
 import { type ProviderFreshness, reportFreshness } from './report-freshness.js';
 import { reportWindowSchema } from './report-options.js';
@@ -84,7 +83,7 @@ interface RevenueGroup {
   status: string;
 }
 
-const CANCELLED_OR_FAILED = new Set(['cancelled', 'failed']);
+const CANCELLED_OR_FAILED = ['cancelled', 'failed'];
 
 const optionsSchema = reportWindowSchema.extend({
   by: z.enum(REVENUE_PERIODS).optional(),
@@ -150,51 +149,25 @@ export async function revenueReport(
     );
   }
 
-  const merged = new Map<string, { row: RevenueRow; sums: Measures }>();
-  for (const group of groups) {
-    const id = JSON.stringify([group.period, group.provider, group.currency]);
-    let entry = merged.get(id);
-    if (entry === undefined) {
-      entry = {
-        row: {
-          period: group.period,
-          provider: group.provider,
-          currency: group.currency,
-          orders: 0,
-          byStatus: {},
-          amountMinor: 0,
-          capturedOrders: 0,
-          capturedMinor: 0,
-          refundedOrders: 0,
-          refundedMinor: 0,
-          netMinor: 0,
-          awaitingCaptureOrders: 0,
-          awaitingCaptureMinor: 0,
-          cancelledOrFailedOrders: 0,
-          refundsInOtherCurrency: 0,
-        },
-        sums: zeroMeasures(),
-      };
-      merged.set(id, entry);
-    }
-    const orders = Number(group.orders);
-    addMeasures(entry.sums, group);
-    // A status may come from the roll-up table and from a part of a day of the same period.
-    entry.row.byStatus[group.status] = (entry.row.byStatus[group.status] ?? 0) + orders;
-    if (CANCELLED_OR_FAILED.has(group.status)) entry.row.cancelledOrFailedOrders += orders;
-  }
-  for (const { row, sums } of merged.values()) {
-    row.orders = sums.orders;
-    row.amountMinor = sums.amount_minor;
-    row.capturedOrders = sums.captured_orders;
-    row.capturedMinor = sums.captured_minor;
-    row.refundedOrders = sums.refunded_orders;
-    row.refundedMinor = sums.refunded_minor;
-    row.awaitingCaptureOrders = sums.awaiting_orders;
-    row.awaitingCaptureMinor = sums.awaiting_minor;
-    row.refundsInOtherCurrency = sums.refunds_other_currency;
-  }
-  const result = [...merged.values()].map((entry) => entry.row);
+  const result = foldGroups(groups, (group) => [group.period, group.provider, group.currency]).map(
+    ({ groups: [first], sums, byStatus }): RevenueRow => ({
+      period: first!.period,
+      provider: first!.provider,
+      currency: first!.currency,
+      orders: sums.orders,
+      byStatus,
+      amountMinor: sums.amount_minor,
+      capturedOrders: sums.captured_orders,
+      capturedMinor: sums.captured_minor,
+      refundedOrders: sums.refunded_orders,
+      refundedMinor: sums.refunded_minor,
+      netMinor: 0, // settleAmountRows
+      awaitingCaptureOrders: sums.awaiting_orders,
+      awaitingCaptureMinor: sums.awaiting_minor,
+      cancelledOrFailedOrders: sumOfStatuses(byStatus, CANCELLED_OR_FAILED),
+      refundsInOtherCurrency: sums.refunds_other_currency,
+    }),
+  );
   settleAmountRows(result);
   // Sorted here, by code unit: PostgreSQL would sort text by the database's collation.
   result.sort(

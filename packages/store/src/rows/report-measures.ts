@@ -17,7 +17,7 @@ export const CAPTURED_PAYMENT_STATUSES = [
 export const CHARGEBACK_PAYMENT_STATUSES = ['disputed'] as const;
 
 /** The payment status of an order whose payment awaits capture. */
-const AWAITING_CAPTURE = 'requires_capture';
+export const AWAITING_CAPTURE = 'requires_capture';
 
 /**
  * The sums the revenue and merchants reports add up, per group of orders. Each is defined twice,
@@ -150,11 +150,56 @@ export function measureTotals(): Array<AliasedRawBuilder<number, Measure>> {
 export type MeasuredGroup = Record<Measure, number | string | bigint>;
 
 /** Adds the measures of a group to a running total. */
-export function addMeasures(total: Measures, group: MeasuredGroup): void {
+function addMeasures(total: Measures, group: MeasuredGroup): void {
   for (const measure of MEASURES) total[measure] += Number(group[measure]);
 }
 
 /** Measures that are all 0. */
-export function zeroMeasures(): Measures {
+function zeroMeasures(): Measures {
   return Object.fromEntries(MEASURES.map((measure) => [measure, 0])) as Measures;
+}
+
+/** Groups a report folded under one key: the groups, their summed measures, orders per status. */
+export interface FoldedGroups<Group> {
+  groups: Group[];
+  sums: Measures;
+  /** Orders per lifecycle status (a status may come from several groups: added up). */
+  byStatus: Record<string, number>;
+  /** The summed `amount_minor` per status. */
+  amountByStatus: Record<string, number>;
+}
+
+/**
+ * Folds a report's groups (from a roll-up table and from the orders at a window's edges, which
+ * may share a key) under the key `keyOf` gives, in first-seen order.
+ */
+export function foldGroups<Group extends MeasuredGroup & { status: string }>(
+  groups: Iterable<Group>,
+  keyOf: (group: Group) => ReadonlyArray<string | null>,
+): FoldedGroups<Group>[] {
+  const folded = new Map<string, FoldedGroups<Group>>();
+  for (const group of groups) {
+    const id = JSON.stringify(keyOf(group));
+    let entry = folded.get(id);
+    if (entry === undefined) {
+      entry = { groups: [], sums: zeroMeasures(), byStatus: {}, amountByStatus: {} };
+      folded.set(id, entry);
+    }
+    entry.groups.push(group);
+    addMeasures(entry.sums, group);
+    const { status } = group;
+    entry.byStatus[status] = (entry.byStatus[status] ?? 0) + Number(group.orders);
+    entry.amountByStatus[status] = (entry.amountByStatus[status] ?? 0) + Number(group.amount_minor);
+  }
+  return [...folded.values()];
+}
+
+/** The sum of a per-status record over some statuses. */
+export function sumOfStatuses(
+  perStatus: Readonly<Record<string, number>>,
+  statuses: Iterable<string>,
+): number {
+  let sum = 0;
+  for (const status of statuses) sum += perStatus[status] ?? 0;
+  return sum;
 }
