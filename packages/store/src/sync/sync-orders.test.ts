@@ -239,6 +239,8 @@ describe('syncOrders', () => {
     const storedBefore = await store.countOrders();
     expect(storedBefore).toBeGreaterThanOrEqual(20);
     expect(storedBefore).toBeLessThan(50);
+    // The failed run reports what it committed before the failure.
+    expect(failed!.counts).toMatchObject({ fetched: storedBefore, created: storedBefore });
 
     failOn = Number.POSITIVE_INFINITY;
     const callsBefore = provider.calls.length;
