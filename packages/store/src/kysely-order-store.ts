@@ -210,15 +210,15 @@ export class KyselyOrderStore implements OrderStore {
   });
 
   /**
-   * @param runEach SQLite only: runs a compiled statement once per parameter list on the
-   * connection of the current transaction (see `NodeSqliteDialect.runEach`).
-   */
-  /**
    * PostgreSQL: whether `orders` is known to have planner statistics (see `#ensureStatistics`).
    * Shared with the fenced views of the store.
    */
   #statistics: { known: boolean };
 
+  /**
+   * @param runEach SQLite only: runs a compiled statement once per parameter list on the
+   * connection of the current transaction (see `NodeSqliteDialect.runEach`).
+   */
   constructor(
     db: Kysely<StoreDatabase>,
     dialect: StoreDialect,
@@ -443,12 +443,17 @@ export class KyselyOrderStore implements OrderStore {
   async #ensureStatistics(created: number): Promise<void> {
     if (this.#statistics.known || created === 0) return;
     this.#statistics.known = true;
-    const { rows } = await sql<{ analyzed: boolean }>`
-      select exists (
-        select from pg_stats
-        where schemaname = current_schema() and tablename = 'orders' and attname = 'scope'
-      ) as analyzed`.execute(this.#db);
-    if (rows[0]?.analyzed !== true) await sql`analyze orders`.execute(this.#db);
+    try {
+      const { rows } = await sql<{ analyzed: boolean }>`
+        select exists (
+          select from pg_stats
+          where schemaname = current_schema() and tablename = 'orders' and attname = 'scope'
+        ) as analyzed`.execute(this.#db);
+      if (rows[0]?.analyzed !== true) await sql`analyze orders`.execute(this.#db);
+    } catch {
+      // The batch is committed; statistics only speed the next ones up, and autovacuum will
+      // gather them anyway. (A role that does not own the table gets a warning, not an error.)
+    }
   }
 
   /**
