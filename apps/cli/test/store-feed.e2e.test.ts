@@ -13,6 +13,7 @@ import {
   temporaryDirectory,
   waitFor,
 } from './support/cli-process.js';
+import { postgresDatabaseUrls } from './support/postgres-database.js';
 
 // The CLI binary reads a store the test fills directly (applyBatch, as a sync would): the change
 // feed (`changes`, with and without --follow) and `orders export --source store`, on SQLite and,
@@ -38,23 +39,7 @@ const backends: Array<{ name: string; url: () => Promise<string> }> = [
   },
 ];
 if (POSTGRES_URL)
-  backends.push({ name: 'PostgreSQL', url: async () => freshPostgresDatabase(POSTGRES_URL) });
-
-/** A new, empty database on the test server, so runs of this file never share state. */
-async function freshPostgresDatabase(serverUrl: string): Promise<string> {
-  const { default: pg } = await import('pg');
-  const name = `feed_e2e_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+  backends.push({ name: 'PostgreSQL', url: postgresDatabaseUrls(POSTGRES_URL, 'feed_e2e') });
 
 /** Writes orders as one sync batch would (a created or updated change per order that differs). */
 async function write(store: OrderStore, orders: Order[], runId: string): Promise<void> {

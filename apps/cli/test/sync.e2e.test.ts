@@ -12,7 +12,7 @@ import {
   temporaryDirectory,
   waitFor,
 } from './support/cli-process.js';
-import { freshPostgresDatabase } from './support/postgres-database.js';
+import { postgresDatabaseUrls } from './support/postgres-database.js';
 import { type SandboxProcess, startSandboxProcess } from './support/sandbox-process.js';
 
 // The CLI binary syncs from a sandbox in another process into SQLite and, when a test PostgreSQL
@@ -42,10 +42,7 @@ const backends: Array<{ name: string; url: () => Promise<string> }> = [
   },
 ];
 if (POSTGRES_URL)
-  backends.push({
-    name: 'PostgreSQL',
-    url: async () => (await freshPostgresDatabase(POSTGRES_URL, 'sync_e2e')).url,
-  });
+  backends.push({ name: 'PostgreSQL', url: postgresDatabaseUrls(POSTGRES_URL, 'sync_e2e') });
 
 describe.each(backends)('orderbridge sync into $name', ({ url }) => {
   let sandbox: SandboxProcess;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll } from 'vitest';
 
 /** A database of its own on the test server, for one test file. */
 export interface FreshPostgresDatabase {
@@ -34,5 +35,22 @@ export async function freshPostgresDatabase(
   return {
     url: url.toString(),
     drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+/**
+ * For a test file's list of backends: each call of the returned function creates a database
+ * (`freshPostgresDatabase`) and gives its URL; every one is dropped when the file ends. Call it at
+ * the top level of the file (it registers the file's `afterAll`).
+ */
+export function postgresDatabaseUrls(serverUrl: string, prefix: string): () => Promise<string> {
+  const databases: FreshPostgresDatabase[] = [];
+  afterAll(async () => {
+    await Promise.all(databases.map((database) => database.drop()));
+  });
+  return async () => {
+    const database = await freshPostgresDatabase(serverUrl, prefix);
+    databases.push(database);
+    return database.url;
   };
 }
