@@ -21,8 +21,8 @@ export function isBinaryArrayType(type: string): type is BinaryArrayType {
  * `array_recv` reads), for a statement that casts it to that type: `pg` binds a `Buffer` parameter
  * in binary format. Its text format (`{"…","…"}`, what `pg` writes for a JavaScript array) escapes
  * every quote and backslash of every element into one string that is then measured and copied
- * again; for the store's batches of JSON documents that was most of a sync's own CPU, and the
- * server had to undo the escaping. Here each element is its UTF-8 bytes behind their length.
+ * again; for the store's batches of JSON documents that was about half of a sync's own CPU, and
+ * the server had to undo the escaping. Here each element is its UTF-8 bytes behind their length.
  *
  * Returns `undefined` when a value is neither a string nor null/undefined (NULL): the caller
  * then lets `pg` encode the array as it does any other.
