@@ -10,8 +10,9 @@ import { reportDatabase } from '../reports/report-query.js';
 import { type RevenueRow, revenueReport } from '../reports/revenue-report.js';
 import { MEASURES } from '../rows/report-measures.js';
 import { ROLLUP_TABLES, type RollupTable, rollupFromOrders } from '../rows/report-rollups.js';
-import { NO_COUNTS, progressOf } from './contract-orders.js';
+import { progressOf } from './contract-orders.js';
 import {
+  finishPaymentSweep,
   loadReportFixtures,
   PAYMENT_ORDERS,
   REPORT_AS_OF,
@@ -151,16 +152,7 @@ export function describeReports(name: string, openStore: () => Promise<OrderStor
             progress: progressOf('run-5'),
           });
           await expectConsistent('a batch of changes');
-          const vanished = await fresh.finishRun({
-            provider: 'flexfactor',
-            runId: 'run-5',
-            finishedAt: observedAt,
-            vanishedRange: { to: '2100-01-01T00:00:00Z' },
-            watermark: null,
-            fullSweep: true,
-            counts: NO_COUNTS,
-            requests: 1,
-          });
+          const vanished = await finishPaymentSweep(fresh, 'run-5', observedAt);
           expect(vanished).toBe(PAYMENT_ORDERS.length - 4);
           await expectConsistent('vanishing');
           // Two vanished orders seen again, one of them changed; a webhook's refresh of a subscription.

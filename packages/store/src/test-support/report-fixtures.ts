@@ -190,6 +190,27 @@ export const OTHER_SCOPE_ORDER = payment(
   'm1',
 );
 
+/**
+ * Ends a FlexFactor run as a completed full sweep: every order it did not see is marked vanished.
+ * Resolves with how many were.
+ */
+export function finishPaymentSweep(
+  store: OrderStore,
+  runId: string,
+  finishedAt: string,
+): Promise<number> {
+  return store.finishRun({
+    provider: 'flexfactor',
+    runId,
+    finishedAt,
+    vanishedRange: { to: '2100-01-01T00:00:00Z' },
+    watermark: null,
+    fullSweep: true,
+    counts: NO_COUNTS,
+    requests: 1,
+  });
+}
+
 /** Writes the report fixtures into a store, through the store's own batch and run API. */
 export async function loadReportFixtures(store: OrderStore): Promise<void> {
   const observedAt = '2025-03-10T23:00:00.000Z';
@@ -207,16 +228,7 @@ export async function loadReportFixtures(store: OrderStore): Promise<void> {
     orders: PAYMENT_ORDERS,
     progress: progressOf('run-2'),
   });
-  await store.finishRun({
-    provider: 'flexfactor',
-    runId: 'run-2',
-    finishedAt: observedAt,
-    vanishedRange: { to: '2100-01-01T00:00:00Z' },
-    watermark: null,
-    fullSweep: true,
-    counts: NO_COUNTS,
-    requests: 1,
-  });
+  await finishPaymentSweep(store, 'run-2', observedAt);
   await store.applyBatch({
     provider: 'flexportal',
     runId: 'run-3',
