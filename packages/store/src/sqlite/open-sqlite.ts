@@ -43,10 +43,11 @@ export function openSqlite(options: SqliteOptions): {
     database.exec('pragma wal_autocheckpoint = 10000');
     database.exec('pragma journal_size_limit = 67108864');
     database.exec('pragma foreign_keys = on');
-    // 32 MiB of page cache (the default is 2 MiB): the orders table has an index per filter and
+    // 16 MiB of page cache (the default is 2 MiB): the orders table has an index per filter and
     // sort, and a sync touches all of them for every row; with the default cache most index pages
-    // of a large store are read back and written out again for each batch.
-    database.exec('pragma cache_size = -32768');
+    // of a large store are read back and written out again for each batch. 32 MiB measured no
+    // faster over a sync of 1,000,000 orders and held 20-25 MB more of the process's memory.
+    database.exec('pragma cache_size = -16384');
   } catch (error) {
     database?.close();
     throw new StoreUnavailableError({
