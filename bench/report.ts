@@ -5,6 +5,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { renderRuns } from './lib/bench-runs.ts';
 import type { Figure, ScenarioResult } from './lib/scenario-result.ts';
+import { round } from './lib/statistics.ts';
 
 /** Scenarios in report order. */
 const ORDER = [
@@ -214,6 +215,23 @@ function renderMachines(results: readonly ScenarioResult[]): string {
     .map((result) => `${result.name} ${result.environment.loadAverage[0]}`)
     .join(', ');
   lines.push(`- 1-minute load average when each scenario started: ${loads}.`);
+  const settled = results.filter((result) => result.environment.settle !== undefined);
+  if (settled.length > 0) {
+    const busy = settled
+      .map(({ name, environment: { settle } }) => {
+        const cores =
+          settle!.busyCores === undefined ? 'unreadable' : `${round(settle!.busyCores, 2)}`;
+        const waited =
+          settle!.waitedMs > 0
+            ? ` after ${round(settle!.waitedMs / 1000, 0)} s${settle!.settled ? '' : ', not quiet'}`
+            : '';
+        return `${name} ${cores}${waited}`;
+      })
+      .join(', ');
+    lines.push(
+      `- Cores in use on the machine just before each scenario (the runner waits, at most 60 s, until fewer than 0.25 are): ${busy}.`,
+    );
+  }
   return lines.join('\n');
 }
 

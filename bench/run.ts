@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { readMachineInfo } from './lib/machine-info.ts';
 import { type BUILT, missingBuilds } from './lib/paths.ts';
 import type { BenchRun, Scenario, ScenarioResult } from './lib/scenario-result.ts';
+import { waitForQuietMachine } from './lib/settle.ts';
 import { round } from './lib/statistics.ts';
 
 interface ScenarioEntry {
@@ -130,7 +131,12 @@ async function main(): Promise<number> {
   const crashed: string[] = [];
   for (const name of names) {
     process.stderr.write(`bench: ${name}${quick ? ' (quick)' : ''}\n`);
-    const environment = readMachineInfo();
+    const settle = await waitForQuietMachine();
+    if (settle.waitedMs > 0)
+      log(
+        `waited ${round(settle.waitedMs / 1000, 0)} s for the machine to go quiet (${settle.settled ? 'it did' : 'it did not'}: ${round(settle.busyCores ?? 0, 2)} cores in use)`,
+      );
+    const environment = { ...readMachineInfo(), settle };
     const startedAt = new Date();
     try {
       const scenario = await SCENARIOS[name]!.load();

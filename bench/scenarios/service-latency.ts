@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { getPriority, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import {
   percentilesOf,
   steadyLoad,
 } from '../lib/load-generator.ts';
+import { machineCores, machineCpuTicks } from '../lib/machine-info.ts';
 import { REPO_ROOT } from '../lib/paths.ts';
 import { processCpuMs } from '../lib/process-cpu.ts';
 import { startSandboxProcess, stopChild } from '../lib/sandbox-process.ts';
@@ -749,33 +749,6 @@ function firstLine(child: ReturnType<typeof spawn>): Promise<string> {
 
 function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-}
-
-/** Busy and total jiffies of all cores together, from the first line of /proc/stat. */
-function machineCpuTicks(): { busy: number; total: number } | undefined {
-  try {
-    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
-    // cpu user nice system idle iowait irq softirq steal (guest time is inside user already)
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = line
-      .trim()
-      .split(/\s+/)
-      .slice(1, 9)
-      .map(Number) as [number, number, number, number, number, number, number, number];
-    const busy = user + nice + system + irq + softirq + steal;
-    return { busy, total: busy + idle + iowait };
-  } catch {
-    return undefined;
-  }
-}
-
-function machineCores(): number {
-  try {
-    return readFileSync('/proc/stat', 'utf8')
-      .split('\n')
-      .filter((line) => /^cpu\d+ /.test(line)).length;
-  } catch {
-    return 1;
-  }
 }
 
 async function collectPaths(
