@@ -5,6 +5,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { renderRuns } from './lib/bench-runs.ts';
 import type { Figure, ScenarioResult } from './lib/scenario-result.ts';
+import { MAX_SETTLE_MS, QUIET_BELOW_CORES } from './lib/settle.ts';
 import { round } from './lib/statistics.ts';
 
 /** Scenarios in report order. */
@@ -215,21 +216,23 @@ function renderMachines(results: readonly ScenarioResult[]): string {
     .map((result) => `${result.name} ${result.environment.loadAverage[0]}`)
     .join(', ');
   lines.push(`- 1-minute load average when each scenario started: ${loads}.`);
-  const settled = results.filter((result) => result.environment.settle !== undefined);
-  if (settled.length > 0) {
-    const busy = settled
-      .map(({ name, environment: { settle } }) => {
+  const settles = results.flatMap(({ name, environment: { settle } }) =>
+    settle === undefined ? [] : [{ name, settle }],
+  );
+  if (settles.length > 0) {
+    const busy = settles
+      .map(({ name, settle }) => {
         const cores =
-          settle!.busyCores === undefined ? 'unreadable' : `${round(settle!.busyCores, 2)}`;
+          settle.busyCores === undefined ? 'unreadable' : `${round(settle.busyCores, 2)}`;
         const waited =
-          settle!.waitedMs > 0
-            ? ` after ${round(settle!.waitedMs / 1000, 0)} s${settle!.settled ? '' : ', not quiet'}`
+          settle.waitedMs > 0
+            ? ` after ${round(settle.waitedMs / 1000, 0)} s${settle.settled ? '' : ', not quiet'}`
             : '';
         return `${name} ${cores}${waited}`;
       })
       .join(', ');
     lines.push(
-      `- Cores in use on the machine just before each scenario (the runner waits, at most 60 s, until fewer than 0.25 are): ${busy}.`,
+      `- Cores in use on the machine just before each scenario (the runner waits, at most ${MAX_SETTLE_MS / 1000} s, until fewer than ${QUIET_BELOW_CORES} are): ${busy}.`,
     );
   }
   return lines.join('\n');

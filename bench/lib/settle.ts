@@ -1,6 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { machineCores, machineCpuTicks } from './machine-info.ts';
 
+/** Quiet = fewer cores than this in use over a window (the default of `busyLimitCores`). */
+export const QUIET_BELOW_CORES = 0.25;
+
+/** The longest the runner waits for a quiet machine (the default of `maxWaitMs`). */
+export const MAX_SETTLE_MS = 60_000;
+
 /** How long the harness waited for the machine to go quiet before a scenario, and how busy it was. */
 export interface Settle {
   /** Milliseconds waited (0 when the machine was quiet at once). */
@@ -13,11 +19,11 @@ export interface Settle {
 
 /** What `waitForQuietMachine` reads and waits with (real ones by default; tests pass their own). */
 export interface SettleOptions {
-  /** Quiet = fewer cores than this in use over a window. Default 0.25. */
+  /** Quiet = fewer cores than this in use over a window. Default QUIET_BELOW_CORES. */
   busyLimitCores?: number;
   /** The window over which use is measured, ms. Default 2,000. */
   windowMs?: number;
-  /** The longest wait before the scenario starts anyway, ms. Default 60,000. */
+  /** The longest wait before the scenario starts anyway, ms. Default MAX_SETTLE_MS. */
   maxWaitMs?: number;
   /** Busy and total CPU ticks of the machine so far (undefined: unreadable). */
   readTicks?: () => { busy: number; total: number } | undefined;
@@ -35,9 +41,9 @@ export interface SettleOptions {
  * still exiting, PostgreSQL's checkpoint after its writes) or a neighbour's.
  */
 export async function waitForQuietMachine(options: SettleOptions = {}): Promise<Settle> {
-  const busyLimit = options.busyLimitCores ?? 0.25;
+  const busyLimit = options.busyLimitCores ?? QUIET_BELOW_CORES;
   const windowMs = options.windowMs ?? 2_000;
-  const maxWaitMs = options.maxWaitMs ?? 60_000;
+  const maxWaitMs = options.maxWaitMs ?? MAX_SETTLE_MS;
   const readTicks = options.readTicks ?? machineCpuTicks;
   const cores = options.cores ?? machineCores();
   const wait = options.wait ?? sleep;
