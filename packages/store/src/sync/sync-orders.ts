@@ -213,7 +213,7 @@ async function syncProvider(
   };
 
   try {
-    progress = await walk(provider, scope, plan, progress, options, now, (committed) => {
+    await walk(provider, scope, plan, progress, options, now, (committed) => {
       progress = committed;
     });
   } catch (error) {
@@ -251,7 +251,8 @@ async function syncProvider(
 
 /**
  * Walks the run's listing from its cursor, committing several pages per transaction.
- * `onCommitted` hears the run's progress after every commit: what a failed run has kept.
+ * `onCommitted` hears the run's progress after every commit, the only way it is reported: what
+ * a completed run has read, and what a failed one has kept.
  */
 async function walk(
   provider: OrderProvider,
@@ -261,7 +262,7 @@ async function walk(
   options: SyncOrdersOptions,
   now: () => Date,
   onCommitted: (progress: SyncProgress) => void,
-): Promise<SyncProgress> {
+): Promise<void> {
   let progress = initial;
   const query = progress.cursor ? { ...plan.query, cursor: progress.cursor } : plan.query;
   const listing = pages(provider, query, {
@@ -360,7 +361,6 @@ async function walk(
     throw error;
   }
   await commit();
-  return progress;
 }
 
 /** The counts of a run that did nothing yet. */
